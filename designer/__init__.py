@@ -1,0 +1,1 @@
+"""StateCanvas's designer: the Qt front end over the engine."""

@@ -1,0 +1,250 @@
+"""Reading definitions from text and files, safely.
+
+Definitions come from users' disks and from templates pasted off the web, so reading them must
+never hang, never blow up memory and always say where the problem is. JSON is tried first
+(it is what AWS takes); YAML second, because SAM projects keep `.asl.yaml` files and some
+hand-written `.asl.json` files only parse with a YAML reader (trailing commas).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# CreateStateMachine's limit on the definition's length.
+MAX_DEFINITION_BYTES = 1_048_576
+# A YAML document may not expand (through aliases) to more values than this.
+MAX_YAML_VALUES = 200_000
+
+
+class DefinitionLoadError(Exception):
+    """A definition that cannot be read: says which file, where in it, and why."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        code: str = "INVALID_JSON_DESCRIPTION",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        self.code = code
+
+    def located(self) -> str:
+        where = self.source or "<definition>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.located()
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedText:
+    """A parsed document and how it was read."""
+
+    value: Any
+    syntax: str  # "json" or "yaml"
+
+
+def read_text_file(path: str | Path, *, limit: int = MAX_DEFINITION_BYTES) -> str:
+    """The text of a definition file, refusing what is too big, binary or not UTF-8."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise DefinitionLoadError("is a directory, not a definition file", source=str(p), code="IO")
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except DefinitionLoadError:
+        raise
+    except FileNotFoundError:
+        raise DefinitionLoadError("no such file", source=str(p), code="IO") from None
+    except OSError as exc:
+        raise DefinitionLoadError(exc.strerror or str(exc), source=str(p), code="IO") from None
+    if len(data) > limit:
+        raise DefinitionLoadError(
+            f"the file is {size:,} bytes; a state machine definition may be at most {limit:,} bytes",
+            source=str(p),
+            code="ValidationException",
+        )
+    if b"\x00" in data[:8192]:
+        raise DefinitionLoadError(
+            "this is a binary file, not a JSON or YAML definition",
+            source=str(p),
+            code="INVALID_JSON_DESCRIPTION",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DefinitionLoadError(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            source=str(p),
+            line=line,
+            code="INVALID_JSON_DESCRIPTION",
+        ) from None
+    return text
+
+
+def parse_text(text: str, *, source: str | None = None, prefer: str = "json") -> LoadedText:
+    """Parse JSON (or, failing that, YAML) text into a JSON value."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_DEFINITION_BYTES:
+        raise DefinitionLoadError(
+            f"the definition is longer than {MAX_DEFINITION_BYTES:,} bytes, the most AWS accepts",
+            source=source,
+            code="ValidationException",
+        )
+    json_error: json.JSONDecodeError | None = None
+    if prefer == "json":
+        try:
+            return LoadedText(json.loads(text), "json")
+        except json.JSONDecodeError as exc:
+            json_error = exc
+        except RecursionError:
+            raise DefinitionLoadError("the document is nested too deeply", source=source) from None
+    try:
+        value = _parse_yaml(text, source)
+    except DefinitionLoadError:
+        if json_error is not None:
+            raise _json_load_error(json_error, source) from None
+        raise
+    if json_error is not None and not isinstance(value, (dict, list)):
+        # A bare word is valid YAML but was clearly meant as JSON.
+        raise _json_load_error(json_error, source)
+    return LoadedText(value, "yaml")
+
+
+def load_document(source: str | Path | dict[str, Any]) -> Any:
+    """A definition's JSON value from a dict, JSON/YAML text, or a path to a file."""
+    if isinstance(source, dict):
+        return source
+    if isinstance(source, Path):
+        return parse_text(read_text_file(source), source=str(source), prefer=_preference(source)).value
+    if isinstance(source, str):
+        return parse_text(source).value
+    raise TypeError(f"cannot load a definition from {type(source).__name__}")
+
+
+def _preference(path: Path) -> str:
+    return "yaml" if path.suffix.lower() in (".yaml", ".yml") else "json"
+
+
+def _json_load_error(exc: json.JSONDecodeError, source: str | None) -> DefinitionLoadError:
+    return DefinitionLoadError(jackson_message(exc), source=source, line=exc.lineno, column=exc.colno)
+
+
+_BARE_WORD = re.compile(r"[A-Za-z_][\w.\-]*")
+
+
+def jackson_message(exc: json.JSONDecodeError) -> str:
+    """A JSON syntax error worded as AWS's JSON reader words it."""
+    text, pos = exc.doc, exc.pos
+    word = _BARE_WORD.match(text, pos)
+    if word and word.group(0) not in ("true", "false", "null"):
+        column = exc.colno + len(word.group(0))
+        where = f'[Source: (String)"{text[:500]}"; line: {exc.lineno}, column: {column}]'
+        return (
+            f"Unrecognized token '{word.group(0)}': was expecting (JSON String, Number, Array, "
+            f"Object or token 'null', 'true' or 'false')\n at {where}"
+        )
+    if pos >= len(text.rstrip()):
+        return f"Unexpected end-of-input (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+    char = text[pos]
+    return (
+        f"Unexpected character ('{char}' (code {ord(char)})): {exc.msg.lower()}"
+        f" (line {exc.lineno}, column {exc.colno})"
+    )
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """YAML without Python objects; CloudFormation's short tags become their long form."""
+
+
+def _cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if tag_suffix == "GetAtt" and isinstance(value, str):
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+_SafeLoader.add_multi_constructor("!", _cfn_tag)
+
+
+def _parse_yaml(text: str, source: str | None) -> Any:
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, source)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise DefinitionLoadError(
+            f"{exc.problem or exc.context or 'invalid YAML'}",
+            source=source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DefinitionLoadError(f"invalid YAML: {exc}", source=source) from None
+    except RecursionError:
+        raise DefinitionLoadError("the document is nested too deeply", source=source) from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, source: str | None) -> None:
+    """Refuse documents whose aliases multiply into a huge value (the 'billion laughs')."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in visiting:
+            raise DefinitionLoadError(
+                "the YAML document refers to itself through an alias",
+                source=source,
+                line=node.start_mark.line + 1,
+            )
+        visiting.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        visiting.discard(key)
+        sizes[key] = total
+        if total > MAX_YAML_VALUES:
+            raise DefinitionLoadError(
+                f"the YAML aliases expand to more than {MAX_YAML_VALUES:,} values; refusing to read it",
+                source=source,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+            )
+        return total
+
+    size(root)

@@ -1,0 +1,146 @@
+"""The headless commands of `statecanvas` (the entry point itself lives in designer/cli.py).
+
+Exit codes are part of the contract: 0 success, 1 the input was understood and refused
+(an invalid definition, a failed run), 2 bad usage or input that could not be read.
+No traceback ever reaches the user: unexpected failures print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from engine.asl.diagnostics import Diagnostic, invalid_definition_message
+from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.asl.validation import load_error_diagnostic, validate
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: exit 2 with the message."""
+
+
+def build_parser(prog: str = "statecanvas") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Design, validate and run AWS Step Functions state machines and event routes offline.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_engine_commands(sub)
+    return parser
+
+
+def add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    validate_cmd = sub.add_parser(
+        "validate",
+        help="check a state machine definition as AWS would",
+        description="Check an ASL definition (JSON or YAML) with AWS's diagnostics. "
+        "Exit 0 when valid, 1 when not, 2 when the file cannot be read.",
+    )
+    validate_cmd.add_argument("file", metavar="FILE", help="an .asl.json or .asl.yaml file ('-' for stdin)")
+    validate_cmd.add_argument(
+        "--json", action="store_true", help="print ValidateStateMachineDefinition's response shape as JSON"
+    )
+    validate_cmd.add_argument(
+        "--type",
+        choices=("STANDARD", "EXPRESS"),
+        default="STANDARD",
+        help="the state machine type to validate for (default STANDARD)",
+    )
+    validate_cmd.set_defaults(handler=cmd_validate)
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    return run_parsed(parser, argv, out, err)
+
+
+def run_parsed(parser: argparse.ArgumentParser, argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its usage message
+        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+    handler: Callable[[argparse.Namespace, TextIO, TextIO], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(out)
+        return EXIT_USAGE
+    try:
+        return handler(args, out, err)
+    except UsageError as exc:
+        print(f"statecanvas: {exc}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("statecanvas: interrupted", file=err)
+        return 130
+    except Exception as exc:  # the last line of defence: one clear line, never a traceback
+        print(f"statecanvas: internal error: {type(exc).__name__}: {exc}", file=err)
+        return EXIT_USAGE
+
+
+def read_definition_text(file: str) -> tuple[str, str]:
+    """(text, display name) of a definition file, or UsageError when it cannot be read."""
+    if file == "-":
+        return sys.stdin.read(), "<stdin>"
+    try:
+        return read_text_file(Path(file)), file
+    except DefinitionLoadError as exc:
+        if exc.code in ("IO", "INVALID_JSON_DESCRIPTION"):
+            raise UsageError(exc.located()) from None
+        raise
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        text, name = read_definition_text(args.file)
+        prefer = "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
+        diagnostics = _validate_text(text, name, prefer, args.type)
+    except DefinitionLoadError as exc:  # too large: a definition AWS refuses, so exit 1
+        name = args.file
+        diagnostics = [load_error_diagnostic(exc)]
+    errors = [d for d in diagnostics if d.severity == "ERROR"]
+    if args.json:
+        response = {
+            "file": name,
+            "result": "FAIL" if errors else "OK",
+            "diagnostics": [d.to_json() for d in diagnostics],
+            "truncated": False,
+        }
+        if errors:
+            response["error"] = invalid_definition_message(diagnostics)
+        print(json.dumps(response, indent=2, ensure_ascii=False), file=out)
+    else:
+        _print_diagnostics(name, diagnostics, out)
+    return EXIT_REFUSED if errors else EXIT_OK
+
+
+def _validate_text(text: str, name: str, prefer: str, machine_type: str) -> list[Diagnostic]:
+    if not text.strip():
+        return validate(text, machine_type=machine_type)
+    try:
+        value = parse_text(text, source=name, prefer=prefer).value
+    except DefinitionLoadError as exc:
+        return [load_error_diagnostic(exc)]
+    return validate(value, machine_type=machine_type)
+
+
+def _print_diagnostics(name: str, diagnostics: list[Diagnostic], out: TextIO) -> None:
+    errors = [d for d in diagnostics if d.severity == "ERROR"]
+    warnings = len(diagnostics) - len(errors)
+    if not errors:
+        suffix = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+        print(f"{name}: valid{suffix}", file=out)
+    else:
+        print(f"{name}: invalid ({len(errors)} error{'s' if len(errors) != 1 else ''})", file=out)
+    for d in diagnostics:
+        where = d.location if d.location is not None else "(definition)"
+        message = d.message.replace("\n", " ")
+        print(f"  {d.severity} {d.code} {where}: {message}", file=out)
+    if errors:
+        print(invalid_definition_message(diagnostics), file=out)

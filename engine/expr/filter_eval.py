@@ -1,0 +1,129 @@
+"""Evaluation of filter expressions against one candidate node.
+
+Comparisons follow Jayway where it matters for Step Functions users:
+numbers compare by value (``1 == 1.0``) but never equal booleans, ordering
+works between two numbers or two strings only, a missing operand makes a
+comparison false except for ``!=`` and ``nin`` (their negations hold), and
+``=~`` must match the whole string.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from engine.expr.errors import PathNotFoundError
+from engine.expr.filter_ast import (
+    And,
+    Comparison,
+    Exists,
+    FilterExpr,
+    Literal,
+    Not,
+    Operand,
+    Or,
+    PathOperand,
+    Regex,
+)
+
+if TYPE_CHECKING:
+    from engine.expr.path_eval import Scope
+
+_MISSING = object()
+_REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
+
+
+def test_filter(expr: FilterExpr, node: Any, scope: Scope) -> bool:
+    if isinstance(expr, Comparison):
+        return compare(expr.op, operand_value(expr.left, node, scope), operand_value(expr.right, node, scope))
+    if isinstance(expr, Exists):
+        from engine.expr.path_eval import evaluate_path
+
+        try:
+            found = evaluate_path(expr.path, scope, node)
+        except PathNotFoundError:
+            return False
+        return bool(found) if not expr.path.is_definite else True
+    if isinstance(expr, Not):
+        return not test_filter(expr.operand, node, scope)
+    if isinstance(expr, And):
+        return all(test_filter(e, node, scope) for e in expr.operands)
+    if isinstance(expr, Or):
+        return any(test_filter(e, node, scope) for e in expr.operands)
+    raise TypeError(f"unexpected filter node {expr!r}")  # pragma: no cover
+
+
+def operand_value(operand: Operand, node: Any, scope: Scope) -> Any:
+    if isinstance(operand, Literal):
+        return thaw(operand.value)
+    if isinstance(operand, Regex):
+        return operand
+    from engine.expr.path_eval import evaluate_path
+
+    assert isinstance(operand, PathOperand)
+    try:
+        return evaluate_path(operand.path, scope, node)
+    except PathNotFoundError:
+        return _MISSING
+
+
+def thaw(value: Any) -> Any:
+    return [thaw(v) for v in value] if isinstance(value, tuple) else value
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def json_equal(a: Any, b: Any) -> bool:
+    if is_number(a) and is_number(b):
+        return a == b
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
+    return a == b
+
+
+def contains(items: list[Any], value: Any) -> bool:
+    return any(json_equal(item, value) for item in items)
+
+
+def compare(op: str, left: Any, right: Any) -> bool:
+    if op == "!=":
+        return left is _MISSING or right is _MISSING or not json_equal(left, right)
+    if op == "nin":
+        return not compare("in", left, right)
+    if left is _MISSING or right is _MISSING:
+        return False
+    if op == "==":
+        return json_equal(left, right)
+    if op in ("<", "<=", ">", ">="):
+        if not ((is_number(left) and is_number(right)) or (isinstance(left, str) and isinstance(right, str))):
+            return False
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
+    if op == "=~":
+        if not isinstance(left, str) or not isinstance(right, Regex):
+            return False
+        flags = 0
+        for flag in right.flags:
+            flags |= _REGEX_FLAGS[flag]
+        return re.fullmatch(right.pattern, left, flags) is not None
+    if op == "in":
+        return isinstance(right, list) and contains(right, left)
+    if op == "contains":
+        if isinstance(left, list):
+            return contains(left, right)
+        return isinstance(left, str) and isinstance(right, str) and right in left
+    if op in ("subsetof", "anyof", "noneof"):
+        if not (isinstance(left, list) and isinstance(right, list)):
+            return False
+        hits = [contains(right, item) for item in left]
+        return all(hits) if op == "subsetof" else any(hits) if op == "anyof" else not any(hits)
+    if op == "size":
+        return isinstance(left, (list, str)) and is_number(right) and len(left) == right
+    if op == "empty":
+        return isinstance(left, (list, str, dict)) and isinstance(right, bool) and (len(left) == 0) == right
+    raise ValueError(f"unknown filter operator {op!r}")  # pragma: no cover
