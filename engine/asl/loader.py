@@ -16,8 +16,10 @@ from typing import Any
 
 import yaml
 
-# CreateStateMachine's limit on the definition's length.
-MAX_DEFINITION_BYTES = 1_048_576
+# CreateStateMachine's limit on the definition's length, in characters.
+MAX_DEFINITION_LENGTH = 1_048_576
+# UTF-8 takes at most four bytes a character: a file longer than this cannot be within the limit.
+_MAX_FILE_BYTES = 4 * MAX_DEFINITION_LENGTH
 # A YAML document may not expand (through aliases) to more values than this.
 MAX_YAML_VALUES = 200_000
 
@@ -61,7 +63,7 @@ class LoadedText:
     syntax: str  # "json" or "yaml"
 
 
-def read_text_file(path: str | Path, *, limit: int = MAX_DEFINITION_BYTES) -> str:
+def read_text_file(path: str | Path, *, limit: int = MAX_DEFINITION_LENGTH) -> str:
     """The text of a definition file, refusing what is too big, binary or not UTF-8."""
     p = Path(path)
     try:
@@ -69,19 +71,15 @@ def read_text_file(path: str | Path, *, limit: int = MAX_DEFINITION_BYTES) -> st
         if p.is_dir():
             raise DefinitionLoadError("is a directory, not a definition file", source=str(p), code="IO")
         with p.open("rb") as fh:
-            data = fh.read(limit + 1)
+            data = fh.read(max(limit, _MAX_FILE_BYTES) + 1)
     except DefinitionLoadError:
         raise
     except FileNotFoundError:
         raise DefinitionLoadError("no such file", source=str(p), code="IO") from None
     except OSError as exc:
         raise DefinitionLoadError(exc.strerror or str(exc), source=str(p), code="IO") from None
-    if len(data) > limit:
-        raise DefinitionLoadError(
-            f"the file is {size:,} bytes; a state machine definition may be at most {limit:,} bytes",
-            source=str(p),
-            code="ValidationException",
-        )
+    if len(data) > max(limit, _MAX_FILE_BYTES):
+        raise _too_large(f"the file is {size:,} bytes", limit, str(p))
     if b"\x00" in data[:8192]:
         raise DefinitionLoadError(
             "this is a binary file, not a JSON or YAML definition",
@@ -98,17 +96,22 @@ def read_text_file(path: str | Path, *, limit: int = MAX_DEFINITION_BYTES) -> st
             line=line,
             code="INVALID_JSON_DESCRIPTION",
         ) from None
+    if len(text) > limit:
+        raise _too_large(f"the file holds {len(text):,} characters", limit, str(p))
     return text
+
+
+def _too_large(what: str, limit: int, source: str | None) -> DefinitionLoadError:
+    return DefinitionLoadError(
+        f"{what}; a state machine definition may be at most {limit:,} characters",
+        source=source, code="ValidationException",
+    )
 
 
 def parse_text(text: str, *, source: str | None = None, prefer: str = "json") -> LoadedText:
     """Parse JSON (or, failing that, YAML) text into a JSON value."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_DEFINITION_BYTES:
-        raise DefinitionLoadError(
-            f"the definition is longer than {MAX_DEFINITION_BYTES:,} bytes, the most AWS accepts",
-            source=source,
-            code="ValidationException",
-        )
+    if len(text) > MAX_DEFINITION_LENGTH:
+        raise _too_large(f"the definition holds {len(text):,} characters", MAX_DEFINITION_LENGTH, source)
     json_error: json.JSONDecodeError | None = None
     if prefer == "json":
         try:

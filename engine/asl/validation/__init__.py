@@ -18,7 +18,7 @@ from engine.asl.diagnostics import (
     Diagnostic,
     error,
 )
-from engine.asl.loader import MAX_DEFINITION_BYTES, DefinitionLoadError, parse_text, read_text_file
+from engine.asl.loader import MAX_DEFINITION_LENGTH, DefinitionLoadError, parse_text, read_text_file
 from engine.asl.validation import messages as msg
 from engine.asl.validation.checker import Checker
 from engine.asl.validation.fields import TOP_LEVEL_FIELDS
@@ -46,7 +46,7 @@ def validate(
         except DefinitionLoadError as exc:
             return [load_error_diagnostic(exc)]
     elif _too_large(definition):
-        return [error(VALIDATION_EXCEPTION, msg.definition_too_large(MAX_DEFINITION_BYTES))]
+        return [error(VALIDATION_EXCEPTION, msg.definition_too_large(MAX_DEFINITION_LENGTH))]
     if not isinstance(definition, dict):
         return [error(SCHEMA_VALIDATION_FAILED, msg.NOT_A_JSON_OBJECT)]
     checker = Checker(machine_type=machine_type)
@@ -78,7 +78,7 @@ def load_error_diagnostic(exc: DefinitionLoadError) -> Diagnostic:
     if exc.line is not None:
         location = f"line {exc.line}" + (f", column {exc.column}" if exc.column is not None else "")
     if exc.code == VALIDATION_EXCEPTION:
-        return error(VALIDATION_EXCEPTION, msg.definition_too_large(MAX_DEFINITION_BYTES))
+        return error(VALIDATION_EXCEPTION, msg.definition_too_large(MAX_DEFINITION_LENGTH))
     message = exc.message
     if message.startswith("Unrecognized token") and "\n at " in message:
         location = message.split("\n at ", 1)[1]
@@ -87,7 +87,7 @@ def load_error_diagnostic(exc: DefinitionLoadError) -> Diagnostic:
 
 def _too_large(definition: Any) -> bool:
     try:
-        return len(json.dumps(definition, ensure_ascii=False).encode()) > MAX_DEFINITION_BYTES
+        return len(json.dumps(definition, ensure_ascii=False, separators=(",", ":"))) > MAX_DEFINITION_LENGTH
     except (TypeError, ValueError):
         return False
 
