@@ -85,7 +85,8 @@ def test_no_test_state_definition_is_refused_in_test_state_mode(asl_cases, repor
         errors = _errors(case["definition"], test_state=True)
         if errors:
             refused.append(f"{case['_file']}: {errors[0].aws_text()}")
-    report_figure(f"test_state definitions accepted (TestState mode): {len(cases) - len(refused)}/{len(cases)}")
+    accepted = len(cases) - len(refused)
+    report_figure(f"test_state definitions accepted (TestState mode): {accepted}/{len(cases)}")
     assert cases
     assert not refused, "\n".join(refused)
 
