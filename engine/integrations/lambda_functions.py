@@ -1,0 +1,114 @@
+"""Local Python functions standing in for AWS Lambda, called with the Lambda convention.
+
+A handler is `handler(event, context)` (or an async function of the same shape), registered
+under a function name or ARN. What it raises becomes the error Lambda would report: the
+exception's class name, with Lambda's JSON error document as the cause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from engine.integrations.request import TaskError
+
+Handler = Callable[[Any, Any], Any]
+
+
+@dataclass
+class LambdaContext:
+    """The subset of Lambda's context object handlers commonly read."""
+
+    function_name: str
+    invoked_function_arn: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 128
+    function_version: str = "$LATEST"
+    log_group_name: str = ""
+    log_stream_name: str = ""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 900_000
+
+
+def function_name_of(reference: str) -> str:
+    """`my-fn`, `arn:aws:lambda:r:a:function:my-fn` or `...:function:my-fn:alias` -> `my-fn`."""
+    if reference.startswith("arn:"):
+        parts = reference.split(":")
+        if len(parts) >= 7 and parts[5] == "function":
+            return parts[6]
+    return reference.split(":")[0]
+
+
+class LambdaFunctions:
+    """Handlers by function name; ARNs and qualified names resolve to the same handler."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+
+    def register(self, name_or_arn: str, handler: Handler) -> None:
+        self._handlers[function_name_of(name_or_arn)] = handler
+
+    def get(self, name_or_arn: str) -> Handler | None:
+        return self._handlers.get(function_name_of(name_or_arn))
+
+    def __contains__(self, name_or_arn: str) -> bool:
+        return function_name_of(name_or_arn) in self._handlers
+
+    async def invoke(self, name_or_arn: str, event: Any, *, region: str, account: str,
+                     timeout: float | None = None) -> Any:
+        """Run the handler; its JSON result, or TaskError as Lambda would word the failure."""
+        name = function_name_of(name_or_arn)
+        handler = self._handlers.get(name)
+        arn = f"arn:aws:lambda:{region}:{account}:function:{name}"
+        if handler is None:
+            raise function_not_found(arn)
+        request_id = str(uuid.uuid4())
+        context = LambdaContext(name, arn, request_id)
+        try:
+            if inspect.iscoroutinefunction(handler):
+                call = handler(event, context)
+            else:
+                call = asyncio.to_thread(handler, event, context)
+            result = await asyncio.wait_for(call, timeout) if timeout else await call
+        except TimeoutError:
+            raise
+        except Exception as exc:
+            raise TaskError(type(exc).__name__, error_document(exc, request_id)) from None
+        try:
+            return json.loads(json.dumps(result))
+        except (TypeError, ValueError) as exc:
+            raise TaskError(
+                "Runtime.MarshalError",
+                json.dumps({
+                    "errorMessage": f"Unable to marshal response: {exc}",
+                    "errorType": "Runtime.MarshalError",
+                    "requestId": request_id,
+                    "stackTrace": [],
+                }),
+            ) from None
+
+
+def error_document(exc: BaseException, request_id: str) -> str:
+    """Lambda's JSON description of an unhandled exception."""
+    frames = traceback.format_tb(exc.__traceback__)
+    return json.dumps({
+        "errorMessage": str(exc),
+        "errorType": type(exc).__name__,
+        "requestId": request_id,
+        "stackTrace": frames,
+    }, separators=(",", ":"))
+
+
+def function_not_found(arn: str) -> TaskError:
+    return TaskError(
+        "Lambda.ResourceNotFoundException",
+        f"Function not found: {arn}:$LATEST (Service: AWSLambda; Status Code: 404; Error Code: "
+        f"ResourceNotFoundException; Request ID: {uuid.uuid4()}; Proxy: null)",
+    )

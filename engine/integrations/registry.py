@@ -1,0 +1,81 @@
+"""Where a Task's resource goes: a mock, a local Lambda handler, or a built-in service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from engine.integrations.lambda_functions import LambdaFunctions, function_not_found
+from engine.integrations.mock_config import MockConfig
+from engine.integrations.request import TaskError, TaskRequest
+
+
+def lambda_invoke_result(payload: Any) -> dict[str, Any]:
+    """The response of the optimized `lambda:invoke` integration around a function's result."""
+    request_id = str(uuid.uuid4())
+    return {
+        "ExecutedVersion": "$LATEST",
+        "Payload": payload,
+        "SdkHttpMetadata": {
+            "HttpHeaders": {"Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST",
+                            "x-amzn-RequestId": request_id},
+            "HttpStatusCode": 200,
+        },
+        "SdkResponseMetadata": {"RequestId": request_id},
+        "StatusCode": 200,
+    }
+
+
+class ServiceRegistry:
+    """Resolves and invokes Task resources. Mocks win over handlers, handlers over built-ins."""
+
+    def __init__(self, *, handlers: dict[str, Any] | None = None, mocks: MockConfig | None = None) -> None:
+        self.functions = LambdaFunctions()
+        for name, handler in (handlers or {}).items():
+            self.functions.register(name, handler)
+        self.mocks = mocks
+        self.services: dict[str, Any] = {}  # service name -> async callable(request) (queues, buses...)
+
+    def register_service(self, service: str, invoker: Any) -> None:
+        self.services[service] = invoker
+
+    async def invoke(self, request: TaskRequest) -> Any:
+        if self.mocks is not None and self.mocks.has(request.state_name):
+            return self.mocks.next_outcome(request.state_name)
+        if request.kind == "lambda":
+            return await self._call_function(request.resource, request.payload, request)
+        if request.kind == "service" and request.service == "lambda" and request.action == "invoke":
+            payload = request.payload if isinstance(request.payload, dict) else {}
+            function = payload.get("FunctionName")
+            if not isinstance(function, str):
+                raise TaskError("Lambda.InvalidParameterValueException",
+                                "FunctionName is required to invoke a Lambda function")
+            result = await self._call_function(function, payload.get("Payload"), request)
+            return lambda_invoke_result(result)
+        invoker = self.services.get(request.service)
+        if invoker is not None:
+            return await invoker(request)
+        raise unavailable(request)
+
+    async def _call_function(self, function: str, event: Any, request: TaskRequest) -> Any:
+        if function not in self.functions:
+            raise function_not_found(_function_arn(function, request))
+        return await self.functions.invoke(function, event, region=request.region, account=request.account,
+                                           timeout=request.timeout_seconds)
+
+
+def _function_arn(function: str, request: TaskRequest) -> str:
+    if function.startswith("arn:"):
+        return function.rsplit(":$LATEST", 1)[0]
+    return f"arn:aws:lambda:{request.region}:{request.account}:function:{function}"
+
+
+def unavailable(request: TaskRequest) -> TaskError:
+    service = request.service or "Lambda"
+    name = {"dynamodb": "DynamoDB", "sqs": "SQS", "sns": "SNS", "events": "EventBridge",
+            "states": "StepFunctions", "s3": "S3"}.get(service, service[:1].upper() + service[1:])
+    return TaskError(
+        f"{name}.ResourceNotFoundException",
+        f"Requested resource not found: no local handler, mock or built-in service serves {request.resource} "
+        f"(action {request.action or 'invoke'})",
+    )

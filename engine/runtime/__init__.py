@@ -1,0 +1,5 @@
+"""The interpreter: runs ASL definitions with AWS's semantics and AWS-shaped histories."""
+
+from engine.runtime.api import Execution, run, run_async
+
+__all__ = ["Execution", "run", "run_async"]

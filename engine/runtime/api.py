@@ -1,0 +1,147 @@
+"""Running a definition: `run` (blocking) and `run_async` (on the running event loop)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from engine.asl.document import load_document
+from engine.integrations import MockConfig, ServiceRegistry
+from engine.runtime.clock import Clock, RealClock, VirtualClock
+from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame
+from engine.runtime.errors import ExecutionAborted, StateFailure
+from engine.runtime.history import History, HistoryLimitExceeded, payload_details
+from engine.runtime.interpreter import Interpreter
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass
+class Execution:
+    """The outcome of one execution and its AWS-shaped history."""
+
+    status: str  # SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    execution_arn: str = ""
+    start_date: datetime | None = None
+    stop_date: datetime | None = None
+
+    def to_json(self, *, with_history: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status}
+        if self.status == "SUCCEEDED":
+            out["output"] = self.output
+        else:
+            if self.error is not None:
+                out["error"] = self.error
+            if self.cause is not None:
+                out["cause"] = self.cause
+        if with_history:
+            out["history"] = [_event_json(e) for e in self.history]
+        return out
+
+
+def _event_json(event: dict[str, Any]) -> dict[str, Any]:
+    out = dict(event)
+    stamp = out.get("timestamp")
+    if isinstance(stamp, datetime):
+        out["timestamp"] = stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return out
+
+
+def run(definition: Any, input: Any = None, *, clock: str | Clock = "virtual", mocks: Any = None,
+        handlers: dict[str, Any] | None = None, **options: Any) -> Execution:
+    """Run a definition to the end and return its Execution (blocking)."""
+    return asyncio.run(run_async(definition, input, clock=clock, mocks=mocks, handlers=handlers, **options))
+
+
+async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = "virtual", mocks: Any = None,
+                    handlers: dict[str, Any] | None = None, name: str | None = None,
+                    state_machine_name: str = "StateMachine", machine_type: str = "STANDARD",
+                    account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION,
+                    role_arn: str | None = None, gate: Any = None, services: ServiceRegistry | None = None,
+                    test_case: str | None = None, history_sinks: list[Any] | None = None,
+                    seed: int | None = None) -> Execution:
+    """Run a definition on the running event loop.
+
+    `mocks` is a MockConfig, or a Step Functions Local mock config (dict or path) used with
+    `test_case`; `handlers` maps Lambda function names or ARNs to `handler(event, context)`.
+    """
+    machine = definition if isinstance(definition, dict) else load_document(
+        Path(definition) if isinstance(definition, Path) else definition
+    )
+    the_clock: Clock = VirtualClock() if clock == "virtual" else RealClock() if clock == "real" else clock  # type: ignore[assignment]
+    registry = services or ServiceRegistry(handlers=handlers)
+    if handlers and services is not None:
+        for fn, handler in handlers.items():
+            registry.functions.register(fn, handler)
+    if mocks is not None:
+        registry.mocks = mocks if isinstance(mocks, MockConfig) else MockConfig.load(
+            mocks, state_machine=state_machine_name, test_case=test_case or "")
+    name = name or str(uuid.uuid4())
+    sm_arn = f"arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
+    exec_kind = "express" if machine_type == "EXPRESS" else "execution"
+    info = ExecutionInfo(
+        execution_arn=f"arn:aws:states:{region}:{account}:{exec_kind}:{state_machine_name}:{name}",
+        name=name, state_machine_arn=sm_arn, state_machine_name=state_machine_name,
+        role_arn=role_arn or f"arn:aws:iam::{account}:role/StateCanvasExecutionRole", input=input,
+        start_time=the_clock.now(), account=account, region=region,
+    )
+    history = History(the_clock, sinks=list(history_sinks or []))
+    env = ExecutionEnv(info, the_clock, history, registry, gate=gate,
+                       query_language=machine.get("QueryLanguage", "JSONPath"))
+    started: dict[str, Any] = {}
+    started["input"], started["inputDetails"] = payload_details(input)
+    started["roleArn"] = info.role_arn
+    history.add("ExecutionStarted", started, previous=0)
+    execution = Execution("RUNNING", execution_arn=info.execution_arn, start_date=info.start_time)
+    interpreter = Interpreter(env, seed=seed)
+    timeout = machine.get("TimeoutSeconds")
+    try:
+        body = interpreter.run_scope(machine, input, Frame())
+        output = await _with_timeout(body, timeout, the_clock) if timeout else await body
+    except StateFailure as failure:
+        details = {k: v for k, v in (("cause", failure.cause), ("error", failure.error)) if v is not None}
+        if details.get("cause") is not None and not isinstance(details["cause"], str):
+            details["cause"] = str(details["cause"])
+        history.add("ExecutionFailed", details)
+        execution.status, execution.error, execution.cause = "FAILED", failure.error, details.get("cause")
+    except TimeoutError:
+        history.add("ExecutionTimedOut", {})
+        execution.status = "TIMED_OUT"
+    except ExecutionAborted as aborted:
+        history.add("ExecutionAborted", {})
+        execution.status, execution.error, execution.cause = "ABORTED", aborted.error, aborted.cause
+    except HistoryLimitExceeded:
+        execution.status = "FAILED"
+        execution.error = "States.Runtime"
+        execution.cause = "The execution reached the maximum number of history events (25000)."
+    else:
+        succeeded: dict[str, Any] = {}
+        succeeded["output"], succeeded["outputDetails"] = payload_details(output)
+        history.add("ExecutionSucceeded", succeeded)
+        execution.status, execution.output = "SUCCEEDED", output
+    execution.history = history.events
+    execution.stop_date = the_clock.now()
+    return execution
+
+
+async def _with_timeout(body: Any, seconds: float, clock: Clock) -> Any:
+    work = asyncio.ensure_future(body)
+    timer = asyncio.ensure_future(clock.sleep(seconds))
+    try:
+        done, _ = await asyncio.wait({work, timer}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+    if work in done:
+        return work.result()
+    work.cancel()
+    await asyncio.gather(work, return_exceptions=True)
+    raise TimeoutError

@@ -1,0 +1,76 @@
+"""Clocks: virtual time for fast, repeatable runs, real time for interactive ones.
+
+With the virtual clock a Wait state or a retry back-off costs no real time, yet every history
+event carries the timestamp it would have had. Time only advances when every running task of
+the execution is waiting on the clock: the earliest sleeper wakes first, so concurrent
+branches interleave exactly as they would in real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class RealClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class VirtualClock:
+    """Discrete-event time: `sleep` parks the caller until virtual time reaches its deadline."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime.now(UTC)
+        self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+        self._advancer: asyncio.Task[None] | None = None
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward by hand (tests), waking whoever is due."""
+        self._now += timedelta(seconds=seconds)
+        self._wake_due()
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._sleepers, (self._now + timedelta(seconds=seconds), next(self._seq), future))
+        if self._advancer is None or self._advancer.done():
+            self._advancer = loop.create_task(self._advance_when_idle())
+        await future
+
+    async def _advance_when_idle(self) -> None:
+        # Let every other ready task run first: time moves only when all are parked on sleep.
+        while self._sleepers:
+            for _ in range(20):
+                await asyncio.sleep(0)
+            if not self._sleepers:
+                return
+            deadline = self._sleepers[0][0]
+            if deadline > self._now:
+                self._now = deadline
+            self._wake_due()
+
+    def _wake_due(self) -> None:
+        while self._sleepers and self._sleepers[0][0] <= self._now:
+            _, _, future = heapq.heappop(self._sleepers)
+            if not future.done():
+                future.set_result(None)

@@ -1,0 +1,69 @@
+"""Errors raised while a state runs, named and worded as Step Functions names and words them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Predefined error names.
+ALL = "States.ALL"
+RUNTIME = "States.Runtime"
+TASK_FAILED = "States.TaskFailed"
+TIMEOUT = "States.Timeout"
+HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout"
+DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded"
+NO_CHOICE_MATCHED = "States.NoChoiceMatched"
+INTRINSIC_FAILURE = "States.IntrinsicFailure"
+PARAMETER_PATH_FAILURE = "States.ParameterPathFailure"
+RESULT_PATH_MATCH_FAILURE = "States.ResultPathMatchFailure"
+BRANCH_FAILED = "States.BranchFailed"
+QUERY_EVALUATION_ERROR = "States.QueryEvaluationError"
+ITEM_READER_FAILED = "States.ItemReaderFailed"
+RESULT_WRITER_FAILED = "States.ResultWriterFailed"
+EXCEED_TOLERATED_FAILURE_THRESHOLD = "States.ExceedToleratedFailureThreshold"
+
+# Errors that no Retry or Catch handles: the execution fails.
+UNCATCHABLE = frozenset((RUNTIME, DATA_LIMIT_EXCEEDED))
+
+
+class StateFailure(Exception):
+    """A state failed with an error name and a cause: what Retry and Catch look at."""
+
+    def __init__(self, error: str | None, cause: Any = None, *, event: str | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.cause = cause
+        # The history event type that records the failure where it happened (e.g. EvaluationFailed).
+        self.event = event
+
+    @property
+    def catchable(self) -> bool:
+        return self.error not in UNCATCHABLE
+
+    def error_output(self) -> dict[str, Any]:
+        """The {Error, Cause} object a Catcher passes on."""
+        out: dict[str, Any] = {}
+        if self.error is not None:
+            out["Error"] = self.error
+        if self.cause is not None:
+            out["Cause"] = self.cause
+        return out
+
+    def __repr__(self) -> str:
+        return f"StateFailure({self.error!r}, {self.cause!r})"
+
+
+def state_error_prefix(state_name: str, entered_event_id: int) -> str:
+    return f"An error occurred while executing the state '{state_name}' (entered at the event id #{entered_event_id}). "
+
+
+class ExecutionAborted(Exception):
+    """The execution was stopped from outside (StopExecution, the debugger's stop)."""
+
+    def __init__(self, error: str | None = None, cause: str | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.cause = cause
+
+
+class ExecutionTimedOut(Exception):
+    """The machine's own TimeoutSeconds ran out."""

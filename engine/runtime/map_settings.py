@@ -1,0 +1,64 @@
+"""A Map state's run settings: concurrency and tolerated failures, static or from paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from engine.expr import PathNotFoundError, evaluate
+from engine.runtime.errors import RUNTIME, StateFailure
+from engine.runtime.history import to_json_text
+from engine.runtime.state_run import StateRun
+
+
+@dataclass
+class MapSettings:
+    max_concurrency: int = 0  # 0: no limit
+    tolerated_count: int | None = None
+    tolerated_percentage: float | None = None
+
+
+def read_settings(run: StateRun) -> MapSettings:
+    settings = MapSettings()
+    settings.max_concurrency = int(_value(run, "MaxConcurrency", integer=True) or 0)
+    count = _value(run, "ToleratedFailureCount", integer=True)
+    if count is not None:
+        if count < 0:
+            raise StateFailure(RUNTIME, run.prefix + "ToleratedFailureCount cannot be negative.")
+        settings.tolerated_count = int(count)
+    percentage = _value(run, "ToleratedFailurePercentage", integer=False)
+    if percentage is not None:
+        if not 0 <= percentage <= 100:
+            raise StateFailure(RUNTIME, run.prefix + "ToleratedFailurePercentage must be between 0 and 100.")
+        settings.tolerated_percentage = float(percentage)
+    return settings
+
+
+def _value(run: StateRun, field: str, *, integer: bool) -> float | None:
+    state = run.state
+    if field in state:
+        value = state[field]
+        if run.jsonata and isinstance(value, str):
+            value = run.jsonata_scope().evaluate(value, field)
+        return value
+    path_field = f"{field}Path"
+    if path_field not in state:
+        return None
+    path = state[path_field]
+    scope = run.path_scope()
+    try:
+        value = evaluate(path, run.input, context=scope.context, variables=scope.variables)
+    except PathNotFoundError:
+        raise StateFailure(
+            RUNTIME, run.prefix + f"Invalid path '{path}' : No results for path: {path}"
+        ) from None
+    kind = "integer" if integer else "float"
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if integer and ok and isinstance(value, float) and not value.is_integer():
+        ok = False
+    if not ok:
+        shown = value if isinstance(value, str) else to_json_text(value)
+        raise StateFailure(
+            RUNTIME,
+            run.prefix + f'The {path_field} field refers to value "{shown}" which is not a valid {kind}: {path}',
+        )
+    return value
+

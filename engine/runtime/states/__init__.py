@@ -1,0 +1,1 @@
+"""One handler per state type: `async def run(run: StateRun) -> StateResult`."""

@@ -1,0 +1,131 @@
+"""Map: run the item processor once per item, inline or as a distributed map run."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from engine.runtime import debug_gate
+from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
+from engine.runtime.history import to_json_text
+from engine.runtime.jsonpath_flow import render_template, select
+from engine.runtime.map_settings import MapSettings, read_settings
+from engine.runtime.state_run import StateResult, StateRun
+
+
+async def run(run: StateRun) -> StateResult:
+    state = run.state
+    processor = state.get("ItemProcessor") or state.get("Iterator")
+    distributed = ((processor or {}).get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED"
+    if run.jsonata:
+        scope = run.jsonata_scope()
+        effective = run.input
+        items = scope.evaluate(state["Items"], "Items") if "Items" in state else run.input
+        if "Items" in state and not isinstance(items, list):
+            body = str(state["Items"])[2:-2].strip()
+            raise scope.fail(
+                f"The JSONata expression '{body}' specified for the field 'Items' returned an unexpected "
+                f"result type. Expected 'array', but was '{_json_type(items)}' for value: {to_json_text(items)}",
+                "Items",
+            )
+    else:
+        path_scope = run.path_scope()
+        effective = select(state["InputPath"], run.input, path_scope) if "InputPath" in state else run.input
+        items = None
+    if "ItemReader" in state:
+        from engine.runtime.item_reader import read_items
+
+        items = await read_items(run, effective)
+    elif not run.jsonata:
+        items = select(state["ItemsPath"], effective, path_scope) if "ItemsPath" in state else effective
+    if not isinstance(items, list):
+        error = QUERY_EVALUATION_ERROR if run.jsonata else RUNTIME
+        raise StateFailure(error, run.prefix + f"Map state input must be an array but was: {to_json_text(items)}")
+    settings = read_settings(run)
+    if "ItemBatcher" in state:
+        from engine.runtime.item_batcher import batch_items
+
+        items = batch_items(run, items, effective)
+    history = run.env.history
+    history.add("MapStateStarted", {"length": len(items)})
+    if distributed:
+        from engine.runtime.map_run import run_distributed
+
+        results = await run_distributed(run, processor, items, effective, settings)
+    else:
+        results = await _run_inline(run, processor, items, effective, settings)
+    if run.jsonata:
+        return run.finish_jsonata(results, default_output=results)
+    return run.finish_jsonpath(results)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def item_input(run: StateRun, index: int, value: Any, effective: Any) -> Any:
+    """What one iteration receives: the item, or the ItemSelector (Parameters) built around it."""
+    state = run.state
+    selector_field = "ItemSelector" if "ItemSelector" in state else "Parameters" if "Parameters" in state else None
+    if selector_field is None:
+        return value
+    item = {"Index": index, "Value": value}
+    frame = run.frame.child(map_item=item)
+    context = run.env.context_object(run.name, run.entered_time, frame)
+    if run.jsonata:
+        from engine.runtime.jsonata_flow import JsonataScope
+
+        scope = JsonataScope({"input": run.input, "context": context}, run.frame.variables, run.prefix, run.name)
+        return scope.evaluate(state[selector_field], selector_field)
+    from engine.runtime.jsonpath_flow import PathScope
+
+    return render_template(state[selector_field], effective, PathScope(context, run.frame.variables, run.prefix))
+
+
+async def _run_inline(run: StateRun, processor: dict[str, Any], items: list[Any], effective: Any,
+                      settings: MapSettings) -> list[Any]:
+    history = run.env.history
+    interpreter = run.interpreter
+    gate = run.env.gate
+    limit = settings.max_concurrency or len(items) or 1
+    semaphore = asyncio.Semaphore(limit)
+    results: list[Any] = [None] * len(items)
+
+    async def iteration(index: int, value: Any) -> None:
+        async with semaphore:
+            data = item_input(run, index, value, effective)
+            frame = run.frame.child(map_item={"Index": index, "Value": value}, label=(run.name, str(index)))
+            history.add("MapIterationStarted", {"index": index, "name": run.name})
+            if gate is not None:
+                await gate.before_child(debug_gate.ChildPoint(run.name, "iteration", index, data, frame))
+            try:
+                results[index] = await interpreter.run_scope(processor, data, frame)
+            except StateFailure:
+                history.add("MapIterationFailed", {"index": index, "name": run.name})
+                raise
+            except asyncio.CancelledError:
+                history.add("MapIterationAborted", {"index": index, "name": run.name})
+                raise
+            history.add("MapIterationSucceeded", {"index": index, "name": run.name})
+            if gate is not None:
+                await gate.after_child(debug_gate.ChildPoint(run.name, "iteration", index, results[index], frame))
+
+    tasks = [asyncio.ensure_future(iteration(i, v)) for i, v in enumerate(items)]
+    try:
+        await asyncio.gather(*tasks)
+    except StateFailure:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        history.add("MapStateFailed")
+        raise
+    history.add("MapStateSucceeded")
+    return results

@@ -1,0 +1,18 @@
+"""Succeed: end this scope successfully with the (filtered) input."""
+
+from __future__ import annotations
+
+from engine.runtime.jsonpath_flow import select
+from engine.runtime.state_run import StateResult, StateRun
+
+
+async def run(run: StateRun) -> StateResult:
+    if run.jsonata:
+        scope = run.jsonata_scope()
+        output = scope.evaluate(run.state["Output"], "Output") if "Output" in run.state else run.input
+        return StateResult(output, None)
+    scope = run.path_scope()
+    data = select(run.state["InputPath"], run.input, scope) if "InputPath" in run.state else run.input
+    if "OutputPath" in run.state:
+        data = select(run.state["OutputPath"], data, scope)
+    return StateResult(data, None)

@@ -1,0 +1,133 @@
+"""Task: hand work to a resource (a Lambda function, a service, an activity) and wait for it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from engine.asl.validation.resources import classify_resource
+from engine.integrations.request import TaskError, TaskRequest
+from engine.runtime.errors import RUNTIME, TIMEOUT, StateFailure
+from engine.runtime.history import payload_details, to_json_text
+from engine.runtime.jsonpath_flow import select
+from engine.runtime.state_run import StateResult, StateRun
+
+DEFAULT_TIMEOUT = 99_999_999
+
+
+async def run(run: StateRun) -> StateResult:
+    if run.jsonata:
+        scope = run.jsonata_scope()
+        payload = scope.evaluate(run.state["Arguments"], "Arguments") if "Arguments" in run.state else run.input
+        timeout = _number(scope.evaluate(run.state["TimeoutSeconds"], "TimeoutSeconds")) \
+            if "TimeoutSeconds" in run.state else None
+        heartbeat = _number(scope.evaluate(run.state["HeartbeatSeconds"], "HeartbeatSeconds")) \
+            if "HeartbeatSeconds" in run.state else None
+    else:
+        payload = run.effective_input()
+        timeout = _seconds(run, "TimeoutSeconds")
+        heartbeat = _seconds(run, "HeartbeatSeconds")
+    result = await invoke(run, payload, timeout, heartbeat)
+    if run.jsonata:
+        return run.finish_jsonata(result, default_output=result)
+    return run.finish_jsonpath(result)
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _seconds(run: StateRun, field: str) -> float | None:
+    if field in run.state:
+        return float(run.state[field])
+    path_field = f"{field}Path"
+    if path_field not in run.state:
+        return None
+    value = select(run.state[path_field], run.input, run.path_scope())
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise StateFailure(
+            RUNTIME, run.prefix + f"The {path_field} parameter references an invalid value: "
+            f"{run.state[path_field]} == {to_json_text(value)}"
+        )
+    return float(value)
+
+
+async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: float | None) -> Any:
+    """Schedule the resource, record the events AWS records, and return its result."""
+    resource = run.state["Resource"]
+    info = classify_resource(resource)
+    kind = info.kind if info else "unknown"
+    history = run.env.history
+    request = TaskRequest(
+        resource=resource, kind=kind, service=info.service if info else "",
+        action=info.action if info else "", pattern=info.pattern if info else "", payload=payload,
+        state_name=run.name, attempt=run.retry_count or 0, execution_arn=run.env.info.execution_arn,
+        state_machine_name=run.env.info.state_machine_name, region=run.env.info.region,
+        account=run.env.info.account, task_token=run.task_token, timeout_seconds=timeout,
+        heartbeat_seconds=heartbeat,
+    )
+    if kind == "lambda":
+        details: dict[str, Any] = {"resource": resource}
+        details["input"], details["inputDetails"] = payload_details(payload)
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        history.add("LambdaFunctionScheduled", details)
+        history.add("LambdaFunctionStarted")
+        prefix, names = "LambdaFunction", {}
+    else:
+        resource_type = info.service if info else ""
+        action = (info.action + info.pattern) if info else resource
+        if kind == "aws-sdk" and info:
+            resource_type, action = f"aws-sdk:{info.service}", info.action + info.pattern
+        names = {"resourceType": resource_type, "resource": action}
+        scheduled: dict[str, Any] = {**names, "region": run.env.info.region, "parameters": to_json_text(payload)}
+        if timeout is not None:
+            scheduled["timeoutInSeconds"] = int(timeout)
+        if heartbeat is not None:
+            scheduled["heartbeatInSeconds"] = int(heartbeat)
+        history.add("TaskScheduled", scheduled)
+        history.add("TaskStarted", dict(names))
+        prefix = "Task"
+    started = time.monotonic()
+    try:
+        result = await _call(run, request, timeout)
+    except TimeoutError:
+        history.add(f"{prefix}TimedOut", {"error": TIMEOUT, **names})
+        raise StateFailure(TIMEOUT, None) from None
+    except TaskError as exc:
+        details = {"error": exc.error, **names}
+        if exc.cause is not None:
+            details["cause"] = exc.cause if isinstance(exc.cause, str) else to_json_text(exc.cause)
+        history.add(f"{prefix}Failed", details)
+        raise StateFailure(exc.error, details.get("cause")) from None
+    finally:
+        _account_real_time(run, time.monotonic() - started)
+    succeeded = dict(names)
+    succeeded["output"], succeeded["outputDetails"] = payload_details(result)
+    history.add(f"{prefix}Succeeded", succeeded)
+    return result
+
+
+async def _call(run: StateRun, request: TaskRequest, timeout: float | None) -> Any:
+    call = run.env.services.invoke(request)
+    if timeout is None:
+        return await call
+    invocation = asyncio.ensure_future(call)
+    timer = asyncio.ensure_future(run.env.clock.sleep(timeout))
+    try:
+        done, _ = await asyncio.wait({invocation, timer}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+    if invocation in done:
+        return invocation.result()
+    invocation.cancel()
+    raise TimeoutError
+
+
+def _account_real_time(run: StateRun, seconds: float) -> None:
+    """Work done in real time (a local handler) moves the virtual clock by as much."""
+    advance = getattr(run.env.clock, "advance", None)
+    if advance is not None and seconds > 0.001:
+        advance(seconds)
+

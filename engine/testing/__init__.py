@@ -1,0 +1,1 @@
+"""Tools for measuring StateCanvas against behaviour recorded on AWS."""
