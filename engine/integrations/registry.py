@@ -41,6 +41,7 @@ class ServiceRegistry:
 
     async def invoke(self, request: TaskRequest) -> Any:
         if self.mocks is not None and self.mocks.has(request.state_name):
+            request.extra["mocked"] = True
             return self.mocks.next_outcome(request.state_name)
         if request.kind == "lambda":
             return await self._call_function(request.resource, request.payload, request)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.runtime.callbacks import Callbacks
 from engine.runtime.clock import Clock
 from engine.runtime.history import History
 
@@ -41,9 +42,11 @@ class Frame:
     map_item: dict[str, Any] | None = None  # {"Index": i, "Value": v} inside an iteration
     parent: Frame | None = None
     path: tuple[str, ...] = ()  # e.g. ("Map", "3") for the designer and the debugger
+    kind: str = "machine"  # "machine", "branch" (Parallel) or "iteration" (Map)
 
-    def child(self, *, map_item: dict[str, Any] | None = None, label: tuple[str, ...] = ()) -> Frame:
-        return Frame(dict(self.variables), map_item, self, self.path + label)
+    def child(self, *, map_item: dict[str, Any] | None = None, label: tuple[str, ...] = (),
+              kind: str = "iteration") -> Frame:
+        return Frame(dict(self.variables), map_item, self, self.path + label, kind)
 
 
 @dataclass
@@ -55,9 +58,11 @@ class ExecutionEnv:
     gate: Any = None  # the debug gate; None costs nothing
     query_language: str = "JSONPath"
     stopped: bool = False
+    callbacks: Callbacks = field(default_factory=Callbacks)
 
     def context_object(self, state_name: str, entered_time: datetime, frame: Frame, *,
                        retry_count: int | None = None, task_token: str | None = None) -> dict[str, Any]:
+        """The `$$` object. `retry_count` is given for Task states, whose context carries it."""
         info = self.info
         context: dict[str, Any] = {
             "Execution": {

@@ -22,7 +22,7 @@ RESULT_WRITER_FAILED = "States.ResultWriterFailed"
 EXCEED_TOLERATED_FAILURE_THRESHOLD = "States.ExceedToleratedFailureThreshold"
 
 # Errors that no Retry or Catch handles: the execution fails.
-UNCATCHABLE = frozenset((RUNTIME, DATA_LIMIT_EXCEEDED))
+UNCATCHABLE = frozenset((RUNTIME,))
 
 
 class StateFailure(Exception):
@@ -33,7 +33,7 @@ class StateFailure(Exception):
         self.error = error
         self.cause = cause
         # The history event type that records the failure where it happened (e.g. EvaluationFailed).
-        self.event = event
+        self.event = event if event is not None or error != QUERY_EVALUATION_ERROR else "EvaluationFailed"
 
     @property
     def catchable(self) -> bool:

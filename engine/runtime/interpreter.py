@@ -66,7 +66,8 @@ class Interpreter:
         details["input"], details["inputDetails"] = payload_details(data)
         entered_id = env.history.add(f"{state_type}StateEntered", details)
         run = StateRun(self, env, frame, name, state, data, entered_id, env.clock.now(),
-                       state.get("QueryLanguage", env.query_language))
+                       state.get("QueryLanguage", env.query_language),
+                       retry_count=0 if state_type == "Task" else None)
         handler = HANDLERS[state_type]
         retry = RetryState(state.get("Retry")) if state_type in WITH_RETRY else None
         while True:
@@ -76,7 +77,8 @@ class Interpreter:
                 break
             except StateFailure as failure:
                 if failure.event == "EvaluationFailed":
-                    env.history.add("EvaluationFailed", _evaluation_details(failure))
+                    env.history.add("EvaluationFailed", _evaluation_details(failure, name))
+                    failure.event = None
                 if retry is not None:
                     delay = retry.next_delay(failure, self.rng)
                     if delay is not None:
@@ -87,12 +89,16 @@ class Interpreter:
                         run._context = None
                         continue
                 catcher = find_catcher(state.get("Catch"), failure) if state_type in WITH_RETRY else None
+                if state_type == "Map" and failure.catchable:
+                    env.history.add("MapStateFailed")
                 if catcher is None:
+                    if state_type == "Parallel":
+                        env.history.add("ParallelStateFailed")
+                    elif state_type == "Task" and frame.kind == "branch":
+                        env.history.add("TaskStateAborted")
                     raise
                 result = self._caught(run, catcher, failure)
                 break
-        if state_type in ("Fail",):
-            return result
         self._exit(run, result)
         return result
 
@@ -129,12 +135,10 @@ class Interpreter:
             )
 
 
-def _evaluation_details(failure: StateFailure) -> dict[str, Any]:
+def _evaluation_details(failure: StateFailure, state_name: str) -> dict[str, Any]:
     details: dict[str, Any] = {"cause": failure.cause, "error": failure.error}
     location = getattr(failure, "location", None)
     if location is not None:
         details["location"] = location
-    state = getattr(failure, "state", None)
-    if state is not None:
-        details["state"] = state
+    details["state"] = getattr(failure, "state", None) or state_name
     return details

@@ -78,6 +78,8 @@ def select(path_text: str | None, data: Any, scope: PathScope) -> Any:
     try:
         return evaluate(path, data, context=scope.context, variables=scope.variables)
     except PathNotFoundError:
+        if not path.is_definite:
+            return []
         target = scope.context if path.root == "$$" else data
         raise scope.fail(f"Invalid path '{path_text}' : {missing_path_reason(path, target)}") from None
 
@@ -110,6 +112,8 @@ def _resolve_path(path: Path, text: str, key: str, data: Any, scope: PathScope) 
     try:
         return evaluate(path, data, context=scope.context, variables=scope.variables)
     except PathNotFoundError:
+        if not path.is_definite:
+            return []  # an indefinite path that matches nothing selects an empty list
         raise scope.fail(
             f"The JSONPath '{text}' specified for the field '{key}' could not be found in the input "
             f"'{to_json_text(data)}'"

@@ -56,7 +56,6 @@ async def run_distributed(run: StateRun, processor: dict[str, Any], items: list[
     if _exceeds(settings, len(failures), len(items)):
         cause = "The specified tolerated failure threshold was exceeded"
         history.add("MapRunFailed", {"error": EXCEED_TOLERATED_FAILURE_THRESHOLD, "cause": cause})
-        history.add("MapStateFailed")
         raise StateFailure(EXCEED_TOLERATED_FAILURE_THRESHOLD, cause)
     history.add("MapRunSucceeded")
     history.add("MapStateSucceeded")

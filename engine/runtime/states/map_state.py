@@ -41,13 +41,13 @@ async def run(run: StateRun) -> StateResult:
     if not isinstance(items, list):
         error = QUERY_EVALUATION_ERROR if run.jsonata else RUNTIME
         raise StateFailure(error, run.prefix + f"Map state input must be an array but was: {to_json_text(items)}")
-    settings = read_settings(run)
     if "ItemBatcher" in state:
         from engine.runtime.item_batcher import batch_items
 
         items = batch_items(run, items, effective)
     history = run.env.history
     history.add("MapStateStarted", {"length": len(items)})
+    settings = read_settings(run)
     if distributed:
         from engine.runtime.map_run import run_distributed
 
@@ -119,13 +119,13 @@ async def _run_inline(run: StateRun, processor: dict[str, Any], items: list[Any]
                 await gate.after_child(debug_gate.ChildPoint(run.name, "iteration", index, results[index], frame))
 
     tasks = [asyncio.ensure_future(iteration(i, v)) for i, v in enumerate(items)]
+    # A failed iteration cancels the rest; those still waiting for a slot never started.
     try:
         await asyncio.gather(*tasks)
     except StateFailure:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        history.add("MapStateFailed")
         raise
     history.add("MapStateSucceeded")
     return results

@@ -23,7 +23,7 @@ async def run(run: StateRun) -> StateResult:
     gate = run.env.gate
 
     async def branch(index: int, scope: dict[str, Any]) -> Any:
-        frame = run.frame.child(label=(run.name, str(index)))
+        frame = run.frame.child(label=(run.name, str(index)), kind="branch")
         if gate is not None:
             await gate.before_child(debug_gate.ChildPoint(run.name, "branch", index, data, frame))
         output = await interpreter.run_scope(scope, data, frame)
@@ -38,9 +38,7 @@ async def run(run: StateRun) -> StateResult:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        history.add("ParallelStateFailed")
         raise
-    history.add("ParallelStateSucceeded")
     if run.jsonata:
         return run.finish_jsonata(list(results), default_output=list(results))
     return run.finish_jsonpath(list(results))

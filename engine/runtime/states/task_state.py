@@ -8,8 +8,8 @@ from typing import Any
 
 from engine.asl.validation.resources import classify_resource
 from engine.integrations.request import TaskError, TaskRequest
-from engine.runtime.errors import RUNTIME, TIMEOUT, StateFailure
-from engine.runtime.history import payload_details, to_json_text
+from engine.runtime.errors import DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, StateFailure
+from engine.runtime.history import MAX_PAYLOAD_BYTES, payload_details, to_json_text
 from engine.runtime.jsonpath_flow import select
 from engine.runtime.state_run import StateResult, StateRun
 
@@ -17,6 +17,9 @@ DEFAULT_TIMEOUT = 99_999_999
 
 
 async def run(run: StateRun) -> StateResult:
+    if str(run.state.get("Resource", "")).endswith(".waitForTaskToken"):
+        run.task_token = run.env.callbacks.new_token()
+        run._context = None
     if run.jsonata:
         scope = run.jsonata_scope()
         payload = scope.evaluate(run.state["Arguments"], "Arguments") if "Arguments" in run.state else run.input
@@ -75,6 +78,15 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
         history.add("LambdaFunctionScheduled", details)
         history.add("LambdaFunctionStarted")
         prefix, names = "LambdaFunction", {}
+    elif kind == "activity":
+        details = {"resource": resource}
+        details["input"], details["inputDetails"] = payload_details(payload)
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        if heartbeat is not None:
+            details["heartbeatInSeconds"] = int(heartbeat)
+        history.add("ActivityScheduled", details)
+        prefix, names = "Activity", {}
     else:
         resource_type = info.service if info else ""
         action = (info.action + info.pattern) if info else resource
@@ -92,10 +104,20 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
     started = time.monotonic()
     try:
         result = await _call(run, request, timeout)
+        if kind == "activity":
+            history.add("ActivityStarted", {"workerName": request.extra.get("worker", "statecanvas")})
+        if request.pattern in (".sync", ".sync:2", ".waitForTaskToken") and kind != "activity":
+            submitted = dict(names)
+            submitted["output"], submitted["outputDetails"] = payload_details(request.extra.get("submitted", {}))
+            history.add("TaskSubmitted", submitted)
+        _check_result_size(result, resource if kind in ("lambda", "activity") else names.get("resourceType", ""))
     except TimeoutError:
         history.add(f"{prefix}TimedOut", {"error": TIMEOUT, **names})
         raise StateFailure(TIMEOUT, None) from None
     except TaskError as exc:
+        if exc.error == TIMEOUT:
+            history.add(f"{prefix}TimedOut", {"error": TIMEOUT, **names})
+            raise StateFailure(TIMEOUT, exc.cause) from None
         details = {"error": exc.error, **names}
         if exc.cause is not None:
             details["cause"] = exc.cause if isinstance(exc.cause, str) else to_json_text(exc.cause)
@@ -110,7 +132,7 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
 
 
 async def _call(run: StateRun, request: TaskRequest, timeout: float | None) -> Any:
-    call = run.env.services.invoke(request)
+    call = _invoke_and_wait(run, request)
     if timeout is None:
         return await call
     invocation = asyncio.ensure_future(call)
@@ -123,6 +145,42 @@ async def _call(run: StateRun, request: TaskRequest, timeout: float | None) -> A
         return invocation.result()
     invocation.cancel()
     raise TimeoutError
+
+
+async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
+    """Invoke; for a callback task, then wait for its token (a mock answers for the callback)."""
+    result = await run.env.services.invoke(request)
+    if request.pattern != ".waitForTaskToken" or request.extra.get("mocked") or request.task_token is None:
+        return result
+    request.extra["submitted"] = result
+    pending = run.env.callbacks.wait(request.task_token, run.name, run.env.info.execution_arn, request.payload)
+    try:
+        if request.heartbeat_seconds is None:
+            return await pending.future
+        while True:
+            beat = asyncio.ensure_future(pending.beat.wait())
+            timer = asyncio.ensure_future(run.env.clock.sleep(request.heartbeat_seconds))
+            done, _ = await asyncio.wait({pending.future, beat, timer}, return_when=asyncio.FIRST_COMPLETED)
+            beat.cancel()
+            timer.cancel()
+            if pending.future in done:
+                return pending.future.result()
+            if beat in done:
+                pending.beat.clear()
+                continue
+            raise TaskError(HEARTBEAT_TIMEOUT, None)
+    finally:
+        run.env.callbacks.pending.pop(request.task_token, None)
+
+
+def _check_result_size(result: Any, source: str) -> None:
+    text = to_json_text(result)
+    if len(text) > MAX_PAYLOAD_BYTES and len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        raise TaskError(
+            DATA_LIMIT_EXCEEDED,
+            f"The state/task '{source}' returned a result with a size exceeding the maximum number of bytes "
+            "service limit.",
+        )
 
 
 def _account_real_time(run: StateRun, seconds: float) -> None:
