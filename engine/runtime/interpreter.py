@@ -91,11 +91,13 @@ class Interpreter:
                 catcher = find_catcher(state.get("Catch"), failure) if state_type in WITH_RETRY else None
                 if state_type == "Map" and failure.catchable:
                     env.history.add("MapStateFailed")
+                # A branch that ended in a Task failure records TaskStateAborted instead.
+                if state_type == "Parallel" and not getattr(failure, "task_aborted", False):
+                    env.history.add("ParallelStateFailed")
                 if catcher is None:
-                    if state_type == "Parallel":
-                        env.history.add("ParallelStateFailed")
-                    elif state_type == "Task" and frame.kind == "branch":
+                    if state_type == "Task" and frame.kind == "branch":
                         env.history.add("TaskStateAborted")
+                        failure.task_aborted = True  # type: ignore[attr-defined]
                     raise
                 result = self._caught(run, catcher, failure)
                 break

@@ -16,9 +16,13 @@ class MapSettings:
     tolerated_percentage: float | None = None
 
 
-def read_settings(run: StateRun) -> MapSettings:
-    settings = MapSettings()
-    settings.max_concurrency = int(_value(run, "MaxConcurrency", integer=True) or 0)
+def read_concurrency(run: StateRun) -> int:
+    return int(_value(run, "MaxConcurrency", integer=True) or 0)
+
+
+def read_settings(run: StateRun, max_concurrency: int) -> MapSettings:
+    """Tolerated failures (read once the map has started, as AWS does) with the concurrency."""
+    settings = MapSettings(max_concurrency=max_concurrency)
     count = _value(run, "ToleratedFailureCount", integer=True)
     if count is not None:
         if count < 0:
@@ -51,11 +55,16 @@ def _value(run: StateRun, field: str, *, integer: bool) -> float | None:
             RUNTIME, run.prefix + f"Invalid path '{path}' : No results for path: {path}"
         ) from None
     kind = "integer" if integer else "float"
+    shown = value if isinstance(value, str) else to_json_text(value)
+    if isinstance(value, str):
+        try:  # AWS reads numbers written as strings ("1")
+            value = int(value) if integer else float(value)
+        except ValueError:
+            pass
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if integer and ok and isinstance(value, float) and not value.is_integer():
         ok = False
     if not ok:
-        shown = value if isinstance(value, str) else to_json_text(value)
         raise StateFailure(
             RUNTIME,
             run.prefix + f'The {path_field} field refers to value "{shown}" which is not a valid {kind}: {path}',

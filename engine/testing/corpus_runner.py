@@ -76,9 +76,11 @@ def mocks_from_history(case: dict[str, Any]) -> MockConfig | None:
             outcomes[state].append({"Throw": {"Error": details.get("error", "States.Timeout")}})
         else:
             cause = details.get("cause")
-            outcomes[state].append({"Throw": {"Error": details.get("error"),
-                                              "Cause": cause if isinstance(cause, str) or cause is None
-                                              else json.dumps(cause, separators=(",", ":"))}})
+            if cause is not None and not isinstance(cause, str):
+                # Lambda reports its error document as Python writes JSON; integrations compact it.
+                spaced = event["type"].startswith("LambdaFunction")
+                cause = json.dumps(cause) if spaced else json.dumps(cause, separators=(",", ":"))
+            outcomes[state].append({"Throw": {"Error": details.get("error"), "Cause": cause}})
     return MockConfig.from_sequences(dict(outcomes)) if outcomes else None
 
 

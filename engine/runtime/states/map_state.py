@@ -9,7 +9,7 @@ from engine.runtime import debug_gate
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import render_template, select
-from engine.runtime.map_settings import MapSettings, read_settings
+from engine.runtime.map_settings import MapSettings, read_concurrency, read_settings
 from engine.runtime.state_run import StateResult, StateRun
 
 
@@ -45,9 +45,10 @@ async def run(run: StateRun) -> StateResult:
         from engine.runtime.item_batcher import batch_items
 
         items = batch_items(run, items, effective)
+    concurrency = read_concurrency(run)
     history = run.env.history
     history.add("MapStateStarted", {"length": len(items)})
-    settings = read_settings(run)
+    settings = read_settings(run, concurrency)
     if distributed:
         from engine.runtime.map_run import run_distributed
 
@@ -99,8 +100,13 @@ async def _run_inline(run: StateRun, processor: dict[str, Any], items: list[Any]
     semaphore = asyncio.Semaphore(limit)
     results: list[Any] = [None] * len(items)
 
+    failed = False
+
     async def iteration(index: int, value: Any) -> None:
+        nonlocal failed
         async with semaphore:
+            if failed:
+                return  # an earlier iteration failed: this one never starts
             data = item_input(run, index, value, effective)
             frame = run.frame.child(map_item={"Index": index, "Value": value}, label=(run.name, str(index)))
             history.add("MapIterationStarted", {"index": index, "name": run.name})
@@ -109,6 +115,7 @@ async def _run_inline(run: StateRun, processor: dict[str, Any], items: list[Any]
             try:
                 results[index] = await interpreter.run_scope(processor, data, frame)
             except StateFailure:
+                failed = True
                 history.add("MapIterationFailed", {"index": index, "name": run.name})
                 raise
             except asyncio.CancelledError:

@@ -103,21 +103,24 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
         prefix = "Task"
     started = time.monotonic()
     try:
-        result = await _call(run, request, timeout)
         if kind == "activity":
-            history.add("ActivityStarted", {"workerName": request.extra.get("worker", "statecanvas")})
-        if request.pattern in (".sync", ".sync:2", ".waitForTaskToken") and kind != "activity":
+            history.add("ActivityStarted", {"workerName": "statecanvas"})
+
+        def submit(response: Any) -> None:
             submitted = dict(names)
-            submitted["output"], submitted["outputDetails"] = payload_details(request.extra.get("submitted", {}))
+            submitted["output"], submitted["outputDetails"] = payload_details(response)
             history.add("TaskSubmitted", submitted)
+
+        request.extra["submit"] = submit
+        result = await _call(run, request, timeout)
         _check_result_size(result, resource if kind in ("lambda", "activity") else names.get("resourceType", ""))
     except TimeoutError:
         history.add(f"{prefix}TimedOut", {"error": TIMEOUT, **names})
-        raise StateFailure(TIMEOUT, None) from None
+        raise StateFailure(TIMEOUT, "") from None
     except TaskError as exc:
         if exc.error == TIMEOUT:
             history.add(f"{prefix}TimedOut", {"error": TIMEOUT, **names})
-            raise StateFailure(TIMEOUT, exc.cause) from None
+            raise StateFailure(TIMEOUT, exc.cause if exc.cause is not None else "") from None
         details = {"error": exc.error, **names}
         if exc.cause is not None:
             details["cause"] = exc.cause if isinstance(exc.cause, str) else to_json_text(exc.cause)
@@ -149,10 +152,14 @@ async def _call(run: StateRun, request: TaskRequest, timeout: float | None) -> A
 
 async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
     """Invoke; for a callback task, then wait for its token (a mock answers for the callback)."""
-    result = await run.env.services.invoke(request)
-    if request.pattern != ".waitForTaskToken" or request.extra.get("mocked") or request.task_token is None:
+    services = run.env.services
+    mocked = services.mocks is not None and services.mocks.has(request.state_name)
+    if mocked and request.pattern:
+        request.extra["submit"]({})  # the mock stands for the submission and the completion
+    result = await services.invoke(request)
+    if request.pattern != ".waitForTaskToken" or mocked or request.task_token is None:
         return result
-    request.extra["submitted"] = result
+    request.extra["submit"](result)
     pending = run.env.callbacks.wait(request.task_token, run.name, run.env.info.execution_arn, request.payload)
     try:
         if request.heartbeat_seconds is None:

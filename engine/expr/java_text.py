@@ -1,0 +1,143 @@
+"""Render JSON values the way Step Functions' Java runtime prints them.
+
+AWS evaluates intrinsic functions on the JVM, so the text they produce follows
+Java, not Python: ``States.JsonToString`` writes Jackson's compact JSON,
+``States.Format`` interpolates ``String.valueOf`` of the argument, which for
+an object is ``java.util.Map.toString()`` (``{Arg1=1, Arg2=[]}``, recorded in
+the conformance corpus) and for a double is ``Double.toString`` (``1.0``,
+``1.0E7``). Python's ``str``/``json.dumps`` differ in each of these, so the
+expression layer renders through this module instead.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+# Double.toString switches to computerized scientific notation outside [1e-3, 1e7).
+_PLAIN_MIN = 1e-3
+_PLAIN_MAX = 1e7
+_HEX = "0123456789ABCDEF"
+_SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _shortest_digits(value: float) -> tuple[str, int]:
+    """Shortest round-tripping decimal digits of a positive finite float and the exponent of the first.
+
+    ``(digits, exp)`` means ``0.d1d2d3... * 10**(exp + 1)``, i.e. ``d1.d2d3... * 10**exp``.
+    Python's ``repr`` already yields the shortest round-trip digits, as modern
+    JDKs' ``Double.toString`` does, so only the layout has to be redone.
+    """
+    text = repr(value)
+    mantissa, _, exponent = text.partition("e")
+    exp = int(exponent) if exponent else 0
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    # position of the first significant digit relative to the decimal point
+    leading_zeros = len(whole + fraction) - len((whole + fraction).lstrip("0"))
+    exp += len(whole) - 1 - leading_zeros
+    digits = digits.rstrip("0") or "0"
+    return digits, exp
+
+
+def java_double(value: float) -> str:
+    """``Double.toString(value)``: ``1.0``, ``0.001``, ``1.0E7``, ``1.5E-4``, ``-0.0``."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    digits, exp = _shortest_digits(magnitude)
+    if _PLAIN_MIN <= magnitude < _PLAIN_MAX:
+        if exp >= 0:
+            whole = digits[: exp + 1].ljust(exp + 1, "0")
+            fraction = digits[exp + 1 :] or "0"
+        else:
+            whole = "0"
+            fraction = "0" * (-exp - 1) + digits
+        return f"{sign}{whole}.{fraction}"
+    fraction = digits[1:] or "0"
+    return f"{sign}{digits[0]}.{fraction}E{exp}"
+
+
+def java_number(value: int | float) -> str:
+    """A JSON number as Java prints it: integers plainly, doubles via ``Double.toString``."""
+    if isinstance(value, float):
+        return java_double(value)
+    return str(value)
+
+
+def java_to_string(value: Any) -> str:
+    """``String.valueOf`` of a JSON value converted to Java collections (``States.Format``'s rendering).
+
+    Strings are inserted raw (also inside collections), objects print as
+    ``{key=value, ...}`` and arrays as ``[a, b]``.
+    """
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return java_number(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}={java_to_string(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(java_to_string(item) for item in value) + "]"
+    return str(value)
+
+
+def _escape(text: str) -> str:
+    out: list[str] = []
+    for ch in text:
+        short = _SHORT_ESCAPES.get(ch)
+        if short is not None:
+            out.append(short)
+        elif ch < " ":
+            code = ord(ch)
+            out.append("\\u00" + _HEX[code >> 4] + _HEX[code & 0xF])
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def compact_json(value: Any) -> str:
+    """Jackson's compact serialisation: no blanks, non-ASCII kept, doubles via ``Double.toString``."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _escape(value)
+    if isinstance(value, (int, float)):
+        return java_number(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_escape(str(k))}:{compact_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(compact_json(item) for item in value) + "]"
+    raise TypeError(f"not a JSON value: {type(value).__name__}")
+
+
+def json_type_name(value: Any) -> str:
+    """The JSON type word AWS uses in its messages: string, number, boolean, null, object, array."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return type(value).__name__
