@@ -1,4 +1,4 @@
-"""StateCanvas's engine: the Amazon States Language, validation and (soon) execution.
+"""StateCanvas's engine: the Amazon States Language, validation and execution.
 
 This package never imports Qt; the designer depends on it, never the other way round.
 The names below are the library contract (see the architecture notes); keep them stable.
@@ -12,6 +12,7 @@ from engine.asl import (
     load_definition,
     validate,
 )
+from engine.runtime import Execution, run, run_async
 
-__all__ = ["DefinitionLoadError", "Diagnostic", "StateMachine", "dump_definition", "load_definition",
-           "validate"]
+__all__ = ["DefinitionLoadError", "Diagnostic", "Execution", "StateMachine", "dump_definition",
+           "load_definition", "run", "run_async", "validate"]

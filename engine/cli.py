@@ -53,6 +53,9 @@ def add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
         help="the state machine type to validate for (default STANDARD)",
     )
     validate_cmd.set_defaults(handler=cmd_validate)
+    from engine.cli_run import add_run_command
+
+    add_run_command(sub, read_definition_text)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -76,12 +79,21 @@ def run_parsed(parser: argparse.ArgumentParser, argv: Sequence[str] | None, out:
     except UsageError as exc:
         print(f"statecanvas: {exc}", file=err)
         return EXIT_USAGE
+    except _usage_errors() as exc:
+        print(f"statecanvas: {exc}", file=err)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("statecanvas: interrupted", file=err)
         return 130
     except Exception as exc:  # the last line of defence: one clear line, never a traceback
         print(f"statecanvas: internal error: {type(exc).__name__}: {exc}", file=err)
         return EXIT_USAGE
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    from engine.cli_run import RunUsageError
+
+    return (RunUsageError,)
 
 
 def read_definition_text(file: str) -> tuple[str, str]:

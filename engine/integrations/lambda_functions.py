@@ -13,6 +13,7 @@ import json
 import traceback
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,9 +96,18 @@ class LambdaFunctions:
             ) from None
 
 
+_ENGINE_ROOT = str(Path(__file__).resolve().parents[1])
+_ASYNCIO_ROOT = str(Path(asyncio.__file__).resolve().parent)
+
+
 def error_document(exc: BaseException, request_id: str) -> str:
-    """Lambda's JSON description of an unhandled exception."""
-    frames = traceback.format_tb(exc.__traceback__)
+    """Lambda's JSON description of an unhandled exception (the handler's own frames only)."""
+    own = [
+        frame for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith((_ENGINE_ROOT, _ASYNCIO_ROOT)) and "concurrent/futures" not in frame.filename
+        and not frame.filename.endswith(("threading.py", "asyncio/threads.py"))
+    ]
+    frames = traceback.format_list(own)
     return json.dumps({
         "errorMessage": str(exc),
         "errorType": type(exc).__name__,

@@ -1,0 +1,124 @@
+"""`statecanvas run`: run a definition to the end on the bundled engine."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from engine.asl.diagnostics import invalid_definition_message
+from engine.asl.loader import DefinitionLoadError, parse_text
+from engine.asl.validation import validate
+from engine.integrations import MockConfig, MockConfigError
+
+
+class RunUsageError(Exception):
+    """Bad arguments or unreadable input for `run` (exit 2)."""
+
+
+def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  # type: ignore[type-arg]
+    cmd = sub.add_parser(
+        "run", help="run a state machine definition on the bundled engine",
+        description="Run an ASL definition to the end. Exit 0 when it succeeds, 1 for any other final "
+        "status, 2 for bad usage or unreadable input.",
+    )
+    cmd.add_argument("file", metavar="FILE", help="an .asl.json or .asl.yaml file")
+    source = cmd.add_mutually_exclusive_group()
+    source.add_argument("--input", metavar="JSON", help="the execution input as JSON text")
+    source.add_argument("--input-file", metavar="PATH", help="read the execution input from a JSON file")
+    cmd.add_argument("--state-machine", metavar="NAME", default=None,
+                     help="the state machine's name (for a project file, which machine to run)")
+    cmd.add_argument("--json", action="store_true", help="print one JSON object with the result")
+    cmd.add_argument("--history", action="store_true", help="include the execution history")
+    cmd.add_argument("--clock", choices=("virtual", "real"), default="virtual",
+                     help="virtual (default): waits and back-offs take no real time")
+    cmd.add_argument("--type", choices=("STANDARD", "EXPRESS"), default="STANDARD")
+    cmd.add_argument("--mocks", metavar="FILE", help="a Step Functions Local mock config (JSON)")
+    cmd.add_argument("--test-case", metavar="NAME", help="the mock config's test case to use")
+    cmd.add_argument("--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append", default=[],
+                     help="serve a Lambda function with a local Python handler(event, context)")
+    cmd.set_defaults(handler=lambda args, out, err: cmd_run(args, out, err, read_text))
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
+    from engine.runtime import run
+
+    text, name = read_text(args.file)
+    try:
+        definition = parse_text(text, source=name,
+                                prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json").value
+    except DefinitionLoadError as exc:
+        raise RunUsageError(exc.located()) from None
+    diagnostics = [d for d in validate(definition, machine_type=args.type) if d.severity == "ERROR"]
+    if diagnostics:
+        raise RunUsageError(f"{name}: {invalid_definition_message(diagnostics)}")
+    execution_input = _input(args)
+    machine_name = args.state_machine or Path(name).name.split(".")[0] or "StateMachine"
+    mocks = None
+    if args.mocks:
+        if not args.test_case:
+            raise RunUsageError("--mocks needs --test-case NAME")
+        try:
+            mocks = MockConfig.load(Path(args.mocks), state_machine=machine_name, test_case=args.test_case)
+        except (MockConfigError, OSError) as exc:
+            raise RunUsageError(f"{args.mocks}: {exc}") from None
+    handlers = {fn: handler for fn, handler in (_load_handler(spec) for spec in args.handler_specs)}
+    execution = run(definition, execution_input, clock=args.clock, mocks=mocks, handlers=handlers,
+                    state_machine_name=machine_name, machine_type=args.type)
+    if args.json:
+        print(json.dumps(execution.to_json(with_history=args.history), ensure_ascii=False), file=out)
+    else:
+        result = execution.to_json(with_history=args.history)
+        print(execution.status, file=out)
+        if execution.status == "SUCCEEDED":
+            print(json.dumps(execution.output, indent=2, ensure_ascii=False), file=out)
+        else:
+            for key in ("error", "cause"):
+                if key in result:
+                    print(f"{key}: {result[key]}", file=out)
+        if args.history:
+            for event in result["history"]:
+                print(json.dumps(event, ensure_ascii=False), file=out)
+    return 0 if execution.status == "SUCCEEDED" else 1
+
+
+def _input(args: argparse.Namespace) -> Any:
+    if args.input_file:
+        try:
+            text = Path(args.input_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RunUsageError(f"{args.input_file}: {exc.strerror or exc}") from None
+        where = args.input_file
+    elif args.input is not None:
+        text, where = args.input, "--input"
+    else:
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RunUsageError(f"{where}: not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+
+
+def _load_handler(spec: str) -> tuple[str, Any]:
+    function, sep, target = spec.partition("=")
+    path, sep2, attr = target.rpartition(":")
+    if not sep or not sep2 or not function or not path or not attr:
+        raise RunUsageError(f"--handler {spec!r}: expected FUNCTION=FILE:NAME, e.g. charge=handlers.py:charge")
+    module_spec = importlib.util.spec_from_file_location(f"statecanvas_handler_{function}", path)
+    if module_spec is None or module_spec.loader is None:
+        raise RunUsageError(f"--handler {spec!r}: cannot load {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    try:
+        module_spec.loader.exec_module(module)
+    except (OSError, SyntaxError, ImportError) as exc:
+        raise RunUsageError(f"--handler {spec!r}: {path}: {exc}") from None
+    except Exception as exc:
+        raise RunUsageError(f"--handler {spec!r}: {path} failed to import: {type(exc).__name__}: {exc}") from None
+    handler = getattr(module, attr, None)
+    if not callable(handler):
+        raise RunUsageError(f"--handler {spec!r}: {path} has no function {attr!r}")
+    sys.modules.setdefault(module.__name__, module)
+    return function, handler
