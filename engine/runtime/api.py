@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,7 +15,7 @@ from engine.integrations import MockConfig, ServiceRegistry
 from engine.runtime.clock import Clock, RealClock, VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame
 from engine.runtime.errors import ExecutionAborted, StateFailure
-from engine.runtime.history import History, HistoryLimitExceeded, payload_details
+from engine.runtime.history import History, HistoryLimitExceeded, payload_details, to_json_text
 from engine.runtime.interpreter import Interpreter
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -68,7 +69,7 @@ async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = 
                     account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION,
                     role_arn: str | None = None, gate: Any = None, services: ServiceRegistry | None = None,
                     test_case: str | None = None, history_sinks: list[Any] | None = None,
-                    seed: int | None = None) -> Execution:
+                    seed: int | None = None, store: Any = None, parent_arn: str | None = None) -> Execution:
     """Run a definition on the running event loop.
 
     `mocks` is a MockConfig, or a Step Functions Local mock config (dict or path) used with
@@ -94,9 +95,18 @@ async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = 
         role_arn=role_arn or f"arn:aws:iam::{account}:role/StateCanvasExecutionRole", input=input,
         start_time=the_clock.now(), account=account, region=region,
     )
-    history = History(the_clock, sinks=list(history_sinks or []))
+    sinks = list(history_sinks or [])
+    if store is not None:
+        from engine.store import ExecutionRecord
+
+        store.create_execution(ExecutionRecord(
+            execution_arn=info.execution_arn, state_machine_arn=sm_arn, name=name, start_date=info.start_time,
+            input=to_json_text(input), parent_arn=parent_arn, definition=to_json_text(machine),
+        ))
+        sinks.append(functools.partial(store.append_event, info.execution_arn))
+    history = History(the_clock, sinks=sinks)
     env = ExecutionEnv(info, the_clock, history, registry, gate=gate,
-                       query_language=machine.get("QueryLanguage", "JSONPath"))
+                       query_language=machine.get("QueryLanguage", "JSONPath"), store=store)
     started: dict[str, Any] = {}
     started["input"], started["inputDetails"] = payload_details(input)
     started["roleArn"] = info.role_arn
@@ -130,6 +140,12 @@ async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = 
         execution.status, execution.output = "SUCCEEDED", output
     execution.history = history.events
     execution.stop_date = the_clock.now()
+    if store is not None:
+        store.finish_execution(
+            info.execution_arn, status=execution.status,
+            output=to_json_text(execution.output) if execution.status == "SUCCEEDED" else None,
+            error=execution.error, cause=execution.cause, stop_date=execution.stop_date,
+        )
     return execution
 
 

@@ -59,6 +59,8 @@ class Gate(Protocol):
 
     async def after_child(self, point: ChildPoint) -> None: ...
 
+    async def on_error(self, point: StatePoint, failure: Any, caught: bool) -> None: ...
+
 
 class Tracer:
     """A gate that never pauses: subclass and override what you want to watch."""
@@ -76,4 +78,7 @@ class Tracer:
         return None
 
     async def after_child(self, point: ChildPoint) -> None:
+        return None
+
+    async def on_error(self, point: StatePoint, failure: Any, caught: bool) -> None:
         return None

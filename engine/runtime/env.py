@@ -59,6 +59,7 @@ class ExecutionEnv:
     query_language: str = "JSONPath"
     stopped: bool = False
     callbacks: Callbacks = field(default_factory=Callbacks)
+    store: Any = None  # an engine.store.ExecutionStore, or None: histories stay in memory only
 
     def context_object(self, state_name: str, entered_time: datetime, frame: Frame, *,
                        retry_count: int | None = None, task_token: str | None = None) -> dict[str, Any]:

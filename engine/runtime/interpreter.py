@@ -89,6 +89,9 @@ class Interpreter:
                         run._context = None
                         continue
                 catcher = find_catcher(state.get("Catch"), failure) if state_type in WITH_RETRY else None
+                if env.gate is not None:
+                    await env.gate.on_error(debug_gate.StatePoint(name, state, data, frame, env), failure,
+                                            catcher is not None)
                 if state_type == "Map" and failure.catchable:
                     env.history.add("MapStateFailed")
                 # A branch that ended in a Task failure records TaskStateAborted instead.

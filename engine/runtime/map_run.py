@@ -9,7 +9,9 @@ States.ExceedToleratedFailureThreshold.
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from engine.runtime.env import Frame
@@ -43,14 +45,20 @@ async def run_distributed(run: StateRun, processor: dict[str, Any], items: list[
     async def child(index: int, value: Any) -> None:
         async with semaphore:
             data = item_input(run, index, value, effective)
-            child_env = _child_env(run, index)
+            child_env = _child_env(run, index, map_run_arn)
             frame = Frame(dict(run.frame.variables), {"Index": index, "Value": value}, None,
                           run.frame.path + (run.name, str(index)))
+            status, error, cause = "SUCCEEDED", None, None
             try:
                 results[index] = await Interpreter(child_env).run_scope(processor, data, frame)
             except StateFailure as failure:
                 failures.append(failure)
                 results[index] = failure.error_output()
+                status, error, cause = "FAILED", failure.error, failure.cause
+            if env.store is not None:
+                env.store.finish_execution(child_env.info.execution_arn, status=status, error=error,
+                                           cause=cause if cause is None or isinstance(cause, str) else str(cause),
+                                           stop_date=env.clock.now())
 
     await asyncio.gather(*(child(i, v) for i, v in enumerate(items)))
     if _exceeds(settings, len(failures), len(items)):
@@ -73,11 +81,18 @@ def _exceeds(settings: MapSettings, failed: int, total: int) -> bool:
     return settings.tolerated_percentage is not None and failed * 100.0 / total > settings.tolerated_percentage
 
 
-def _child_env(run: StateRun, index: int) -> Any:
-    from dataclasses import replace
-
+def _child_env(run: StateRun, index: int, map_run_arn: str) -> Any:
+    """A child execution's environment: its own history, recorded in the store under the map run."""
     env = run.env
-    child_history = History(env.clock, sinks=list(getattr(env, "child_sinks", [])))
-    info = replace(env.info, execution_arn=f"{env.info.execution_arn}/{run.name}/{index}",
-                   name=f"{env.info.name}/{index}")
-    return replace(env, history=child_history, info=info)
+    arn = f"{env.info.execution_arn}/{run.name}/{index}"
+    sinks = []
+    if env.store is not None:
+        from engine.store import ExecutionRecord
+
+        env.store.create_execution(ExecutionRecord(
+            execution_arn=arn, state_machine_arn=env.info.state_machine_arn, name=f"{env.info.name}/{index}",
+            start_date=env.clock.now(), parent_arn=env.info.execution_arn, metadata={"mapRunArn": map_run_arn},
+        ))
+        sinks.append(functools.partial(env.store.append_event, arn))
+    info = replace(env.info, execution_arn=arn, name=f"{env.info.name}/{index}")
+    return replace(env, history=History(env.clock, sinks=sinks), info=info)
