@@ -56,6 +56,9 @@ def add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     from engine.cli_run import add_run_command
 
     add_run_command(sub, read_definition_text)
+    from engine.cli_debug import add_debug_command
+
+    add_debug_command(sub, read_definition_text)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

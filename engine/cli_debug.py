@@ -1,0 +1,140 @@
+"""`statecanvas debug`: the terminal front end of the debugger, driven one command per line.
+
+Commands: step, into, out, continue, break STATE [if EXPR], clear STATE, print [PATH], history,
+quit. The execution starts paused at its first state. Every pause prints a line
+`paused at STATE` followed by the state's input as JSON; the end prints the same object as
+`statecanvas run --json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any, TextIO
+
+from engine.cli_run import RunUsageError, _input, _load_handler
+from engine.runtime.debugger import Debugger, Pause, evaluate_condition
+
+HELP = ("commands: step | into | out | continue | break STATE [if EXPR] | clear STATE | print [PATH] | "
+        "history | quit")
+
+
+def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  # type: ignore[type-arg]
+    cmd = sub.add_parser("debug", help="step through a state machine in the terminal",
+                         description=__doc__.split("\n\n")[1] if __doc__ else None)
+    cmd.add_argument("file", metavar="FILE")
+    source = cmd.add_mutually_exclusive_group()
+    source.add_argument("--input", metavar="JSON")
+    source.add_argument("--input-file", metavar="PATH")
+    cmd.add_argument("--break", dest="breaks", metavar="STATE", action="append", default=[],
+                     help="pause before this state (repeatable)")
+    cmd.add_argument("--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append",
+                     default=[])
+    cmd.set_defaults(handler=lambda args, out, err: cmd_debug(args, out, err, read_text))
+
+
+def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
+    from engine.asl.diagnostics import invalid_definition_message
+    from engine.asl.loader import DefinitionLoadError, parse_text
+    from engine.asl.validation import validate
+
+    text, name = read_text(args.file)
+    try:
+        definition = parse_text(text, source=name,
+                                prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json").value
+    except DefinitionLoadError as exc:
+        raise RunUsageError(exc.located()) from None
+    problems = [d for d in validate(definition) if d.severity == "ERROR"]
+    if problems:
+        raise RunUsageError(f"{name}: {invalid_definition_message(problems)}")
+    handlers = dict(_load_handler(spec) for spec in args.handler_specs)
+    return asyncio.run(_session(definition, _input(args), args.breaks, handlers, out))
+
+
+async def _session(definition: dict[str, Any], data: Any, breaks: list[str], handlers: dict[str, Any],
+                   out: TextIO) -> int:
+    from engine.runtime import run_async
+
+    debugger = Debugger()
+    states = set(_all_states(definition))
+    for state in breaks:
+        if state not in states:
+            print(f"warning: no state named {state!r}", file=out)
+        debugger.set_breakpoint(state)
+    debugger.pause()
+    events: list[dict[str, Any]] = []
+    execution = asyncio.ensure_future(run_async(definition, data, gate=debugger, handlers=handlers,
+                                                history_sinks=[events.append]))
+    loop = asyncio.get_running_loop()
+    pause: Pause | None = None
+    while True:
+        if pause is None:
+            waiter = asyncio.ensure_future(debugger.next_pause())
+            done, _ = await asyncio.wait({waiter, execution}, return_when=asyncio.FIRST_COMPLETED)
+            if waiter not in done:
+                waiter.cancel()
+                break
+            pause = waiter.result()
+            print(f"paused at {pause.state}", file=out)
+            print(json.dumps(pause.input, ensure_ascii=False), file=out)
+            out.flush()
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:  # end of input: let the execution finish
+            debugger.breakpoints.clear()
+            debugger.resume()
+            pause = None
+            continue
+        command, _, rest = line.strip().partition(" ")
+        rest = rest.strip()
+        if command in ("step", "s", "next", "n"):
+            debugger.step()
+            pause = None
+        elif command in ("into", "i"):
+            debugger.step_into()
+            pause = None
+        elif command in ("out", "o"):
+            debugger.step_out()
+            pause = None
+        elif command in ("continue", "c"):
+            debugger.resume()
+            pause = None
+        elif command in ("break", "b"):
+            state, _, condition = rest.partition(" if ")
+            if not state.strip():
+                print("usage: break STATE [if EXPR]", file=out)
+            else:
+                debugger.set_breakpoint(state.strip(), condition.strip() or None)
+                print(f"breakpoint at {state.strip()}" + (f" if {condition.strip()}" if condition else ""),
+                      file=out)
+        elif command == "clear":
+            debugger.clear_breakpoint(rest)
+            print(f"cleared {rest}", file=out)
+        elif command in ("print", "p"):
+            value = pause.input if not rest else evaluate_condition(rest, pause.input, pause.variables)
+            print(json.dumps(value, ensure_ascii=False), file=out)
+        elif command == "history":
+            for event in events:
+                print(json.dumps(event, ensure_ascii=False, default=str), file=out)
+        elif command in ("quit", "q", "exit"):
+            debugger.stop()
+            pause = None
+        elif command:
+            print(HELP, file=out)
+        out.flush()
+    result = execution.result()
+    print(json.dumps(result.to_json(), ensure_ascii=False), file=out)
+    return 0 if result.status == "SUCCEEDED" else 1
+
+
+def _all_states(scope: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    for name, state in (scope.get("States") or {}).items():
+        names.append(name)
+        for branch in state.get("Branches") or []:
+            names += _all_states(branch)
+        for key in ("ItemProcessor", "Iterator"):
+            if isinstance(state.get(key), dict):
+                names += _all_states(state[key])
+    return names
