@@ -38,6 +38,9 @@ def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  #
     cmd.add_argument("--type", choices=("STANDARD", "EXPRESS"), default="STANDARD")
     cmd.add_argument("--mocks", metavar="FILE", help="a Step Functions Local mock config (JSON)")
     cmd.add_argument("--test-case", metavar="NAME", help="the mock config's test case to use")
+    cmd.add_argument("--store", metavar="PATH", default=None,
+                     help="record the execution in this SQLite file ('default' for the user's store; "
+                     "not recorded when omitted)")
     cmd.add_argument("--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append", default=[],
                      help="serve a Lambda function with a local Python handler(event, context)")
     cmd.set_defaults(handler=lambda args, out, err: cmd_run(args, out, err, read_text))
@@ -66,8 +69,13 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) 
         except (MockConfigError, OSError) as exc:
             raise RunUsageError(f"{args.mocks}: {exc}") from None
     handlers = {fn: handler for fn, handler in (_load_handler(spec) for spec in args.handler_specs)}
-    execution = run(definition, execution_input, clock=args.clock, mocks=mocks, handlers=handlers,
-                    state_machine_name=machine_name, machine_type=args.type)
+    store = _open_store(args.store)
+    try:
+        execution = run(definition, execution_input, clock=args.clock, mocks=mocks, handlers=handlers,
+                        state_machine_name=machine_name, machine_type=args.type, store=store)
+    finally:
+        if store is not None:
+            store.close()
     if args.json:
         print(json.dumps(execution.to_json(with_history=args.history), ensure_ascii=False), file=out)
     else:
@@ -83,6 +91,17 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) 
             for event in result["history"]:
                 print(json.dumps(event, ensure_ascii=False), file=out)
     return 0 if execution.status == "SUCCEEDED" else 1
+
+
+def _open_store(spec: str | None) -> Any:
+    if spec is None:
+        return None
+    from engine.store import StoreError, default_store_path, open_store
+
+    try:
+        return open_store(str(default_store_path()) if spec == "default" else spec)
+    except (StoreError, OSError) as exc:
+        raise RunUsageError(f"--store {spec}: {exc}") from None
 
 
 def _input(args: argparse.Namespace) -> Any:

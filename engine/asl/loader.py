@@ -122,8 +122,9 @@ def parse_text(text: str, *, source: str | None = None, prefer: str = "json") ->
             raise DefinitionLoadError("the document is nested too deeply", source=source) from None
     try:
         value = _parse_yaml(text, source)
-    except DefinitionLoadError:
-        if json_error is not None:
+    except DefinitionLoadError as exc:
+        # A refusal for safety (alias bombs, absurd nesting) says more than the JSON error would.
+        if json_error is not None and exc.code != "UNSAFE":
             raise _json_load_error(json_error, source) from None
         raise
     if json_error is not None and not isinstance(value, (dict, list)):
@@ -194,9 +195,39 @@ def _cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[
 _SafeLoader.add_multi_constructor("!", _cfn_tag)
 
 
+MAX_NESTING = 200
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest bracket nesting in flow-style text (quotes skipped), in one pass."""
+    depth = deepest = 0
+    quote = ""
+    escaped = False
+    for ch in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def _parse_yaml(text: str, source: str | None) -> Any:
-    loader = _SafeLoader(text)
+    if nesting_depth(text) > MAX_NESTING:
+        raise DefinitionLoadError(f"the document is nested too deeply (more than {MAX_NESTING} levels)",
+                                  source=source, code="UNSAFE")
+    loader: _SafeLoader | None = None
     try:
+        loader = _SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -215,7 +246,8 @@ def _parse_yaml(text: str, source: str | None) -> Any:
     except RecursionError:
         raise DefinitionLoadError("the document is nested too deeply", source=source) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _check_expansion(root: yaml.Node, source: str | None) -> None:
@@ -232,6 +264,7 @@ def _check_expansion(root: yaml.Node, source: str | None) -> None:
                 "the YAML document refers to itself through an alias",
                 source=source,
                 line=node.start_mark.line + 1,
+                code="UNSAFE",
             )
         visiting.add(key)
         total = 1
@@ -247,6 +280,7 @@ def _check_expansion(root: yaml.Node, source: str | None) -> None:
                 source=source,
                 line=node.start_mark.line + 1,
                 column=node.start_mark.column + 1,
+                code="UNSAFE",
             )
         return total
 

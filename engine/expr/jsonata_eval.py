@@ -27,19 +27,23 @@ from __future__ import annotations
 import copy
 import json
 import re
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Final
-
-from jsonata import JException, Jsonata, Timebox, Utils
-from jsonata.functions import Functions
 
 from engine.expr.errors import ExprError
 from engine.expr.java_text import compact_json, json_type_name
 from engine.expr.jsonata_functions import SFN_FUNCTION_BINDINGS, JsonataFunctionError, to_jsonata
+from engine.expr.jsonata_import import JSONATA_RECURSION_LIMIT, Functions, JException, Jsonata, Timebox, Utils
 
 QUERY_EVALUATION_ERROR: Final = "States.QueryEvaluationError"
 # AWS bounds evaluation; a runaway expression (tail recursion loops forever) must not hang the engine.
 EVALUATION_TIMEOUT_MS: Final = 10_000
+# The bare text (no JSONata code) reported when evaluation runs out of stack, as a JavaScript engine words it.
+STACK_OVERFLOW: Final = "Maximum call stack size exceeded"
 # jsonata-js names the element type of T0412 ("must be an array of "numbers"") from the signature letter.
 _ARRAY_OF: Final = {
     "a": "arrays",
@@ -158,9 +162,12 @@ def describe_unexpected_type(expression: str, field: str, expected: str, value: 
 def compile_jsonata(expression: str) -> Jsonata:
     """Parse (and cache) an expression; raises ``JsonataSyntaxError`` if it does not parse."""
     try:
-        return _compile_cached(expression)
+        with _recursion_headroom():
+            return _compile_cached(expression)
     except JException as exc:
         raise JsonataSyntaxError(_jsonata_message(exc), expression=expression, code=exc.error) from None
+    except RecursionError:
+        raise JsonataSyntaxError(STACK_OVERFLOW, expression=expression) from None
 
 
 @lru_cache(maxsize=2048)
@@ -191,18 +198,52 @@ def evaluate_jsonata(expression: str, *, states: dict[str, Any], variables: dict
     instance = copy.copy(compiled)
     Jsonata.CURRENT.jsonata = instance  # jsonata-python evaluates on the thread's current instance
     try:
-        result = instance.evaluate(None, frame)
+        with _recursion_headroom():
+            result = instance.evaluate(None, frame)
     except JException as exc:
         raise JsonataEvaluationError(_jsonata_message(exc), expression=expression, code=exc.error) from None
     except JsonataFunctionError as exc:
         raise JsonataEvaluationError(str(exc), expression=expression) from None
     except RecursionError:
-        raise JsonataEvaluationError("Maximum call stack size exceeded", expression=expression) from None
+        raise JsonataEvaluationError(STACK_OVERFLOW, expression=expression) from None
     except ZeroDivisionError:
         raise JsonataEvaluationError(
             "D1001: Number out of range: Infinity", expression=expression, code="D1001"
         ) from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as exc:
+        # a defect of jsonata-python rather than of the expression: still the state's failure, not ours
+        raise JsonataEvaluationError(f"internal error: {exc}", expression=expression) from None
     return _result_to_json(result, expression)
+
+
+_headroom_lock = threading.Lock()
+_headroom_users = 0
+_headroom_saved = 0
+
+
+@contextmanager
+def _recursion_headroom() -> Iterator[None]:
+    """Raise the recursion limit while any thread evaluates JSONata; restore it when the last one ends.
+
+    jsonata-python needs many Python frames per JSONata level, but the limit
+    is process-wide and other code depends on it, so it is lifted only for
+    the duration of evaluations (counted, so overlapping threads do not
+    lower it under each other).
+    """
+    global _headroom_users, _headroom_saved
+    with _headroom_lock:
+        if _headroom_users == 0:
+            _headroom_saved = sys.getrecursionlimit()
+            if _headroom_saved < JSONATA_RECURSION_LIMIT:
+                sys.setrecursionlimit(JSONATA_RECURSION_LIMIT)
+        _headroom_users += 1
+    try:
+        yield
+    finally:
+        with _headroom_lock:
+            _headroom_users -= 1
+            if _headroom_users == 0:
+                sys.setrecursionlimit(_headroom_saved)
 
 
 def _result_to_json(result: Any, expression: str) -> Any:

@@ -69,7 +69,8 @@ async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = 
                     account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION,
                     role_arn: str | None = None, gate: Any = None, services: ServiceRegistry | None = None,
                     test_case: str | None = None, history_sinks: list[Any] | None = None,
-                    seed: int | None = None, store: Any = None, parent_arn: str | None = None) -> Execution:
+                    seed: int | None = None, store: Any = None, parent_arn: str | None = None,
+                    callbacks: Any = None) -> Execution:
     """Run a definition on the running event loop.
 
     `mocks` is a MockConfig, or a Step Functions Local mock config (dict or path) used with
@@ -107,6 +108,8 @@ async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = 
     history = History(the_clock, sinks=sinks)
     env = ExecutionEnv(info, the_clock, history, registry, gate=gate,
                        query_language=machine.get("QueryLanguage", "JSONPath"), store=store)
+    if callbacks is not None:
+        env.callbacks = callbacks
     started: dict[str, Any] = {}
     started["input"], started["inputDetails"] = payload_details(input)
     started["roleArn"] = info.role_arn

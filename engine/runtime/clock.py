@@ -4,6 +4,10 @@ With the virtual clock a Wait state or a retry back-off costs no real time, yet 
 event carries the timestamp it would have had. Time only advances when every running task of
 the execution is waiting on the clock: the earliest sleeper wakes first, so concurrent
 branches interleave exactly as they would in real time.
+
+While something outside the execution is awaited (a task token, an activity worker), the
+virtual clock is held: it then runs at real speed, so a heartbeat or a timeout on a callback
+means what it says instead of expiring the instant the loop goes idle.
 """
 
 from __future__ import annotations
@@ -37,9 +41,17 @@ class VirtualClock:
         self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self._advancer: asyncio.Task[None] | None = None
+        self._holds = 0
 
     def now(self) -> datetime:
         return self._now
+
+    def hold(self) -> None:
+        """Something external is awaited: let time flow at real speed until `release`."""
+        self._holds += 1
+
+    def release(self) -> None:
+        self._holds = max(0, self._holds - 1)
 
     def advance(self, seconds: float) -> None:
         """Move time forward by hand (tests), waking whoever is due."""
@@ -64,10 +76,21 @@ class VirtualClock:
                 await asyncio.sleep(0)
             if not self._sleepers:
                 return
+            if self._holds:
+                await self._follow_real_time()
+                continue
             deadline = self._sleepers[0][0]
             if deadline > self._now:
                 self._now = deadline
             self._wake_due()
+
+    async def _follow_real_time(self) -> None:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        wait = (self._sleepers[0][0] - self._now).total_seconds() if self._sleepers else 0.05
+        await asyncio.sleep(min(max(wait, 0.0), 0.05))
+        self._now += timedelta(seconds=loop.time() - started)
+        self._wake_due()
 
     def _wake_due(self) -> None:
         while self._sleepers and self._sleepers[0][0] <= self._now:

@@ -37,7 +37,8 @@ class JsonataScope:
             try:
                 value = evaluate_jsonata(body, states=self.states, variables=self.variables)
             except JsonataEvaluationError as exc:
-                raise self.fail(str(exc), field) from None
+                describe = getattr(exc, "describe", None)
+                raise self.fail(describe(field) if describe else str(exc), field) from None
             if value is UNDEFINED:
                 raise self.fail(
                     f"The JSONata expression '{body}' specified for the field '{field}' returned nothing "

@@ -19,6 +19,7 @@ from typing import Any
 
 from engine.integrations import MockConfig
 from engine.runtime.api import run_async
+from engine.testing.corpus_resources import seed_services, uses_only_s3
 
 # The recording's account and role, so compare.py's masking applies to our output as to AWS's.
 ACCOUNT = "111111111111"
@@ -111,11 +112,13 @@ async def run_case(case: dict[str, Any]) -> CaseResult:
     name, category = case["name"], case.get("category", "?")
     clean = is_clean(case)
     mocks = None if case.get("resource_free") else mocks_from_history(case)
-    if not case.get("resource_free") and mocks is None:
+    services = seed_services(case)  # local S3 objects for ItemReader / ResultWriter
+    if not case.get("resource_free") and mocks is None and not (services is not None and uses_only_s3(case)):
         return CaseResult(name, category, False, "needs AWS resources and has no recorded task results", clean)
     try:
         execution = await asyncio.wait_for(run_async(
-            case["definition"], case.get("input"), mocks=mocks, account=ACCOUNT, region=REGION,
+            case["definition"], case.get("input"), mocks=mocks, services=services, account=ACCOUNT,
+            region=REGION,
             role_arn=ROLE, machine_type=case.get("state_machine_type") or "STANDARD",
             state_machine_name="StateMachine", name="exec0",
         ), timeout=30)

@@ -45,8 +45,12 @@ def validate(
             definition = parse_text(text).value
         except DefinitionLoadError as exc:
             return [load_error_diagnostic(exc)]
-    elif _too_large(definition):
-        return [error(VALIDATION_EXCEPTION, msg.definition_too_large(MAX_DEFINITION_LENGTH))]
+    else:
+        size = _compact_length(definition)
+        if size is None:
+            return [error(INVALID_JSON_DESCRIPTION, "The definition is nested too deeply to read")]
+        if size > MAX_DEFINITION_LENGTH:
+            return [error(VALIDATION_EXCEPTION, msg.definition_too_large(MAX_DEFINITION_LENGTH))]
     if not isinstance(definition, dict):
         return [error(SCHEMA_VALIDATION_FAILED, msg.NOT_A_JSON_OBJECT)]
     checker = Checker(machine_type=machine_type)
@@ -63,6 +67,8 @@ def validate_file(path: str | Path, *, machine_type: str = "STANDARD") -> list[D
     """Diagnostics for a definition file; unreadable files give one located diagnostic."""
     try:
         text = read_text_file(path)
+        if not text.strip():
+            return [error(SCHEMA_VALIDATION_FAILED, msg.NOT_A_JSON_OBJECT)]
         value = parse_text(
             text, source=str(path), prefer="yaml" if str(path).lower().endswith((".yaml", ".yml")) else "json"
         ).value
@@ -85,11 +91,14 @@ def load_error_diagnostic(exc: DefinitionLoadError) -> Diagnostic:
     return error(INVALID_JSON_DESCRIPTION if exc.code != "IO" else "IO_ERROR", message, location)
 
 
-def _too_large(definition: Any) -> bool:
+def _compact_length(definition: Any) -> int | None:
+    """The definition's length as compact JSON text (what AWS measures); None when too deep to write."""
     try:
-        return len(json.dumps(definition, ensure_ascii=False, separators=(",", ":"))) > MAX_DEFINITION_LENGTH
+        return len(json.dumps(definition, ensure_ascii=False, separators=(",", ":")))
+    except RecursionError:
+        return None
     except (TypeError, ValueError):
-        return False
+        return 0
 
 
 def _check_machine(checker: Checker, definition: dict[str, Any]) -> None:

@@ -6,10 +6,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import jsonata
-
 from engine.asl.validation import messages as msg
 from engine.asl.validation.checker import Checker, is_jsonata_text, substitute_placeholders
+from engine.expr.jsonata_import import Jsonata
 from engine.expr import (
     IntrinsicSyntaxError,
     PathSyntaxError,
@@ -109,7 +108,7 @@ _STRING_LITERAL = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'", re.S)
 def jsonata_problem(body: str, *, in_catcher: bool = False) -> tuple[str, str] | None:
     """(code, message) for a JSONata expression Step Functions refuses, or None."""
     try:
-        ast = jsonata.Jsonata(body).ast
+        ast = Jsonata(body).ast
     except Exception as exc:  # jsonata raises its own JException, and occasionally others
         text = str(exc) or "Invalid expression"
         return INVALID_JSONATA_EXPRESSION, re.sub(r"^S0\d{3}:\s*", "", text)

@@ -47,12 +47,18 @@ async def run(run: StateRun) -> StateResult:
         items = batch_items(run, items, effective)
     concurrency = read_concurrency(run)
     history = run.env.history
-    history.add("MapStateStarted", {"length": len(items)})
+    # A Distributed Map with an ItemReader has not read its items yet when it starts: AWS says 0.
+    reading = distributed and "ItemReader" in state
+    history.add("MapStateStarted", {"length": 0 if reading else len(items)})
     settings = read_settings(run, concurrency)
     if distributed:
         from engine.runtime.map_run import run_distributed
 
         results = await run_distributed(run, processor, items, effective, settings)
+        if "ResultWriter" in state:
+            from engine.runtime.result_writer import write_results
+
+            results = write_results(run, items, effective, results, settings)
     else:
         results = await _run_inline(run, processor, items, effective, settings)
     if run.jsonata:

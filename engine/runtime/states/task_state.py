@@ -161,6 +161,9 @@ async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
         return result
     request.extra["submit"](result)
     pending = run.env.callbacks.wait(request.task_token, run.name, run.env.info.execution_arn, request.payload)
+    hold = getattr(run.env.clock, "hold", None)
+    if hold is not None:
+        hold()
     try:
         if request.heartbeat_seconds is None:
             return await pending.future
@@ -178,6 +181,9 @@ async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
             raise TaskError(HEARTBEAT_TIMEOUT, None)
     finally:
         run.env.callbacks.pending.pop(request.task_token, None)
+        release = getattr(run.env.clock, "release", None)
+        if release is not None:
+            release()
 
 
 def _check_result_size(result: Any, source: str) -> None:

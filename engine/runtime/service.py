@@ -1,0 +1,174 @@
+"""The local Step Functions service: state machines, executions, task tokens and activities.
+
+It is what `states:startExecution` from a Task reaches, what SendTaskSuccess/Failure/Heartbeat
+go to, and what the designer and the CLI use to run things side by side. Executions run as
+asyncio tasks on the caller's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.integrations import ServiceRegistry, TaskError, TaskRequest
+from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION, Execution, run_async
+from engine.runtime.callbacks import Callbacks, InvalidToken
+
+
+@dataclass
+class StateMachineRecord:
+    arn: str
+    name: str
+    definition: dict[str, Any]
+    type: str = "STANDARD"
+
+
+@dataclass
+class ActivityTask:
+    token: str
+    input: Any
+
+
+@dataclass
+class RunningExecution:
+    arn: str
+    state_machine_arn: str
+    task: asyncio.Task[Execution]
+    gate: Any = None
+    env_stop: list[Any] = field(default_factory=list)
+
+
+class LocalStepFunctions:
+    """A Step Functions service in this process."""
+
+    def __init__(self, *, services: ServiceRegistry | None = None, clock: str | Any = "virtual",
+                 account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION, store: Any = None) -> None:
+        self.services = services or ServiceRegistry()
+        self.services.register_service("states", self._states_integration)
+        self.callbacks = Callbacks()
+        self.clock = clock
+        self.account = account
+        self.region = region
+        self.store = store
+        self.machines: dict[str, StateMachineRecord] = {}
+        self.executions: dict[str, RunningExecution] = {}
+        self.activities: dict[str, asyncio.Queue[ActivityTask]] = {}
+
+    # State machines and executions ---------------------------------------------------------
+
+    def create_state_machine(self, name: str, definition: dict[str, Any] | str, *, type: str = "STANDARD") -> str:
+        body = json.loads(definition) if isinstance(definition, str) else definition
+        arn = f"arn:aws:states:{self.region}:{self.account}:stateMachine:{name}"
+        self.machines[arn] = StateMachineRecord(arn, name, body, type)
+        return arn
+
+    def start_execution(self, state_machine_arn: str, input: Any = None, *, name: str | None = None,
+                        gate: Any = None, parent_arn: str | None = None) -> RunningExecution:
+        machine = self.machines.get(state_machine_arn)
+        if machine is None:
+            raise TaskError(
+                "StepFunctions.StateMachineDoesNotExistException",
+                f"State Machine Does Not Exist: '{state_machine_arn}' (Service: AWSStepFunctions; Status Code: "
+                f"400; Error Code: StateMachineDoesNotExist; Request ID: {uuid.uuid4()}; Proxy: null)",
+            )
+        name = name or str(uuid.uuid4())
+        exec_kind = "express" if machine.type == "EXPRESS" else "execution"
+        arn = f"arn:aws:states:{self.region}:{self.account}:{exec_kind}:{machine.name}:{name}"
+        coroutine = run_async(
+            machine.definition, input, clock=self.clock, name=name, state_machine_name=machine.name,
+            machine_type=machine.type, account=self.account, region=self.region, gate=gate,
+            services=self.services, store=self.store, parent_arn=parent_arn, callbacks=self.callbacks,
+        )
+        running = RunningExecution(arn, state_machine_arn, asyncio.ensure_future(coroutine), gate)
+        self.executions[arn] = running
+        return running
+
+    async def wait(self, execution_arn: str) -> Execution:
+        return await self.executions[execution_arn].task
+
+    # Callbacks ------------------------------------------------------------------------------
+
+    def send_task_success(self, task_token: str, output: Any) -> None:
+        self._callback(lambda: self.callbacks.send_success(task_token, output))
+
+    def send_task_failure(self, task_token: str, error: str | None = None, cause: str | None = None) -> None:
+        self._callback(lambda: self.callbacks.send_failure(task_token, error, cause))
+
+    def send_task_heartbeat(self, task_token: str) -> None:
+        self._callback(lambda: self.callbacks.send_heartbeat(task_token))
+
+    def pending_tasks(self) -> list[Any]:
+        return self.callbacks.list()
+
+    def _callback(self, action: Any) -> None:
+        try:
+            action()
+        except InvalidToken as exc:
+            raise TaskError("Sfn.InvalidTokenException", str(exc)) from None
+
+    # Activities -----------------------------------------------------------------------------
+
+    def create_activity(self, name: str) -> str:
+        arn = f"arn:aws:states:{self.region}:{self.account}:activity:{name}"
+        self.activities.setdefault(arn, asyncio.Queue())
+        return arn
+
+    async def get_activity_task(self, activity_arn: str, timeout: float | None = None) -> ActivityTask | None:
+        queue = self.activities.setdefault(activity_arn, asyncio.Queue())
+        try:
+            return await asyncio.wait_for(queue.get(), timeout) if timeout else await queue.get()
+        except TimeoutError:
+            return None
+
+    # The `states` service integration -------------------------------------------------------
+
+    async def _states_integration(self, request: TaskRequest) -> Any:
+        if request.action != "startExecution":
+            raise TaskError("StepFunctions.InvalidActionException", f"Unsupported action {request.action}")
+        payload = request.payload if isinstance(request.payload, dict) else {}
+        child_input = payload.get("Input")
+        if isinstance(child_input, str):
+            try:
+                child_input = json.loads(child_input)
+            except ValueError:
+                pass
+        running = self.start_execution(payload.get("StateMachineArn", ""), child_input, name=payload.get("Name"),
+                                       parent_arn=request.execution_arn)
+        started = {"ExecutionArn": running.arn, "StartDate": _now_text()}
+        if request.pattern == "":
+            return started
+        if request.pattern == ".waitForTaskToken":
+            return started  # the child (or anyone) answers with the token the parent passed in Input
+        submit = request.extra.get("submit")
+        if submit is not None:
+            submit(started)
+        execution = await running.task
+        return _describe(execution, running, pattern=request.pattern)
+
+
+def _now_text() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _describe(execution: Execution, running: RunningExecution, *, pattern: str) -> Any:
+    """What `.sync` returns (DescribeExecution), or raises as the parent task's failure."""
+    from engine.runtime.history import to_json_text
+
+    if execution.status != "SUCCEEDED":
+        raise TaskError("States.TaskFailed", to_json_text({
+            "Error": execution.error, "Cause": execution.cause, "ExecutionArn": running.arn,
+            "StateMachineArn": running.state_machine_arn, "Status": execution.status,
+        }))
+    output: Any = execution.output if pattern == ".sync:2" else to_json_text(execution.output)
+    return {
+        "ExecutionArn": running.arn, "StateMachineArn": running.state_machine_arn,
+        "Name": running.arn.rsplit(":", 1)[-1], "Status": "SUCCEEDED", "Output": output,
+        "OutputDetails": {"Included": True},
+        "StartDate": execution.start_date.isoformat() if execution.start_date else None,
+        "StopDate": execution.stop_date.isoformat() if execution.stop_date else None,
+    }
