@@ -12,7 +12,7 @@ from engine.asl import (
     load_definition,
     validate,
 )
-from engine.runtime import Execution, run, run_async
+from engine.runtime import Execution, run, run_async, test_state
 
 __all__ = ["DefinitionLoadError", "Diagnostic", "Execution", "StateMachine", "dump_definition",
-           "load_definition", "run", "run_async", "validate"]
+           "load_definition", "run", "run_async", "test_state", "validate"]

@@ -17,21 +17,33 @@ from typing import Any, TextIO
 from engine.cli_run import RunUsageError, _input, _load_handler
 from engine.runtime.debugger import Debugger, Pause, evaluate_condition
 
-HELP = ("commands: step | into | out | continue | break STATE [if EXPR] | clear STATE | print [PATH] | "
-        "history | quit")
+HELP = (
+    "commands: step | into | out | continue | break STATE [if EXPR] | clear STATE | print [PATH] | "
+    "history | quit"
+)
 
 
 def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  # type: ignore[type-arg]
-    cmd = sub.add_parser("debug", help="step through a state machine in the terminal",
-                         description=__doc__.split("\n\n")[1] if __doc__ else None)
+    cmd = sub.add_parser(
+        "debug",
+        help="step through a state machine in the terminal",
+        description=__doc__.split("\n\n")[1] if __doc__ else None,
+    )
     cmd.add_argument("file", metavar="FILE")
     source = cmd.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="JSON")
     source.add_argument("--input-file", metavar="PATH")
-    cmd.add_argument("--break", dest="breaks", metavar="STATE", action="append", default=[],
-                     help="pause before this state (repeatable)")
-    cmd.add_argument("--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append",
-                     default=[])
+    cmd.add_argument(
+        "--break",
+        dest="breaks",
+        metavar="STATE",
+        action="append",
+        default=[],
+        help="pause before this state (repeatable)",
+    )
+    cmd.add_argument(
+        "--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append", default=[]
+    )
     cmd.set_defaults(handler=lambda args, out, err: cmd_debug(args, out, err, read_text))
 
 
@@ -42,8 +54,9 @@ def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any
 
     text, name = read_text(args.file)
     try:
-        definition = parse_text(text, source=name,
-                                prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json").value
+        definition = parse_text(
+            text, source=name, prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
+        ).value
     except DefinitionLoadError as exc:
         raise RunUsageError(exc.located()) from None
     problems = [d for d in validate(definition) if d.severity == "ERROR"]
@@ -53,8 +66,9 @@ def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any
     return asyncio.run(_session(definition, _input(args), args.breaks, handlers, out))
 
 
-async def _session(definition: dict[str, Any], data: Any, breaks: list[str], handlers: dict[str, Any],
-                   out: TextIO) -> int:
+async def _session(
+    definition: dict[str, Any], data: Any, breaks: list[str], handlers: dict[str, Any], out: TextIO
+) -> int:
     from engine.runtime import run_async
 
     debugger = Debugger()
@@ -65,8 +79,9 @@ async def _session(definition: dict[str, Any], data: Any, breaks: list[str], han
         debugger.set_breakpoint(state)
     debugger.pause()
     events: list[dict[str, Any]] = []
-    execution = asyncio.ensure_future(run_async(definition, data, gate=debugger, handlers=handlers,
-                                                history_sinks=[events.append]))
+    execution = asyncio.ensure_future(
+        run_async(definition, data, gate=debugger, handlers=handlers, history_sinks=[events.append])
+    )
     loop = asyncio.get_running_loop()
     pause: Pause | None = None
     while True:
@@ -106,8 +121,10 @@ async def _session(definition: dict[str, Any], data: Any, breaks: list[str], han
                 print("usage: break STATE [if EXPR]", file=out)
             else:
                 debugger.set_breakpoint(state.strip(), condition.strip() or None)
-                print(f"breakpoint at {state.strip()}" + (f" if {condition.strip()}" if condition else ""),
-                      file=out)
+                print(
+                    f"breakpoint at {state.strip()}" + (f" if {condition.strip()}" if condition else ""),
+                    file=out,
+                )
         elif command == "clear":
             debugger.clear_breakpoint(rest)
             print(f"cleared {rest}", file=out)

@@ -21,7 +21,8 @@ class RunUsageError(Exception):
 
 def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  # type: ignore[type-arg]
     cmd = sub.add_parser(
-        "run", help="run a state machine definition on the bundled engine",
+        "run",
+        help="run a state machine definition on the bundled engine",
         description="Run an ASL definition to the end. Exit 0 when it succeeds, 1 for any other final "
         "status, 2 for bad usage or unreadable input.",
     )
@@ -29,20 +30,38 @@ def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  #
     source = cmd.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="JSON", help="the execution input as JSON text")
     source.add_argument("--input-file", metavar="PATH", help="read the execution input from a JSON file")
-    cmd.add_argument("--state-machine", metavar="NAME", default=None,
-                     help="the state machine's name (for a project file, which machine to run)")
+    cmd.add_argument(
+        "--state-machine",
+        metavar="NAME",
+        default=None,
+        help="the state machine's name (for a project file, which machine to run)",
+    )
     cmd.add_argument("--json", action="store_true", help="print one JSON object with the result")
     cmd.add_argument("--history", action="store_true", help="include the execution history")
-    cmd.add_argument("--clock", choices=("virtual", "real"), default="virtual",
-                     help="virtual (default): waits and back-offs take no real time")
+    cmd.add_argument(
+        "--clock",
+        choices=("virtual", "real"),
+        default="virtual",
+        help="virtual (default): waits and back-offs take no real time",
+    )
     cmd.add_argument("--type", choices=("STANDARD", "EXPRESS"), default="STANDARD")
     cmd.add_argument("--mocks", metavar="FILE", help="a Step Functions Local mock config (JSON)")
     cmd.add_argument("--test-case", metavar="NAME", help="the mock config's test case to use")
-    cmd.add_argument("--store", metavar="PATH", default=None,
-                     help="record the execution in this SQLite file ('default' for the user's store; "
-                     "not recorded when omitted)")
-    cmd.add_argument("--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append", default=[],
-                     help="serve a Lambda function with a local Python handler(event, context)")
+    cmd.add_argument(
+        "--store",
+        metavar="PATH",
+        default=None,
+        help="record the execution in this SQLite file ('default' for the user's store; "
+        "not recorded when omitted)",
+    )
+    cmd.add_argument(
+        "--handler",
+        dest="handler_specs",
+        metavar="FUNCTION=FILE:NAME",
+        action="append",
+        default=[],
+        help="serve a Lambda function with a local Python handler(event, context)",
+    )
     cmd.set_defaults(handler=lambda args, out, err: cmd_run(args, out, err, read_text))
 
 
@@ -51,8 +70,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) 
 
     text, name = read_text(args.file)
     try:
-        definition = parse_text(text, source=name,
-                                prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json").value
+        definition = parse_text(
+            text, source=name, prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
+        ).value
     except DefinitionLoadError as exc:
         raise RunUsageError(exc.located()) from None
     diagnostics = [d for d in validate(definition, machine_type=args.type) if d.severity == "ERROR"]
@@ -71,8 +91,16 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) 
     handlers = {fn: handler for fn, handler in (_load_handler(spec) for spec in args.handler_specs)}
     store = _open_store(args.store)
     try:
-        execution = run(definition, execution_input, clock=args.clock, mocks=mocks, handlers=handlers,
-                        state_machine_name=machine_name, machine_type=args.type, store=store)
+        execution = run(
+            definition,
+            execution_input,
+            clock=args.clock,
+            mocks=mocks,
+            handlers=handlers,
+            state_machine_name=machine_name,
+            machine_type=args.type,
+            store=store,
+        )
     finally:
         if store is not None:
             store.close()
@@ -125,7 +153,9 @@ def _load_handler(spec: str) -> tuple[str, Any]:
     function, sep, target = spec.partition("=")
     path, sep2, attr = target.rpartition(":")
     if not sep or not sep2 or not function or not path or not attr:
-        raise RunUsageError(f"--handler {spec!r}: expected FUNCTION=FILE:NAME, e.g. charge=handlers.py:charge")
+        raise RunUsageError(
+            f"--handler {spec!r}: expected FUNCTION=FILE:NAME, e.g. charge=handlers.py:charge"
+        )
     module_spec = importlib.util.spec_from_file_location(f"statecanvas_handler_{function}", path)
     if module_spec is None or module_spec.loader is None:
         raise RunUsageError(f"--handler {spec!r}: cannot load {path}")
@@ -135,7 +165,9 @@ def _load_handler(spec: str) -> tuple[str, Any]:
     except (OSError, SyntaxError, ImportError) as exc:
         raise RunUsageError(f"--handler {spec!r}: {path}: {exc}") from None
     except Exception as exc:
-        raise RunUsageError(f"--handler {spec!r}: {path} failed to import: {type(exc).__name__}: {exc}") from None
+        raise RunUsageError(
+            f"--handler {spec!r}: {path} failed to import: {type(exc).__name__}: {exc}"
+        ) from None
     handler = getattr(module, attr, None)
     if not callable(handler):
         raise RunUsageError(f"--handler {spec!r}: {path} has no function {attr!r}")

@@ -5,5 +5,13 @@ from engine.integrations.mock_config import MockConfig, MockConfigError
 from engine.integrations.registry import ServiceRegistry, lambda_invoke_result
 from engine.integrations.request import TaskError, TaskRequest
 
-__all__ = ["LambdaContext", "LambdaFunctions", "MockConfig", "MockConfigError", "ServiceRegistry",
-           "TaskError", "TaskRequest", "lambda_invoke_result"]
+__all__ = [
+    "LambdaContext",
+    "LambdaFunctions",
+    "MockConfig",
+    "MockConfigError",
+    "ServiceRegistry",
+    "TaskError",
+    "TaskRequest",
+    "lambda_invoke_result",
+]

@@ -13,8 +13,8 @@ import json
 import traceback
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from engine.integrations.request import TaskError
@@ -62,8 +62,9 @@ class LambdaFunctions:
     def __contains__(self, name_or_arn: str) -> bool:
         return function_name_of(name_or_arn) in self._handlers
 
-    async def invoke(self, name_or_arn: str, event: Any, *, region: str, account: str,
-                     timeout: float | None = None) -> Any:
+    async def invoke(
+        self, name_or_arn: str, event: Any, *, region: str, account: str, timeout: float | None = None
+    ) -> Any:
         """Run the handler; its JSON result, or TaskError as Lambda would word the failure."""
         name = function_name_of(name_or_arn)
         handler = self._handlers.get(name)
@@ -87,12 +88,14 @@ class LambdaFunctions:
         except (TypeError, ValueError) as exc:
             raise TaskError(
                 "Runtime.MarshalError",
-                json.dumps({
-                    "errorMessage": f"Unable to marshal response: {exc}",
-                    "errorType": "Runtime.MarshalError",
-                    "requestId": request_id,
-                    "stackTrace": [],
-                }),
+                json.dumps(
+                    {
+                        "errorMessage": f"Unable to marshal response: {exc}",
+                        "errorType": "Runtime.MarshalError",
+                        "requestId": request_id,
+                        "stackTrace": [],
+                    }
+                ),
             ) from None
 
 
@@ -103,17 +106,22 @@ _ASYNCIO_ROOT = str(Path(asyncio.__file__).resolve().parent)
 def error_document(exc: BaseException, request_id: str) -> str:
     """Lambda's JSON description of an unhandled exception (the handler's own frames only)."""
     own = [
-        frame for frame in traceback.extract_tb(exc.__traceback__)
-        if not frame.filename.startswith((_ENGINE_ROOT, _ASYNCIO_ROOT)) and "concurrent/futures" not in frame.filename
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith((_ENGINE_ROOT, _ASYNCIO_ROOT))
+        and "concurrent/futures" not in frame.filename
         and not frame.filename.endswith(("threading.py", "asyncio/threads.py"))
     ]
     frames = traceback.format_list(own)
-    return json.dumps({
-        "errorMessage": str(exc),
-        "errorType": type(exc).__name__,
-        "requestId": request_id,
-        "stackTrace": frames,
-    }, separators=(",", ":"))
+    return json.dumps(
+        {
+            "errorMessage": str(exc),
+            "errorType": type(exc).__name__,
+            "requestId": request_id,
+            "stackTrace": frames,
+        },
+        separators=(",", ":"),
+    )
 
 
 def function_not_found(arn: str) -> TaskError:

@@ -1,7 +1,8 @@
 """Mocked service responses in the Step Functions Local mock-config format.
 
     {"StateMachines": {"Orders": {"TestCases": {"HappyPath": {"ChargeCustomer": "ChargeOk"}}}},
-     "MockedResponses": {"ChargeOk": {"0": {"Return": {...}}, "1-2": {"Throw": {"Error": "E", "Cause": "C"}}}}}
+     "MockedResponses": {"ChargeOk": {"0": {"Return": {...}},
+                                      "1-2": {"Throw": {"Error": "E", "Cause": "C"}}}}}
 
 A test case maps state names to mocked responses; a response maps invocation numbers (or
 ranges "1-2") of that state to a Return value or a Throw. Invocations are counted per state
@@ -57,7 +58,9 @@ class MockConfig:
                     f"StateMachines/{state_machine}/TestCases/{test_case}/{state_name} names the mocked "
                     f"response {response_name!r}, which MockedResponses does not define"
                 )
-            config.responses[state_name] = parse_response(mocked[response_name], f"MockedResponses/{response_name}")
+            config.responses[state_name] = parse_response(
+                mocked[response_name], f"MockedResponses/{response_name}"
+            )
         return config
 
     @classmethod
@@ -111,7 +114,9 @@ def _read(source: str | Path | dict[str, Any]) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise MockConfigError(f"mock config is not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise MockConfigError(
+            f"mock config is not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     if not isinstance(data, dict):
         raise MockConfigError("mock config must be a JSON object")
     return data

@@ -17,8 +17,11 @@ def lambda_invoke_result(payload: Any) -> dict[str, Any]:
         "ExecutedVersion": "$LATEST",
         "Payload": payload,
         "SdkHttpMetadata": {
-            "HttpHeaders": {"Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST",
-                            "x-amzn-RequestId": request_id},
+            "HttpHeaders": {
+                "Content-Type": "application/json",
+                "X-Amz-Executed-Version": "$LATEST",
+                "x-amzn-RequestId": request_id,
+            },
             "HttpStatusCode": 200,
         },
         "SdkResponseMetadata": {"RequestId": request_id},
@@ -49,8 +52,10 @@ class ServiceRegistry:
             payload = request.payload if isinstance(request.payload, dict) else {}
             function = payload.get("FunctionName")
             if not isinstance(function, str):
-                raise TaskError("Lambda.InvalidParameterValueException",
-                                "FunctionName is required to invoke a Lambda function")
+                raise TaskError(
+                    "Lambda.InvalidParameterValueException",
+                    "FunctionName is required to invoke a Lambda function",
+                )
             result = await self._call_function(function, payload.get("Payload"), request)
             return lambda_invoke_result(result)
         invoker = self.services.get(request.service)
@@ -61,8 +66,9 @@ class ServiceRegistry:
     async def _call_function(self, function: str, event: Any, request: TaskRequest) -> Any:
         if function not in self.functions:
             raise function_not_found(_function_arn(function, request))
-        return await self.functions.invoke(function, event, region=request.region, account=request.account,
-                                           timeout=request.timeout_seconds)
+        return await self.functions.invoke(
+            function, event, region=request.region, account=request.account, timeout=request.timeout_seconds
+        )
 
 
 def _function_arn(function: str, request: TaskRequest) -> str:
@@ -73,8 +79,14 @@ def _function_arn(function: str, request: TaskRequest) -> str:
 
 def unavailable(request: TaskRequest) -> TaskError:
     service = request.service or "Lambda"
-    name = {"dynamodb": "DynamoDB", "sqs": "SQS", "sns": "SNS", "events": "EventBridge",
-            "states": "StepFunctions", "s3": "S3"}.get(service, service[:1].upper() + service[1:])
+    name = {
+        "dynamodb": "DynamoDB",
+        "sqs": "SQS",
+        "sns": "SNS",
+        "events": "EventBridge",
+        "states": "StepFunctions",
+        "s3": "S3",
+    }.get(service, service[:1].upper() + service[1:])
     return TaskError(
         f"{name}.ResourceNotFoundException",
         f"Requested resource not found: no local handler, mock or built-in service serves {request.resource} "

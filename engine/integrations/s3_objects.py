@@ -41,8 +41,10 @@ class S3Error(Exception):
     def described(self) -> str:
         """The message as AWS SDK clients word it, which is what Step Functions puts in causes."""
         request_id = uuid.uuid4().hex[:16].upper()
-        return (f"{self.message} (Service: S3, Status Code: {self.status}, Request ID: {request_id}, "
-                f"Extended Request ID: {uuid.uuid4().hex})")
+        return (
+            f"{self.message} (Service: S3, Status Code: {self.status}, Request ID: {request_id}, "
+            f"Extended Request ID: {uuid.uuid4().hex})"
+        )
 
 
 def no_such_bucket(bucket: str) -> S3Error:
@@ -165,8 +167,9 @@ class S3ObjectStore:
 
     # The S3 API ------------------------------------------------------------------------------
 
-    def put_object(self, bucket: str, key: str, body: bytes | str | Any, *,
-                   content_type: str | None = None) -> dict[str, Any]:
+    def put_object(
+        self, bucket: str, key: str, body: bytes | str | Any, *, content_type: str | None = None
+    ) -> dict[str, Any]:
         """Store an object; like S3, only in a bucket that exists."""
         if isinstance(body, str):
             data = body.encode("utf-8")
@@ -185,9 +188,16 @@ class S3ObjectStore:
             raise no_such_key(key)
         return found
 
-    def list_objects_v2(self, bucket: str, *, prefix: str = "", delimiter: str | None = None,
-                        max_keys: int = MAX_KEYS_PER_PAGE, continuation_token: str | None = None,
-                        start_after: str | None = None) -> dict[str, Any]:
+    def list_objects_v2(
+        self,
+        bucket: str,
+        *,
+        prefix: str = "",
+        delimiter: str | None = None,
+        max_keys: int = MAX_KEYS_PER_PAGE,
+        continuation_token: str | None = None,
+        start_after: str | None = None,
+    ) -> dict[str, Any]:
         """One page of ListObjectsV2, shaped as the S3 API returns it.
 
         The continuation token is the last key of the page (opaque to callers, as in S3); keys
@@ -205,7 +215,7 @@ class S3ObjectStore:
                 continue
             rolled = None
             if delimiter:
-                rest = key[len(prefix):]
+                rest = key[len(prefix) :]
                 cut = rest.find(delimiter)
                 if cut >= 0:
                     rolled = prefix + rest[: cut + len(delimiter)]
@@ -221,11 +231,23 @@ class S3ObjectStore:
                 obj = store.get(key)
                 if obj is None:
                     continue
-                contents.append({"Key": key, "LastModified": obj.last_modified, "ETag": obj.etag,
-                                 "Size": obj.size, "StorageClass": obj.storage_class})
+                contents.append(
+                    {
+                        "Key": key,
+                        "LastModified": obj.last_modified,
+                        "ETag": obj.etag,
+                        "Size": obj.size,
+                        "StorageClass": obj.storage_class,
+                    }
+                )
             last = key
-        page: dict[str, Any] = {"IsTruncated": truncated, "Name": bucket, "Prefix": prefix,
-                                "MaxKeys": int(max_keys), "KeyCount": len(contents) + len(common)}
+        page: dict[str, Any] = {
+            "IsTruncated": truncated,
+            "Name": bucket,
+            "Prefix": prefix,
+            "MaxKeys": int(max_keys),
+            "KeyCount": len(contents) + len(common),
+        }
         if contents:
             page["Contents"] = contents
         if common:
@@ -255,17 +277,28 @@ class S3ObjectStore:
         try:
             if action == "getObject":
                 obj = self.get_object(_required(payload, "Bucket"), _required(payload, "Key"))
-                return {"Body": obj.text(), "ContentLength": obj.size, "ContentType": obj.content_type,
-                        "ETag": obj.etag, "LastModified": _iso(obj.last_modified), "Metadata": {}}
+                return {
+                    "Body": obj.text(),
+                    "ContentLength": obj.size,
+                    "ContentType": obj.content_type,
+                    "ETag": obj.etag,
+                    "LastModified": _iso(obj.last_modified),
+                    "Metadata": {},
+                }
             if action == "putObject":
                 body = payload.get("Body", "")
-                return self.put_object(_required(payload, "Bucket"), _required(payload, "Key"),
-                                       body if isinstance(body, str) else json.dumps(body),
-                                       content_type=payload.get("ContentType"))
+                return self.put_object(
+                    _required(payload, "Bucket"),
+                    _required(payload, "Key"),
+                    body if isinstance(body, str) else json.dumps(body),
+                    content_type=payload.get("ContentType"),
+                )
             if action == "listObjectsV2":
                 page = self.list_objects_v2(
-                    _required(payload, "Bucket"), prefix=payload.get("Prefix") or "",
-                    delimiter=payload.get("Delimiter"), max_keys=payload.get("MaxKeys", MAX_KEYS_PER_PAGE),
+                    _required(payload, "Bucket"),
+                    prefix=payload.get("Prefix") or "",
+                    delimiter=payload.get("Delimiter"),
+                    max_keys=payload.get("MaxKeys", MAX_KEYS_PER_PAGE),
                     continuation_token=payload.get("ContinuationToken"),
                     start_after=payload.get("StartAfter"),
                 )

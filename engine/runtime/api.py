@@ -57,27 +57,50 @@ def _event_json(event: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run(definition: Any, input: Any = None, *, clock: str | Clock = "virtual", mocks: Any = None,
-        handlers: dict[str, Any] | None = None, **options: Any) -> Execution:
+def run(
+    definition: Any,
+    input: Any = None,
+    *,
+    clock: str | Clock = "virtual",
+    mocks: Any = None,
+    handlers: dict[str, Any] | None = None,
+    **options: Any,
+) -> Execution:
     """Run a definition to the end and return its Execution (blocking)."""
     return asyncio.run(run_async(definition, input, clock=clock, mocks=mocks, handlers=handlers, **options))
 
 
-async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = "virtual", mocks: Any = None,
-                    handlers: dict[str, Any] | None = None, name: str | None = None,
-                    state_machine_name: str = "StateMachine", machine_type: str = "STANDARD",
-                    account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION,
-                    role_arn: str | None = None, gate: Any = None, services: ServiceRegistry | None = None,
-                    test_case: str | None = None, history_sinks: list[Any] | None = None,
-                    seed: int | None = None, store: Any = None, parent_arn: str | None = None,
-                    callbacks: Any = None) -> Execution:
+async def run_async(
+    definition: Any,
+    input: Any = None,
+    *,
+    clock: str | Clock = "virtual",
+    mocks: Any = None,
+    handlers: dict[str, Any] | None = None,
+    name: str | None = None,
+    state_machine_name: str = "StateMachine",
+    machine_type: str = "STANDARD",
+    account: str = DEFAULT_ACCOUNT,
+    region: str = DEFAULT_REGION,
+    role_arn: str | None = None,
+    gate: Any = None,
+    services: ServiceRegistry | None = None,
+    test_case: str | None = None,
+    history_sinks: list[Any] | None = None,
+    seed: int | None = None,
+    store: Any = None,
+    parent_arn: str | None = None,
+    callbacks: Any = None,
+) -> Execution:
     """Run a definition on the running event loop.
 
     `mocks` is a MockConfig, or a Step Functions Local mock config (dict or path) used with
     `test_case`; `handlers` maps Lambda function names or ARNs to `handler(event, context)`.
     """
-    machine = definition if isinstance(definition, dict) else load_document(
-        Path(definition) if isinstance(definition, Path) else definition
+    machine = (
+        definition
+        if isinstance(definition, dict)
+        else load_document(Path(definition) if isinstance(definition, Path) else definition)
     )
     the_clock: Clock = VirtualClock() if clock == "virtual" else RealClock() if clock == "real" else clock  # type: ignore[assignment]
     registry = services or ServiceRegistry(handlers=handlers)
@@ -85,29 +108,51 @@ async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = 
         for fn, handler in handlers.items():
             registry.functions.register(fn, handler)
     if mocks is not None:
-        registry.mocks = mocks if isinstance(mocks, MockConfig) else MockConfig.load(
-            mocks, state_machine=state_machine_name, test_case=test_case or "")
+        registry.mocks = (
+            mocks
+            if isinstance(mocks, MockConfig)
+            else MockConfig.load(mocks, state_machine=state_machine_name, test_case=test_case or "")
+        )
     name = name or str(uuid.uuid4())
     sm_arn = f"arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
     exec_kind = "express" if machine_type == "EXPRESS" else "execution"
     info = ExecutionInfo(
         execution_arn=f"arn:aws:states:{region}:{account}:{exec_kind}:{state_machine_name}:{name}",
-        name=name, state_machine_arn=sm_arn, state_machine_name=state_machine_name,
-        role_arn=role_arn or f"arn:aws:iam::{account}:role/StateCanvasExecutionRole", input=input,
-        start_time=the_clock.now(), account=account, region=region,
+        name=name,
+        state_machine_arn=sm_arn,
+        state_machine_name=state_machine_name,
+        role_arn=role_arn or f"arn:aws:iam::{account}:role/StateCanvasExecutionRole",
+        input=input,
+        start_time=the_clock.now(),
+        account=account,
+        region=region,
     )
     sinks = list(history_sinks or [])
     if store is not None:
         from engine.store import ExecutionRecord
 
-        store.create_execution(ExecutionRecord(
-            execution_arn=info.execution_arn, state_machine_arn=sm_arn, name=name, start_date=info.start_time,
-            input=to_json_text(input), parent_arn=parent_arn, definition=to_json_text(machine),
-        ))
+        store.create_execution(
+            ExecutionRecord(
+                execution_arn=info.execution_arn,
+                state_machine_arn=sm_arn,
+                name=name,
+                start_date=info.start_time,
+                input=to_json_text(input),
+                parent_arn=parent_arn,
+                definition=to_json_text(machine),
+            )
+        )
         sinks.append(functools.partial(store.append_event, info.execution_arn))
     history = History(the_clock, sinks=sinks)
-    env = ExecutionEnv(info, the_clock, history, registry, gate=gate,
-                       query_language=machine.get("QueryLanguage", "JSONPath"), store=store)
+    env = ExecutionEnv(
+        info,
+        the_clock,
+        history,
+        registry,
+        gate=gate,
+        query_language=machine.get("QueryLanguage", "JSONPath"),
+        store=store,
+    )
     if callbacks is not None:
         env.callbacks = callbacks
     started: dict[str, Any] = {}
@@ -145,9 +190,12 @@ async def run_async(definition: Any, input: Any = None, *, clock: str | Clock = 
     execution.stop_date = the_clock.now()
     if store is not None:
         store.finish_execution(
-            info.execution_arn, status=execution.status,
+            info.execution_arn,
+            status=execution.status,
             output=to_json_text(execution.output) if execution.status == "SUCCEEDED" else None,
-            error=execution.error, cause=execution.cause, stop_date=execution.stop_date,
+            error=execution.error,
+            cause=execution.cause,
+            stop_date=execution.stop_date,
         )
     return execution
 

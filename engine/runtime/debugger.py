@@ -167,8 +167,16 @@ class Debugger(Tracer):
         return None
 
     async def _pause(self, point: StatePoint, depth: int, reason: str, error: Any = None) -> Any:
-        pause = Pause(point.name, point.state.get("Type", ""), point.data, dict(point.variables),
-                      point.path, depth, reason, error)
+        pause = Pause(
+            point.name,
+            point.state.get("Type", ""),
+            point.data,
+            dict(point.variables),
+            point.path,
+            depth,
+            reason,
+            error,
+        )
         self.current = pause
         self._anchor_depth = depth
         self._mode = "run"

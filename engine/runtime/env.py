@@ -44,8 +44,9 @@ class Frame:
     path: tuple[str, ...] = ()  # e.g. ("Map", "3") for the designer and the debugger
     kind: str = "machine"  # "machine", "branch" (Parallel) or "iteration" (Map)
 
-    def child(self, *, map_item: dict[str, Any] | None = None, label: tuple[str, ...] = (),
-              kind: str = "iteration") -> Frame:
+    def child(
+        self, *, map_item: dict[str, Any] | None = None, label: tuple[str, ...] = (), kind: str = "iteration"
+    ) -> Frame:
         return Frame(dict(self.variables), map_item, self, self.path + label, kind)
 
 
@@ -61,8 +62,15 @@ class ExecutionEnv:
     callbacks: Callbacks = field(default_factory=Callbacks)
     store: Any = None  # an engine.store.ExecutionStore, or None: histories stay in memory only
 
-    def context_object(self, state_name: str, entered_time: datetime, frame: Frame, *,
-                       retry_count: int | None = None, task_token: str | None = None) -> dict[str, Any]:
+    def context_object(
+        self,
+        state_name: str,
+        entered_time: datetime,
+        frame: Frame,
+        *,
+        retry_count: int | None = None,
+        task_token: str | None = None,
+    ) -> dict[str, Any]:
         """The `$$` object. `retry_count` is given for Task states, whose context carries it."""
         info = self.info
         context: dict[str, Any] = {

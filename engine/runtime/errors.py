@@ -53,7 +53,10 @@ class StateFailure(Exception):
 
 
 def state_error_prefix(state_name: str, entered_event_id: int) -> str:
-    return f"An error occurred while executing the state '{state_name}' (entered at the event id #{entered_event_id}). "
+    return (
+        f"An error occurred while executing the state '{state_name}' "
+        f"(entered at the event id #{entered_event_id}). "
+    )
 
 
 class ExecutionAborted(Exception):

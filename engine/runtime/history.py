@@ -66,8 +66,12 @@ def to_json_text(value: Any) -> str:
 class History:
     """Numbers events, stamps them with the clock and hands them to the sinks."""
 
-    def __init__(self, clock: Clock, sinks: list[Callable[[dict[str, Any]], None]] | None = None,
-                 limit: int = MAX_HISTORY_EVENTS) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        sinks: list[Callable[[dict[str, Any]], None]] | None = None,
+        limit: int = MAX_HISTORY_EVENTS,
+    ) -> None:
         self.clock = clock
         self.events: list[dict[str, Any]] = []
         self.sinks = sinks or []
@@ -78,8 +82,9 @@ class History:
     def last_id(self) -> int:
         return self._last_id
 
-    def add(self, event_type: str, details: dict[str, Any] | None = None, *,
-            previous: int | None = None) -> int:
+    def add(
+        self, event_type: str, details: dict[str, Any] | None = None, *, previous: int | None = None
+    ) -> int:
         """Record an event; `previous` defaults to the last event written."""
         if self._last_id >= self.limit:
             raise HistoryLimitExceeded()

@@ -30,8 +30,14 @@ from engine.runtime.states import (
 )
 
 HANDLERS = {
-    "Pass": pass_state.run, "Task": task_state.run, "Choice": choice_state.run, "Wait": wait_state.run,
-    "Succeed": succeed_state.run, "Fail": fail_state.run, "Parallel": parallel_state.run, "Map": map_state.run,
+    "Pass": pass_state.run,
+    "Task": task_state.run,
+    "Choice": choice_state.run,
+    "Wait": wait_state.run,
+    "Succeed": succeed_state.run,
+    "Fail": fail_state.run,
+    "Parallel": parallel_state.run,
+    "Map": map_state.run,
 }
 WITH_RETRY = frozenset(("Task", "Parallel", "Map"))
 
@@ -65,9 +71,18 @@ class Interpreter:
         details: dict[str, Any] = {"name": name}
         details["input"], details["inputDetails"] = payload_details(data)
         entered_id = env.history.add(f"{state_type}StateEntered", details)
-        run = StateRun(self, env, frame, name, state, data, entered_id, env.clock.now(),
-                       state.get("QueryLanguage", env.query_language),
-                       retry_count=0 if state_type == "Task" else None)
+        run = StateRun(
+            self,
+            env,
+            frame,
+            name,
+            state,
+            data,
+            entered_id,
+            env.clock.now(),
+            state.get("QueryLanguage", env.query_language),
+            retry_count=0 if state_type == "Task" else None,
+        )
         handler = HANDLERS[state_type]
         retry = RetryState(state.get("Retry")) if state_type in WITH_RETRY else None
         while True:
@@ -90,8 +105,9 @@ class Interpreter:
                         continue
                 catcher = find_catcher(state.get("Catch"), failure) if state_type in WITH_RETRY else None
                 if env.gate is not None:
-                    await env.gate.on_error(debug_gate.StatePoint(name, state, data, frame, env), failure,
-                                            catcher is not None)
+                    await env.gate.on_error(
+                        debug_gate.StatePoint(name, state, data, frame, env), failure, catcher is not None
+                    )
                 if state_type == "Map" and failure.catchable:
                     env.history.add("MapStateFailed")
                 # A branch that ended in a Task failure records TaskStateAborted instead.
@@ -126,8 +142,9 @@ class Interpreter:
             return StateResult(output, catcher["Next"], assigned)
         scope = run.path_scope()
         assigned = render_template(catcher["Assign"], error_output, scope) if "Assign" in catcher else None
-        output = apply_result_path(run.input, error_output, catcher.get("ResultPath"),
-                                   present="ResultPath" in catcher, scope=scope)
+        output = apply_result_path(
+            run.input, error_output, catcher.get("ResultPath"), present="ResultPath" in catcher, scope=scope
+        )
         return StateResult(output, catcher["Next"], assigned)
 
     def _check_size(self, run: StateRun, output: Any) -> None:

@@ -66,8 +66,9 @@ def new_map_run_arn(run: StateRun) -> str:
     """A map run's ARN: the state machine, the Map's Label (or name) and a fresh id."""
     info = run.env.info
     label = run.state.get("Label") or run.name
-    return (f"arn:aws:states:{info.region}:{info.account}:mapRun:{info.state_machine_name}/{label}:"
-            f"{uuid.uuid4()}")
+    return (
+        f"arn:aws:states:{info.region}:{info.account}:mapRun:{info.state_machine_name}/{label}:{uuid.uuid4()}"
+    )
 
 
 def _read(run: StateRun, reader: dict[str, Any], params: dict[str, Any], effective: Any) -> list[Any]:
@@ -154,8 +155,10 @@ def as_integer(value: Any) -> int | None:
 
 # listObjectsV2 ---------------------------------------------------------------------------------
 
-def _list_objects(store: S3ObjectStore, params: dict[str, Any], config: dict[str, Any],
-                  max_items: int) -> list[Any]:
+
+def _list_objects(
+    store: S3ObjectStore, params: dict[str, Any], config: dict[str, Any], max_items: int
+) -> list[Any]:
     """Every object under the prefix (all pages), as the item AWS hands each child.
 
     With ReaderConfig Transformation LOAD_AND_FLATTEN each listed object is read instead, as
@@ -167,19 +170,26 @@ def _list_objects(store: S3ObjectStore, params: dict[str, Any], config: dict[str
     items: list[Any] = []
     load = config.get("Transformation") == "LOAD_AND_FLATTEN"
     while True:
-        page = store.list_objects_v2(bucket, prefix=prefix, delimiter=params.get("Delimiter"),
-                                     continuation_token=token, start_after=params.get("StartAfter"))
+        page = store.list_objects_v2(
+            bucket,
+            prefix=prefix,
+            delimiter=params.get("Delimiter"),
+            continuation_token=token,
+            start_after=params.get("StartAfter"),
+        )
         for entry in page.get("Contents", []):
             if load:
                 items.extend(_parse(store, store.get_object(bucket, entry["Key"]), config, 0))
             else:
-                items.append({
-                    "Etag": entry["ETag"],
-                    "Key": entry["Key"],
-                    "LastModified": int(entry["LastModified"].timestamp()),
-                    "Size": entry["Size"],
-                    "StorageClass": entry["StorageClass"],
-                })
+                items.append(
+                    {
+                        "Etag": entry["ETag"],
+                        "Key": entry["Key"],
+                        "LastModified": int(entry["LastModified"].timestamp()),
+                        "Size": entry["Size"],
+                        "StorageClass": entry["StorageClass"],
+                    }
+                )
             if max_items and len(items) >= max_items:
                 return items
         token = page.get("NextContinuationToken")
@@ -188,6 +198,7 @@ def _list_objects(store: S3ObjectStore, params: dict[str, Any], config: dict[str
 
 
 # getObject -------------------------------------------------------------------------------------
+
 
 def _parse(store: S3ObjectStore, obj: StoredObject, config: dict[str, Any], max_items: int) -> list[Any]:
     kind = config.get("InputType", "JSON")

@@ -14,7 +14,9 @@ def is_expression(value: Any) -> bool:
 class JsonataScope:
     """`$states` and the variables one state's expressions see, and how to word their failures."""
 
-    def __init__(self, states: dict[str, Any], variables: dict[str, Any], prefix: str, state_name: str) -> None:
+    def __init__(
+        self, states: dict[str, Any], variables: dict[str, Any], prefix: str, state_name: str
+    ) -> None:
         self.states = states
         self.variables = variables
         self.prefix = prefix

@@ -41,7 +41,9 @@ class PathScope:
 def normalized(segments: tuple[Any, ...], root: str = "$") -> str:
     out = root
     for seg in segments:
-        out += f"['{seg.name}']" if isinstance(seg, Name) else f"[{seg.index}]" if isinstance(seg, Index) else ""
+        out += (
+            f"['{seg.name}']" if isinstance(seg, Name) else f"[{seg.index}]" if isinstance(seg, Index) else ""
+        )
     return out
 
 
@@ -135,8 +137,9 @@ def render_template(template: Any, data: Any, scope: PathScope) -> Any:
     return template
 
 
-def apply_result_path(raw_input: Any, result: Any, result_path: str | None, *, present: bool,
-                      scope: PathScope) -> Any:
+def apply_result_path(
+    raw_input: Any, result: Any, result_path: str | None, *, present: bool, scope: PathScope
+) -> Any:
     """Where the result goes: replace the input ($), discard it (null), or merge it in."""
     if not present or result_path == "$":
         return result

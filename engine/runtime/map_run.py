@@ -23,8 +23,9 @@ from engine.runtime.state_run import StateRun
 DEFAULT_DISTRIBUTED_CONCURRENCY = 1000
 
 
-async def run_distributed(run: StateRun, processor: dict[str, Any], items: list[Any], effective: Any,
-                          settings: MapSettings) -> list[Any]:
+async def run_distributed(
+    run: StateRun, processor: dict[str, Any], items: list[Any], effective: Any, settings: MapSettings
+) -> list[Any]:
     from engine.runtime.interpreter import Interpreter
     from engine.runtime.states.map_state import item_input
 
@@ -46,8 +47,12 @@ async def run_distributed(run: StateRun, processor: dict[str, Any], items: list[
         async with semaphore:
             data = item_input(run, index, value, effective)
             child_env = _child_env(run, index, map_run_arn)
-            frame = Frame(dict(run.frame.variables), {"Index": index, "Value": value}, None,
-                          run.frame.path + (run.name, str(index)))
+            frame = Frame(
+                dict(run.frame.variables),
+                {"Index": index, "Value": value},
+                None,
+                (*run.frame.path, run.name, str(index)),
+            )
             status, error, cause = "SUCCEEDED", None, None
             try:
                 results[index] = await Interpreter(child_env).run_scope(processor, data, frame)
@@ -56,9 +61,13 @@ async def run_distributed(run: StateRun, processor: dict[str, Any], items: list[
                 results[index] = failure.error_output()
                 status, error, cause = "FAILED", failure.error, failure.cause
             if env.store is not None:
-                env.store.finish_execution(child_env.info.execution_arn, status=status, error=error,
-                                           cause=cause if cause is None or isinstance(cause, str) else str(cause),
-                                           stop_date=env.clock.now())
+                env.store.finish_execution(
+                    child_env.info.execution_arn,
+                    status=status,
+                    error=error,
+                    cause=cause if cause is None or isinstance(cause, str) else str(cause),
+                    stop_date=env.clock.now(),
+                )
 
     await asyncio.gather(*(child(i, v) for i, v in enumerate(items)))
     if _exceeds(settings, len(failures), len(items)):
@@ -78,7 +87,9 @@ def _exceeds(settings: MapSettings, failed: int, total: int) -> bool:
         return True
     if settings.tolerated_count is not None and failed > settings.tolerated_count:
         return True
-    return settings.tolerated_percentage is not None and failed * 100.0 / total > settings.tolerated_percentage
+    return (
+        settings.tolerated_percentage is not None and failed * 100.0 / total > settings.tolerated_percentage
+    )
 
 
 def _child_env(run: StateRun, index: int, map_run_arn: str) -> Any:
@@ -89,10 +100,16 @@ def _child_env(run: StateRun, index: int, map_run_arn: str) -> Any:
     if env.store is not None:
         from engine.store import ExecutionRecord
 
-        env.store.create_execution(ExecutionRecord(
-            execution_arn=arn, state_machine_arn=env.info.state_machine_arn, name=f"{env.info.name}/{index}",
-            start_date=env.clock.now(), parent_arn=env.info.execution_arn, metadata={"mapRunArn": map_run_arn},
-        ))
+        env.store.create_execution(
+            ExecutionRecord(
+                execution_arn=arn,
+                state_machine_arn=env.info.state_machine_arn,
+                name=f"{env.info.name}/{index}",
+                start_date=env.clock.now(),
+                parent_arn=env.info.execution_arn,
+                metadata={"mapRunArn": map_run_arn},
+            )
+        )
         sinks.append(functools.partial(env.store.append_event, arn))
     info = replace(env.info, execution_arn=arn, name=f"{env.info.name}/{index}")
     return replace(env, history=History(env.clock, sinks=sinks), info=info)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+
 from engine.expr import PathNotFoundError, evaluate
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
@@ -57,17 +59,15 @@ def _value(run: StateRun, field: str, *, integer: bool) -> float | None:
     kind = "integer" if integer else "float"
     shown = value if isinstance(value, str) else to_json_text(value)
     if isinstance(value, str):
-        try:  # AWS reads numbers written as strings ("1")
+        with contextlib.suppress(ValueError):  # AWS reads numbers written as strings ("1")
             value = int(value) if integer else float(value)
-        except ValueError:
-            pass
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)
     if integer and ok and isinstance(value, float) and not value.is_integer():
         ok = False
     if not ok:
         raise StateFailure(
             RUNTIME,
-            run.prefix + f'The {path_field} field refers to value "{shown}" which is not a valid {kind}: {path}',
+            run.prefix
+            + f'The {path_field} field refers to value "{shown}" which is not a valid {kind}: {path}',
         )
     return value
-

@@ -30,8 +30,14 @@ RESULT_WRITER_FAILED = "States.ResultWriterFailed"
 STATUSES = ("FAILED", "PENDING", "SUCCEEDED")
 
 
-def write_results(run: StateRun, items: list[Any], effective: Any, results: list[Any],
-                  settings: MapSettings, failed: list[bool] | None = None) -> Any:
+def write_results(
+    run: StateRun,
+    items: list[Any],
+    effective: Any,
+    results: list[Any],
+    settings: MapSettings,
+    failed: list[bool] | None = None,
+) -> Any:
     """The Map's result once its children are done: the export's details, or the reshaped results.
 
     `failed` says which children failed (their result is then their {Error, Cause}); without it,
@@ -59,14 +65,14 @@ def write_results(run: StateRun, items: list[Any], effective: Any, results: list
             name = str(uuid.uuid4())
             entry = {
                 "ExecutionArn": f"arn:aws:states:{info.region}:{info.account}:execution:"
-                                f"{info.state_machine_name}/{label}:{name}",
+                f"{info.state_machine_name}/{label}:{name}",
                 "Input": to_json_text(child_input),
                 "InputDetails": {"Included": True},
                 "Name": name,
                 "RedriveCount": 0,
                 "StartDate": now,
                 "StateMachineArn": f"arn:aws:states:{info.region}:{info.account}:stateMachine:"
-                                   f"{info.state_machine_name}/{label}",
+                f"{info.state_machine_name}/{label}",
                 "Status": "FAILED" if did_fail else "SUCCEEDED",
                 "StopDate": now,
             }
@@ -91,8 +97,14 @@ def write_results(run: StateRun, items: list[Any], effective: Any, results: list
     return _export(run, writer, effective, map_run_arn, entries, output_type)
 
 
-def _export(run: StateRun, writer: dict[str, Any], effective: Any, map_run_arn: str,
-            entries: dict[str, list[Any]], output_type: str) -> dict[str, Any]:
+def _export(
+    run: StateRun,
+    writer: dict[str, Any],
+    effective: Any,
+    map_run_arn: str,
+    entries: dict[str, list[Any]],
+    output_type: str,
+) -> dict[str, Any]:
     if run.jsonata:
         params = run.jsonata_scope().evaluate(writer.get("Arguments") or {}, "Arguments")
     else:
@@ -128,8 +140,7 @@ def _export(run: StateRun, writer: dict[str, Any], effective: Any, map_run_arn: 
 
 def _looks_failed(result: Any, settings: MapSettings) -> bool:
     tolerated = settings.tolerated_count is not None or settings.tolerated_percentage is not None
-    return (tolerated and isinstance(result, dict) and "Error" in result
-            and set(result) <= {"Error", "Cause"})
+    return tolerated and isinstance(result, dict) and "Error" in result and set(result) <= {"Error", "Cause"}
 
 
 def _map_run_arn(run: StateRun) -> str:

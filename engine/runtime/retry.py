@@ -14,7 +14,7 @@ def error_matches(names: list[str], failure: StateFailure) -> bool:
         return False
     error = failure.error
     for name in names:
-        if name == ALL or name == error:
+        if name in (ALL, error):
             return True
         if name == TASK_FAILED and error != TIMEOUT and not (error or "").startswith("States.Runtime"):
             return True

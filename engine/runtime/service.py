@@ -8,6 +8,7 @@ asyncio tasks on the caller's loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -44,8 +45,15 @@ class RunningExecution:
 class LocalStepFunctions:
     """A Step Functions service in this process."""
 
-    def __init__(self, *, services: ServiceRegistry | None = None, clock: str | Any = "virtual",
-                 account: str = DEFAULT_ACCOUNT, region: str = DEFAULT_REGION, store: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        services: ServiceRegistry | None = None,
+        clock: str | Any = "virtual",
+        account: str = DEFAULT_ACCOUNT,
+        region: str = DEFAULT_REGION,
+        store: Any = None,
+    ) -> None:
         self.services = services or ServiceRegistry()
         self.services.register_service("states", self._states_integration)
         self.callbacks = Callbacks()
@@ -59,28 +67,47 @@ class LocalStepFunctions:
 
     # State machines and executions ---------------------------------------------------------
 
-    def create_state_machine(self, name: str, definition: dict[str, Any] | str, *, type: str = "STANDARD") -> str:
+    def create_state_machine(
+        self, name: str, definition: dict[str, Any] | str, *, type: str = "STANDARD"
+    ) -> str:
         body = json.loads(definition) if isinstance(definition, str) else definition
         arn = f"arn:aws:states:{self.region}:{self.account}:stateMachine:{name}"
         self.machines[arn] = StateMachineRecord(arn, name, body, type)
         return arn
 
-    def start_execution(self, state_machine_arn: str, input: Any = None, *, name: str | None = None,
-                        gate: Any = None, parent_arn: str | None = None) -> RunningExecution:
+    def start_execution(
+        self,
+        state_machine_arn: str,
+        input: Any = None,
+        *,
+        name: str | None = None,
+        gate: Any = None,
+        parent_arn: str | None = None,
+    ) -> RunningExecution:
         machine = self.machines.get(state_machine_arn)
         if machine is None:
             raise TaskError(
                 "StepFunctions.StateMachineDoesNotExistException",
-                f"State Machine Does Not Exist: '{state_machine_arn}' (Service: AWSStepFunctions; Status Code: "
-                f"400; Error Code: StateMachineDoesNotExist; Request ID: {uuid.uuid4()}; Proxy: null)",
+                f"State Machine Does Not Exist: '{state_machine_arn}' (Service: AWSStepFunctions; "
+                f"Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: {uuid.uuid4()}; Proxy: null)",
             )
         name = name or str(uuid.uuid4())
         exec_kind = "express" if machine.type == "EXPRESS" else "execution"
         arn = f"arn:aws:states:{self.region}:{self.account}:{exec_kind}:{machine.name}:{name}"
         coroutine = run_async(
-            machine.definition, input, clock=self.clock, name=name, state_machine_name=machine.name,
-            machine_type=machine.type, account=self.account, region=self.region, gate=gate,
-            services=self.services, store=self.store, parent_arn=parent_arn, callbacks=self.callbacks,
+            machine.definition,
+            input,
+            clock=self.clock,
+            name=name,
+            state_machine_name=machine.name,
+            machine_type=machine.type,
+            account=self.account,
+            region=self.region,
+            gate=gate,
+            services=self.services,
+            store=self.store,
+            parent_arn=parent_arn,
+            callbacks=self.callbacks,
         )
         running = RunningExecution(arn, state_machine_arn, asyncio.ensure_future(coroutine), gate)
         self.executions[arn] = running
@@ -131,12 +158,14 @@ class LocalStepFunctions:
         payload = request.payload if isinstance(request.payload, dict) else {}
         child_input = payload.get("Input")
         if isinstance(child_input, str):
-            try:
+            with contextlib.suppress(ValueError):
                 child_input = json.loads(child_input)
-            except ValueError:
-                pass
-        running = self.start_execution(payload.get("StateMachineArn", ""), child_input, name=payload.get("Name"),
-                                       parent_arn=request.execution_arn)
+        running = self.start_execution(
+            payload.get("StateMachineArn", ""),
+            child_input,
+            name=payload.get("Name"),
+            parent_arn=request.execution_arn,
+        )
         started = {"ExecutionArn": running.arn, "StartDate": _now_text()}
         if request.pattern == "":
             return started
@@ -160,14 +189,25 @@ def _describe(execution: Execution, running: RunningExecution, *, pattern: str) 
     from engine.runtime.history import to_json_text
 
     if execution.status != "SUCCEEDED":
-        raise TaskError("States.TaskFailed", to_json_text({
-            "Error": execution.error, "Cause": execution.cause, "ExecutionArn": running.arn,
-            "StateMachineArn": running.state_machine_arn, "Status": execution.status,
-        }))
+        raise TaskError(
+            "States.TaskFailed",
+            to_json_text(
+                {
+                    "Error": execution.error,
+                    "Cause": execution.cause,
+                    "ExecutionArn": running.arn,
+                    "StateMachineArn": running.state_machine_arn,
+                    "Status": execution.status,
+                }
+            ),
+        )
     output: Any = execution.output if pattern == ".sync:2" else to_json_text(execution.output)
     return {
-        "ExecutionArn": running.arn, "StateMachineArn": running.state_machine_arn,
-        "Name": running.arn.rsplit(":", 1)[-1], "Status": "SUCCEEDED", "Output": output,
+        "ExecutionArn": running.arn,
+        "StateMachineArn": running.state_machine_arn,
+        "Name": running.arn.rsplit(":", 1)[-1],
+        "Status": "SUCCEEDED",
+        "Output": output,
         "OutputDetails": {"Included": True},
         "StartDate": execution.start_date.isoformat() if execution.start_date else None,
         "StopDate": execution.stop_date.isoformat() if execution.stop_date else None,

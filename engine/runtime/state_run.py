@@ -55,7 +55,10 @@ class StateRun:
     def context(self) -> dict[str, Any]:
         if self._context is None:
             self._context = self.env.context_object(
-                self.name, self.entered_time, self.frame, retry_count=self.retry_count,
+                self.name,
+                self.entered_time,
+                self.frame,
+                retry_count=self.retry_count,
                 task_token=self.task_token,
             )
         return self._context
@@ -86,8 +89,9 @@ class StateRun:
         if "ResultSelector" in self.state:
             result = render_template(self.state["ResultSelector"], result, scope)
         assigned = render_template(self.state["Assign"], result, scope) if "Assign" in self.state else None
-        output = apply_result_path(self.input, result, self.state.get("ResultPath"),
-                                   present="ResultPath" in self.state, scope=scope)
+        output = apply_result_path(
+            self.input, result, self.state.get("ResultPath"), present="ResultPath" in self.state, scope=scope
+        )
         if "OutputPath" in self.state:
             output = select(self.state["OutputPath"], output, scope)
         return StateResult(output, self.next_state(), assigned)

@@ -64,13 +64,23 @@ def test_state(definition: Any, input: Any = None, **request: Any) -> dict[str, 
     return asyncio.run(test_state_async(definition, input, **request))
 
 
-async def test_state_async(definition: Any, input: Any = None, *, state_name: str | None = None,
-                           inspection_level: str | None = "INFO", variables: Any = None,
-                           mock: dict[str, Any] | None = None, context: Any = None,
-                           state_configuration: dict[str, Any] | None = None, reveal_secrets: bool = False,
-                           role_arn: str | None = None, handlers: dict[str, Any] | None = None,
-                           services: ServiceRegistry | None = None, account: str = DEFAULT_ACCOUNT,
-                           region: str = DEFAULT_REGION) -> dict[str, Any]:
+async def test_state_async(
+    definition: Any,
+    input: Any = None,
+    *,
+    state_name: str | None = None,
+    inspection_level: str | None = "INFO",
+    variables: Any = None,
+    mock: dict[str, Any] | None = None,
+    context: Any = None,
+    state_configuration: dict[str, Any] | None = None,
+    reveal_secrets: bool = False,
+    role_arn: str | None = None,
+    handlers: dict[str, Any] | None = None,
+    services: ServiceRegistry | None = None,
+    account: str = DEFAULT_ACCOUNT,
+    region: str = DEFAULT_REGION,
+) -> dict[str, Any]:
     """Run one state of `definition` (a state, or a machine with `state_name`) on `input`.
 
     The request parameters are TestState's, in snake_case: `inspection_level` INFO, DEBUG or
@@ -82,8 +92,15 @@ async def test_state_async(definition: Any, input: Any = None, *, state_name: st
     locally, as for `run`. Raises TestStateError where AWS refuses the request.
     """
     request = parse_request(
-        definition, input, state_name=state_name, inspection_level=inspection_level, variables=variables,
-        mock=mock, context=context, state_configuration=state_configuration, reveal_secrets=reveal_secrets,
+        definition,
+        input,
+        state_name=state_name,
+        inspection_level=inspection_level,
+        variables=variables,
+        mock=mock,
+        context=context,
+        state_configuration=state_configuration,
+        reveal_secrets=reveal_secrets,
         role_arn=role_arn,
     )
     registry = services or ServiceRegistry(handlers=handlers)
@@ -94,9 +111,14 @@ async def test_state_async(definition: Any, input: Any = None, *, state_name: st
 
 
 _API_KEYS = {
-    "stateName": "state_name", "inspectionLevel": "inspection_level", "variables": "variables",
-    "mock": "mock", "context": "context", "stateConfiguration": "state_configuration",
-    "revealSecrets": "reveal_secrets", "roleArn": "role_arn",
+    "stateName": "state_name",
+    "inspectionLevel": "inspection_level",
+    "variables": "variables",
+    "mock": "mock",
+    "context": "context",
+    "stateConfiguration": "state_configuration",
+    "revealSecrets": "reveal_secrets",
+    "roleArn": "role_arn",
 }
 
 
@@ -121,6 +143,7 @@ def run_test_state_request(request: dict[str, Any], **options: Any) -> dict[str,
 
 # The run ------------------------------------------------------------------------------------
 
+
 class _Inspection:
     """The inspectionData being gathered: JSON text for payloads, numbers for Map settings."""
 
@@ -137,8 +160,16 @@ class _Inspection:
 class _Outcome:
     """How the single state ended, before it is shaped into the API's answer."""
 
-    def __init__(self, status: str, *, output: Any = None, has_output: bool = False, error: str | None = None,
-                 cause: str | None = None, next_state: str | None = None) -> None:
+    def __init__(
+        self,
+        status: str,
+        *,
+        output: Any = None,
+        has_output: bool = False,
+        error: str | None = None,
+        cause: str | None = None,
+        next_state: str | None = None,
+    ) -> None:
         self.status = status
         self.output = output
         self.has_output = has_output
@@ -148,7 +179,9 @@ class _Outcome:
 
 
 class _TestRun:
-    def __init__(self, request: TestStateRequest, registry: ServiceRegistry, account: str, region: str) -> None:
+    def __init__(
+        self, request: TestStateRequest, registry: ServiceRegistry, account: str, region: str
+    ) -> None:
         self.request = request
         self.inspection = _Inspection()
         self.error_details: dict[str, Any] = {}
@@ -157,9 +190,14 @@ class _TestRun:
         role = request.role_arn or f"arn:aws:iam::{account}:role/StateCanvasTestStateRole"
         info = ExecutionInfo(
             execution_arn=f"arn:aws:states:{region}:{account}:express:{STATE_MACHINE_NAME}:{name}",
-            name=name, state_machine_arn=f"arn:aws:states:{region}:{account}:stateMachine:{STATE_MACHINE_NAME}",
-            state_machine_name=STATE_MACHINE_NAME, role_arn=role, input=request.input,
-            start_time=clock.now(), account=account, region=region,
+            name=name,
+            state_machine_arn=f"arn:aws:states:{region}:{account}:stateMachine:{STATE_MACHINE_NAME}",
+            state_machine_name=STATE_MACHINE_NAME,
+            role_arn=role,
+            input=request.input,
+            start_time=clock.now(),
+            account=account,
+            region=region,
         )
         history = History(clock)
         self.env = ExecutionEnv(info, clock, history, registry, query_language=request.language)
@@ -169,20 +207,37 @@ class _TestRun:
         history.add("ExecutionStarted", started, previous=0)
         self.frame = Frame(variables=dict(request.variables))
         state = request.state
-        self.run = StateRun(Interpreter(self.env), self.env, self.frame, request.name, state, request.input,
-                            ENTERED_EVENT_ID, clock.now(), request.language,
-                            retry_count=request.retrier_retry_count)
+        self.run = StateRun(
+            Interpreter(self.env),
+            self.env,
+            self.frame,
+            request.name,
+            state,
+            request.input,
+            ENTERED_EVENT_ID,
+            clock.now(),
+            request.language,
+            retry_count=request.retrier_retry_count,
+        )
         self.run._context = request.context if request.context is not None else self._default_context()
 
     def _default_context(self) -> dict[str, Any]:
         """The `$$` TestState builds: an Express-style execution, the state, its retry count."""
         info = self.env.info
         context: dict[str, Any] = {
-            "Execution": {"Id": info.execution_arn, "Input": info.input, "Name": info.name,
-                          "RoleArn": info.role_arn, "StartTime": iso_time(info.start_time)},
+            "Execution": {
+                "Id": info.execution_arn,
+                "Input": info.input,
+                "Name": info.name,
+                "RoleArn": info.role_arn,
+                "StartTime": iso_time(info.start_time),
+            },
             "StateMachine": {"Id": info.state_machine_arn, "Name": info.state_machine_name},
-            "State": {"Name": self.request.name, "EnteredTime": iso_time(self.run.entered_time),
-                      "RetryCount": self.request.retrier_retry_count},
+            "State": {
+                "Name": self.request.name,
+                "EnteredTime": iso_time(self.run.entered_time),
+                "RetryCount": self.request.retrier_retry_count,
+            },
         }
         resource = str(self.request.state.get("Resource", ""))
         if self.request.state["Type"] == "Task" and resource.endswith(".waitForTaskToken"):
@@ -232,10 +287,16 @@ class _TestRun:
         if state_type == "Parallel":
             return self._parallel()
         if not run.jsonata:  # Choice, Wait, Succeed and Fail show the input after InputPath
-            after = select(state["InputPath"], run.input, run.path_scope()) if "InputPath" in state else run.input
+            after = (
+                select(state["InputPath"], run.input, run.path_scope()) if "InputPath" in state else run.input
+            )
             self.inspection.put("afterInputPath", after)
-        handler = {"Choice": choice_state.run, "Wait": wait_state.run, "Succeed": succeed_state.run,
-                   "Fail": fail_state.run}[state_type]
+        handler = {
+            "Choice": choice_state.run,
+            "Wait": wait_state.run,
+            "Succeed": succeed_state.run,
+            "Fail": fail_state.run,
+        }[state_type]
         return await handler(run)
 
     # State types ---------------------------------------------------------------------------
@@ -263,10 +324,16 @@ class _TestRun:
         run, state = self.run, self.request.state
         if run.jsonata:
             scope = run.jsonata_scope()
-            timeout = task_state._number(scope.evaluate(state["TimeoutSeconds"], "TimeoutSeconds")) \
-                if "TimeoutSeconds" in state else None
-            heartbeat = task_state._number(scope.evaluate(state["HeartbeatSeconds"], "HeartbeatSeconds")) \
-                if "HeartbeatSeconds" in state else None
+            timeout = (
+                task_state._number(scope.evaluate(state["TimeoutSeconds"], "TimeoutSeconds"))
+                if "TimeoutSeconds" in state
+                else None
+            )
+            heartbeat = (
+                task_state._number(scope.evaluate(state["HeartbeatSeconds"], "HeartbeatSeconds"))
+                if "HeartbeatSeconds" in state
+                else None
+            )
         else:
             timeout = task_state._seconds(run, "TimeoutSeconds")
             heartbeat = task_state._seconds(run, "HeartbeatSeconds")
@@ -302,8 +369,8 @@ class _TestRun:
                 if not isinstance(value, list):
                     body = str(state["Items"])[2:-2].strip()
                     raise scope.fail(
-                        f"The JSONata expression '{body}' specified for the field 'Items' returned an unexpected "
-                        f"result type. Expected 'array', but was '{_json_type(value)}' for value: "
+                        f"The JSONata expression '{body}' specified for the field 'Items' returned an "
+                        f"unexpected result type. Expected 'array', but was '{_json_type(value)}' for value: "
                         f"{to_json_text(value)}",
                         "Items",
                     )
@@ -311,23 +378,35 @@ class _TestRun:
             elif "ItemReader" not in state:
                 items = run.input if isinstance(run.input, list) else None
         else:
-            effective = select(state["InputPath"], run.input, run.path_scope()) if "InputPath" in state \
-                else run.input
+            effective = (
+                select(state["InputPath"], run.input, run.path_scope()) if "InputPath" in state else run.input
+            )
             self.inspection.put("afterInputPath", effective)
             if "ItemReader" not in state:
-                value = select(state["ItemsPath"], effective, run.path_scope()) if "ItemsPath" in state \
+                value = (
+                    select(state["ItemsPath"], effective, run.path_scope())
+                    if "ItemsPath" in state
                     else effective
+                )
                 self.inspection.put("afterItemsPath", value)
                 if not isinstance(value, list):
-                    raise StateFailure(RUNTIME, run.prefix + "Map state input must be an array but was: "
-                                       f"{to_json_text(value)}")
+                    raise StateFailure(
+                        RUNTIME,
+                        run.prefix + f"Map state input must be an array but was: {to_json_text(value)}",
+                    )
                 items = value
                 if "ItemSelector" in state or "Parameters" in state:
                     from engine.runtime.states.map_state import item_input
 
-                    self.inspection.put("afterItemSelector",
-                                        [item_input(run, i, item, effective) for i, item in enumerate(items)])
-        if "ItemReader" in state and request.has_item_reader_data and isinstance(request.map_item_reader_data, list):
+                    self.inspection.put(
+                        "afterItemSelector",
+                        [item_input(run, i, item, effective) for i, item in enumerate(items)],
+                    )
+        if (
+            "ItemReader" in state
+            and request.has_item_reader_data
+            and isinstance(request.map_item_reader_data, list)
+        ):
             items = request.map_item_reader_data
         concurrency = read_concurrency(run)
         self.inspection.put_number("maxConcurrency", concurrency)
@@ -341,8 +420,11 @@ class _TestRun:
         if failed:
             total = len(items) if items is not None else len(result) if isinstance(result, list) else failed
             over_count = settings.tolerated_count is not None and failed > settings.tolerated_count
-            over_share = settings.tolerated_percentage is not None and total > 0 and \
-                failed * 100.0 / total > settings.tolerated_percentage
+            over_share = (
+                settings.tolerated_percentage is not None
+                and total > 0
+                and failed * 100.0 / total > settings.tolerated_percentage
+            )
             if over_count or over_share:
                 raise StateFailure(EXCEED_TOLERATED_FAILURE_THRESHOLD, TOLERATED_FAILURE_CAUSE)
         if run.jsonata:
@@ -378,8 +460,9 @@ class _TestRun:
             result = render_template(state["ResultSelector"], result, scope)
         self.inspection.put("afterResultSelector", result)
         assigned = render_template(state["Assign"], result, scope) if "Assign" in state else None
-        output = apply_result_path(run.input, result, state.get("ResultPath"), present="ResultPath" in state,
-                                   scope=scope)
+        output = apply_result_path(
+            run.input, result, state.get("ResultPath"), present="ResultPath" in state, scope=scope
+        )
         self.inspection.put("afterResultPath", output)
         if "OutputPath" in state:
             output = select(state["OutputPath"], output, scope)
@@ -390,8 +473,11 @@ class _TestRun:
     def _failed(self, failure: StateFailure) -> _Outcome:
         state = self.request.state
         error = failure.error
-        cause = failure.cause if failure.cause is None or isinstance(failure.cause, str) \
+        cause = (
+            failure.cause
+            if failure.cause is None or isinstance(failure.cause, str)
             else to_json_text(failure.cause)
+        )
         if state["Type"] not in ("Task", "Map", "Parallel") or not failure.catchable:
             return _Outcome(FAILED, error=error, cause=cause)
         for index, retrier in enumerate(state.get("Retry") or []):
@@ -415,8 +501,14 @@ class _TestRun:
                     return _Outcome(FAILED, error=inner.error, cause=inner.cause)
                 if assigned:
                     self.frame.variables.update(assigned)
-                return _Outcome(CAUGHT_ERROR, output=output, has_output=True, error=error, cause=cause,
-                                next_state=catcher["Next"])
+                return _Outcome(
+                    CAUGHT_ERROR,
+                    output=output,
+                    has_output=True,
+                    error=error,
+                    cause=cause,
+                    next_state=catcher["Next"],
+                )
         return _Outcome(FAILED, error=error, cause=cause)
 
     def _catch_output(self, catcher: dict[str, Any], failure: StateFailure) -> tuple[Any, Any]:
@@ -429,8 +521,9 @@ class _TestRun:
             return output, assigned
         scope = run.path_scope()
         assigned = render_template(catcher["Assign"], error_output, scope) if "Assign" in catcher else None
-        output = apply_result_path(run.input, error_output, catcher.get("ResultPath"),
-                                   present="ResultPath" in catcher, scope=scope)
+        output = apply_result_path(
+            run.input, error_output, catcher.get("ResultPath"), present="ResultPath" in catcher, scope=scope
+        )
         return output, assigned
 
     # TRACE: the HTTP exchange of an HTTP Task ---------------------------------------------------
@@ -445,21 +538,29 @@ class _TestRun:
         if isinstance(query, dict) and query:
             from urllib.parse import urlencode
 
-            url += "?" + urlencode({k: v if isinstance(v, str) else to_json_text(v) for k, v in query.items()})
+            url += "?" + urlencode(
+                {k: v if isinstance(v, str) else to_json_text(v) for k, v in query.items()}
+            )
         headers = payload.get("Headers") or {}
         body = payload.get("RequestBody")
         self.inspection.data["request"] = {
-            "protocol": "https", "method": str(payload.get("Method", "")), "url": url,
+            "protocol": "https",
+            "method": str(payload.get("Method", "")),
+            "url": url,
             "headers": _header_text(headers if self.request.reveal_secrets else _redacted(headers)),
             "body": "" if body is None else body if isinstance(body, str) else to_json_text(body),
         }
         if isinstance(result, dict):
             response_body = result.get("ResponseBody")
             self.inspection.data["response"] = {
-                "protocol": "https", "statusCode": str(result.get("StatusCode", "")),
+                "protocol": "https",
+                "statusCode": str(result.get("StatusCode", "")),
                 "statusMessage": str(result.get("StatusText", "")),
                 "headers": _header_text(result.get("Headers") or {}),
-                "body": "" if response_body is None else response_body if isinstance(response_body, str)
+                "body": ""
+                if response_body is None
+                else response_body
+                if isinstance(response_body, str)
                 else to_json_text(response_body),
             }
 
@@ -492,3 +593,7 @@ def _json_type(value: Any) -> str:
 # pytest collects module-level callables named test_*; these are the engine's API, not tests.
 test_state.__test__ = False  # type: ignore[attr-defined]
 test_state_async.__test__ = False  # type: ignore[attr-defined]
+# `engine.runtime` re-exports the function under this module's own name, which hides the module
+# as an attribute of the package; hanging the error class on the function keeps the documented
+# `engine.runtime.test_state.TestStateError` spelling working either way.
+test_state.TestStateError = TestStateError  # type: ignore[attr-defined]

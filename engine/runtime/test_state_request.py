@@ -87,10 +87,19 @@ def enum_error(value: Any, member: str, allowed: tuple[str, ...]) -> TestStateEr
     )
 
 
-def parse_request(definition: Any, input: Any, *, state_name: str | None, inspection_level: str | None,
-                  variables: Any, mock: dict[str, Any] | None, context: Any,
-                  state_configuration: dict[str, Any] | None, reveal_secrets: bool,
-                  role_arn: str | None) -> TestStateRequest:
+def parse_request(
+    definition: Any,
+    input: Any,
+    *,
+    state_name: str | None,
+    inspection_level: str | None,
+    variables: Any,
+    mock: dict[str, Any] | None,
+    context: Any,
+    state_configuration: dict[str, Any] | None,
+    reveal_secrets: bool,
+    role_arn: str | None,
+) -> TestStateRequest:
     """Check a request in the order TestState does and return what the run needs."""
     level = inspection_level or "INFO"
     if level not in INSPECTION_LEVELS:
@@ -99,8 +108,9 @@ def parse_request(definition: Any, input: Any, *, state_name: str | None, inspec
     state, name, language = _pick_state(document, state_name)
     config = dict(state_configuration or {})
     retry_count = _non_negative(config.get("retrierRetryCount"), "stateConfiguration.retrierRetryCount") or 0
-    failure_count = _non_negative(config.get("mapIterationFailureCount"),
-                                  "stateConfiguration.mapIterationFailureCount")
+    failure_count = _non_negative(
+        config.get("mapIterationFailureCount"), "stateConfiguration.mapIterationFailureCount"
+    )
     spec = _read_mock(mock)
     state_type = state["Type"]
     if spec is not None:
@@ -125,17 +135,26 @@ def parse_request(definition: Any, input: Any, *, state_name: str | None, inspec
         _check_mock_result(spec, state, state_type, failure_count)
     parsed_context = _read_context(context, state) if context is not None else None
     return TestStateRequest(
-        state=state, name=name, language=language, input=input, inspection_level=level,
-        variables=_read_variables(variables), mock=spec, context=parsed_context,
-        retrier_retry_count=retry_count, error_caused_by_state=config.get("errorCausedByState"),
+        state=state,
+        name=name,
+        language=language,
+        input=input,
+        inspection_level=level,
+        variables=_read_variables(variables),
+        mock=spec,
+        context=parsed_context,
+        retrier_retry_count=retry_count,
+        error_caused_by_state=config.get("errorCausedByState"),
         map_iteration_failure_count=failure_count,
         map_item_reader_data=_read_reader_data(config.get("mapItemReaderData")),
         has_item_reader_data=config.get("mapItemReaderData") is not None,
-        reveal_secrets=bool(reveal_secrets), role_arn=role_arn,
+        reveal_secrets=bool(reveal_secrets),
+        role_arn=role_arn,
     )
 
 
 # The definition and the state under test ---------------------------------------------------
+
 
 def _load_definition(definition: Any) -> dict[str, Any]:
     if isinstance(definition, (str, bytes)):
@@ -143,7 +162,9 @@ def _load_definition(definition: Any) -> dict[str, Any]:
         try:
             document = parse_text(text).value
         except DefinitionLoadError as exc:
-            raise refuse(invalid_definition_message([load_error_diagnostic(exc)]), INVALID_DEFINITION) from None
+            raise refuse(
+                invalid_definition_message([load_error_diagnostic(exc)]), INVALID_DEFINITION
+            ) from None
     else:
         document = copy.deepcopy(definition)
     diagnostics = validate(document, test_state=True)
@@ -195,6 +216,7 @@ def _check_unmocked_task(state: dict[str, Any]) -> None:
 
 # The mock ---------------------------------------------------------------------------------
 
+
 def _read_mock(mock: dict[str, Any] | None) -> MockSpec | None:
     if mock is None:
         return None
@@ -227,14 +249,17 @@ def _read_mock(mock: dict[str, Any] | None) -> MockSpec | None:
     return spec
 
 
-def _check_mock_result(spec: MockSpec, state: dict[str, Any], state_type: str,
-                       failure_count: int | None) -> None:
+def _check_mock_result(
+    spec: MockSpec, state: dict[str, Any], state_type: str, failure_count: int | None
+) -> None:
     result = spec.result
     if state_type == "Parallel":
         if not isinstance(result, list):
             raise refuse("Mocked result must be an array.")
         if len(result) != len(state.get("Branches") or []):
-            raise refuse("Mocked result must contain the same number of items as number of Parallel branches.")
+            raise refuse(
+                "Mocked result must contain the same number of items as number of Parallel branches."
+            )
     elif state_type == "Map":
         if "ResultWriter" in state:
             if not isinstance(result, dict):
@@ -242,7 +267,9 @@ def _check_mock_result(spec: MockSpec, state: dict[str, Any], state_type: str,
         elif not isinstance(result, list):
             raise refuse("Mocked result must be an array.")
         if failure_count is not None and isinstance(result, list) and failure_count > len(result):
-            raise refuse("Map iteration failure count must be less than or equal to the number of Map iterations")
+            raise refuse(
+                "Map iteration failure count must be less than or equal to the number of Map iterations"
+            )
     elif state_type == "Task":
         problem = check_mock_result(str(state.get("Resource", "")), result, spec.mode)
         if problem:
@@ -252,8 +279,15 @@ def _check_mock_result(spec: MockSpec, state: dict[str, Any], state_type: str,
 # The context object --------------------------------------------------------------------------
 
 _CONTEXT_FIELDS: dict[str, dict[str, str]] = {
-    "Execution": {"Id": "string", "Input": "any", "Name": "string", "RoleArn": "string", "StartTime": "string",
-                  "RedriveCount": "integer", "RedriveTime": "string"},
+    "Execution": {
+        "Id": "string",
+        "Input": "any",
+        "Name": "string",
+        "RoleArn": "string",
+        "StartTime": "string",
+        "RedriveCount": "integer",
+        "RedriveTime": "string",
+    },
     "State": {"EnteredTime": "string", "Name": "string", "RetryCount": "integer"},
     "StateMachine": {"Id": "string", "Name": "string"},
     "Task": {"Token": "string"},
@@ -267,7 +301,9 @@ def _read_context(context: Any, state: dict[str, Any]) -> dict[str, Any]:
         raise refuse("Invalid Context object provided: Context object must be a JSON object")
     for key, section in value.items():
         if key == "Map":
-            raise refuse("Invalid Context object provided: 'Map' field is not supported when mocking a Context object")
+            raise refuse(
+                "Invalid Context object provided: 'Map' field is not supported when mocking a Context object"
+            )
         if key not in _CONTEXT_FIELDS:
             raise refuse(f"Invalid Context object provided: Field '{key}' is not allowed")
         if not isinstance(section, dict):
@@ -284,13 +320,14 @@ def _read_context(context: Any, state: dict[str, Any]) -> dict[str, Any]:
         info = classify_resource(str(state.get("Resource", ""))) if state.get("Type") == "Task" else None
         if info is None or not info.pattern:
             raise refuse(
-                "Invalid Context object provided: Context object contains 'Task' when state is not a Task state "
-                "with a '.sync' or '.waitForTaskToken' service integration pattern"
+                "Invalid Context object provided: Context object contains 'Task' when state is not a Task "
+                "state with a '.sync' or '.waitForTaskToken' service integration pattern"
             )
     return value
 
 
 # Variables, state configuration ----------------------------------------------------------------
+
 
 def _read_variables(variables: Any) -> dict[str, Any]:
     if variables is None:

@@ -61,99 +61,128 @@ TIMESTAMP = string()  # ISO text in Step Functions' JSON
 BLOB = string()  # base64 text
 
 _CAPACITY = structure({"ReadCapacityUnits": NUMBER, "WriteCapacityUnits": NUMBER, "CapacityUnits": NUMBER})
-_CONSUMED_CAPACITY = structure({
-    "TableName": string(1, 1024),
-    "CapacityUnits": NUMBER,
-    "ReadCapacityUnits": NUMBER,
-    "WriteCapacityUnits": NUMBER,
-    "Table": _CAPACITY,
-    "LocalSecondaryIndexes": map_of(_CAPACITY),
-    "GlobalSecondaryIndexes": map_of(_CAPACITY),
-})
+_CONSUMED_CAPACITY = structure(
+    {
+        "TableName": string(1, 1024),
+        "CapacityUnits": NUMBER,
+        "ReadCapacityUnits": NUMBER,
+        "WriteCapacityUnits": NUMBER,
+        "Table": _CAPACITY,
+        "LocalSecondaryIndexes": map_of(_CAPACITY),
+        "GlobalSecondaryIndexes": map_of(_CAPACITY),
+    }
+)
 _ITEM = map_of(ANY)  # attribute values: {"S": ...}, {"N": ...}
 _ITEM_COLLECTION_METRICS = structure({"ItemCollectionKey": _ITEM, "SizeEstimateRangeGB": list_of(NUMBER)})
-_DYNAMODB_WRITE = structure({
-    "Attributes": _ITEM, "ConsumedCapacity": _CONSUMED_CAPACITY, "ItemCollectionMetrics": _ITEM_COLLECTION_METRICS,
-})
+_DYNAMODB_WRITE = structure(
+    {
+        "Attributes": _ITEM,
+        "ConsumedCapacity": _CONSUMED_CAPACITY,
+        "ItemCollectionMetrics": _ITEM_COLLECTION_METRICS,
+    }
+)
 
-_LAMBDA_INVOKE = structure({
-    "StatusCode": NUMBER,
-    "FunctionError": STRING,
-    "LogResult": STRING,
-    "Payload": ANY,
-    "ExecutedVersion": string(1, 1024),
-})
+_LAMBDA_INVOKE = structure(
+    {
+        "StatusCode": NUMBER,
+        "FunctionError": STRING,
+        "LogResult": STRING,
+        "Payload": ANY,
+        "ExecutedVersion": string(1, 1024),
+    }
+)
 
-_FUNCTION_CONFIGURATION = structure({
-    "FunctionName": string(1, 170),
-    "FunctionArn": STRING,
-    "Runtime": STRING,
-    "Role": STRING,
-    "Handler": string(None, 128),
-    "CodeSize": NUMBER,
-    "Description": string(0, 256),
-    "Timeout": number(1),
-    "MemorySize": number(128, 10240),
-    "LastModified": STRING,
-    "CodeSha256": STRING,
-    "Version": string(1, 1024),
-    "Environment": structure({"Variables": map_of(STRING), "Error": structure({"ErrorCode": STRING,
-                                                                                 "Message": STRING})}),
-    "State": STRING,
-    "StateReason": STRING,
-    "PackageType": STRING,
-    "Architectures": list_of(STRING),
-    "EphemeralStorage": structure({"Size": number(512, 10240)}, ("Size",)),
-})
+_FUNCTION_CONFIGURATION = structure(
+    {
+        "FunctionName": string(1, 170),
+        "FunctionArn": STRING,
+        "Runtime": STRING,
+        "Role": STRING,
+        "Handler": string(None, 128),
+        "CodeSize": NUMBER,
+        "Description": string(0, 256),
+        "Timeout": number(1),
+        "MemorySize": number(128, 10240),
+        "LastModified": STRING,
+        "CodeSha256": STRING,
+        "Version": string(1, 1024),
+        "Environment": structure(
+            {"Variables": map_of(STRING), "Error": structure({"ErrorCode": STRING, "Message": STRING})}
+        ),
+        "State": STRING,
+        "StateReason": STRING,
+        "PackageType": STRING,
+        "Architectures": list_of(STRING),
+        "EphemeralStorage": structure({"Size": number(512, 10240)}, ("Size",)),
+    }
+)
 
-_S3_GET_OBJECT = structure({
-    "Body": ANY,
-    "DeleteMarker": BOOLEAN,
-    "AcceptRanges": STRING,
-    "Expiration": STRING,
-    "Restore": STRING,
-    "LastModified": TIMESTAMP,
-    "ContentLength": NUMBER,
-    "ETag": STRING,
-    "MissingMeta": NUMBER,
-    "VersionId": STRING,
-    "CacheControl": STRING,
-    "ContentDisposition": STRING,
-    "ContentEncoding": STRING,
-    "ContentLanguage": STRING,
-    "ContentRange": STRING,
-    "ContentType": STRING,
-    "Expires": TIMESTAMP,
-    "Metadata": map_of(STRING),
-    "ServerSideEncryption": STRING,
-    "StorageClass": STRING,
-    "PartsCount": NUMBER,
-    "TagCount": NUMBER,
-})
+_S3_GET_OBJECT = structure(
+    {
+        "Body": ANY,
+        "DeleteMarker": BOOLEAN,
+        "AcceptRanges": STRING,
+        "Expiration": STRING,
+        "Restore": STRING,
+        "LastModified": TIMESTAMP,
+        "ContentLength": NUMBER,
+        "ETag": STRING,
+        "MissingMeta": NUMBER,
+        "VersionId": STRING,
+        "CacheControl": STRING,
+        "ContentDisposition": STRING,
+        "ContentEncoding": STRING,
+        "ContentLanguage": STRING,
+        "ContentRange": STRING,
+        "ContentType": STRING,
+        "Expires": TIMESTAMP,
+        "Metadata": map_of(STRING),
+        "ServerSideEncryption": STRING,
+        "StorageClass": STRING,
+        "PartsCount": NUMBER,
+        "TagCount": NUMBER,
+    }
+)
 
 # Keyed by "service:action" (optimized integrations) or "aws-sdk:service:action" (SDK ones).
 RESPONSE_SHAPES: dict[str, Shape] = {
     "lambda:invoke": _LAMBDA_INVOKE,
     "aws-sdk:lambda:invoke": structure({**_LAMBDA_INVOKE.members, "Payload": ANY}),
-    "aws-sdk:lambda:getFunction": structure({
-        "Configuration": _FUNCTION_CONFIGURATION,
-        "Code": structure({"RepositoryType": STRING, "Location": STRING, "ImageUri": STRING,
-                           "ResolvedImageUri": STRING}),
-        "Tags": map_of(STRING),
-        "Concurrency": structure({"ReservedConcurrentExecutions": number(0)}),
-    }),
-    "aws-sdk:kms:encrypt": structure({
-        "CiphertextBlob": string(1, 6144), "KeyId": string(1, 2048), "EncryptionAlgorithm": STRING,
-    }),
-    "aws-sdk:kms:decrypt": structure({
-        "KeyId": string(1, 2048), "Plaintext": string(1, 4096), "EncryptionAlgorithm": STRING,
-        "CiphertextForRecipient": string(1, 6144),
-    }),
+    "aws-sdk:lambda:getFunction": structure(
+        {
+            "Configuration": _FUNCTION_CONFIGURATION,
+            "Code": structure(
+                {"RepositoryType": STRING, "Location": STRING, "ImageUri": STRING, "ResolvedImageUri": STRING}
+            ),
+            "Tags": map_of(STRING),
+            "Concurrency": structure({"ReservedConcurrentExecutions": number(0)}),
+        }
+    ),
+    "aws-sdk:kms:encrypt": structure(
+        {
+            "CiphertextBlob": string(1, 6144),
+            "KeyId": string(1, 2048),
+            "EncryptionAlgorithm": STRING,
+        }
+    ),
+    "aws-sdk:kms:decrypt": structure(
+        {
+            "KeyId": string(1, 2048),
+            "Plaintext": string(1, 4096),
+            "EncryptionAlgorithm": STRING,
+            "CiphertextForRecipient": string(1, 6144),
+        }
+    ),
     "aws-sdk:s3:getObject": _S3_GET_OBJECT,
-    "aws-sdk:s3:putObject": structure({
-        "Expiration": STRING, "ETag": STRING, "ServerSideEncryption": STRING, "VersionId": STRING,
-        "Size": NUMBER,
-    }),
+    "aws-sdk:s3:putObject": structure(
+        {
+            "Expiration": STRING,
+            "ETag": STRING,
+            "ServerSideEncryption": STRING,
+            "VersionId": STRING,
+            "Size": NUMBER,
+        }
+    ),
     "dynamodb:putItem": _DYNAMODB_WRITE,
     "dynamodb:updateItem": _DYNAMODB_WRITE,
     "dynamodb:deleteItem": _DYNAMODB_WRITE,
@@ -162,17 +191,25 @@ RESPONSE_SHAPES: dict[str, Shape] = {
     "aws-sdk:dynamodb:updateItem": _DYNAMODB_WRITE,
     "aws-sdk:dynamodb:deleteItem": _DYNAMODB_WRITE,
     "aws-sdk:dynamodb:getItem": structure({"Item": _ITEM, "ConsumedCapacity": _CONSUMED_CAPACITY}),
-    "events:putEvents": structure({
-        "FailedEntryCount": NUMBER,
-        "Entries": list_of(structure({"EventId": STRING, "ErrorCode": STRING, "ErrorMessage": STRING})),
-    }),
-    "sqs:sendMessage": structure({
-        "MD5OfMessageBody": STRING, "MD5OfMessageAttributes": STRING, "MD5OfMessageSystemAttributes": STRING,
-        "MessageId": STRING, "SequenceNumber": STRING,
-    }),
+    "events:putEvents": structure(
+        {
+            "FailedEntryCount": NUMBER,
+            "Entries": list_of(structure({"EventId": STRING, "ErrorCode": STRING, "ErrorMessage": STRING})),
+        }
+    ),
+    "sqs:sendMessage": structure(
+        {
+            "MD5OfMessageBody": STRING,
+            "MD5OfMessageAttributes": STRING,
+            "MD5OfMessageSystemAttributes": STRING,
+            "MessageId": STRING,
+            "SequenceNumber": STRING,
+        }
+    ),
     "sns:publish": structure({"MessageId": STRING, "SequenceNumber": STRING}),
     "states:startExecution": structure(
-        {"ExecutionArn": string(1, 256), "StartDate": TIMESTAMP}, ("ExecutionArn", "StartDate"),
+        {"ExecutionArn": string(1, 256), "StartDate": TIMESTAMP},
+        ("ExecutionArn", "StartDate"),
     ),
 }
 
@@ -204,8 +241,14 @@ def check_mock_result(resource: str, result: Any, mode: str) -> str | None:
     return PREFIX + problem if problem else None
 
 
-_KIND_WORDS = {"string": "a string", "number": "a number", "boolean": "a boolean", "list": "an array",
-               "map": "an object", "structure": "an object"}
+_KIND_WORDS = {
+    "string": "a string",
+    "number": "a number",
+    "boolean": "a boolean",
+    "list": "an array",
+    "map": "an object",
+    "structure": "an object",
+}
 
 
 def _check(shape: Shape, value: Any, name: str, *, strict: bool) -> str | None:

@@ -28,8 +28,9 @@ def uses_only_s3(case: dict[str, Any]) -> bool:
 
 def needs_s3(case: dict[str, Any]) -> bool:
     resources = case.get("resources") or []
-    return bool(case.get("s3_objects")) or any(isinstance(r, str) and r.startswith(S3_RESOURCES)
-                                               for r in resources)
+    return bool(case.get("s3_objects")) or any(
+        isinstance(r, str) and r.startswith(S3_RESOURCES) for r in resources
+    )
 
 
 def seed_store(case: dict[str, Any], store: S3ObjectStore | None = None) -> S3ObjectStore:

@@ -26,11 +26,14 @@ ACCOUNT = "111111111111"
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::111111111111:role/fake-sfn-role"
 RESULT_EVENTS = {
-    "TaskSucceeded": "taskSucceededEventDetails", "TaskFailed": "taskFailedEventDetails",
+    "TaskSucceeded": "taskSucceededEventDetails",
+    "TaskFailed": "taskFailedEventDetails",
     "LambdaFunctionSucceeded": "lambdaFunctionSucceededEventDetails",
     "LambdaFunctionFailed": "lambdaFunctionFailedEventDetails",
-    "ActivitySucceeded": "activitySucceededEventDetails", "ActivityFailed": "activityFailedEventDetails",
-    "TaskTimedOut": "taskTimedOutEventDetails", "LambdaFunctionTimedOut": "lambdaFunctionTimedOutEventDetails",
+    "ActivitySucceeded": "activitySucceededEventDetails",
+    "ActivityFailed": "activityFailedEventDetails",
+    "TaskTimedOut": "taskTimedOutEventDetails",
+    "LambdaFunctionTimedOut": "lambdaFunctionTimedOutEventDetails",
     "ActivityTimedOut": "activityTimedOutEventDetails",
 }
 
@@ -49,7 +52,9 @@ def default_corpus() -> Path:
 
 
 def is_clean(case: dict[str, Any]) -> bool:
-    return bool(case.get("resource_free") and case.get("exact_checkable") and not case.get("timing_dependent"))
+    return bool(
+        case.get("resource_free") and case.get("exact_checkable") and not case.get("timing_dependent")
+    )
 
 
 def mocks_from_history(case: dict[str, Any]) -> MockConfig | None:
@@ -114,23 +119,44 @@ async def run_case(case: dict[str, Any]) -> CaseResult:
     mocks = None if case.get("resource_free") else mocks_from_history(case)
     services = seed_services(case)  # local S3 objects for ItemReader / ResultWriter
     if not case.get("resource_free") and mocks is None and not (services is not None and uses_only_s3(case)):
-        return CaseResult(name, category, False, "needs AWS resources and has no recorded task results", clean)
+        return CaseResult(
+            name, category, False, "needs AWS resources and has no recorded task results", clean
+        )
     try:
-        execution = await asyncio.wait_for(run_async(
-            case["definition"], case.get("input"), mocks=mocks, services=services, account=ACCOUNT,
-            region=REGION,
-            role_arn=ROLE, machine_type=case.get("state_machine_type") or "STANDARD",
-            state_machine_name="StateMachine", name="exec0",
-        ), timeout=30)
+        execution = await asyncio.wait_for(
+            run_async(
+                case["definition"],
+                case.get("input"),
+                mocks=mocks,
+                services=services,
+                account=ACCOUNT,
+                region=REGION,
+                role_arn=ROLE,
+                machine_type=case.get("state_machine_type") or "STANDARD",
+                state_machine_name="StateMachine",
+                name="exec0",
+            ),
+            timeout=30,
+        )
     except TimeoutError:
         return CaseResult(name, category, False, "did not finish within 30 s", clean)
     except Exception as exc:  # a crash is a failure with its reason, not a stop of the whole run
         return CaseResult(name, category, False, f"crashed: {type(exc).__name__}: {exc}", clean)
-    ok, why = check_result(case, execution.status, execution.output, execution.error, execution.cause,
-                           account=ACCOUNT, region=REGION)
+    ok, why = check_result(
+        case,
+        execution.status,
+        execution.output,
+        execution.error,
+        execution.cause,
+        account=ACCOUNT,
+        region=REGION,
+    )
     if not ok:
-        got = execution.output if execution.status == "SUCCEEDED" else {"error": execution.error,
-                                                                         "cause": execution.cause}
+        got = (
+            execution.output
+            if execution.status == "SUCCEEDED"
+            else {"error": execution.error, "cause": execution.cause}
+        )
         return CaseResult(name, category, False, f"{why}: got {json.dumps(got)[:300]}", clean)
     types_ok, types_why = _check_event_types(case, execution.history)
     if not types_ok:
@@ -167,8 +193,10 @@ async def run_all(cases: list[dict[str, Any]]) -> list[CaseResult]:
 def summarize(results: list[CaseResult]) -> list[str]:
     lines = []
     clean = [r for r in results if r.clean]
-    lines.append(f"clean execution cases (resource-free, exact, not timing-dependent): "
-                 f"{sum(r.ok for r in clean)}/{len(clean)}")
+    lines.append(
+        f"clean execution cases (resource-free, exact, not timing-dependent): "
+        f"{sum(r.ok for r in clean)}/{len(clean)}"
+    )
     lines.append(f"all execution cases: {sum(r.ok for r in results)}/{len(results)}")
     by_category: dict[str, list[CaseResult]] = defaultdict(list)
     for r in results:

@@ -14,10 +14,17 @@ MACHINE = {
     "States": {
         "Prepare": {"Type": "Pass", "Result": {"items": [1, 2]}, "ResultPath": "$.order", "Next": "Each"},
         "Each": {
-            "Type": "Map", "ItemsPath": "$.order.items", "MaxConcurrency": 1,
-            "ItemProcessor": {"StartAt": "Double", "States": {
-                "Double": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($, $)"}, "End": True}}},
-            "ResultPath": "$.doubled", "Next": "Done",
+            "Type": "Map",
+            "ItemsPath": "$.order.items",
+            "MaxConcurrency": 1,
+            "ItemProcessor": {
+                "StartAt": "Double",
+                "States": {
+                    "Double": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($, $)"}, "End": True}
+                },
+            },
+            "ResultPath": "$.doubled",
+            "Next": "Done",
         },
         "Done": {"Type": "Succeed"},
     },
@@ -25,7 +32,9 @@ MACHINE = {
 
 
 async def _run_with(debugger: Debugger, data: object = None):
-    return asyncio.ensure_future(engine.run_async(MACHINE, data if data is not None else {"id": 7}, gate=debugger))
+    return asyncio.ensure_future(
+        engine.run_async(MACHINE, data if data is not None else {"id": 7}, gate=debugger)
+    )
 
 
 async def test_breakpoint_pauses_with_the_state_input_then_step_and_continue() -> None:

@@ -10,9 +10,11 @@ CALLBACK = {
     "StartAt": "AskApproval",
     "States": {
         "AskApproval": {
-            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
             "Parameters": {"FunctionName": "notify", "Payload": {"token.$": "$$.Task.Token", "order.$": "$"}},
-            "HeartbeatSeconds": 60, "End": True,
+            "HeartbeatSeconds": 60,
+            "End": True,
         }
     },
 }
@@ -35,7 +37,13 @@ async def test_wait_for_task_token_completes_when_the_token_is_sent() -> None:
     assert execution.status == "SUCCEEDED"
     assert execution.output == {"approved": True}
     types = [e["type"] for e in execution.history]
-    assert types[:5] == ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted"]
+    assert types[:5] == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",
+    ]
     assert "TaskSucceeded" in types
 
 
@@ -55,12 +63,25 @@ async def test_send_task_failure_fails_the_task() -> None:
 
 async def test_nested_start_execution_sync_returns_the_child_output() -> None:
     service = LocalStepFunctions()
-    child = service.create_state_machine("Child", {
-        "StartAt": "Work", "States": {"Work": {"Type": "Pass", "Result": {"done": True}, "End": True}}})
-    parent = service.create_state_machine("Parent", {
-        "StartAt": "Run", "States": {"Run": {
-            "Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
-            "Parameters": {"StateMachineArn": child, "Input": {"x": 1}}, "OutputPath": "$.Output", "End": True}}})
+    child = service.create_state_machine(
+        "Child",
+        {"StartAt": "Work", "States": {"Work": {"Type": "Pass", "Result": {"done": True}, "End": True}}},
+    )
+    parent = service.create_state_machine(
+        "Parent",
+        {
+            "StartAt": "Run",
+            "States": {
+                "Run": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                    "Parameters": {"StateMachineArn": child, "Input": {"x": 1}},
+                    "OutputPath": "$.Output",
+                    "End": True,
+                }
+            },
+        },
+    )
     execution = await asyncio.wait_for(service.start_execution(parent, {}).task, 5)
     assert execution.status == "SUCCEEDED"
     assert execution.output == {"done": True}

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-import engine.runtime.test_state as ts
 from engine.integrations import MockConfig, ServiceRegistry
+from engine.runtime.test_state import TestStateError, test_state
 
 CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
 if CONFORMANCE.is_dir() and str(CONFORMANCE) not in sys.path:
@@ -31,8 +31,13 @@ ACCOUNT = "111111111111"
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::111111111111:role/fake-sfn-role"
 API_KEYS = {
-    "stateName": "state_name", "inspectionLevel": "inspection_level", "variables": "variables", "mock": "mock",
-    "context": "context", "stateConfiguration": "state_configuration", "revealSecrets": "reveal_secrets",
+    "stateName": "state_name",
+    "inspectionLevel": "inspection_level",
+    "variables": "variables",
+    "mock": "mock",
+    "context": "context",
+    "stateConfiguration": "state_configuration",
+    "revealSecrets": "reveal_secrets",
     "roleArn": "role_arn",
 }
 RESHAPING = ("ResultSelector", "ResultPath", "OutputPath", "Output")
@@ -69,12 +74,17 @@ def run_case(case: dict[str, Any], request: dict[str, Any]) -> tuple[dict[str, A
         has_result, result = recorded_task_result(case)
         if has_result:
             name = kwargs.get("state_name") or "StateName"
-            kwargs["services"] = ServiceRegistry(mocks=MockConfig.from_sequences({name: [{"Return": result}]}))
+            kwargs["services"] = ServiceRegistry(
+                mocks=MockConfig.from_sequences({name: [{"Return": result}]})
+            )
             replayed = True
     try:
-        return ts.test_state(case["definition"], case.get("input"), account=ACCOUNT, region=REGION,
-                             **kwargs), None, replayed
-    except ts.TestStateError as refusal:
+        return (
+            test_state(case["definition"], case.get("input"), account=ACCOUNT, region=REGION, **kwargs),
+            None,
+            replayed,
+        )
+    except TestStateError as refusal:
         return None, refusal, replayed
 
 
@@ -84,7 +94,9 @@ def test_test_state_corpus(asl_cases: list[dict[str, Any]], report_figure: Any) 
     except ImportError:
         pytest.skip(f"compare.py is not in {CONFORMANCE}; TestState corpus test skipped")
     runs = [c for c in asl_cases if c["kind"] == "test_state"]
-    refusals = [c for c in asl_cases if c["kind"] == "validation" and c["expected"].get("api") == "test_state"]
+    refusals = [
+        c for c in asl_cases if c["kind"] == "validation" and c["expected"].get("api") == "test_state"
+    ]
     failures: list[str] = []
     passed_runs = passed_refusals = replays = passed_replays = 0
     for case in runs:
@@ -103,14 +115,20 @@ def test_test_state_corpus(asl_cases: list[dict[str, Any]], report_figure: Any) 
         expected = case["expected"]
         _, refusal, _ = run_case(case, case.get("api_request") or {})
         if refusal is None:
-            failures.append(f"{case['_file']}: not refused (AWS: {expected['error_code']}: {expected['message']})")
+            failures.append(
+                f"{case['_file']}: not refused (AWS: {expected['error_code']}: {expected['message']})"
+            )
         elif (refusal.code, refusal.message) != (expected["error_code"], expected["message"]):
-            failures.append(f"{case['_file']}: refused with {refusal.code}: {refusal.message!r}, AWS said "
-                            f"{expected['error_code']}: {expected['message']!r}")
+            failures.append(
+                f"{case['_file']}: refused with {refusal.code}: {refusal.message!r}, AWS said "
+                f"{expected['error_code']}: {expected['message']!r}"
+            )
         else:
             passed_refusals += 1
-    report_figure(f"TestState runs: {passed_runs}/{len(runs)} ({passed_runs - passed_replays}/{len(runs) - replays} "
-                  f"without replaying; {passed_replays}/{replays} replaying the Task result AWS recorded)")
+    report_figure(
+        f"TestState runs: {passed_runs}/{len(runs)} ({passed_runs - passed_replays}/{len(runs) - replays} "
+        f"without replaying; {passed_replays}/{replays} replaying the Task result AWS recorded)"
+    )
     report_figure(f"TestState refusals: {passed_refusals}/{len(refusals)}")
     for line in failures:
         report_figure(f"  TestState failure: {line}")

@@ -96,16 +96,18 @@ def _holds(rule: dict[str, Any], data: Any, scope: PathScope) -> bool:
         if op.startswith("Is"):
             return False
         raise StateFailure(
-            RUNTIME, scope.prefix + f"Invalid path '{variable}': The choice state's condition path "
-            "references an invalid value."
+            RUNTIME,
+            scope.prefix + f"Invalid path '{variable}': The choice state's condition path "
+            "references an invalid value.",
         )
     if op.endswith("Path"):
         op = op[:-4]
         operand = _lookup(operand, data, scope)
         if operand is _MISSING:
             raise StateFailure(
-                RUNTIME, scope.prefix + f"Invalid path '{rule[op + 'Path']}': The choice state's condition "
-                "path references an invalid value."
+                RUNTIME,
+                scope.prefix + f"Invalid path '{rule[op + 'Path']}': The choice state's condition "
+                "path references an invalid value.",
             )
     return compare(op, value, operand)
 
@@ -126,18 +128,18 @@ def compare(op: str, value: Any, operand: Any) -> bool:
             return False
         if op == "StringMatches":
             return _wildcard(operand).fullmatch(value) is not None
-        return _ordered(op[len("String"):], value, operand)
+        return _ordered(op[len("String") :], value, operand)
     if op.startswith("Numeric"):
         if not _is_number(value) or not _is_number(operand):
             return False
-        return _ordered(op[len("Numeric"):], value, operand)
+        return _ordered(op[len("Numeric") :], value, operand)
     if op == "BooleanEquals":
         return isinstance(value, bool) and isinstance(operand, bool) and value == operand
     if op.startswith("Timestamp"):
         left, right = _instant(value), _instant(operand)
         if left is None or right is None:
             return False
-        return _ordered(op[len("Timestamp"):], left, right)
+        return _ordered(op[len("Timestamp") :], left, right)
     raise ValueError(f"unknown comparison operator {op}")
 
 
@@ -175,4 +177,3 @@ def _wildcard(pattern: str) -> re.Pattern[str]:
         out.append(".*" if ch == "*" else re.escape(ch))
         i += 1
     return re.compile("".join(out), re.S)
-

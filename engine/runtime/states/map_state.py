@@ -25,7 +25,8 @@ async def run(run: StateRun) -> StateResult:
             body = str(state["Items"])[2:-2].strip()
             raise scope.fail(
                 f"The JSONata expression '{body}' specified for the field 'Items' returned an unexpected "
-                f"result type. Expected 'array', but was '{_json_type(items)}' for value: {to_json_text(items)}",
+                f"result type. Expected 'array', but was '{_json_type(items)}' for value: "
+                f"{to_json_text(items)}",
                 "Items",
             )
     else:
@@ -40,7 +41,9 @@ async def run(run: StateRun) -> StateResult:
         items = select(state["ItemsPath"], effective, path_scope) if "ItemsPath" in state else effective
     if not isinstance(items, list):
         error = QUERY_EVALUATION_ERROR if run.jsonata else RUNTIME
-        raise StateFailure(error, run.prefix + f"Map state input must be an array but was: {to_json_text(items)}")
+        raise StateFailure(
+            error, run.prefix + f"Map state input must be an array but was: {to_json_text(items)}"
+        )
     if "ItemBatcher" in state:
         from engine.runtime.item_batcher import batch_items
 
@@ -81,7 +84,9 @@ def _json_type(value: Any) -> str:
 def item_input(run: StateRun, index: int, value: Any, effective: Any) -> Any:
     """What one iteration receives: the item, or the ItemSelector (Parameters) built around it."""
     state = run.state
-    selector_field = "ItemSelector" if "ItemSelector" in state else "Parameters" if "Parameters" in state else None
+    selector_field = (
+        "ItemSelector" if "ItemSelector" in state else "Parameters" if "Parameters" in state else None
+    )
     if selector_field is None:
         return value
     item = {"Index": index, "Value": value}
@@ -90,15 +95,20 @@ def item_input(run: StateRun, index: int, value: Any, effective: Any) -> Any:
     if run.jsonata:
         from engine.runtime.jsonata_flow import JsonataScope
 
-        scope = JsonataScope({"input": run.input, "context": context}, run.frame.variables, run.prefix, run.name)
+        scope = JsonataScope(
+            {"input": run.input, "context": context}, run.frame.variables, run.prefix, run.name
+        )
         return scope.evaluate(state[selector_field], selector_field)
     from engine.runtime.jsonpath_flow import PathScope
 
-    return render_template(state[selector_field], effective, PathScope(context, run.frame.variables, run.prefix))
+    return render_template(
+        state[selector_field], effective, PathScope(context, run.frame.variables, run.prefix)
+    )
 
 
-async def _run_inline(run: StateRun, processor: dict[str, Any], items: list[Any], effective: Any,
-                      settings: MapSettings) -> list[Any]:
+async def _run_inline(
+    run: StateRun, processor: dict[str, Any], items: list[Any], effective: Any, settings: MapSettings
+) -> list[Any]:
     history = run.env.history
     interpreter = run.interpreter
     gate = run.env.gate
@@ -129,7 +139,9 @@ async def _run_inline(run: StateRun, processor: dict[str, Any], items: list[Any]
                 raise
             history.add("MapIterationSucceeded", {"index": index, "name": run.name})
             if gate is not None:
-                await gate.after_child(debug_gate.ChildPoint(run.name, "iteration", index, results[index], frame))
+                await gate.after_child(
+                    debug_gate.ChildPoint(run.name, "iteration", index, results[index], frame)
+                )
 
     tasks = [asyncio.ensure_future(iteration(i, v)) for i, v in enumerate(items)]
     # A failed iteration cancels the rest; those still waiting for a slot never started.

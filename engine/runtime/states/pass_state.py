@@ -9,7 +9,7 @@ async def run(run: StateRun) -> StateResult:
     if run.jsonata:
         return _jsonata(run)
     effective = run.effective_input()
-    result = run.state["Result"] if "Result" in run.state else effective
+    result = run.state.get("Result", effective)
     return run.finish_jsonpath(result)
 
 

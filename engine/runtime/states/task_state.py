@@ -22,11 +22,19 @@ async def run(run: StateRun) -> StateResult:
         run._context = None
     if run.jsonata:
         scope = run.jsonata_scope()
-        payload = scope.evaluate(run.state["Arguments"], "Arguments") if "Arguments" in run.state else run.input
-        timeout = _number(scope.evaluate(run.state["TimeoutSeconds"], "TimeoutSeconds")) \
-            if "TimeoutSeconds" in run.state else None
-        heartbeat = _number(scope.evaluate(run.state["HeartbeatSeconds"], "HeartbeatSeconds")) \
-            if "HeartbeatSeconds" in run.state else None
+        payload = (
+            scope.evaluate(run.state["Arguments"], "Arguments") if "Arguments" in run.state else run.input
+        )
+        timeout = (
+            _number(scope.evaluate(run.state["TimeoutSeconds"], "TimeoutSeconds"))
+            if "TimeoutSeconds" in run.state
+            else None
+        )
+        heartbeat = (
+            _number(scope.evaluate(run.state["HeartbeatSeconds"], "HeartbeatSeconds"))
+            if "HeartbeatSeconds" in run.state
+            else None
+        )
     else:
         payload = run.effective_input()
         timeout = _seconds(run, "TimeoutSeconds")
@@ -50,8 +58,9 @@ def _seconds(run: StateRun, field: str) -> float | None:
     value = select(run.state[path_field], run.input, run.path_scope())
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise StateFailure(
-            RUNTIME, run.prefix + f"The {path_field} parameter references an invalid value: "
-            f"{run.state[path_field]} == {to_json_text(value)}"
+            RUNTIME,
+            run.prefix + f"The {path_field} parameter references an invalid value: "
+            f"{run.state[path_field]} == {to_json_text(value)}",
         )
     return float(value)
 
@@ -63,11 +72,20 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
     kind = info.kind if info else "unknown"
     history = run.env.history
     request = TaskRequest(
-        resource=resource, kind=kind, service=info.service if info else "",
-        action=info.action if info else "", pattern=info.pattern if info else "", payload=payload,
-        state_name=run.name, attempt=run.retry_count or 0, execution_arn=run.env.info.execution_arn,
-        state_machine_name=run.env.info.state_machine_name, region=run.env.info.region,
-        account=run.env.info.account, task_token=run.task_token, timeout_seconds=timeout,
+        resource=resource,
+        kind=kind,
+        service=info.service if info else "",
+        action=info.action if info else "",
+        pattern=info.pattern if info else "",
+        payload=payload,
+        state_name=run.name,
+        attempt=run.retry_count or 0,
+        execution_arn=run.env.info.execution_arn,
+        state_machine_name=run.env.info.state_machine_name,
+        region=run.env.info.region,
+        account=run.env.info.account,
+        task_token=run.task_token,
+        timeout_seconds=timeout,
         heartbeat_seconds=heartbeat,
     )
     if kind == "lambda":
@@ -93,7 +111,11 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
         if kind == "aws-sdk" and info:
             resource_type, action = f"aws-sdk:{info.service}", info.action + info.pattern
         names = {"resourceType": resource_type, "resource": action}
-        scheduled: dict[str, Any] = {**names, "region": run.env.info.region, "parameters": to_json_text(payload)}
+        scheduled: dict[str, Any] = {
+            **names,
+            "region": run.env.info.region,
+            "parameters": to_json_text(payload),
+        }
         if timeout is not None:
             scheduled["timeoutInSeconds"] = int(timeout)
         if heartbeat is not None:
@@ -113,7 +135,9 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
 
         request.extra["submit"] = submit
         result = await _call(run, request, timeout)
-        _check_result_size(result, resource if kind in ("lambda", "activity") else names.get("resourceType", ""))
+        _check_result_size(
+            result, resource if kind in ("lambda", "activity") else names.get("resourceType", "")
+        )
     except TimeoutError:
         history.add(f"{prefix}TimedOut", {"error": TIMEOUT, **names})
         raise StateFailure(TIMEOUT, "") from None
@@ -160,7 +184,9 @@ async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
     if request.pattern != ".waitForTaskToken" or mocked or request.task_token is None:
         return result
     request.extra["submit"](result)
-    pending = run.env.callbacks.wait(request.task_token, run.name, run.env.info.execution_arn, request.payload)
+    pending = run.env.callbacks.wait(
+        request.task_token, run.name, run.env.info.execution_arn, request.payload
+    )
     hold = getattr(run.env.clock, "hold", None)
     if hold is not None:
         hold()
@@ -201,4 +227,3 @@ def _account_real_time(run: StateRun, seconds: float) -> None:
     advance = getattr(run.env.clock, "advance", None)
     if advance is not None and seconds > 0.001:
         advance(seconds)
-

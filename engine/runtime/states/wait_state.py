@@ -60,8 +60,10 @@ async def _wait(run: StateRun, delay: float) -> None:
 
 def _seconds_value(run: StateRun, value: Any, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise StateFailure(QUERY_EVALUATION_ERROR,
-                           run.prefix + f"The {field} field must be a non-negative integer: {to_json_text(value)}")
+        raise StateFailure(
+            QUERY_EVALUATION_ERROR,
+            run.prefix + f"The {field} field must be a non-negative integer: {to_json_text(value)}",
+        )
     return float(value)
 
 
@@ -72,8 +74,10 @@ def _seconds_from_path(run: StateRun, data: Any, path: str, scope: Any) -> float
         raise StateFailure(
             RUNTIME, run.prefix + f"The SecondsPath parameter does not reference an input value: {path}"
         ) from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-        isinstance(value, float) and not value.is_integer()
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (isinstance(value, float) and not value.is_integer())
     ):
         raise StateFailure(
             RUNTIME,
@@ -83,7 +87,8 @@ def _seconds_from_path(run: StateRun, data: Any, path: str, scope: Any) -> float
     if value < 0:
         raise StateFailure(
             RUNTIME,
-            run.prefix + f"The SecondsPath parameter references a negative value: {path} == {to_json_text(value)}",
+            run.prefix
+            + f"The SecondsPath parameter references a negative value: {path} == {to_json_text(value)}",
         )
     return float(value)
 
