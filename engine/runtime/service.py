@@ -89,7 +89,8 @@ class LocalStepFunctions:
             raise TaskError(
                 "StepFunctions.StateMachineDoesNotExistException",
                 f"State Machine Does Not Exist: '{state_machine_arn}' (Service: AWSStepFunctions; "
-                f"Status Code: 400; Error Code: StateMachineDoesNotExist; Request ID: {uuid.uuid4()}; Proxy: null)",
+                "Status Code: 400; Error Code: StateMachineDoesNotExist; "
+                f"Request ID: {uuid.uuid4()}; Proxy: null)",
             )
         name = name or str(uuid.uuid4())
         exec_kind = "express" if machine.type == "EXPRESS" else "execution"
