@@ -28,10 +28,13 @@ UNCATCHABLE = frozenset((RUNTIME,))
 class StateFailure(Exception):
     """A state failed with an error name and a cause: what Retry and Catch look at."""
 
-    def __init__(self, error: str | None, cause: Any = None, *, event: str | None = None) -> None:
+    def __init__(self, error: str | None, cause: Any = None, *, event: str | None = None,
+                 from_task: bool = False) -> None:
         super().__init__(error)
         self.error = error
         self.cause = cause
+        # A task's failure always carries both fields to a catcher, null when the task gave none.
+        self.from_task = from_task
         # The history event type that records the failure where it happened (e.g. EvaluationFailed).
         self.event = event if event is not None or error != QUERY_EVALUATION_ERROR else "EvaluationFailed"
 
@@ -41,6 +44,8 @@ class StateFailure(Exception):
 
     def error_output(self) -> dict[str, Any]:
         """The {Error, Cause} object a Catcher passes on."""
+        if self.from_task:
+            return {"Error": self.error, "Cause": self.cause}
         out: dict[str, Any] = {}
         if self.error is not None:
             out["Error"] = self.error

@@ -110,13 +110,11 @@ class Interpreter:
                     )
                 if state_type == "Map" and failure.catchable:
                     env.history.add("MapStateFailed")
-                # A branch that ended in a Task failure records TaskStateAborted instead.
-                if state_type == "Parallel" and not getattr(failure, "task_aborted", False):
+                if state_type == "Parallel":
                     env.history.add("ParallelStateFailed")
                 if catcher is None:
                     if state_type == "Task" and frame.kind == "branch":
                         env.history.add("TaskStateAborted")
-                        failure.task_aborted = True  # type: ignore[attr-defined]
                     raise
                 result = self._caught(run, catcher, failure)
                 break

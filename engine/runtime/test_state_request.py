@@ -12,10 +12,11 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from engine.asl.diagnostics import invalid_definition_message
-from engine.asl.loader import DefinitionLoadError, parse_text
+from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.asl.validation import load_error_diagnostic, validate
 from engine.asl.validation.resources import classify_resource
 from engine.runtime.test_state_shapes import check_mock_result
@@ -157,6 +158,12 @@ def parse_request(
 
 
 def _load_definition(definition: Any) -> dict[str, Any]:
+    """The definition as a JSON value: a dict, JSON or YAML text, or a path to a file (the CLI's case)."""
+    if isinstance(definition, Path):
+        try:
+            definition = read_text_file(definition)
+        except DefinitionLoadError as exc:
+            raise refuse(invalid_definition_message([load_error_diagnostic(exc)]), INVALID_DEFINITION) from None
     if isinstance(definition, (str, bytes)):
         text = definition.decode("utf-8", "replace") if isinstance(definition, bytes) else definition
         try:

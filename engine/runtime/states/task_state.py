@@ -145,11 +145,11 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
         if exc.error == TIMEOUT:
             history.add(f"{prefix}TimedOut", {"error": TIMEOUT, **names})
             raise StateFailure(TIMEOUT, exc.cause if exc.cause is not None else "") from None
-        details = {"error": exc.error, **names}
+        details = {"error": exc.error, **names} if exc.error is not None else dict(names)
         if exc.cause is not None:
             details["cause"] = exc.cause if isinstance(exc.cause, str) else to_json_text(exc.cause)
         history.add(f"{prefix}Failed", details)
-        raise StateFailure(exc.error, details.get("cause")) from None
+        raise StateFailure(exc.error, details.get("cause"), from_task=True) from None
     finally:
         _account_real_time(run, time.monotonic() - started)
     succeeded = dict(names)
