@@ -37,16 +37,23 @@ def test_a_raising_handler_fails_the_task_with_its_exception_name() -> None:
     assert cause["errorMessage"] == "card declined" and cause["errorType"] == "ValueError"
     assert all("engine" not in line for line in cause["stackTrace"])
     types = [e["type"] for e in execution.history]
-    assert types == ["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
-                     "LambdaFunctionFailed", "ExecutionFailed"]
+    assert types == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionStarted",
+        "LambdaFunctionFailed",
+        "ExecutionFailed",
+    ]
     failed = execution.history[4]["lambdaFunctionFailedEventDetails"]
     assert failed["error"] == "ValueError"
 
 
 def test_a_handler_that_hangs_past_the_timeout_times_out() -> None:
     started = time.perf_counter()
-    execution = engine.run(machine("arn:aws:states:::lambda:invoke", TimeoutSeconds=1), {},
-                           handlers={"charge": hangs})
+    execution = engine.run(
+        machine("arn:aws:states:::lambda:invoke", TimeoutSeconds=1), {}, handlers={"charge": hangs}
+    )
     assert time.perf_counter() - started < 10
     assert (execution.status, execution.error) == ("FAILED", "States.Timeout")
     assert "TaskTimedOut" in [e["type"] for e in execution.history]
@@ -59,8 +66,11 @@ def test_a_handler_returning_non_json_fails_as_lambda_would() -> None:
 
 
 def test_a_failure_can_be_retried_and_caught() -> None:
-    definition = machine(LAMBDA_ARN, Retry=[{"ErrorEquals": ["ValueError"], "MaxAttempts": 2}],
-                         Catch=[{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Declined"}])
+    definition = machine(
+        LAMBDA_ARN,
+        Retry=[{"ErrorEquals": ["ValueError"], "MaxAttempts": 2}],
+        Catch=[{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Declined"}],
+    )
     definition["States"]["Charge"].pop("End")
     definition["States"]["Charge"]["Next"] = "Paid"
     definition["States"]["Paid"] = {"Type": "Succeed"}
@@ -74,7 +84,9 @@ def test_a_failure_can_be_retried_and_caught() -> None:
 def test_an_unregistered_function_fails_as_aws_would() -> None:
     execution = engine.run(machine("arn:aws:states:::lambda:invoke"), {})
     assert execution.error == "Lambda.ResourceNotFoundException"
-    assert "Function not found: arn:aws:lambda:us-east-1:123456789012:function:charge:$LATEST" in execution.cause
+    assert (
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:charge:$LATEST" in execution.cause
+    )
 
 
 def test_virtual_waits_take_no_real_time_but_show_in_timestamps() -> None:
