@@ -159,15 +159,21 @@ def parse_request(
 
 def _load_definition(definition: Any) -> dict[str, Any]:
     """The definition as a JSON value: a dict, JSON or YAML text, or a path to a file (the CLI's case)."""
+    prefer = "json"
     if isinstance(definition, Path):
+        prefer = "yaml" if definition.suffix.lower() in (".yaml", ".yml") else "json"
         try:
             definition = read_text_file(definition)
         except DefinitionLoadError as exc:
-            raise refuse(invalid_definition_message([load_error_diagnostic(exc)]), INVALID_DEFINITION) from None
+            if exc.code == "IO":
+                raise  # a file that cannot be read is the caller's problem, not a definition AWS refused
+            raise refuse(
+                invalid_definition_message([load_error_diagnostic(exc)]), INVALID_DEFINITION
+            ) from None
     if isinstance(definition, (str, bytes)):
         text = definition.decode("utf-8", "replace") if isinstance(definition, bytes) else definition
         try:
-            document = parse_text(text).value
+            document = parse_text(text, prefer=prefer).value
         except DefinitionLoadError as exc:
             raise refuse(
                 invalid_definition_message([load_error_diagnostic(exc)]), INVALID_DEFINITION

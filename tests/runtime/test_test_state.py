@@ -400,3 +400,11 @@ def test_the_api_is_exported_and_not_mistaken_for_tests() -> None:
     assert engine.runtime.test_state.TestStateError is TestStateError  # the dotted path still resolves
     assert test_state.__test__ is False  # type: ignore[attr-defined]
     assert TestStateError.__test__ is False
+
+
+def test_a_definition_file_can_be_given_by_path(tmp_path: Any) -> None:
+    path = tmp_path / "machine.asl.yaml"
+    path.write_text(
+        "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: 5\n    End: true\n", encoding="utf-8"
+    )
+    assert test_state(path, {}, state_name="A")["output"] == 5

@@ -1,0 +1,144 @@
+"""The project document: state machines, functions, buses, rules, queues, topics and layout.
+
+A project file is diff-friendly JSON: resources keyed by name, sorted on save, ASL kept as
+written (inline or in its own `.asl.json` file), and the canvas layout in a section of its
+own so that moving a box never touches a definition.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+FORMAT_VERSION = 1
+
+
+class ProjectModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+
+
+class StateMachineSpec(ProjectModel):
+    definition: dict[str, Any] | None = None
+    definition_file: str | None = None  # relative to the project file
+    type: Literal["STANDARD", "EXPRESS"] = "STANDARD"
+    comment: str | None = None
+    domain: str | None = None  # e.g. "Retail", "Fulfillment": groups resources on the canvas
+    default_input: Any = None  # what Run starts with; the designer saves edits here
+
+
+class FunctionSpec(ProjectModel):
+    handler: str  # "path/to/file.py:function", relative to the project file
+    timeout: int | None = None
+    domain: str | None = None
+    description: str | None = None
+
+
+class BusSpec(ProjectModel):
+    description: str | None = None
+    domain: str | None = None
+
+
+class RetryPolicy(ProjectModel):
+    maximum_retry_attempts: int = Field(default=185, ge=0, le=185)
+    maximum_event_age_in_seconds: int = Field(default=86400, ge=60, le=86400)
+
+
+class InputTransformer(ProjectModel):
+    input_paths_map: dict[str, str] = Field(default_factory=dict)
+    input_template: str
+
+
+class TargetSpec(ProjectModel):
+    id: str
+    target: str  # a reference (queue:orders) or an ARN
+    input: str | None = None  # constant JSON text
+    input_path: str | None = None
+    input_transformer: InputTransformer | None = None
+    retry_policy: RetryPolicy | None = None
+    dead_letter_queue: str | None = None  # a queue reference or ARN
+    message_group_id: str | None = None  # for FIFO queue targets
+
+
+class RuleSpec(ProjectModel):
+    bus: str = "default"
+    event_pattern: dict[str, Any] | None = None
+    schedule_expression: str | None = None
+    state: Literal["ENABLED", "DISABLED"] = "ENABLED"
+    description: str | None = None
+    targets: list[TargetSpec] = Field(default_factory=list)
+    domain: str | None = None
+
+
+class RedrivePolicy(ProjectModel):
+    dead_letter_queue: str  # a queue reference or name
+    max_receive_count: int = Field(ge=1, le=1000)
+
+
+class QueueSpec(ProjectModel):
+    fifo: bool = False
+    content_based_deduplication: bool = False
+    visibility_timeout: int = Field(default=30, ge=0, le=43200)
+    delay_seconds: int = Field(default=0, ge=0, le=900)
+    message_retention_period: int = Field(default=345600, ge=60, le=1209600)
+    receive_message_wait_time: int = Field(default=0, ge=0, le=20)
+    redrive_policy: RedrivePolicy | None = None
+    domain: str | None = None
+    description: str | None = None
+
+
+class TopicSpec(ProjectModel):
+    fifo: bool = False
+    content_based_deduplication: bool = False
+    domain: str | None = None
+    description: str | None = None
+
+
+class SubscriptionSpec(ProjectModel):
+    topic: str
+    endpoint: str  # a reference: queue:..., function:..., stateMachine:..., bus:...
+    filter_policy: dict[str, Any] | None = None
+    filter_policy_scope: Literal["MessageAttributes", "MessageBody"] = "MessageAttributes"
+    raw_message_delivery: bool = False
+
+
+class ConsumerSpec(ProjectModel):
+    """An event source mapping: something that drains a queue."""
+
+    queue: str
+    target: str  # function:... or stateMachine:...
+    batch_size: int = Field(default=1, ge=1, le=10000)
+    report_batch_item_failures: bool = False
+
+
+class Position(ProjectModel):
+    x: float
+    y: float
+
+
+class Layout(ProjectModel):
+    """Canvas positions by element key (`stateMachine:Orders`, `stateMachine:Orders/States/Charge`...)."""
+
+    positions: dict[str, Position] = Field(default_factory=dict)
+    direction: Literal["TB", "LR"] = "TB"
+
+
+class Project(ProjectModel):
+    format_version: int = FORMAT_VERSION
+    name: str = "project"
+    description: str | None = None
+    account: str = "123456789012"
+    region: str = "us-east-1"
+    state_machines: dict[str, StateMachineSpec] = Field(default_factory=dict)
+    functions: dict[str, FunctionSpec] = Field(default_factory=dict)
+    buses: dict[str, BusSpec] = Field(default_factory=dict)
+    rules: dict[str, RuleSpec] = Field(default_factory=dict)
+    queues: dict[str, QueueSpec] = Field(default_factory=dict)
+    topics: dict[str, TopicSpec] = Field(default_factory=dict)
+    subscriptions: list[SubscriptionSpec] = Field(default_factory=list)
+    consumers: list[ConsumerSpec] = Field(default_factory=list)
+    layout: Layout = Field(default_factory=Layout)
