@@ -57,8 +57,10 @@ def add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
     add_run_command(sub, read_definition_text)
     from engine.cli_debug import add_debug_command
+    from engine.cli_test_state import add_test_state_command
 
     add_debug_command(sub, read_definition_text)
+    add_test_state_command(sub, read_definition_text)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

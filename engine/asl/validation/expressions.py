@@ -8,7 +8,6 @@ from typing import Any
 
 from engine.asl.validation import messages as msg
 from engine.asl.validation.checker import Checker, is_jsonata_text, substitute_placeholders
-from engine.expr.jsonata_import import Jsonata
 from engine.expr import (
     IntrinsicSyntaxError,
     PathSyntaxError,
@@ -16,6 +15,7 @@ from engine.expr import (
     parse_intrinsic,
     parse_path,
 )
+from engine.expr.jsonata_import import Jsonata
 
 INVALID_JSONATA_EXPRESSION = "INVALID_JSONATA_EXPRESSION"
 UNSUPPORTED_JSONATA_EXPRESSION = "UNSUPPORTED_JSONATA_EXPRESSION"
