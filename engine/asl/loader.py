@@ -108,8 +108,9 @@ def _too_large(what: str, limit: int, source: str | None) -> DefinitionLoadError
     )
 
 
-def parse_text(text: str, *, source: str | None = None, prefer: str = "json") -> LoadedText:
-    """Parse JSON (or, failing that, YAML) text into a JSON value."""
+def parse_text(text: str, *, source: str | None = None, prefer: str = "json",
+               yaml_fallback: bool = True) -> LoadedText:
+    """Parse JSON (or, failing that and when allowed, YAML) text into a JSON value."""
     if len(text) > MAX_DEFINITION_LENGTH:
         raise _too_large(f"the definition holds {len(text):,} characters", MAX_DEFINITION_LENGTH, source)
     json_error: json.JSONDecodeError | None = None
@@ -117,6 +118,8 @@ def parse_text(text: str, *, source: str | None = None, prefer: str = "json") ->
         try:
             return LoadedText(json.loads(text), "json")
         except json.JSONDecodeError as exc:
+            if not yaml_fallback:
+                raise _json_load_error(exc, source) from None
             json_error = exc
         except RecursionError:
             raise DefinitionLoadError("the document is nested too deeply", source=source) from None

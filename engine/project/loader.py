@@ -62,7 +62,9 @@ def looks_like_project(value: Any) -> bool:
 def load_project(path: str | Path) -> LoadedProject:
     source = Path(path)
     try:
-        value = parse_text(read_text_file(source), source=str(source)).value
+        # Project files are StateCanvas's own: strict JSON, no YAML leniency hiding a typo.
+        strict = source.suffix.lower() == ".json"
+        value = parse_text(read_text_file(source), source=str(source), yaml_fallback=not strict).value
     except DefinitionLoadError as exc:
         raise ProjectError(
             [
