@@ -74,6 +74,8 @@ class VirtualClock:
         while self._sleepers:
             for _ in range(20):
                 await asyncio.sleep(0)
+            while self._sleepers and self._sleepers[0][2].done():
+                heapq.heappop(self._sleepers)  # a sleep cancelled early (a wait woken by its event)
             if not self._sleepers:
                 return
             if self._holds:
