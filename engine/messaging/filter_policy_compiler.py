@@ -152,7 +152,7 @@ class _Compiler:
             elif kind == VALUE_STRING:
                 patterns.append(ExactString.of(stream.text()))
             elif kind == VALUE_NUMBER:
-                key = comparable_number(float(stream.current.node))
+                key = comparable_number(_number(stream.current.node))
                 if key is not None:  # out-of-range numbers still match as written
                     patterns.append(NumericEquals(key))
                 patterns.append(ExactLiteral("number", stream.text()))
@@ -229,7 +229,7 @@ class _Compiler:
         elif kind == VALUE_STRING:
             pattern = AnythingBut(strings=frozenset({stream.text()}))
         elif kind == VALUE_NUMBER:
-            key = comparable_number(float(stream.current.node))
+            key = comparable_number(_number(stream.current.node))
             if key is None:  # AWS lets this one escape unlocated
                 raise InvalidFilterPolicyError(NUMBER_RANGE_MESSAGE)
             pattern = AnythingBut(keys=frozenset({key}), numeric=True)
@@ -249,7 +249,7 @@ class _Compiler:
                 strings.add(stream.text())
                 has_string = True
             elif kind == VALUE_NUMBER:
-                keys.add(self._comparable(float(stream.current.node)))
+                keys.add(self._comparable(_number(stream.current.node)))
                 has_number = True
             else:
                 self._fail("Inside anything but list, start|null|boolean is not supported.")
@@ -267,14 +267,14 @@ class _Compiler:
         if operator == "=":
             if kind != VALUE_NUMBER:
                 self._fail("Value of equals must be numeric")
-            value = float(stream.current.node)
+            value = _number(stream.current.node)
             if stream.next_token() != END_ARRAY:
                 self._fail("Too many elements in numeric expression")
             return NumericEquals(self._comparable(value))
         if operator in (">", ">="):
             if kind != VALUE_NUMBER:
                 self._fail(f"Value of {operator} must be numeric")
-            bottom = float(stream.current.node)
+            bottom = _number(stream.current.node)
             kind = stream.next_token()
             if kind == END_ARRAY:
                 return self._range(bottom, operator == ">", NUMBER_LIMIT, False)
@@ -282,7 +282,7 @@ class _Compiler:
         if operator in ("<", "<="):
             if kind != VALUE_NUMBER:
                 self._fail(f"Value of {operator} must be numeric")
-            top = float(stream.current.node)
+            top = _number(stream.current.node)
             if stream.next_token() != END_ARRAY:
                 self._fail("Too many elements in numeric expression")
             return self._range(-NUMBER_LIMIT, False, top, operator == "<")
@@ -297,7 +297,7 @@ class _Compiler:
             self._fail(f"Bad numeric range operator: {operator}")
         if stream.next_token() != VALUE_NUMBER:
             self._fail(f"Value of {operator} must be numeric")
-        top = float(stream.current.node)
+        top = _number(stream.current.node)
         if stream.next_token() != END_ARRAY:
             self._fail("Too many terms in numeric range expression")
         return self._range(bottom, open_bottom, top, operator == "<")
@@ -312,6 +312,14 @@ class _Compiler:
         if key is None:
             self._fail(NUMBER_RANGE_MESSAGE)
         return key
+
+
+def _number(node: Any) -> float:
+    """A policy number as a double (huge integers become infinite, as the library reads them)."""
+    try:
+        return float(node)
+    except OverflowError:
+        return float("inf") if node > 0 else float("-inf")
 
 
 def _is_or(node: Any) -> bool:
