@@ -28,12 +28,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_design(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    print(
-        "statecanvas: the designer window is not in this build yet; "
-        "use 'statecanvas validate FILE' to check a definition",
-        file=err,
-    )
-    return EXIT_USAGE
+    """Open the designer on FILE, or on the bundled example when no file is given."""
+    from pathlib import Path
+
+    from designer.app import display_problem, run
+
+    problem = display_problem()
+    if problem is not None:
+        print(
+            f"statecanvas: {problem}; without a display use 'statecanvas validate FILE' "
+            "or 'statecanvas export FILE --format png -o OUT'",
+            file=err,
+        )
+        return EXIT_USAGE
+    path = args.file
+    if path is None:
+        root = Path(__file__).resolve().parents[1] / "resources" / "examples"
+        for candidate in (
+            root / "order-pipeline" / "order-pipeline.statecanvas.json",
+            root / "order-processing.asl.json",
+        ):
+            if candidate.exists():
+                path = str(candidate)
+                break
+    return run(path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,108 @@
+"""Starting the designer: the application object, the exception hook, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+log = logging.getLogger("statecanvas.designer")
+_showing = False
+
+
+def log_file() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    return Path(base or Path.home() / ".statecanvas") / "statecanvas.log"
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setOrganizationName("StateCanvas")
+        app.setApplicationName("StateCanvas")
+    return app  # type: ignore[return-value]
+
+
+def _configure_logging() -> None:
+    try:
+        path = log_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """Log the traceback; show the user a short message instead (never the traceback itself)."""
+    global _showing
+    if issubclass(kind, KeyboardInterrupt):
+        QApplication.quit()
+        return
+    log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+    app = QApplication.instance()
+    if app is None or _showing:
+        return
+    _showing = True
+    try:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Something went wrong",
+            f"StateCanvas hit an unexpected problem: {value or kind.__name__}\n\n"
+            f"Your work is still open; save it under a new name to be safe. "
+            f"Details are in {log_file()}.",
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(_reset_showing)
+        box.open()
+        application_message_boxes.append(box)
+    except Exception:  # the hook itself must never raise
+        _showing = False
+
+
+application_message_boxes: list[QMessageBox] = []
+
+
+def _reset_showing() -> None:
+    global _showing
+    _showing = False
+
+
+def install_excepthook() -> None:
+    _configure_logging()
+    sys.excepthook = excepthook
+
+
+def display_problem() -> str | None:
+    """Why a window could not be seen here, or None when there is a display to open it on."""
+    import os
+
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.split(":")[0] in ("offscreen", "minimal"):
+        return f"the designer needs a display (QT_QPA_PLATFORM={platform} draws nowhere)"
+    if (
+        sys.platform.startswith("linux")
+        and not platform
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        return "the designer needs a display and none was found (DISPLAY and WAYLAND_DISPLAY are not set)"
+    return None
+
+
+def run(path: str | Path | None = None) -> int:
+    from designer.main_window import MainWindow
+
+    app = application()
+    install_excepthook()
+    window = MainWindow(path)
+    window.show()
+    window.view.fit(readable=True)
+    return app.exec()

@@ -1,0 +1,1 @@
+"""Graphics items: states, containers, edges, machine frames and event resources."""

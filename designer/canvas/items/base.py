@@ -1,0 +1,170 @@
+"""What every node on the canvas shares: a rectangle, edges, a selection outline, a problem badge.
+
+Painters read colours from the scene's theme and switch to plain shapes below `LOD_TEXT`
+on-screen scale (text would be unreadable there and costs the most to draw).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from designer.theme import LIGHT, Theme
+
+if TYPE_CHECKING:
+    from designer.canvas.items.edge_item import EdgeItem
+
+LOD_TEXT = 0.4
+BADGE_RADIUS = 9.0
+
+
+def detail_level(painter: QPainter, option: QStyleOptionGraphicsItem) -> float:
+    return option.levelOfDetailFromTransform(painter.worldTransform())
+
+
+_FONTS: dict[str, QFont] = {}
+
+
+def font(kind: str) -> QFont:
+    """Shared fonts (created on first use, once a QApplication exists)."""
+    if kind not in _FONTS:
+        f = QFont()
+        if kind == "name":
+            f.setPointSizeF(9.5)
+            f.setWeight(QFont.Weight.DemiBold)
+        elif kind == "title":
+            f.setPointSizeF(10.5)
+            f.setWeight(QFont.Weight.Bold)
+        elif kind == "caption":
+            f.setPointSizeF(8.0)
+        elif kind == "label":
+            f.setPointSizeF(7.5)
+        elif kind == "badge":
+            f.setPointSizeF(7.0)
+            f.setWeight(QFont.Weight.Bold)
+        _FONTS[kind] = f
+    return _FONTS[kind]
+
+
+def elided(text: str, kind: str, width: float) -> str:
+    return QFontMetricsF(font(kind)).elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+class NodeItem(QGraphicsItem):
+    """A box on the canvas that edges attach to."""
+
+    def __init__(self, width: float, height: float, parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self._rect = QRectF(0, 0, width, height)
+        self.edges: list[EdgeItem] = []
+        self.problems: list[str] = []
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
+        self.setAcceptHoverEvents(True)
+        self._hovered = False
+
+    # geometry ----------------------------------------------------------------------------------
+
+    def rect(self) -> QRectF:
+        return QRectF(self._rect)
+
+    def set_size(self, width: float, height: float) -> None:
+        if width != self._rect.width() or height != self._rect.height():
+            self.prepareGeometryChange()
+            self._rect = QRectF(0, 0, width, height)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-4, -BADGE_RADIUS - 2, BADGE_RADIUS + 2, 4)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(self._rect)
+        return path
+
+    def outline(self) -> QPainterPath:
+        """The node's silhouette, used for fill, border and the selection outline."""
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, 10, 10)
+        return path
+
+    def scene_box(self) -> QRectF:
+        return self.mapRectToScene(self._rect)
+
+    # identity ----------------------------------------------------------------------------------
+
+    def layout_key(self) -> str | None:
+        """The project layout key that stores this item's position, when it is movable."""
+        return None
+
+    def label(self) -> str:
+        return ""
+
+    def theme(self) -> Theme:
+        scene = self.scene()
+        return getattr(scene, "theme", LIGHT) if scene is not None else LIGHT
+
+    # behaviour ---------------------------------------------------------------------------------
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            scene = self.scene()
+            if scene is not None and hasattr(scene, "node_moved"):
+                scene.node_moved(self)
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event: Any) -> None:
+        self._hovered = True
+        self.update()
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event: Any) -> None:
+        self._hovered = False
+        self.update()
+        super().hoverLeaveEvent(event)
+
+    def set_problems(self, messages: list[str]) -> None:
+        if messages != self.problems:
+            self.problems = messages
+            self.setToolTip("\n".join(f"• {m}" for m in messages) if messages else self.default_tooltip())
+            self.update()
+
+    def default_tooltip(self) -> str:
+        return ""
+
+    # painting helpers --------------------------------------------------------------------------
+
+    def paint_selection(self, painter: QPainter, theme: Theme) -> None:
+        if self.isSelected():
+            pen = QPen(theme.color("accent"), 3.0)
+            pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.outline())
+
+    def paint_badge(self, painter: QPainter, theme: Theme, lod: float) -> None:
+        if not self.problems:
+            return
+        centre = QPointF(self._rect.right() - 2, self._rect.top() + 2)
+        painter.setPen(QPen(theme.color("node_fill"), 1.5))
+        painter.setBrush(theme.color("badge_fill"))
+        painter.drawEllipse(centre, BADGE_RADIUS, BADGE_RADIUS)
+        if lod >= LOD_TEXT:
+            painter.setPen(theme.color("badge_text"))
+            painter.setFont(font("badge"))
+            box = QRectF(
+                centre.x() - BADGE_RADIUS, centre.y() - BADGE_RADIUS, 2 * BADGE_RADIUS, 2 * BADGE_RADIUS
+            )
+            text = str(len(self.problems)) if len(self.problems) < 10 else "9+"
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        theme = self.theme()
+        painter.setPen(QPen(theme.color("node_border"), 1.2))
+        painter.setBrush(theme.color("node_fill"))
+        painter.drawPath(self.outline())
+        self.paint_selection(painter, theme)

@@ -1,0 +1,308 @@
+"""`DesignerScene`: a pure projection of a `ProjectDocument`.
+
+It adds, removes and updates items in answer to the document's signals and keeps maps from
+document objects to items and back. It decides no policy: edits are made by the editor and
+the interactions, through the document's undo stack.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+
+from designer.canvas.interactions import Interaction, MoveInteraction, NewEdgeInteraction
+from designer.canvas.items.base import NodeItem
+from designer.canvas.items.edge_item import EdgeItem
+from designer.canvas.items.frame_item import MachineFrameItem
+from designer.canvas.items.resource_items import ResourceItem
+from designer.canvas.items.state_item import StateItem
+from designer.canvas.layout import layered_layout
+from designer.canvas.machine_projection import MachineProjection
+from designer.canvas.resources_projection import ResourceProjection
+from designer.document.project_document import ProjectDocument
+from designer.theme import LIGHT, Theme
+
+PROJECT_GAP = 90.0
+
+
+class DesignerScene(QGraphicsScene):
+    def __init__(
+        self,
+        document: ProjectDocument,
+        theme: Theme = LIGHT,
+        direction: str = "TB",
+        machines: list[str] | None = None,
+        with_resources: bool = True,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.theme = theme
+        self.direction = direction
+        self.only_machines = machines
+        self.with_resources = with_resources
+        self.machines: dict[str, MachineProjection] = {}
+        self.resources = ResourceProjection(self)
+        self.interaction: Interaction | None = None
+        self.setBackgroundBrush(QBrush(theme.color("background")))
+        self._connect()
+        self.rebuild()
+
+    def _signal_slots(self) -> list[tuple[Any, Any]]:
+        doc = self.document
+        return [
+            (doc.state_added, self._on_state_added),
+            (doc.state_removed, self._on_state_removed),
+            (doc.state_changed, self._on_state_changed),
+            (doc.transition_changed, self._on_transition_changed),
+            (doc.definition_replaced, self._rebuild_machine),
+            (doc.resource_added, self._on_resource),
+            (doc.resource_removed, self._on_resource),
+            (doc.resource_changed, self._on_resource),
+            (doc.layout_changed, self._on_layout_changed),
+            (doc.diagnostics_changed, self._on_diagnostics),
+            (doc.document_reset, self.rebuild),
+        ]
+
+    def _connect(self) -> None:
+        for signal, slot in self._signal_slots():
+            signal.connect(slot)
+
+    def detach(self) -> None:
+        """Stop following the document (before the scene goes away while the document stays)."""
+        for signal, slot in self._signal_slots():
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+
+    # building ----------------------------------------------------------------------------------
+
+    def _wanted(self, machine: str) -> bool:
+        return self.only_machines is None or machine in self.only_machines
+
+    def rebuild(self) -> None:
+        self.interaction = None
+        self.clear()
+        self.machines = {}
+        self.resources = ResourceProjection(self)
+        for machine in self.document.machine_names():
+            if self._wanted(machine):
+                self._add_machine(machine)
+        if self.with_resources:
+            self.resources.rebuild()
+        self._place_top_level()
+        self.resources.rebuild_routes()
+        for machine in self.machines:
+            self._on_diagnostics(machine)
+
+    def _add_machine(self, machine: str) -> MachineProjection:
+        projection = MachineProjection(self.document, machine, self.direction)
+        self.addItem(projection.frame)
+        projection.rebuild(keep_positions=False)
+        self.machines[machine] = projection
+        return projection
+
+    def _place_top_level(self) -> None:
+        """Frames and resources without a stored position: a left-to-right layered layout of the routes."""
+        nodes: dict[str, NodeItem] = {p.frame.layout_key(): p.frame for p in self.machines.values()}
+        nodes.update({item.layout_key(): item for item in self.resources.items.values()})
+        unplaced = {k for k in nodes if self.document.position(k) is None}
+        for key, item in nodes.items():
+            if key not in unplaced:
+                item.setPos(*self.document.position(key))
+        if not unplaced:
+            return
+        sizes = {k: (nodes[k].rect().width(), nodes[k].rect().height()) for k in nodes}
+        edges = [(s, t) for s, t in self.resources.route_keys() if s in nodes and t in nodes]
+        result = layered_layout(sizes, edges, direction="LR", rank_gap=PROJECT_GAP, node_gap=50.0)
+        for key in unplaced:
+            x, y = result.positions[key]
+            rect = nodes[key].rect()
+            nodes[key].setPos(x - rect.left(), y - rect.top())
+
+    # document signals --------------------------------------------------------------------------
+
+    def _on_state_added(self, machine: str, path: str) -> None:
+        projection = self.machines.get(machine)
+        if projection is not None and not projection.state_added(path):
+            projection.rebuild()
+        self._after_machine_change(machine)
+
+    def _on_state_removed(self, machine: str, path: str) -> None:
+        projection = self.machines.get(machine)
+        if projection is not None and not projection.state_removed(path):
+            projection.rebuild()
+        self._after_machine_change(machine)
+
+    def _on_state_changed(self, machine: str, path: str) -> None:
+        projection = self.machines.get(machine)
+        if projection is not None and not projection.state_changed(path):
+            projection.rebuild()
+        self._after_machine_change(machine)
+
+    def _on_transition_changed(self, machine: str, path: str) -> None:
+        projection = self.machines.get(machine)
+        if projection is None:
+            return
+        scope = projection.scope_of(path) if path.startswith("/States/") else ()
+        view = projection.scopes.get(scope)
+        if view is not None:
+            projection.rebuild_edges(view)
+            if scope == ():
+                projection.place_start_marker()
+                projection.rebuild_edges(view)
+
+    def _rebuild_machine(self, machine: str) -> None:
+        projection = self.machines.get(machine)
+        if projection is not None:
+            projection.rebuild()
+            self._after_machine_change(machine)
+
+    def _after_machine_change(self, machine: str) -> None:
+        projection = self.machines.get(machine)
+        if projection is not None:
+            projection.frame.fit_to_children()
+            self.resources.rebuild_routes()
+            self._on_diagnostics(machine)
+
+    def _on_resource(self, kind: str, name: str) -> None:
+        if kind == "stateMachine":
+            if name in self.document.definitions and name not in self.machines and self._wanted(name):
+                self._add_machine(name)
+                self._place_top_level()
+            elif name not in self.document.definitions and name in self.machines:
+                self.removeItem(self.machines.pop(name).frame)
+        elif self.with_resources:
+            self.resources.rebuild()
+            self._place_top_level()
+        self.resources.rebuild_routes()
+
+    def _on_layout_changed(self, key: str) -> None:
+        item = self.item_for_key(key)
+        position = self.document.position(key)
+        if item is not None and position is not None and (item.pos().x(), item.pos().y()) != position:
+            item.setPos(*position)
+
+    def _on_diagnostics(self, machine: str) -> None:
+        projection = self.machines.get(machine)
+        if projection is None:
+            return
+        diagnostics = self.document.diagnostics.get(machine, [])
+        errors = sum(1 for d in diagnostics if d.severity == "ERROR")
+        projection.set_problems(self.document.problems_by_state(machine), len(diagnostics), errors)
+
+    # look-ups ----------------------------------------------------------------------------------
+
+    def item_for_key(self, key: str) -> NodeItem | None:
+        if key.startswith("stateMachine:"):
+            rest = key.removeprefix("stateMachine:")
+            machine, _, path = rest.partition("/")
+            projection = self.machines.get(machine)
+            if projection is None:
+                return None
+            return projection.frame if not path else projection.items.get("/" + path)
+        return self.resources.item_for_key(key)
+
+    def state_item(self, machine: str, path: str) -> StateItem | None:
+        projection = self.machines.get(machine)
+        return projection.items.get(path) if projection is not None else None
+
+    def selected_states(self) -> list[StateItem]:
+        return [i for i in self.selectedItems() if isinstance(i, StateItem)]
+
+    def frame_at(self, pos: QPointF) -> MachineFrameItem | None:
+        for projection in self.machines.values():
+            if projection.frame.sceneBoundingRect().contains(pos):
+                return projection.frame
+        return None
+
+    def content_rect(self) -> QRectF:
+        return self.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+
+    # movement ----------------------------------------------------------------------------------
+
+    def node_moved(self, item: NodeItem) -> None:
+        parent = item.parentItem()
+        if isinstance(item, MachineFrameItem):
+            self.resources.update_routes()
+            return
+        if isinstance(item, StateItem) and isinstance(parent, MachineFrameItem):
+            projection = self.machines.get(parent.machine)
+            if projection is not None:
+                if projection.top.items.get(item.address.name) is item:
+                    projection.place_start_marker()
+                projection.update_edges(projection.top)
+                parent.fit_to_children()
+            self.resources.update_routes()
+            return
+        for edge in item.edges:
+            edge.update_path()
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.setBackgroundBrush(QBrush(theme.color("background")))
+        self.update()
+
+    def set_direction(self, direction: str) -> None:
+        if direction != self.direction:
+            self.direction = direction
+            self.rebuild()
+
+    # interactions ------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self._state_item_at(event.scenePos())
+            if item is not None and item.port_hit(item.mapFromScene(event.scenePos())):
+                self.interaction = NewEdgeInteraction(self, item, event.modifiers())
+                self.interaction.start(event.scenePos())
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and self.interaction is None:
+            movable = [i for i in self.selectedItems() if isinstance(i, NodeItem) and i.layout_key()]
+            if movable:
+                self.interaction = MoveInteraction(self, movable)
+                self.interaction.start(event.scenePos())
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if isinstance(self.interaction, NewEdgeInteraction):
+            self.interaction.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        interaction, self.interaction = self.interaction, None
+        if isinstance(interaction, NewEdgeInteraction):
+            interaction.end(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if interaction is not None:
+            interaction.end(event.scenePos())
+
+    def _state_item_at(self, pos: QPointF) -> StateItem | None:
+        for item in self.items(pos, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+            if isinstance(item, StateItem):
+                return item
+        return None
+
+    def node_at(self, pos: QPointF, exclude: QGraphicsItem | None = None) -> NodeItem | None:
+        for item in self.items(pos):
+            if (
+                isinstance(item, (StateItem, ResourceItem))
+                and item is not exclude
+                and not isinstance(item, EdgeItem)
+            ):
+                return item
+        return None
+
+    def report(self, message: str) -> None:
+        """Interactions report refusals here; the main window shows them in the status bar."""
+        handler: Any = getattr(self, "message_handler", None)
+        if handler is not None:
+            handler(message)

@@ -1,0 +1,180 @@
+"""Reading and writing what the designer opens: projects, ASL files, and (when the engine can) templates.
+
+Every failure becomes a `DocumentLoadError` whose message a user can act on; nothing here
+shows a dialog or touches a half-built document, so a broken file changes nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from engine.asl import dump_definition
+from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.project import Project, ProjectError, load_project, looks_like_project, save_project
+from engine.project.loader import PROJECT_SUFFIXES
+from engine.project.model import StateMachineSpec
+
+Kind = Literal["project", "asl"]
+
+
+class DocumentLoadError(Exception):
+    """A file the designer cannot open, with the reasons in words."""
+
+    def __init__(self, path: Path | str, reasons: list[str]) -> None:
+        self.path = str(path)
+        self.reasons = reasons
+        super().__init__(f"Cannot open {self.path}:\n" + "\n".join(f"  {r}" for r in reasons))
+
+
+@dataclass
+class DocumentData:
+    project: Project
+    definitions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    path: Path | None = None
+    kind: Kind = "project"
+    notes: list[str] = field(default_factory=list)  # what an import left out, to tell the user
+
+
+def canonical_text(definition: Any) -> str:
+    """The engine's canonical JSON; plain indented JSON for a definition the models refuse."""
+    try:
+        return dump_definition(definition)
+    except Exception:
+        return json.dumps(definition, indent=2, ensure_ascii=False) + "\n"
+
+
+def machine_name_for(path: Path) -> str:
+    name = path.name
+    for suffix in (".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)] or "StateMachine"
+    return path.stem or "StateMachine"
+
+
+def new_document() -> DocumentData:
+    definition = {
+        "Comment": "A new state machine",
+        "StartAt": "Start",
+        "States": {"Start": {"Type": "Pass", "End": True}},
+    }
+    project = Project(name="untitled", state_machines={"StateMachine": StateMachineSpec()})
+    return DocumentData(project, {"StateMachine": definition}, None, "project")
+
+
+def load_document_file(path: str | Path) -> DocumentData:
+    source = Path(path)
+    if not source.exists():
+        raise DocumentLoadError(source, ["there is no such file"])
+    if source.is_dir():
+        raise DocumentLoadError(source, ["this is a folder; open a .statecanvas.json or .asl.json file"])
+    if source.name.endswith(PROJECT_SUFFIXES):
+        return _load_project(source)
+    try:
+        text = read_text_file(source)
+        prefer = "yaml" if source.suffix.lower() in (".yaml", ".yml") else "json"
+        value = parse_text(text, source=str(source), prefer=prefer).value
+    except DefinitionLoadError as exc:
+        raise DocumentLoadError(source, [exc.located()]) from None
+    if looks_like_project(value):
+        return _load_project(source)
+    if isinstance(value, dict) and ("Resources" in value or "AWSTemplateFormatVersion" in value):
+        return _load_template(source)
+    if not isinstance(value, dict) or "States" not in value:
+        raise DocumentLoadError(
+            source,
+            [
+                "this file holds neither a StateCanvas project nor a state machine definition "
+                '(an ASL definition is a JSON object with "StartAt" and "States")'
+            ],
+        )
+    name = machine_name_for(source)
+    project = Project(name=name, state_machines={name: StateMachineSpec(definition_file=source.name)})
+    return DocumentData(project, {name: value}, source, "asl")
+
+
+def _load_project(source: Path) -> DocumentData:
+    try:
+        loaded = load_project(source)
+    except ProjectError as exc:
+        raise DocumentLoadError(source, [f"{p.location or '/'}: {p.message}" for p in exc.problems]) from None
+    return DocumentData(loaded.project, dict(loaded.definitions), source, "project")
+
+
+def _load_template(source: Path) -> DocumentData:
+    """SAM/CloudFormation templates go through the engine's importer when this build has one."""
+    try:
+        module = importlib.import_module("engine.export.template_import")
+    except ImportError:
+        raise DocumentLoadError(
+            source,
+            [
+                "this is a SAM/CloudFormation template; importing templates needs engine.export, "
+                "which is not in this build yet. Open the state machine's .asl.json file instead."
+            ],
+        ) from None
+    importer = getattr(module, "import_template", None)
+    if importer is None:
+        raise DocumentLoadError(source, ["the template importer in this build has no import_template()"])
+    try:
+        result = importer(source)
+    except Exception as exc:  # the importer's own errors are messages for the user
+        raise DocumentLoadError(source, [str(exc) or type(exc).__name__]) from None
+    problems = [str(p) for p in getattr(result, "errors", [])]
+    project = getattr(result, "project", None)
+    if project is None:
+        raise DocumentLoadError(
+            source, problems or ["the template importer returned nothing the designer can show"]
+        )
+    definitions = dict(result.definitions)
+    has_resources = any((project.buses, project.rules, project.queues, project.topics, project.functions))
+    if not definitions and not has_resources:
+        raise DocumentLoadError(
+            source,
+            problems or ["this template holds no state machines or event resources StateCanvas can show"],
+        )
+    return DocumentData(project, definitions, None, "project", notes=problems)
+
+
+def save_document_file(data: DocumentData, path: str | Path, *, inline: bool = False) -> Kind:
+    """Write the document to `path`; a project suffix makes a project, anything else an ASL file.
+
+    With `inline`, every definition goes inside the project file (recovery files use this so
+    that one file holds everything).
+    """
+    target = Path(path)
+    if target.name.endswith(PROJECT_SUFFIXES):
+        _save_project(data, target, inline)
+        return "project"
+    if len(data.definitions) != 1:
+        raise ValueError("only a project file can hold several state machines; save as .statecanvas.json")
+    (definition,) = data.definitions.values()
+    target.write_text(_asl_text(definition, target), encoding="utf-8")
+    return "asl"
+
+
+def _asl_text(definition: dict[str, Any], target: Path) -> str:
+    if target.suffix.lower() in (".yaml", ".yml"):
+        value = json.loads(canonical_text(definition))
+        return yaml.safe_dump(value, sort_keys=False, allow_unicode=True)
+    return canonical_text(definition)
+
+
+def _save_project(data: DocumentData, target: Path, inline: bool = False) -> None:
+    project = data.project.model_copy(deep=True)
+    for name, definition in data.definitions.items():
+        spec = project.state_machines.setdefault(name, StateMachineSpec())
+        keep_file = not inline and data.kind == "project" and spec.definition_file and data.path is not None
+        if keep_file:
+            file = target.parent / spec.definition_file
+            file.write_text(_asl_text(definition, file), encoding="utf-8")
+            spec.definition = None
+        else:
+            spec.definition_file = None
+            spec.definition = json.loads(canonical_text(definition))
+    save_project(project, target)

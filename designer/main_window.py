@@ -1,0 +1,391 @@
+"""The main window: canvas in the middle, palette, code view, inspector and problems docked.
+
+File handling never leaves the document half-loaded: a file is read completely first and
+only then replaces what is shown; a failure shows a message box (non-modal) and changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.actions import Actions
+from designer.autosave import Autosave, default_recovery_dir
+from designer.canvas.editor import CanvasEditor
+from designer.canvas.export import export_png, export_svg
+from designer.canvas.find_bar import FindBar
+from designer.canvas.inline_rename import InlineRename
+from designer.canvas.items.frame_item import MachineFrameItem
+from designer.canvas.items.state_item import StateItem
+from designer.canvas.scene import DesignerScene
+from designer.canvas.view import CanvasView
+from designer.document.files import DocumentLoadError, load_document_file, new_document
+from designer.document.paths import owning_state
+from designer.document.project_document import ProjectDocument
+from designer.panels.code_view import CodeView
+from designer.panels.inspector import InspectorPanel
+from designer.panels.palette import PalettePanel
+from designer.panels.problems import ProblemsPanel
+from designer.theme import theme_named
+
+OPEN_FILTER = (
+    "StateCanvas files (*.statecanvas.json *.asl.json *.asl.yaml *.json *.yaml *.yml);;"
+    "Projects (*.statecanvas.json);;ASL definitions (*.asl.json *.asl.yaml *.json);;"
+    "SAM / CloudFormation templates (*.yaml *.yml *.json *.template);;All files (*)"
+)
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        settings: QSettings | None = None,
+        recovery_dir: Path | None = None,
+        offer_recovery: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or QSettings("StateCanvas", "StateCanvas")
+        self.theme = theme_named(str(self.settings.value("theme", "light")))
+        self.direction = str(self.settings.value("direction", "TB"))
+        self.ask_before_close = True
+        self.message_box: QMessageBox | None = None
+        self.document = ProjectDocument(new_document(), self)
+        self.scene = DesignerScene(self.document, self.theme, self.direction, parent=self)
+        self.editor = CanvasEditor(self.document, self.scene)
+        self.view = CanvasView(self.scene, self.editor)
+        self.find_bar = FindBar(self.scene)
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(centre)
+        self._build_docks()
+        self.actions_ = Actions(self)
+        self.actions_.build_menus()
+        for dock in (self.palette_dock, self.code_dock, self.inspector_dock, self.problems_dock):
+            self.actions_.panels_menu.addAction(dock.toggleViewAction())
+        (self.actions_.dark if self.theme.name == "dark" else self.actions_.light).setChecked(True)
+        (self.actions_.left_right if self.direction == "LR" else self.actions_.top_down).setChecked(True)
+        self._wire()
+        self.autosave = Autosave(self.document, recovery_dir or default_recovery_dir())
+        self.apply_theme()
+        self.resize(1440, 900)
+        self.actions_.rebuild_recent(self.recent_files())
+        self._update_title()
+        recovering = offer_recovery and self.autosave.has_recovery()
+        if recovering:
+            self.offer_recovery()
+        elif path is not None:
+            self.open_path(path)
+        self.statusBar().showMessage(
+            "Drag states from the palette; drag from a state's port to connect.", 8000
+        )
+
+    def _build_docks(self) -> None:
+        self.palette = PalettePanel(self.theme)
+        self.code_view = CodeView(self.document, self.theme)
+        self.inspector = InspectorPanel(self.document)
+        self.problems = ProblemsPanel(self.document)
+        self.palette_dock = self._dock("Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.code_dock = self._dock("Code", self.code_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.problems_dock = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.code_dock, self.inspector_dock)
+        self.code_dock.raise_()
+        self.resizeDocks([self.palette_dock], [190], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.code_dock], [420], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.problems_dock], [110], Qt.Orientation.Vertical)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _wire(self) -> None:
+        self.editor.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.scene.selectionChanged.connect(self._on_selection)
+        self.view.context_menu_requested.connect(
+            lambda item, pos: self.actions_.context_menu(item).popup(pos)
+        )
+        self.view.rename_requested.connect(self.start_rename)
+        self.find_bar.jump.connect(self.view.reveal)
+        self.palette.activated.connect(self._add_at_centre)
+        self.problems.activated.connect(self.select_culprit)
+        self.inspector.select_requested.connect(lambda machine, path: self.editor.select_state(machine, path))
+        self.document.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.document.path_changed.connect(self._update_title)
+        self.document.diagnostics_changed.connect(lambda _m: self._update_problem_title())
+        self.document.document_reset.connect(self._update_problem_title)
+        self._update_problem_title()
+
+    # selection ---------------------------------------------------------------------------------
+
+    def _on_selection(self) -> None:
+        try:
+            selected = self.scene.selectedItems()
+        except RuntimeError:  # the scene is going away
+            return
+        first = selected[0] if selected else None
+        self.inspector.show_item(first)
+        if isinstance(first, StateItem):
+            self.code_view.highlight_state(first.address.machine, first.address.path)
+        elif isinstance(first, MachineFrameItem):
+            self.code_view.set_machine(first.machine)
+            self.code_view.highlight_state(first.machine, None)
+
+    def select_all(self) -> None:
+        for item in self.scene.items():
+            if isinstance(item, StateItem) and not item.address.scope:
+                item.setSelected(True)
+
+    def select_culprit(self, machine: str, location: str) -> None:
+        path = owning_state(location)
+        item = self.scene.state_item(machine, path) if path else None
+        if item is None and machine in self.scene.machines:
+            item = self.scene.machines[machine].frame
+        if item is not None:
+            self.editor.select_item(item)
+            self.view.reveal(item)
+
+    def start_rename(self, item: StateItem | None = None) -> None:
+        item = item or next(iter(self.scene.selected_states()), None)
+        if item is not None:
+            self._rename_editor = InlineRename(self.view, item, self.editor.rename)
+
+    def rename_selected(self) -> None:
+        self.start_rename(None)
+
+    def _add_at_centre(self, entry: str) -> None:
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        self.editor.add_from_palette(entry, QPointF(centre))
+
+    # files -------------------------------------------------------------------------------------
+
+    def show_message(
+        self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning
+    ) -> QMessageBox:
+        """A message box that does not block (tests close it; users read it)."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self.message_box = box
+        self.statusBar().showMessage(text.splitlines()[0], 10000)
+        return box
+
+    def open_path(self, path: str | Path) -> bool:
+        try:
+            data = load_document_file(path)
+        except DocumentLoadError as exc:
+            reasons = "\n".join(f"• {r}" for r in exc.reasons)
+            self.show_message(
+                "Cannot open file",
+                f"StateCanvas cannot open {exc.path}.\n\n{reasons}\n\nNothing was changed.",
+            )
+            return False
+        self.document.reset(data)
+        self.view.fit(readable=True)
+        if data.path is not None:
+            self.add_recent(str(Path(path).resolve()))
+        self.statusBar().showMessage(f"Opened {path}", 5000)
+        if data.notes:
+            notes = "\n".join(f"• {n}" for n in data.notes[:12])
+            self.show_message(
+                "Imported with problems",
+                f"Some parts of {path} were left out:\n\n{notes}",
+                QMessageBox.Icon.Information,
+            )
+        return True
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open", str(self._last_dir()), OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def new_document(self) -> None:
+        self.document.reset(new_document())
+        self.view.fit()
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        suggested = str(self.document.path or self._last_dir() / "untitled.statecanvas.json")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save As",
+            suggested,
+            "Projects (*.statecanvas.json);;ASL definition (*.asl.json *.asl.yaml)",
+        )
+        return bool(path) and self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            saved = self.document.save(path)
+        except (OSError, ValueError) as exc:
+            self.show_message("Cannot save", f"StateCanvas could not save {path}:\n{exc}")
+            return False
+        self.autosave.discard()
+        self.add_recent(str(saved.resolve()))
+        self.statusBar().showMessage(f"Saved {saved}", 5000)
+        return True
+
+    def current_machine(self) -> str | None:
+        return self.editor.current_machine()
+
+    def export_to(self, fmt: str, path: str | Path, machine: str | None = None) -> None:
+        if fmt == "asl":
+            machine = machine or self.current_machine()
+            if machine is None:
+                raise ValueError("there is no state machine to export")
+            Path(path).write_text(self.document.canonical_text(machine), encoding="utf-8")
+        elif fmt == "png":
+            export_png(self.scene, path)
+        elif fmt == "svg":
+            export_svg(self.scene, path, self.windowTitle())
+        else:
+            raise ValueError(f"unknown export format {fmt!r}")
+
+    def export_dialog(self, fmt: str) -> None:
+        filters = {"asl": "ASL JSON (*.asl.json)", "png": "PNG image (*.png)", "svg": "SVG image (*.svg)"}
+        suffix = {"asl": ".asl.json", "png": ".png", "svg": ".svg"}[fmt]
+        base = self.current_machine() or "export"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export", str(self._last_dir() / f"{base}{suffix}"), filters[fmt]
+        )
+        if not path:
+            return
+        try:
+            self.export_to(fmt, path)
+        except (OSError, ValueError) as exc:
+            self.show_message("Export failed", str(exc))
+            return
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def _last_dir(self) -> Path:
+        recent = self.recent_files()
+        return Path(recent[0]).parent if recent else Path.cwd()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recentFiles", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: str) -> None:
+        paths = [path, *[p for p in self.recent_files() if p != path]][:MAX_RECENT]
+        self.settings.setValue("recentFiles", paths)
+        self.actions_.rebuild_recent(paths)
+
+    # recovery ----------------------------------------------------------------------------------
+
+    def offer_recovery(self) -> QMessageBox:
+        original = self.autosave.original_path() or "an unsaved document"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Recover unsaved work?",
+            f"StateCanvas did not close cleanly last time. Recover the unsaved changes to {original}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText("Recover")
+        box.finished.connect(
+            lambda result: self._recovery_answer(
+                box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+            )
+        )
+        box.open()
+        self.message_box = box
+        return box
+
+    def _recovery_answer(self, recover: bool) -> None:
+        if recover:
+            try:
+                data = self.autosave.recover()
+            except DocumentLoadError as exc:
+                self.show_message("Cannot recover", str(exc))
+                self.autosave.discard()
+                return
+            self.document.reset(data)
+            self.document.undo_stack.resetClean()  # recovered work is unsaved work
+            self.view.fit()
+        else:
+            self.autosave.discard()
+
+    # look --------------------------------------------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        self.theme = theme_named(name)
+        self.settings.setValue("theme", self.theme.name)
+        self.apply_theme()
+
+    def apply_theme(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            app.setPalette(self.theme.palette())
+        self.scene.set_theme(self.theme)
+        self.code_view.set_theme(self.theme)
+        self.palette.set_theme(self.theme)
+        self.view.viewport().update()
+        self.view.minimap.refresh()
+
+    def set_direction(self, direction: str) -> None:
+        self.direction = direction
+        self.settings.setValue("direction", direction)
+        self.scene.set_direction(direction)
+        self.view.fit()
+
+    def _update_title(self) -> None:
+        name = self.document.path.name if self.document.path else "untitled"
+        self.setWindowTitle(f"{name}{' •' if self.document.modified else ''} — StateCanvas")
+
+    def _update_problem_title(self) -> None:
+        count = sum(len(v) for v in self.document.diagnostics.values())
+        self.problems_dock.setWindowTitle(f"Problems ({count})" if count else "Problems")
+
+    def about(self) -> None:
+        self.show_message(
+            "About StateCanvas",
+            "StateCanvas designs, validates, runs and debugs AWS-style state machines and event "
+            "routes on your machine.",
+            QMessageBox.Icon.Information,
+        )
+
+    # closing -----------------------------------------------------------------------------------
+
+    def closeEvent(self, event) -> None:
+        if self.ask_before_close and self.document.modified:
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                "Save your changes before closing?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save and not self.save()
+            ):
+                event.ignore()
+                return
+        self.autosave.timer.stop()
+        self.autosave.discard()
+        event.accept()

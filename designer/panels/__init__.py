@@ -1,0 +1,1 @@
+"""Docked panels: palette, code view, problems and the inspector."""

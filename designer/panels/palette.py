@@ -1,0 +1,106 @@
+"""The palette: the eight state types and the event resources, searchable, draggable onto the canvas.
+
+Dragging carries the entry's id under `application/x-statecanvas-palette`; the canvas creates
+the item through the document's undo stack. Double-click adds it at the centre of the view.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QMimeData, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QDrag, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from designer.canvas.items.icons import draw_icon
+from designer.canvas.view import PALETTE_MIME
+from designer.document.templates import PaletteEntry, palette_entries
+from designer.theme import Theme
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def icon_for(kind: str, theme: Theme, size: int = 22) -> QIcon:
+    pixmap = QPixmap(size * 2, size * 2)
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    draw_icon(painter, kind, QRectF(2, 2, size - 4, size - 4), theme.type_color(kind), 1.5)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class PaletteList(QListWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
+        self.setIconSize(QSize(22, 22))
+        self.setSpacing(1)
+
+    def startDrag(self, actions: Qt.DropAction) -> None:
+        item = self.currentItem()
+        if item is None or not item.data(ENTRY_ROLE):
+            return
+        mime = QMimeData()
+        mime.setData(PALETTE_MIME, QByteArray(item.data(ENTRY_ROLE).encode("utf-8")))
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.setPixmap(item.icon().pixmap(32, 32))
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+class PalettePanel(QWidget):
+    activated = Signal(str)  # entry id
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[PaletteEntry] = palette_entries()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search states and resources")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+        self.list = PaletteList()
+        layout.addWidget(self.list, 1)
+        self.search.textChanged.connect(self.filter)
+        self.list.itemActivated.connect(
+            lambda item: item.data(ENTRY_ROLE) and self.activated.emit(item.data(ENTRY_ROLE))
+        )
+        self.list.itemDoubleClicked.connect(
+            lambda item: item.data(ENTRY_ROLE) and self.activated.emit(item.data(ENTRY_ROLE))
+        )
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.filter(self.search.text())
+
+    def filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        self.list.clear()
+        group = None
+        for entry in self.entries:
+            haystack = f"{entry.label} {entry.description} {entry.group}".casefold()
+            if needle and needle not in haystack:
+                continue
+            if entry.group != group:
+                group = entry.group
+                header = QListWidgetItem(group.upper())
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = header.font()
+                font.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
+                font.setBold(True)
+                header.setFont(font)
+                self.list.addItem(header)
+            item = QListWidgetItem(icon_for(entry.icon, self.theme), entry.label)
+            item.setToolTip(entry.description)
+            item.setData(ENTRY_ROLE, entry.id)
+            self.list.addItem(item)
+
+    def visible_entries(self) -> list[str]:
+        return [
+            self.list.item(i).data(ENTRY_ROLE)
+            for i in range(self.list.count())
+            if self.list.item(i).data(ENTRY_ROLE)
+        ]

@@ -1,0 +1,45 @@
+"""A project function's handler path, and Lambda's CodeUri / Handler / Runtime, each from the other.
+
+A project names a function's code as `path/to/file.py:function` (what the offline engine
+imports); Lambda wants the code's directory (CodeUri), `file.function` (Handler) and a
+runtime. The file's suffix decides the runtime, and the runtime decides the suffix back.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+RUNTIMES = {
+    ".py": "python3.12",
+    ".js": "nodejs20.x",
+    ".mjs": "nodejs20.x",
+    ".cjs": "nodejs20.x",
+    ".ts": "nodejs20.x",
+    ".rb": "ruby3.3",
+}
+SUFFIXES = {"python": ".py", "nodejs": ".js", "ruby": ".rb"}
+
+
+def lambda_parts(handler: str) -> tuple[str, str, str]:
+    """(CodeUri, Handler, Runtime) for a project handler such as `src/orders/app.py:handle`."""
+    path_text, _, function = handler.partition(":")
+    path = PurePosixPath(path_text.replace("\\", "/"))
+    code_uri = str(path.parent) if str(path.parent) not in ("", ".") else "."
+    if code_uri != ".":
+        code_uri += "/"
+    runtime = RUNTIMES.get(path.suffix.lower(), "python3.12")
+    return code_uri, f"{path.stem}.{function or 'handler'}", runtime
+
+
+def project_handler(code_uri: str | None, handler: str | None, runtime: str | None) -> str:
+    """The project handler for Lambda's CodeUri, Handler and Runtime (best effort for compiled runtimes)."""
+    base = (code_uri or ".").replace("\\", "/").rstrip("/")
+    handler = handler or "index.handler"
+    family = next((k for k in SUFFIXES if (runtime or "python").startswith(k)), None)
+    if family is None or "::" in handler or "." not in handler:
+        # Java, .NET, Go, custom runtimes: no file to run offline; keep what Lambda was told.
+        return f"{base}/{handler}" if base != "." else handler
+    module, _, function = handler.rpartition(".")
+    file = module.replace(".", "/") + SUFFIXES[family] if family == "python" else module + SUFFIXES[family]
+    path = f"{base}/{file}" if base != "." else file
+    return f"{path}:{function}"

@@ -1,0 +1,52 @@
+"""Fixtures for the designer's GUI tests (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from designer_helpers import EXAMPLE, document_for, example_definition
+from PySide6.QtCore import QSettings
+
+from designer.canvas.editor import CanvasEditor
+from designer.canvas.scene import DesignerScene
+from designer.document.project_document import ProjectDocument
+
+
+@pytest.fixture
+def document(qapp: Any) -> ProjectDocument:
+    return document_for(example_definition())
+
+
+@pytest.fixture
+def scene(document: ProjectDocument) -> Iterator[DesignerScene]:
+    scene = DesignerScene(document)
+    yield scene
+    scene.detach()
+    scene.clear()
+
+
+@pytest.fixture
+def editor(document: ProjectDocument, scene: DesignerScene) -> CanvasEditor:
+    return CanvasEditor(document, scene)
+
+
+@pytest.fixture
+def window(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
+    from designer.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(EXAMPLE, settings=settings, recovery_dir=tmp_path / "recovery")
+    win.ask_before_close = False
+    qtbot.addWidget(win)
+    yield win
+    if win.message_box is not None:
+        win.message_box.close()

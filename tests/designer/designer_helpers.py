@@ -1,0 +1,26 @@
+"""Helpers shared by the designer tests (conftest puts this folder on sys.path)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from designer.document.files import DocumentData
+from designer.document.project_document import ProjectDocument
+from engine.project import Project
+from engine.project.model import StateMachineSpec
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "resources" / "examples" / "order-processing.asl.json"
+DATA = Path(__file__).parent / "data"
+
+
+def example_definition() -> dict[str, Any]:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def document_for(definition: dict[str, Any], name: str = "Orders") -> ProjectDocument:
+    project = Project(name="test", state_machines={name: StateMachineSpec()})
+    return ProjectDocument(DocumentData(project, {name: copy.deepcopy(definition)}, None, "project"))
