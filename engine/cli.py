@@ -61,6 +61,9 @@ def add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
     add_debug_command(sub, read_definition_text)
     add_test_state_command(sub, read_definition_text)
+    from engine.cli_events import add_event_commands
+
+    add_event_commands(sub)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -150,26 +148,14 @@ def _input(args: argparse.Namespace) -> Any:
 
 
 def _load_handler(spec: str) -> tuple[str, Any]:
+    from engine.integrations.handler_files import HandlerLoadError, load_handler
+
     function, sep, target = spec.partition("=")
-    path, sep2, attr = target.rpartition(":")
-    if not sep or not sep2 or not function or not path or not attr:
+    if not sep or not function:
         raise RunUsageError(
             f"--handler {spec!r}: expected FUNCTION=FILE:NAME, e.g. charge=handlers.py:charge"
         )
-    module_spec = importlib.util.spec_from_file_location(f"statecanvas_handler_{function}", path)
-    if module_spec is None or module_spec.loader is None:
-        raise RunUsageError(f"--handler {spec!r}: cannot load {path}")
-    module = importlib.util.module_from_spec(module_spec)
     try:
-        module_spec.loader.exec_module(module)
-    except (OSError, SyntaxError, ImportError) as exc:
-        raise RunUsageError(f"--handler {spec!r}: {path}: {exc}") from None
-    except Exception as exc:
-        raise RunUsageError(
-            f"--handler {spec!r}: {path} failed to import: {type(exc).__name__}: {exc}"
-        ) from None
-    handler = getattr(module, attr, None)
-    if not callable(handler):
-        raise RunUsageError(f"--handler {spec!r}: {path} has no function {attr!r}")
-    sys.modules.setdefault(module.__name__, module)
-    return function, handler
+        return function, load_handler(target)
+    except HandlerLoadError as exc:
+        raise RunUsageError(f"--handler {spec!r}: {exc}") from None

@@ -41,9 +41,10 @@ def pointer(*parts: str | int) -> str:
 class ImportResult:
     """What an import produced: a project, the substitutions it could not resolve, and problems.
 
-    `substitutions` maps a state machine's name to the `${...}` variables left in its
-    definition and what the template said each one was (an intrinsic or a literal); export
-    writes them back so a template round-trips. They are not part of the project file.
+    `substitutions` maps `stateMachine:<name>` (or `rule:<name>`, for event patterns) to the
+    `${...}` variables left in that definition and what the template said each one was (an
+    intrinsic or a literal); pass them to `cloudformation_template` / `sam_template` so the
+    placeholders are bound as before. They are not part of the project file.
     """
 
     source: str

@@ -168,12 +168,21 @@ class TemplateContext:
         return text if text.startswith("arn:") else None
 
     def literal(self, value: Any) -> Any:
-        """A property's value with `Ref` to a parameter replaced by the parameter's default."""
+        """A property's value as the template fixes it: a parameter's default, a mapping's entry.
+
+        Names of buses and settings of queues are often given this way; the project needs them
+        as plain values.
+        """
         name = ref_name(value)
-        if (
-            name is not None
-            and isinstance(self.parameters.get(name), dict)
-            and "Default" in self.parameters[name]
-        ):
-            return self.parameters[name]["Default"]
+        parameter = self.parameters.get(name) if name is not None else None
+        if isinstance(parameter, dict) and "Default" in parameter:
+            return parameter["Default"]
+        if isinstance(value, dict) and len(value) == 1 and "Fn::FindInMap" in value:
+            keys = value["Fn::FindInMap"]
+            if isinstance(keys, list) and len(keys) == 3:
+                node: Any = self.template.get("Mappings")
+                for key in (self.literal(k) for k in keys):
+                    node = node.get(key) if isinstance(node, dict) and isinstance(key, str) else None
+                if node is not None:
+                    return node
         return value

@@ -52,6 +52,9 @@ class LambdaFunctions:
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        # Attributes added to every context object (e.g. `stepfunctions`, a client of the local
+        # service, so a handler can answer a task token as a real function would with boto3).
+        self.context_extras: dict[str, Any] = {}
 
     def register(self, name_or_arn: str, handler: Handler) -> None:
         self._handlers[function_name_of(name_or_arn)] = handler
@@ -73,6 +76,8 @@ class LambdaFunctions:
             raise function_not_found(arn)
         request_id = str(uuid.uuid4())
         context = LambdaContext(name, arn, request_id)
+        for key, value in self.context_extras.items():
+            setattr(context, key, value)
         try:
             if inspect.iscoroutinefunction(handler):
                 call = handler(event, context)

@@ -5,9 +5,10 @@ event carries the timestamp it would have had. Time only advances when every run
 the execution is waiting on the clock: the earliest sleeper wakes first, so concurrent
 branches interleave exactly as they would in real time.
 
-While something outside the execution is awaited (a task token, an activity worker), the
-virtual clock is held: it then runs at real speed, so a heartbeat or a timeout on a callback
-means what it says instead of expiring the instant the loop goes idle.
+While real work runs outside the loop (a local handler in a thread), the virtual clock is held:
+it then runs at real speed, so a task's timeout means real seconds for that work instead of
+expiring the instant the loop looks idle. Interactive runs that wait for people (callbacks sent
+from the designer) use the real clock.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ CALLBACK = {
 
 async def test_wait_for_task_token_completes_when_the_token_is_sent() -> None:
     received: list[dict] = []
-    service = LocalStepFunctions()
+    service = LocalStepFunctions(clock="real")  # the token comes from outside: time must be real
     service.services.functions.register("notify", lambda event, context: received.append(event) or {})
     arn = service.create_state_machine("Approval", CALLBACK)
     running = service.start_execution(arn, {"id": 1})
@@ -49,7 +49,7 @@ async def test_wait_for_task_token_completes_when_the_token_is_sent() -> None:
 
 async def test_send_task_failure_fails_the_task() -> None:
     tokens: list[str] = []
-    service = LocalStepFunctions()
+    service = LocalStepFunctions(clock="real")
     service.services.functions.register("notify", lambda event, context: tokens.append(event["token"]) or {})
     running = service.start_execution(service.create_state_machine("Approval", CALLBACK), {})
     for _ in range(200):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 from engine.asl.validation.resources import classify_resource
@@ -123,7 +122,6 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
         history.add("TaskScheduled", scheduled)
         history.add("TaskStarted", dict(names))
         prefix = "Task"
-    started = time.monotonic()
     try:
         if kind == "activity":
             history.add("ActivityStarted", {"workerName": "statecanvas"})
@@ -150,8 +148,6 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
             details["cause"] = exc.cause if isinstance(exc.cause, str) else to_json_text(exc.cause)
         history.add(f"{prefix}Failed", details)
         raise StateFailure(exc.error, details.get("cause"), from_task=True) from None
-    finally:
-        _account_real_time(run, time.monotonic() - started)
     succeeded = dict(names)
     succeeded["output"], succeeded["outputDetails"] = payload_details(result)
     history.add(f"{prefix}Succeeded", succeeded)
@@ -159,7 +155,27 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
 
 
 async def _call(run: StateRun, request: TaskRequest, timeout: float | None) -> Any:
-    call = _invoke_and_wait(run, request)
+    services = run.env.services
+    local_work = request.kind == "lambda" or (request.service == "lambda" and request.kind == "service")
+    if local_work and not (services.mocks is not None and services.mocks.has(request.state_name)):
+        # A local handler works in real time: let the virtual clock follow it meanwhile, so its
+        # timeout means real seconds and idle virtual time does not race past it.
+        return await _held(run, _timed(run, _invoke_and_wait(run, request), timeout))
+    return await _timed(run, _invoke_and_wait(run, request), timeout)
+
+
+async def _held(run: StateRun, work: Any) -> Any:
+    hold = getattr(run.env.clock, "hold", None)
+    if hold is None:
+        return await work
+    hold()
+    try:
+        return await work
+    finally:
+        run.env.clock.release()
+
+
+async def _timed(run: StateRun, call: Any, timeout: float | None) -> Any:
     if timeout is None:
         return await call
     invocation = asyncio.ensure_future(call)
@@ -187,9 +203,6 @@ async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
     pending = run.env.callbacks.wait(
         request.task_token, run.name, run.env.info.execution_arn, request.payload
     )
-    hold = getattr(run.env.clock, "hold", None)
-    if hold is not None:
-        hold()
     try:
         if request.heartbeat_seconds is None:
             return await pending.future
@@ -207,9 +220,6 @@ async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
             raise TaskError(HEARTBEAT_TIMEOUT, None)
     finally:
         run.env.callbacks.pending.pop(request.task_token, None)
-        release = getattr(run.env.clock, "release", None)
-        if release is not None:
-            release()
 
 
 def _check_result_size(result: Any, source: str) -> None:
@@ -222,8 +232,3 @@ def _check_result_size(result: Any, source: str) -> None:
         )
 
 
-def _account_real_time(run: StateRun, seconds: float) -> None:
-    """Work done in real time (a local handler) moves the virtual clock by as much."""
-    advance = getattr(run.env.clock, "advance", None)
-    if advance is not None and seconds > 0.001:
-        advance(seconds)

@@ -1,0 +1,139 @@
+"""`statecanvas put-events` and `statecanvas test-pattern`: the choreography half, headless."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from engine.cli_run import RunUsageError
+
+
+def add_event_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    put = sub.add_parser(
+        "put-events",
+        help="put events on a project's buses and run what they trigger",
+        description="Put events on the project's buses, run every rule, queue, topic, consumer and "
+        "execution they trigger until nothing more can happen, and print the trace.",
+    )
+    put.add_argument("project", metavar="PROJECT", help="a .statecanvas.json project file")
+    source = put.add_mutually_exclusive_group(required=True)
+    source.add_argument("--entries", metavar="JSON", help="PutEvents entries: a JSON array (or one object)")
+    source.add_argument("--entries-file", metavar="PATH", help="read the entries from a JSON file")
+    put.add_argument(
+        "--start",
+        metavar="STATE_MACHINE",
+        action="append",
+        default=[],
+        help="also start this state machine with its default input first (repeatable)",
+    )
+    put.add_argument("--json", action="store_true", help="print the trace and the queues' depths as JSON")
+    put.set_defaults(handler=cmd_put_events)
+
+    pattern = sub.add_parser(
+        "test-pattern",
+        help="test an EventBridge event pattern against an event",
+        description='As `aws events test-event-pattern`: prints {"Result": true|false}; a bad pattern '
+        "prints AWS's reason to standard error and exits 2.",
+    )
+    pattern.add_argument("--event-pattern", required=True, metavar="JSON")
+    pattern.add_argument("--event", required=True, metavar="JSON")
+    pattern.add_argument("--explain", action="store_true", help="also say which pattern fields did not match")
+    pattern.set_defaults(handler=cmd_test_pattern)
+
+
+def cmd_test_pattern(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.bus import InvalidEventError, InvalidEventPatternError, explain, test_event_pattern
+
+    try:
+        result = test_event_pattern(args.event_pattern, args.event)
+    except InvalidEventPatternError as exc:
+        print(str(exc), file=err)
+        return 2
+    except InvalidEventError as exc:
+        print(str(exc), file=err)
+        return 2
+    response: dict[str, Any] = {"Result": result}
+    if args.explain and not result:
+        response["Reasons"] = explain(args.event_pattern, args.event)
+    print(json.dumps(response), file=out)
+    return 0
+
+
+def cmd_put_events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.project import ProjectError, load_project
+
+    try:
+        loaded = load_project(Path(args.project))
+    except ProjectError as exc:
+        raise RunUsageError(str(exc)) from None
+    entries = _entries(args)
+    for name in args.start:
+        if name not in loaded.definitions:
+            raise RunUsageError(f"--start {name}: no state machine named {name!r} in {args.project}")
+    return asyncio.run(_put_events(loaded, entries, args, out))
+
+
+def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:
+    if args.entries_file:
+        try:
+            text = Path(args.entries_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RunUsageError(f"{args.entries_file}: {exc.strerror or exc}") from None
+        where = args.entries_file
+    else:
+        text, where = args.entries, "--entries"
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RunUsageError(f"{where}: not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    entries = value if isinstance(value, list) else [value]
+    if not all(isinstance(e, dict) for e in entries):
+        raise RunUsageError(f"{where}: PutEvents entries are JSON objects")
+    return entries
+
+
+async def _put_events(
+    loaded: Any, entries: list[dict[str, Any]], args: argparse.Namespace, out: TextIO
+) -> int:
+    from engine.bus.api_errors import ValidationException
+    from engine.project.runtime import ProjectRuntime
+
+    runtime = ProjectRuntime(loaded)
+    try:
+        for name in args.start:
+            runtime.start_execution(
+                name, loaded.project.state_machines[name].default_input or {}, cause="--start"
+            )
+        await runtime.settle()
+        try:
+            response = runtime.put_events(entries)
+        except ValidationException as exc:
+            raise RunUsageError(f"PutEvents refused: {exc}") from None
+        await runtime.settle()
+        depths = {name: vars(runtime.sqs.depth(name)) for name in sorted(loaded.project.queues)}
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "putEvents": response,
+                        "trace": runtime.trace.to_json(),
+                        "queues": depths,
+                        "executions": runtime.trace.executions,
+                    },
+                    indent=2,
+                    default=str,
+                ),
+                file=out,
+            )
+        else:
+            for line in runtime.trace.lines():
+                print(line, file=out)
+            print("\nqueues (visible / in flight / delayed):", file=out)
+            for name, depth in depths.items():
+                print(f"  {name}: {depth['visible']} / {depth['in_flight']} / {depth['delayed']}", file=out)
+        return 0 if not response.get("FailedEntryCount") else 1
+    finally:
+        await runtime.close()

@@ -1,0 +1,247 @@
+"""A project brought to life: state machines, functions, buses, queues, topics and consumers
+wired to each other, on one clock, with one trace of everything that happens.
+
+This is what `statecanvas put-events` and the designer's Run start from. Choreography
+(events over the bus, messages through queues and topics) and orchestration (executions)
+run on the same event loop, so one event can be followed across the whole canvas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from engine.integrations import ServiceRegistry
+from engine.integrations.handler_files import load_handler
+from engine.project.loader import LoadedProject
+from engine.project.refs import parse_ref
+from engine.project.service_tasks import ProjectServiceTasks
+from engine.project.trace import Trace
+from engine.runtime.clock import RealClock, VirtualClock
+from engine.runtime.service import LocalStepFunctions
+
+
+class ProjectRuntime:
+    def __init__(self, loaded: LoadedProject, *, clock: str | Any = "virtual", store: Any = None) -> None:
+        from engine.bus.bridge import EventBridge
+        from engine.messaging import SqsService
+        from engine.messaging.topics import SnsService
+
+        self.loaded = loaded
+        project = loaded.project
+        self.clock = VirtualClock() if clock == "virtual" else RealClock() if clock == "real" else clock
+        self.trace = Trace()
+        registry = ServiceRegistry()
+        self.stepfunctions = LocalStepFunctions(
+            services=registry, clock=self.clock, account=project.account, region=project.region, store=store
+        )
+        registry.functions.context_extras["stepfunctions"] = self.stepfunctions
+        for name, spec in project.functions.items():
+            registry.functions.register(name, load_handler(spec.handler, loaded.base_dir))
+        self.machine_arns: dict[str, str] = {}
+        for name, definition in loaded.definitions.items():
+            spec = project.state_machines[name]
+            self.machine_arns[name] = self.stepfunctions.create_state_machine(
+                name, definition, type=spec.type
+            )
+        self.sqs = SqsService(clock=self.clock, account_id=project.account, region=project.region)
+        self.sqs.subscribe(self.trace.on_queue_event)
+        for name in _dead_letter_first(project):
+            self.sqs.create_queue(name, _queue_attributes(self, name))
+        self.sns = SnsService(self._deliver_from_topic, account=project.account, region=project.region)
+        self.sns.listeners.append(self.trace.on_publish)
+        for name, topic in project.topics.items():
+            self.sns.create_topic(
+                name, fifo=topic.fifo, content_based_deduplication=topic.content_based_deduplication
+            )
+        for sub in project.subscriptions:
+            endpoint = parse_ref(sub.endpoint)
+            self.sns.subscribe(
+                sub.topic.split(":")[-1],
+                endpoint.kind if endpoint else "unknown",
+                sub.endpoint,
+                raw=sub.raw_message_delivery,
+                filter_policy=sub.filter_policy,
+                filter_policy_scope=sub.filter_policy_scope,
+            )
+        self.events = EventBridge.from_project(project, invoker=self, dead_letters=self, clock=self.clock)
+        self.events.traces.add(self.trace.on_bus_trace)
+        tasks = ProjectServiceTasks(self)
+        registry.register_service("sqs", tasks.sqs)
+        registry.register_service("sns", tasks.sns)
+        registry.register_service("events", tasks.events)
+        self.registry = registry
+        self.consumers = [self._consumer(spec) for spec in project.consumers]
+
+    # TargetInvoker / DeadLetterSink for the bus ------------------------------------------------
+
+    async def invoke(self, target_ref: str, payload: str, *, message_group_id: str | None) -> None:
+        await self._deliver(target_ref, payload, {}, message_group_id=message_group_id, source="bus")
+
+    async def send(self, queue_ref: str, body: str, attributes: dict[str, str]) -> None:
+        ref = parse_ref(queue_ref)
+        name = ref.name if ref else queue_ref
+        self.sqs.send_message(
+            name,
+            body,
+            message_attributes={
+                key: {"DataType": "String", "StringValue": value} for key, value in attributes.items()
+            },
+        )
+
+    async def _deliver_from_topic(self, endpoint: str, payload: str, attributes: dict[str, Any]) -> None:
+        await self._deliver(endpoint, payload, attributes, message_group_id=None, source="topic")
+
+    async def _deliver(
+        self,
+        target_ref: str,
+        payload: str,
+        attributes: dict[str, Any],
+        *,
+        message_group_id: str | None,
+        source: str,
+    ) -> None:
+        from engine.bus.targets import NO_RESOURCE, TargetDeliveryError
+
+        ref = parse_ref(target_ref)
+        if ref is None:
+            raise TargetDeliveryError(NO_RESOURCE, f"{target_ref} is not a resource of this project")
+        if ref.kind == "queue":
+            self.sqs.send_message(
+                ref.name, payload, message_attributes=attributes or None, message_group_id=message_group_id
+            )
+        elif ref.kind == "topic":
+            await self.sns.publish(
+                ref.name, payload, message_attributes=attributes or None, message_group_id=message_group_id
+            )
+        elif ref.kind == "stateMachine":
+            self.start_execution(ref.name, json.loads(payload), cause=f"{source} delivery")
+        elif ref.kind == "function":
+            event = json.loads(payload)
+            await self._call_function(ref.name, event)
+        elif ref.kind == "bus":
+            self.events.put_events([{**json.loads(payload), "EventBusName": ref.name}])
+        else:
+            raise TargetDeliveryError(NO_RESOURCE, f"{target_ref} cannot receive deliveries")
+
+    async def _call_function(self, name: str, event: Any) -> Any:
+        functions = self.registry.functions
+        self.trace.function_invoked(name, event)
+        try:
+            result = await functions.invoke(
+                name, event, region=self.loaded.project.region, account=self.loaded.project.account
+            )
+        except Exception as exc:
+            self.trace.function_failed(name, exc)
+            raise
+        return result
+
+    # Executions ---------------------------------------------------------------------------------
+
+    def start_execution(self, machine: str, data: Any, *, cause: str = "started") -> Any:
+        running = self.stepfunctions.start_execution(self.machine_arns[machine], data)
+        self.trace.execution_started(machine, running.arn, cause)
+        running.task.add_done_callback(lambda task: self.trace.execution_finished(machine, running.arn, task))
+        return running
+
+    def put_events(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        for entry in entries:
+            if "Detail" in entry and not isinstance(entry["Detail"], str):
+                entry["Detail"] = json.dumps(entry["Detail"])
+        response = self.events.put_events(entries)
+        self.trace.events_put(entries, response)
+        return response
+
+    # Consumers ---------------------------------------------------------------------------------
+
+    def _consumer(self, spec: Any) -> Any:
+        from engine.messaging import QueueConsumer
+
+        target = parse_ref(spec.target)
+        assert target is not None
+        queue = spec.queue.split(":")[-1]
+        if target.kind == "function":
+
+            async def handler(event: Any, context: Any) -> Any:
+                return await self._call_function(target.name, event)
+        else:
+
+            async def handler(event: Any, context: Any) -> Any:
+                for record in event["Records"]:  # a pipe to a state machine: fire and forget
+                    self.start_execution(target.name, json.loads(record["body"]), cause=f"queue {queue}")
+                return None
+
+        return QueueConsumer(
+            self.sqs,
+            queue,
+            handler,
+            batch_size=min(spec.batch_size, 10),
+            wait_time_seconds=0,
+            report_batch_item_failures=spec.report_batch_item_failures or target.kind == "function",
+            function_name=target.name,
+        )
+
+    async def settle(self, *, max_rounds: int = 10_000) -> None:
+        """Run until nothing more can happen: no deliverable message, no execution that can move."""
+        for _ in range(max_rounds):
+            await self.events.drain()
+            moved = 0
+            for consumer in self.consumers:
+                outcome = await consumer.poll_once(wait_time_seconds=0)
+                moved += outcome.received
+            running = [r.task for r in self.stepfunctions.executions.values() if not r.task.done()]
+            waiting = len(self.stepfunctions.pending_tasks())
+            if moved:
+                continue
+            if running and len(running) > waiting:
+                await asyncio.wait(running, timeout=0.05)
+                continue
+            pending = self._next_message_due()
+            if pending is not None:
+                await self.clock.sleep(pending)
+                continue
+            break
+
+    def _next_message_due(self) -> float | None:
+        """Seconds until a message held back (in flight or delayed) in a consumed queue is visible."""
+        for consumer in self.consumers:
+            depth = self.sqs.depth(consumer.queue)
+            if depth.in_flight or depth.delayed:
+                return 1.0
+        return None
+
+    async def close(self) -> None:
+        await self.events.close()
+
+
+def _dead_letter_first(project: Any) -> list[str]:
+    dlqs = {
+        q.redrive_policy.dead_letter_queue.split(":")[-1] for q in project.queues.values() if q.redrive_policy
+    }
+    return sorted(name for name in project.queues if name in dlqs) + sorted(
+        name for name in project.queues if name not in dlqs
+    )
+
+
+def _queue_attributes(runtime: ProjectRuntime, name: str) -> dict[str, str]:
+    spec = runtime.loaded.project.queues[name]
+    attributes = {
+        "VisibilityTimeout": str(spec.visibility_timeout),
+        "DelaySeconds": str(spec.delay_seconds),
+        "MessageRetentionPeriod": str(spec.message_retention_period),
+        "ReceiveMessageWaitTimeSeconds": str(spec.receive_message_wait_time),
+    }
+    if spec.fifo:
+        attributes["FifoQueue"] = "true"
+        attributes["ContentBasedDeduplication"] = "true" if spec.content_based_deduplication else "false"
+    if spec.redrive_policy is not None:
+        dlq = spec.redrive_policy.dead_letter_queue.split(":")[-1]
+        project = runtime.loaded.project
+        attributes["RedrivePolicy"] = json.dumps(
+            {
+                "deadLetterTargetArn": f"arn:aws:sqs:{project.region}:{project.account}:{dlq}",
+                "maxReceiveCount": spec.redrive_policy.max_receive_count,
+            }
+        )
+    return attributes
