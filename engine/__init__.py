@@ -17,7 +17,21 @@ from engine.messaging.filter_policy import test_filter_policy
 from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
 from engine.runtime import Execution, run, run_async, test_state
 
-__all__ = ["DefinitionLoadError", "Diagnostic", "Execution", "InvalidEventError",
-           "InvalidEventPatternError", "InvalidFilterPolicyError", "RuleSet", "StateMachine",
-           "dump_definition", "load_definition", "run", "run_async", "test_event_pattern",
-           "test_filter_policy", "test_state", "validate"]
+__all__ = [
+    "DefinitionLoadError",
+    "Diagnostic",
+    "Execution",
+    "InvalidEventError",
+    "InvalidEventPatternError",
+    "InvalidFilterPolicyError",
+    "RuleSet",
+    "StateMachine",
+    "dump_definition",
+    "load_definition",
+    "run",
+    "run_async",
+    "test_event_pattern",
+    "test_filter_policy",
+    "test_state",
+    "validate",
+]

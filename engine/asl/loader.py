@@ -104,12 +104,14 @@ def read_text_file(path: str | Path, *, limit: int = MAX_DEFINITION_LENGTH) -> s
 def _too_large(what: str, limit: int, source: str | None) -> DefinitionLoadError:
     return DefinitionLoadError(
         f"{what}; a state machine definition may be at most {limit:,} characters",
-        source=source, code="ValidationException",
+        source=source,
+        code="ValidationException",
     )
 
 
-def parse_text(text: str, *, source: str | None = None, prefer: str = "json",
-               yaml_fallback: bool = True) -> LoadedText:
+def parse_text(
+    text: str, *, source: str | None = None, prefer: str = "json", yaml_fallback: bool = True
+) -> LoadedText:
     """Parse JSON (or, failing that and when allowed, YAML) text into a JSON value."""
     if len(text) > MAX_DEFINITION_LENGTH:
         raise _too_large(f"the definition holds {len(text):,} characters", MAX_DEFINITION_LENGTH, source)
@@ -226,8 +228,11 @@ def nesting_depth(text: str) -> int:
 
 def _parse_yaml(text: str, source: str | None) -> Any:
     if nesting_depth(text) > MAX_NESTING:
-        raise DefinitionLoadError(f"the document is nested too deeply (more than {MAX_NESTING} levels)",
-                                  source=source, code="UNSAFE")
+        raise DefinitionLoadError(
+            f"the document is nested too deeply (more than {MAX_NESTING} levels)",
+            source=source,
+            code="UNSAFE",
+        )
     loader: _SafeLoader | None = None
     try:
         loader = _SafeLoader(text)

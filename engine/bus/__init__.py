@@ -10,8 +10,15 @@ from engine.bus.patterns import (
     test_event_pattern,
 )
 
-__all__ = ["CompiledPattern", "InvalidEventError", "InvalidEventPatternError", "RuleSet", "compile_pattern",
-           "explain", "test_event_pattern"]
+__all__ = [
+    "CompiledPattern",
+    "InvalidEventError",
+    "InvalidEventPatternError",
+    "RuleSet",
+    "compile_pattern",
+    "explain",
+    "test_event_pattern",
+]
 
 # The bus runtime: envelope, PutEvents, targets, retries, archives, schedules (engine/bus/*.py).
 from engine.bus.api_errors import EventBridgeError, ValidationException

@@ -36,16 +36,42 @@ __all__ = ["Branch", "CompiledPattern", "Field", "compile_pattern"]
 
 PatternSource = str | bytes | Mapping[str, Any]
 
-_RESERVED_IN_OR = frozenset({
-    "exactly", "equals-ignore-case", "prefix", "suffix", "anything-but", "exists", "wildcard", "numeric",
-    "cidr", "=", "<", "<=", ">", ">=", "regex", "not-wildcard", "not-equals-ignore-case", "date-after",
-    "date-on-or-after", "date-before", "date-on-or-before", "in-date-range", "ip-address-in-range",
-    "ip-address-not-in-range",
-})
+_RESERVED_IN_OR = frozenset(
+    {
+        "exactly",
+        "equals-ignore-case",
+        "prefix",
+        "suffix",
+        "anything-but",
+        "exists",
+        "wildcard",
+        "numeric",
+        "cidr",
+        "=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "regex",
+        "not-wildcard",
+        "not-equals-ignore-case",
+        "date-after",
+        "date-on-or-after",
+        "date-before",
+        "date-on-or-before",
+        "in-date-range",
+        "ip-address-in-range",
+        "ip-address-not-in-range",
+    }
+)
 _ONE_KEY = "Only one key allowed in match expression"
 _TOO_MANY = "Too many elements in numeric expression"
-_AB_MODES = {"equals-ignore-case": "ignore-case", "prefix": "prefix", "suffix": "suffix",
-             "wildcard": "wildcard"}
+_AB_MODES = {
+    "equals-ignore-case": "ignore-case",
+    "prefix": "prefix",
+    "suffix": "suffix",
+    "wildcard": "wildcard",
+}
 
 
 class _Absent(Matcher):
@@ -311,8 +337,10 @@ class _Compiler:
             else:
                 raise _fail("Inside anything but list, start|null|boolean is not supported.")
         if bool(strings) == bool(numbers):
-            raise _fail("Inside anything but list, either all values are number or string, "
-                        "mixed type is not supported")
+            raise _fail(
+                "Inside anything but list, either all values are number or string, "
+                "mixed type is not supported"
+            )
         if strings:
             return AnythingBut("exact", strings, json.dumps(strings))
         return AnythingButNumbers([require_comparable(n) for n in numbers], "[" + ", ".join(numbers) + "]")
@@ -324,8 +352,10 @@ class _Compiler:
         def take() -> None:
             if ts.kind != tok.STRING:
                 if mode == "ignore-case":
-                    raise _fail("Inside anything-but/equals-ignore-case list, number|start|null|boolean "
-                                "is not supported.")
+                    raise _fail(
+                        "Inside anything-but/equals-ignore-case list, number|start|null|boolean "
+                        "is not supported."
+                    )
                 if mode == "wildcard":
                     raise _fail("wildcard match pattern must be a string")
                 raise _fail("prefix/suffix match pattern must be a string")

@@ -49,8 +49,13 @@ def load_event(event: str | bytes | Mapping[str, Any]) -> Any:
         return event
     if isinstance(event, (str, bytes, bytearray)):
         try:
-            value = json.loads(event, parse_int=JsonNumber, parse_float=JsonNumber,
-                               parse_constant=_reject_constant, object_pairs_hook=_Pairs)
+            value = json.loads(
+                event,
+                parse_int=JsonNumber,
+                parse_float=JsonNumber,
+                parse_constant=_reject_constant,
+                object_pairs_hook=_Pairs,
+            )
         except (ValueError, RecursionError) as exc:
             raise InvalidEventError(f"not JSON: {exc}") from None
         if not isinstance(value, _Pairs):
@@ -153,8 +158,13 @@ def flatten(event: Any, wanted: PathTree) -> Flat:
         elif isinstance(value, tuple):
             walk_value(list(value), node, slots)
         elif isinstance(value, (str, int, float)):  # subclasses: matchers compare exact types
-            plain = str(value) if isinstance(value, str) else value if isinstance(value, bool) else (
-                int(value) if isinstance(value, int) else float(value))
+            plain = (
+                str(value)
+                if isinstance(value, str)
+                else value
+                if isinstance(value, bool)
+                else (int(value) if isinstance(value, int) else float(value))
+            )
             add(node.path, plain, slots)
         else:
             raise InvalidEventError(f"a value of type {kind.__name__} is not JSON")

@@ -102,7 +102,7 @@ class _Edges:
                 for length in table.lengths:
                     if length > size:
                         break
-                    node = table.children.get(probe[size - length:])
+                    node = table.children.get(probe[size - length :])
                     if node is not None:
                         out.append(node)
         if self.lower is not None:
@@ -144,8 +144,9 @@ class BranchIndex:
         self._built_for = 8  # branch count at the last rebuild
 
     def _index_fields(self, fields: Iterable[Field]) -> list[Field]:
-        usable = [f for f in fields
-                  if f.matchers and not f.absent_ok and all(_indexable(m) for m in f.matchers)]
+        usable = [
+            f for f in fields if f.matchers and not f.absent_ok and all(_indexable(m) for m in f.matchers)
+        ]
         for field in usable:
             self._distinct.setdefault(field.path, set()).update(_key(m) for m in field.matchers)
         usable.sort(key=lambda f: (-len(self._distinct[f.path]), len(f.matchers), f.path))

@@ -15,9 +15,23 @@ from typing import Any
 
 from engine.bus.pattern_values import JsonNumber
 
-__all__ = ["END_ARRAY", "END_OBJECT", "EOF", "FALSE", "FIELD", "NULL", "NUMBER", "START_ARRAY",
-           "START_OBJECT", "STRING", "TRUE", "JsonSyntaxError", "TokenStream", "tokens_from_object",
-           "tokens_from_text"]
+__all__ = [
+    "END_ARRAY",
+    "END_OBJECT",
+    "EOF",
+    "FALSE",
+    "FIELD",
+    "NULL",
+    "NUMBER",
+    "START_ARRAY",
+    "START_OBJECT",
+    "STRING",
+    "TRUE",
+    "JsonSyntaxError",
+    "TokenStream",
+    "tokens_from_object",
+    "tokens_from_text",
+]
 
 START_OBJECT = "{"
 END_OBJECT = "}"
@@ -80,20 +94,23 @@ class _Lexer:
                 end += 1
             out.append(text[pos:end])
             if end >= len(text):
-                raise JsonSyntaxError("Unexpected end-of-input: was expecting closing quote for a string "
-                                      "value")
+                raise JsonSyntaxError(
+                    "Unexpected end-of-input: was expecting closing quote for a string value"
+                )
             ch = text[end]
             if ch == '"':
                 self.pos = end + 1
                 return "".join(out)
             if ch != "\\":
-                raise JsonSyntaxError(f"Illegal unquoted character ({_char_desc(ch)}): has to be escaped "
-                                      "using backslash to be included in string value")
+                raise JsonSyntaxError(
+                    f"Illegal unquoted character ({_char_desc(ch)}): has to be escaped "
+                    "using backslash to be included in string value"
+                )
             if end + 1 >= len(text):
                 raise JsonSyntaxError("Unexpected end-of-input in character escape sequence")
             esc = text[end + 1]
             if esc == "u":
-                digits = text[end + 2:end + 6]
+                digits = text[end + 2 : end + 6]
                 if len(digits) < 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
                     bad = next((c for c in digits if c not in "0123456789abcdefABCDEF"), "")
                     if not bad:
@@ -116,8 +133,10 @@ class _Lexer:
                 nxt = text[pos] if pos < len(text) else ""
                 if not nxt:
                     raise JsonSyntaxError("Unexpected end-of-input in number value")
-                raise JsonSyntaxError(f"Unexpected character ({_char_desc(nxt)}) in numeric value: "
-                                      "expected digit (0-9) to follow minus sign, for valid numeric value")
+                raise JsonSyntaxError(
+                    f"Unexpected character ({_char_desc(nxt)}) in numeric value: "
+                    "expected digit (0-9) to follow minus sign, for valid numeric value"
+                )
         if text[pos] == "0" and pos + 1 < len(text) and text[pos + 1].isdigit():
             raise JsonSyntaxError("Invalid numeric value: Leading zeroes not allowed")
         while pos < len(text) and "0" <= text[pos] <= "9":
@@ -128,8 +147,10 @@ class _Lexer:
                 nxt = text[pos] if pos < len(text) else ""
                 if not nxt:
                     raise JsonSyntaxError("Unexpected end-of-input in number value")
-                raise JsonSyntaxError(f"Unexpected character ({_char_desc(nxt)}) in numeric value: "
-                                      "Decimal point not followed by a digit")
+                raise JsonSyntaxError(
+                    f"Unexpected character ({_char_desc(nxt)}) in numeric value: "
+                    "Decimal point not followed by a digit"
+                )
             while pos < len(text) and "0" <= text[pos] <= "9":
                 pos += 1
         if pos < len(text) and text[pos] in "eE":
@@ -140,8 +161,10 @@ class _Lexer:
                 nxt = text[pos] if pos < len(text) else ""
                 if not nxt:
                     raise JsonSyntaxError("Unexpected end-of-input in number value")
-                raise JsonSyntaxError(f"Unexpected character ({_char_desc(nxt)}) in numeric value: "
-                                      "Exponent indicator not followed by a digit")
+                raise JsonSyntaxError(
+                    f"Unexpected character ({_char_desc(nxt)}) in numeric value: "
+                    "Exponent indicator not followed by a digit"
+                )
             while pos < len(text) and "0" <= text[pos] <= "9":
                 pos += 1
         self.pos = pos
@@ -180,8 +203,10 @@ class _Lexer:
         want = "}" if self.stack[-1] == "{" else "]"
         if ch != want:
             kind = "Object" if want == "}" else "Array"
-            raise JsonSyntaxError(f"Unexpected close marker '{ch}': expected '{want}' (for {kind} starting "
-                                  "at the matching opening marker)")
+            raise JsonSyntaxError(
+                f"Unexpected close marker '{ch}': expected '{want}' (for {kind} starting "
+                "at the matching opening marker)"
+            )
         self.pos += 1
         self.stack.pop()
         self.first.pop()
@@ -261,8 +286,13 @@ def tokens_from_text(text: str) -> Iterator[Token]:
     the first problem in reading order.
     """
     try:
-        parsed = json.loads(text, object_pairs_hook=_Pairs, parse_int=JsonNumber, parse_float=JsonNumber,
-                            parse_constant=_refuse_constant)
+        parsed = json.loads(
+            text,
+            object_pairs_hook=_Pairs,
+            parse_int=JsonNumber,
+            parse_float=JsonNumber,
+            parse_constant=_refuse_constant,
+        )
     except (ValueError, RecursionError):
         return _Lexer(text).tokens()
     return tokens_from_object(parsed)

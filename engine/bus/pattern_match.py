@@ -86,8 +86,9 @@ def matches(compiled: CompiledPattern, flat: Flat) -> bool:
     return any(match_branch(branch, flat) for branch in compiled.branches)
 
 
-def _prepare(pattern: PatternSource | CompiledPattern, event: EventSource,
-             require_envelope: bool) -> tuple[CompiledPattern, Flat]:
+def _prepare(
+    pattern: PatternSource | CompiledPattern, event: EventSource, require_envelope: bool
+) -> tuple[CompiledPattern, Flat]:
     loaded = load_event(event)
     if require_envelope:
         check_envelope(loaded)
@@ -95,8 +96,9 @@ def _prepare(pattern: PatternSource | CompiledPattern, event: EventSource,
     return compiled, flatten(loaded, compiled.tree)
 
 
-def test_event_pattern(pattern: PatternSource | CompiledPattern, event: EventSource, *,
-                       require_envelope: bool = True) -> bool:
+def test_event_pattern(
+    pattern: PatternSource | CompiledPattern, event: EventSource, *, require_envelope: bool = True
+) -> bool:
     """EventBridge's TestEventPattern: does ``pattern`` match ``event``?
 
     ``pattern`` is JSON text (keeps repeated keys, as AWS reads them) or a dict; ``event`` is JSON
@@ -127,8 +129,10 @@ def _branch_reasons(branch: Branch, flat: Flat) -> list[str]:
             continue
         if not any(m.test(value) for value, _ in entries for m in field.matchers):
             if not field.matchers:
-                reasons.append(f"{field.path}: the pattern wants it absent (exists: false), "
-                               f"but the event has {_show(flat, field.path)}")
+                reasons.append(
+                    f"{field.path}: the pattern wants it absent (exists: false), "
+                    f"but the event has {_show(flat, field.path)}"
+                )
             else:
                 reasons.append(f"{field.path}: {_show(flat, field.path)} does not match {field.describe()}")
     if not reasons and not match_branch(branch, flat):
@@ -137,8 +141,9 @@ def _branch_reasons(branch: Branch, flat: Flat) -> list[str]:
     return reasons
 
 
-def explain(pattern: PatternSource | CompiledPattern, event: EventSource, *,
-            require_envelope: bool = False) -> list[str]:
+def explain(
+    pattern: PatternSource | CompiledPattern, event: EventSource, *, require_envelope: bool = False
+) -> list[str]:
     """Why ``pattern`` does not match ``event``: one line per failing field; [] when it matches.
 
     For a pattern with ``$or``, each branch's reasons are prefixed with the branch's number.

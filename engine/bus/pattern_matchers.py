@@ -17,9 +17,23 @@ from collections.abc import Iterable
 from engine.bus.pattern_errors import InvalidEventError
 from engine.bus.pattern_values import NUMBER_LIMIT, JsonNumber, comparable_number, ip_key
 
-__all__ = ["AnythingBut", "AnythingButNumbers", "Cidr", "Exact", "Exists", "Matcher", "NumericRange",
-           "StringTest", "Wildcard", "exact_for_literal", "exact_for_number", "exact_for_string", "key_of",
-           "number_of", "show"]
+__all__ = [
+    "AnythingBut",
+    "AnythingButNumbers",
+    "Cidr",
+    "Exact",
+    "Exists",
+    "Matcher",
+    "NumericRange",
+    "StringTest",
+    "Wildcard",
+    "exact_for_literal",
+    "exact_for_number",
+    "exact_for_string",
+    "key_of",
+    "number_of",
+    "show",
+]
 
 _LIMIT = 5_000_000_000
 _TRUE_KEY, _FALSE_KEY, _NULL_KEY = ("lit", "true"), ("lit", "false"), ("lit", "null")
@@ -215,12 +229,14 @@ class AnythingBut(Matcher):
 
     __slots__ = ("mode", "regexes", "shown", "values")
 
-    def __init__(self, mode: str, values: Iterable[str], shown: str,
-                 regexes: list[re.Pattern[str]] | None = None) -> None:
+    def __init__(
+        self, mode: str, values: Iterable[str], shown: str, regexes: list[re.Pattern[str]] | None = None
+    ) -> None:
         self.mode = mode  # "exact", "ignore-case", "prefix", "suffix", "wildcard"
         items = [v.lower() for v in values] if mode == "ignore-case" else list(values)
         self.values: frozenset[str] | tuple[str, ...] = (
-            frozenset(items) if mode in ("exact", "ignore-case") else tuple(items))
+            frozenset(items) if mode in ("exact", "ignore-case") else tuple(items)
+        )
         self.regexes = regexes or []
         self.shown = shown
 
@@ -277,4 +293,3 @@ def exact_for_number(text: str) -> Exact:
 def exact_for_literal(text: str) -> Exact:
     """``true``, ``false`` or ``null`` in a pattern."""
     return Exact(_LITERAL_KEYS[text], text)
-

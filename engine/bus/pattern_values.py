@@ -12,8 +12,16 @@ import ipaddress
 import re
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["NUMBER_LIMIT", "JsonNumber", "PatternValueError", "cidr_range", "comparable_number", "ip_key",
-           "looks_like_ip", "require_comparable"]
+__all__ = [
+    "NUMBER_LIMIT",
+    "JsonNumber",
+    "PatternValueError",
+    "cidr_range",
+    "comparable_number",
+    "ip_key",
+    "looks_like_ip",
+    "require_comparable",
+]
 
 #: The bounds of comparable numbers, in millionths (numbers are kept as integers of 1e-6 units).
 NUMBER_LIMIT = 5_000_000_000 * 1_000_000

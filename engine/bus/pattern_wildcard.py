@@ -158,5 +158,7 @@ def check_complexity(patterns: Iterable[str]) -> None:
     """
     items = tuple(patterns)
     if items and any("*" in p for p in items) and _cached_complexity(items) > COMPLEXITY_LIMIT:
-        raise PatternValueError("Rule is too complex - try using fewer wildcard characters or fewer "
-                                "repeating character sequences after a wildcard character")
+        raise PatternValueError(
+            "Rule is too complex - try using fewer wildcard characters or fewer "
+            "repeating character sequences after a wildcard character"
+        )

@@ -14,5 +14,12 @@ from engine.bus.pattern_errors import InvalidEventError, InvalidEventPatternErro
 from engine.bus.pattern_match import explain, test_event_pattern
 from engine.bus.pattern_ruleset import RuleSet
 
-__all__ = ["CompiledPattern", "InvalidEventError", "InvalidEventPatternError", "RuleSet", "compile_pattern",
-           "explain", "test_event_pattern"]
+__all__ = [
+    "CompiledPattern",
+    "InvalidEventError",
+    "InvalidEventPatternError",
+    "RuleSet",
+    "compile_pattern",
+    "explain",
+    "test_event_pattern",
+]

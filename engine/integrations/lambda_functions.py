@@ -55,6 +55,9 @@ class LambdaFunctions:
         # Attributes added to every context object (e.g. `stepfunctions`, a client of the local
         # service, so a handler can answer a task token as a real function would with boto3).
         self.context_extras: dict[str, Any] = {}
+        # The clock of the runtime calling these functions: a virtual clock is held while a
+        # handler works, so idle-looking time does not race past timeouts meanwhile.
+        self.clock: Any = None
 
     def register(self, name_or_arn: str, handler: Handler) -> None:
         self._handlers[function_name_of(name_or_arn)] = handler
@@ -78,6 +81,9 @@ class LambdaFunctions:
         context = LambdaContext(name, arn, request_id)
         for key, value in self.context_extras.items():
             setattr(context, key, value)
+        hold = getattr(self.clock, "hold", None)
+        if hold is not None:
+            hold()
         try:
             if inspect.iscoroutinefunction(handler):
                 call = handler(event, context)
@@ -88,6 +94,9 @@ class LambdaFunctions:
             raise
         except Exception as exc:
             raise TaskError(type(exc).__name__, error_document(exc, request_id)) from None
+        finally:
+            if hold is not None:
+                self.clock.release()
         try:
             return json.loads(json.dumps(result))
         except (TypeError, ValueError) as exc:

@@ -37,6 +37,7 @@ class ProjectRuntime:
             services=registry, clock=self.clock, account=project.account, region=project.region, store=store
         )
         registry.functions.context_extras["stepfunctions"] = self.stepfunctions
+        registry.functions.clock = self.clock
         for name, spec in project.functions.items():
             registry.functions.register(name, load_handler(spec.handler, loaded.base_dir))
         self.machine_arns: dict[str, str] = {}
@@ -183,25 +184,49 @@ class ProjectRuntime:
         )
 
     async def settle(self, *, max_rounds: int = 10_000) -> None:
-        """Run until nothing more can happen: no deliverable message, no execution that can move."""
-        for _ in range(max_rounds):
-            await self.events.drain()
-            moved = 0
-            for consumer in self.consumers:
-                outcome = await consumer.poll_once(wait_time_seconds=0)
-                moved += outcome.received
-            running = [r.task for r in self.stepfunctions.executions.values() if not r.task.done()]
-            waiting = len(self.stepfunctions.pending_tasks())
-            if moved:
-                continue
-            if running and len(running) > waiting:
-                await asyncio.wait(running, timeout=0.05)
-                continue
-            pending = self._next_message_due()
-            if pending is not None:
-                await self.clock.sleep(pending)
-                continue
-            break
+        """Run until nothing more can happen: no deliverable message, no execution that can move.
+
+        The clock is held while settling works, and let go only where settling waits for time
+        to pass: virtual time must not jump ahead while a message sits undelivered.
+        """
+        hold = getattr(self.clock, "hold", None)
+        release = getattr(self.clock, "release", None)
+        if hold is not None:
+            hold()
+        try:
+            for _ in range(max_rounds):
+                await self.events.drain()
+                moved = 0
+                for consumer in self.consumers:
+                    outcome = await consumer.poll_once(wait_time_seconds=0)
+                    moved += outcome.received
+                running = [r.task for r in self.stepfunctions.executions.values() if not r.task.done()]
+                waiting = len(self.stepfunctions.pending_tasks())
+                if moved:
+                    continue
+                if running and len(running) > waiting:
+                    await self._let_time_pass(asyncio.wait(running, timeout=0.05), release, hold)
+                    continue
+                pending = self._next_message_due()
+                if pending is not None:
+                    await self._let_time_pass(self.clock.sleep(pending), release, hold)
+                    continue
+                break
+            for _ in range(3):  # let finished executions' callbacks record their outcome
+                await asyncio.sleep(0)
+        finally:
+            if release is not None:
+                release()
+
+    @staticmethod
+    async def _let_time_pass(waiting: Any, release: Any, hold: Any) -> None:
+        if release is not None:
+            release()
+        try:
+            await waiting
+        finally:
+            if hold is not None:
+                hold()
 
     def _next_message_due(self) -> float | None:
         """Seconds until a message held back (in flight or delayed) in a consumed queue is visible."""

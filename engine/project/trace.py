@@ -45,7 +45,8 @@ class Trace:
 
     def events_put(self, entries: list[dict[str, Any]], response: dict[str, Any]) -> None:
         for entry, result in zip(entries, response.get("Entries", []), strict=False):
-            label = f"{entry.get('Source')} / {entry.get('DetailType')} on bus {entry.get('EventBusName', 'default')}"
+            bus = entry.get("EventBusName", "default")
+            label = f"{entry.get('Source')} / {entry.get('DetailType')} on bus {bus}"
             if "EventId" in result:
                 self.add("event", f"event put: {label}", eventId=result["EventId"])
             else:

@@ -104,6 +104,8 @@ async def run_async(
     )
     the_clock: Clock = VirtualClock() if clock == "virtual" else RealClock() if clock == "real" else clock  # type: ignore[assignment]
     registry = services or ServiceRegistry(handlers=handlers)
+    if registry.functions.clock is None:
+        registry.functions.clock = the_clock
     if handlers and services is not None:
         for fn, handler in handlers.items():
             registry.functions.register(fn, handler)

@@ -28,8 +28,9 @@ UNCATCHABLE = frozenset((RUNTIME,))
 class StateFailure(Exception):
     """A state failed with an error name and a cause: what Retry and Catch look at."""
 
-    def __init__(self, error: str | None, cause: Any = None, *, event: str | None = None,
-                 from_task: bool = False) -> None:
+    def __init__(
+        self, error: str | None, cause: Any = None, *, event: str | None = None, from_task: bool = False
+    ) -> None:
         super().__init__(error)
         self.error = error
         self.cause = cause

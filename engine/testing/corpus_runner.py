@@ -119,8 +119,8 @@ async def run_case(case: dict[str, Any]) -> CaseResult:
     mocks = None if case.get("resource_free") else mocks_from_history(case)
     services = seed_services(case)  # local S3 objects for ItemReader / ResultWriter
     # Without recorded task results the case still runs: it passes if it fails before any task.
-    unserved = not case.get("resource_free") and mocks is None and not (
-        services is not None and uses_only_s3(case)
+    unserved = (
+        not case.get("resource_free") and mocks is None and not (services is not None and uses_only_s3(case))
     )
     try:
         execution = await asyncio.wait_for(

@@ -230,5 +230,3 @@ def _check_result_size(result: Any, source: str) -> None:
             f"The state/task '{source}' returned a result with a size exceeding the maximum number of bytes "
             "service limit.",
         )
-
-
