@@ -20,11 +20,33 @@ def build_parser() -> argparse.ArgumentParser:
         description="Design, validate and run AWS Step Functions state machines and event routes offline.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    add_engine_commands(sub)
+    add_engine_commands(sub, pictures=export_picture)
     design = sub.add_parser("design", help="open the designer (the default command)")
     design.add_argument("file", nargs="?", metavar="FILE", help="a definition or project to open")
     design.set_defaults(handler=cmd_design)
     return parser
+
+
+def export_picture(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """svg/png for `statecanvas export`: drawn offscreen by the designer's own scene."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from designer.document import DocumentLoadError
+    from designer.render import render_file
+
+    try:
+        written = render_file(
+            args.file, args.format, args.output, state_machine=args.state_machine, theme=args.theme
+        )
+    except DocumentLoadError as exc:
+        print(f"statecanvas: {exc}", file=err)
+        return 1
+    except ValueError as exc:
+        print(f"statecanvas: {exc}", file=err)
+        return EXIT_USAGE
+    print(f"wrote {written}", file=out)
+    return 0
 
 
 def cmd_design(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

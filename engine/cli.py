@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from engine.asl.diagnostics import Diagnostic, invalid_definition_message
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
@@ -35,7 +35,8 @@ def build_parser(prog: str = "statecanvas") -> argparse.ArgumentParser:
     return parser
 
 
-def add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_engine_commands(sub: argparse._SubParsersAction, *, pictures: Any = None) -> None:  # type: ignore[type-arg]
+    """The headless commands; `pictures` draws svg/png for `export` when Qt is available."""
     validate_cmd = sub.add_parser(
         "validate",
         help="check a state machine definition as AWS would",
@@ -62,8 +63,10 @@ def add_engine_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     add_debug_command(sub, read_definition_text)
     add_test_state_command(sub, read_definition_text)
     from engine.cli_events import add_event_commands
+    from engine.cli_export import add_export_command
 
     add_event_commands(sub)
+    add_export_command(sub, pictures=pictures)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
