@@ -30,6 +30,7 @@ def add_event_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
         help="also start this state machine with its default input first (repeatable)",
     )
     put.add_argument("--json", action="store_true", help="print the trace and the queues' depths as JSON")
+    put.add_argument("--state", metavar="FILE", help="keep queue messages in this SQLite file between runs")
     put.set_defaults(handler=cmd_put_events)
 
     pattern = sub.add_parser(
@@ -101,7 +102,7 @@ async def _put_events(
     from engine.bus.api_errors import ValidationException
     from engine.project.runtime import ProjectRuntime
 
-    runtime = ProjectRuntime(loaded)
+    runtime = ProjectRuntime(loaded, queue_state=args.state)
     try:
         for name in args.start:
             runtime.start_execution(

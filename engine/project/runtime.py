@@ -23,7 +23,16 @@ from engine.runtime.service import LocalStepFunctions
 
 
 class ProjectRuntime:
-    def __init__(self, loaded: LoadedProject, *, clock: str | Any = "virtual", store: Any = None) -> None:
+    def __init__(
+        self,
+        loaded: LoadedProject,
+        *,
+        clock: str | Any = "virtual",
+        store: Any = None,
+        queue_state: str | None = None,
+    ) -> None:
+        """`store` keeps executions and histories; `queue_state` a SQLite file for queue messages, so
+        what is waiting in a queue (a dead-letter queue's poison messages) survives between runs."""
         from engine.bus.bridge import EventBridge
         from engine.messaging import SqsService
         from engine.messaging.topics import SnsService
@@ -46,7 +55,14 @@ class ProjectRuntime:
             self.machine_arns[name] = self.stepfunctions.create_state_machine(
                 name, definition, type=spec.type
             )
-        self.sqs = SqsService(clock=self.clock, account_id=project.account, region=project.region)
+        queue_store = None
+        if queue_state is not None:
+            from engine.messaging import SqliteQueueStore
+
+            queue_store = SqliteQueueStore(queue_state)
+        self.sqs = SqsService(
+            clock=self.clock, store=queue_store, account_id=project.account, region=project.region
+        )
         self.sqs.subscribe(self.trace.on_queue_event)
         for name in _dead_letter_first(project):
             self.sqs.create_queue(name, _queue_attributes(self, name))
