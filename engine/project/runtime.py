@@ -199,50 +199,70 @@ class ProjectRuntime:
             function_name=target.name,
         )
 
-    async def settle(self, *, max_rounds: int = 10_000) -> None:
-        """Run until nothing more can happen: no deliverable message, no execution that can move.
+    async def settle(self, *, max_rounds: int = 100_000) -> None:
+        """Run until nothing more can happen: no deliverable message, no execution or delivery
+        that can move.
 
-        The clock is held while settling works, and let go only where settling waits for time
-        to pass: virtual time must not jump ahead while a message sits undelivered.
+        On the virtual clock this is a discrete-event loop: the clock is frozen, everything that
+        is ready runs, queues are polled, and only when nothing moves any more does time jump to
+        the next timer (a Wait, a back-off, a visibility timeout). So virtual time never races
+        past a message that is waiting to be delivered.
         """
-        hold = getattr(self.clock, "hold", None)
-        release = getattr(self.clock, "release", None)
-        if hold is not None:
-            hold()
+        virtual = hasattr(self.clock, "freeze")
+        if virtual:
+            self.clock.freeze()
         try:
             for _ in range(max_rounds):
-                await self.events.drain()
+                before = self._progress()
+                for _ in range(5):
+                    await asyncio.sleep(0)
                 moved = 0
                 for consumer in self.consumers:
                     outcome = await consumer.poll_once(wait_time_seconds=0)
                     moved += outcome.received
-                running = [r.task for r in self.stepfunctions.executions.values() if not r.task.done()]
-                waiting = len(self.stepfunctions.pending_tasks())
-                if moved:
+                if moved or self._progress() != before:
                     continue
-                if running and len(running) > waiting:
-                    await self._let_time_pass(asyncio.wait(running, timeout=0.05), release, hold)
+                if virtual and self.clock.busy_in_real_time:
+                    await asyncio.sleep(0.002)  # a handler is working in real time
                     continue
-                pending = self._next_message_due()
-                if pending is not None:
-                    await self._let_time_pass(self.clock.sleep(pending), release, hold)
+                busy = self._work_in_flight()
+                due = self._next_message_due()
+                if not virtual:
+                    if busy:
+                        await asyncio.wait(busy, timeout=0.05)
+                        continue
+                    if due is not None:
+                        await asyncio.sleep(min(due, 0.05))
+                        continue
+                    break
+                if busy or due is not None:
+                    if self.clock.advance_to_next():
+                        continue
+                    if due is not None:
+                        self.clock.advance(due)
+                        continue
+                    await asyncio.sleep(0.002)  # work in flight without a timer: let it finish
                     continue
                 break
             for _ in range(3):  # let finished executions' callbacks record their outcome
                 await asyncio.sleep(0)
         finally:
-            if release is not None:
-                release()
+            if virtual:
+                self.clock.thaw()
 
-    @staticmethod
-    async def _let_time_pass(waiting: Any, release: Any, hold: Any) -> None:
-        if release is not None:
-            release()
-        try:
-            await waiting
-        finally:
-            if hold is not None:
-                hold()
+    def _progress(self) -> tuple[int, int, int, int]:
+        """A fingerprint that changes whenever anything happens in the run."""
+        sf = self.stepfunctions
+        done = sum(1 for r in sf.executions.values() if r.task.done())
+        return len(self.trace.entries), len(sf.executions), done, sf.events_written
+
+    def _work_in_flight(self) -> list[asyncio.Task[Any]]:
+        """Executions that can still move (not just waiting for a callback) and bus deliveries."""
+        running = [r.task for r in self.stepfunctions.executions.values() if not r.task.done()]
+        deliveries = [t for bus in self.events.buses.values() for t in bus._tasks if not t.done()]
+        if len(running) <= len(self.stepfunctions.pending_tasks()):
+            running = []  # every running execution is waiting for someone outside to answer
+        return running + deliveries
 
     def _next_message_due(self) -> float | None:
         """Seconds until a message held back (in flight or delayed) in a consumed queue is visible."""

@@ -43,6 +43,7 @@ class VirtualClock:
         self._seq = itertools.count()
         self._advancer: asyncio.Task[None] | None = None
         self._holds = 0
+        self._frozen = 0
 
     def now(self) -> datetime:
         return self._now
@@ -53,6 +54,38 @@ class VirtualClock:
 
     def release(self) -> None:
         self._holds = max(0, self._holds - 1)
+
+    def freeze(self) -> None:
+        """Hand time over to a driver: it moves only through `advance` and `advance_to_next`.
+
+        A driver that knows when the whole system is quiet (the project runtime settling queues,
+        buses and executions together) decides when time may jump; the idle heuristic cannot see
+        work waiting in a queue for the driver to deliver.
+        """
+        self._frozen += 1
+
+    def thaw(self) -> None:
+        self._frozen = max(0, self._frozen - 1)
+
+    @property
+    def busy_in_real_time(self) -> bool:
+        """Someone holds the clock: real work (a handler) is running right now."""
+        return self._holds > 0
+
+    def next_deadline(self) -> datetime | None:
+        while self._sleepers and self._sleepers[0][2].done():
+            heapq.heappop(self._sleepers)
+        return self._sleepers[0][0] if self._sleepers else None
+
+    def advance_to_next(self) -> bool:
+        """Jump to the earliest sleeper's deadline and wake it; False when nobody sleeps."""
+        deadline = self.next_deadline()
+        if deadline is None:
+            return False
+        if deadline > self._now:
+            self._now = deadline
+        self._wake_due()
+        return True
 
     def advance(self, seconds: float) -> None:
         """Move time forward by hand (tests), waking whoever is due."""
@@ -79,6 +112,9 @@ class VirtualClock:
                 heapq.heappop(self._sleepers)  # a sleep cancelled early (a wait woken by its event)
             if not self._sleepers:
                 return
+            if self._frozen:
+                await asyncio.sleep(0.005)  # a driver moves time; keep real work flowing meanwhile
+                continue
             if self._holds:
                 await self._follow_real_time()
                 continue

@@ -23,7 +23,7 @@ from engine.runtime.callbacks import Callbacks, InvalidToken
 class StateMachineRecord:
     arn: str
     name: str
-    definition: dict[str, Any]
+    definition: dict[str, Any] = field(repr=False)  # as Execution's history: reprs stay short
     type: str = "STANDARD"
 
 
@@ -64,6 +64,7 @@ class LocalStepFunctions:
         self.machines: dict[str, StateMachineRecord] = {}
         self.executions: dict[str, RunningExecution] = {}
         self.activities: dict[str, asyncio.Queue[ActivityTask]] = {}
+        self.events_written = 0  # history events across executions: a cheap sign of progress
 
     # State machines and executions ---------------------------------------------------------
 
@@ -109,10 +110,14 @@ class LocalStepFunctions:
             store=self.store,
             parent_arn=parent_arn,
             callbacks=self.callbacks,
+            history_sinks=[self._count_event],
         )
         running = RunningExecution(arn, state_machine_arn, asyncio.ensure_future(coroutine), gate)
         self.executions[arn] = running
         return running
+
+    def _count_event(self, event: dict[str, Any]) -> None:
+        self.events_written += 1
 
     async def wait(self, execution_arn: str) -> Execution:
         return await self.executions[execution_arn].task
