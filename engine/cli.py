@@ -67,6 +67,9 @@ def add_engine_commands(sub: argparse._SubParsersAction, *, pictures: Any = None
 
     add_event_commands(sub)
     add_export_command(sub, pictures=pictures)
+    from engine.cli_deploy import add_deploy_commands
+
+    add_deploy_commands(sub)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

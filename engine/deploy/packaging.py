@@ -1,0 +1,68 @@
+"""Lambda zip files from a project's handler files, byte for byte the same each time.
+
+A function's handler (`handlers/retail.py:charge_payment`) names a file; the zip holds that
+file's directory (Lambda's CodeUri), without caches and hidden files, with fixed timestamps
+and permissions so that unchanged code gives the same zip, the same CodeSha256, and no update.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.export.lambda_handlers import lambda_parts
+
+ZIP_LIMIT = 50 * 1024 * 1024  # Lambda's limit for a zip uploaded directly
+SKIP_DIRS = {"__pycache__", "node_modules", ".git", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+SKIP_SUFFIXES = (".pyc", ".pyo", ".statecanvas.json", ".scproj.json")
+
+
+@dataclass(frozen=True)
+class Package:
+    zip_bytes: bytes
+    handler: str  # Lambda's: module.function
+    runtime: str
+
+    @property
+    def sha256(self) -> str:
+        """CodeSha256 as Lambda reports it: base64 of the SHA-256 digest."""
+        return base64.b64encode(hashlib.sha256(self.zip_bytes).digest()).decode("ascii")
+
+
+class PackagingError(Exception):
+    """Why a function's code cannot be packaged (the plan skips the function)."""
+
+
+def package_function(base_dir: Path, handler: str) -> Package:
+    path_text, sep, _ = handler.partition(":")
+    if not sep or not path_text:
+        raise PackagingError(f"handler {handler!r} is not FILE:FUNCTION")
+    file = base_dir / path_text
+    if not file.is_file():
+        raise PackagingError(f"handler file {path_text} not found")
+    code_uri, lambda_handler, runtime = lambda_parts(handler)
+    root = (base_dir / code_uri).resolve() if code_uri != "." else base_dir.resolve()
+    files = sorted(p for p in root.rglob("*") if p.is_file() and _wanted(p.relative_to(root)))
+    buffer = io.BytesIO()
+    total = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in files:
+            data = item.read_bytes()
+            total += len(data)
+            if total > ZIP_LIMIT:
+                raise PackagingError(f"{code_uri} holds more than {ZIP_LIMIT // 2**20} MiB of code")
+            info = zipfile.ZipInfo(item.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return Package(buffer.getvalue(), lambda_handler, runtime)
+
+
+def _wanted(relative: Path) -> bool:
+    if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
+        return False
+    return not relative.name.endswith(SKIP_SUFFIXES)
