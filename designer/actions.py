@@ -44,6 +44,9 @@ class Actions:
         self.delete.setShortcuts([QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)])
         self.duplicate = self._make("D&uplicate", w.editor.duplicate_selection, QKeySequence("Ctrl+D"))
         self.rename = self._make("Re&name", w.rename_selected, QKeySequence(Qt.Key.Key_F2))
+        self.quick_add = self._make(
+            "Add &Pass After Selection", w.editor.quick_add_after_selection, QKeySequence(Qt.Key.Key_Tab)
+        )
         self.find = self._make("&Find…", w.find_bar.open, QKeySequence.StandardKey.Find)
         self.select_all = self._make("Select &All", w.select_all, QKeySequence.StandardKey.SelectAll)
         self.fit = self._make("&Fit to Window", w.view.fit, QKeySequence(Qt.Key.Key_F))
@@ -72,6 +75,7 @@ class Actions:
             self.fit,
             self.centre,
             self.rename,
+            self.quick_add,
             self.cut,
             self.copy,
             self.paste,
@@ -109,6 +113,7 @@ class Actions:
         edit.addActions([self.undo, self.redo])
         edit.addSeparator()
         edit.addActions([self.cut, self.copy, self.paste, self.delete, self.duplicate, self.rename])
+        edit.addAction(self.quick_add)
         edit.addSeparator()
         edit.addActions([self.select_all, self.find])
         view = bar.addMenu("&View")
@@ -148,6 +153,8 @@ class Actions:
             if not item.address.scope:
                 menu.addSeparator()
                 menu.addAction(self.layout_selection)
+            if hasattr(w, "debug"):
+                w.debug.context_actions(menu, item)
         elif isinstance(item, EdgeItem) and item.kind not in ("start", "route"):
             remove = menu.addAction("&Delete Transition")
             remove.triggered.connect(w.editor.delete_selection)

@@ -105,4 +105,6 @@ def run(path: str | Path | None = None) -> int:
     window = MainWindow(path)
     window.show()
     window.view.fit(readable=True)
-    return app.exec()
+    from designer.debug.loop import exec_with_asyncio
+
+    return exec_with_asyncio(app)  # Qt and asyncio on one loop (qasync): runs never block the window

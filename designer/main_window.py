@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
         (self.actions_.dark if self.theme.name == "dark" else self.actions_.light).setChecked(True)
         (self.actions_.left_right if self.direction == "LR" else self.actions_.top_down).setChecked(True)
         self._wire()
+        from designer.debug.controller import DebugController
+
+        self.debug = DebugController(self)  # Run menu, toolbar, execution panels, canvas status
         self.autosave = Autosave(self.document, recovery_dir or default_recovery_dir())
         self.apply_theme()
         self.resize(1440, 900)
@@ -97,7 +100,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.palette = PalettePanel(self.theme)
         self.code_view = CodeView(self.document, self.theme)
-        self.inspector = InspectorPanel(self.document)
+        self.inspector = InspectorPanel(self.document, self.theme)
         self.problems = ProblemsPanel(self.document)
         self.palette_dock = self._dock("Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.code_dock = self._dock("Code", self.code_view, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -344,6 +347,7 @@ class MainWindow(QMainWindow):
         self.scene.set_theme(self.theme)
         self.code_view.set_theme(self.theme)
         self.palette.set_theme(self.theme)
+        self.inspector.set_theme(self.theme)
         self.view.viewport().update()
         self.view.minimap.refresh()
 
@@ -354,8 +358,12 @@ class MainWindow(QMainWindow):
         self.view.fit()
 
     def _update_title(self) -> None:
+        try:
+            modified = self.document.modified
+        except RuntimeError:  # the window is being destroyed and its undo stack went first
+            return
         name = self.document.path.name if self.document.path else "untitled"
-        self.setWindowTitle(f"{name}{' •' if self.document.modified else ''} — StateCanvas")
+        self.setWindowTitle(f"{name}{' •' if modified else ''} — StateCanvas")
 
     def _update_problem_title(self) -> None:
         count = sum(len(v) for v in self.document.diagnostics.values())

@@ -19,6 +19,7 @@ from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
+from designer.canvas.pattern_insert import edge_at, insert_pattern, insert_state_on_edge, quick_add_after
 from designer.canvas.scene import DesignerScene
 from designer.document.commands import (
     AddResourceCommand,
@@ -84,11 +85,18 @@ class CanvasEditor(QObject):
                 return self._add_state(kind, pos)
             if group == "resource":
                 return self._add_resource(kind, pos)
+            if group == "pattern":
+                added = insert_pattern(self, kind, pos)
+                return added[0] if added else None
         except EditRefused as exc:
             self.message.emit(str(exc))
         return None
 
     def _add_state(self, kind: str, pos: QPointF) -> str:
+        edge = edge_at(self.scene, pos)  # dropped on a transition: insert it between the two states
+        spliced = insert_state_on_edge(self, kind, edge, pos) if edge is not None else None
+        if spliced is not None:
+            return spliced
         machine, scope, local = self._drop_target(pos)
         if machine is None:
             machine = self._new_machine(pos)
@@ -224,6 +232,14 @@ class CanvasEditor(QObject):
             address.machine, StateAddress(address.machine, address.scope, new_name.strip()).path
         )
         return True
+
+    def quick_add_after_selection(self) -> str | None:
+        """Tab: a Pass after the one selected state, wired between it and its Next."""
+        states = self.scene.selected_states()
+        if len(states) != 1:
+            self.message.emit("Select one state to add a Pass after it.")
+            return None
+        return quick_add_after(self, states[0], self.message.emit)
 
     def set_start(self, item: StateItem) -> None:
         self.document.push(SetStartCommand(self.document, item.address))

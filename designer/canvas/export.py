@@ -11,6 +11,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene
 
 MARGIN = 24.0
+SVG_DPI = 96
 
 
 def _source(scene: QGraphicsScene) -> QRectF:
@@ -53,6 +54,10 @@ def export_svg(scene: QGraphicsScene, path: str | Path, title: str = "StateCanva
     generator.setFileName(str(path))
     generator.setSize(QSize(int(source.width()), int(source.height())))
     generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    # Fonts are sized in points and laid out (elided, measured for boxes) at the screen's 96
+    # dpi; at QSvgGenerator's default 72 dpi the text would come out a quarter smaller than the
+    # boxes measured for it.
+    generator.setResolution(SVG_DPI)
     generator.setTitle(title)
     generator.setDescription("Drawn by StateCanvas")
     selected = _without_selection(scene)

@@ -117,10 +117,17 @@ def _longest_path_ranks(dag: nx.DiGraph, start: Node | None) -> dict[Node, int]:
 
 
 class _Dummy:
-    __slots__ = ("edge", "index")
+    __slots__ = ("_hash", "edge", "index")
 
     def __init__(self, edge: tuple[Node, Node], index: int) -> None:
         self.edge, self.index = edge, index
+        self._hash = hash((edge, index))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Dummy) and self.index == other.index and self.edge == other.edge
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __repr__(self) -> str:
         return f"_Dummy({self.edge!r}, {self.index})"
@@ -129,20 +136,30 @@ class _Dummy:
 def _with_dummies(
     dag: nx.DiGraph, ranks: dict[Node, int], light: set[tuple[Node, Node]]
 ) -> tuple[list[list[Node]], nx.DiGraph]:
-    """The DAG with long edges cut into unit steps; `light` edges (error paths) pull less."""
+    """The DAG with long edges cut into unit steps; `light` edges (error paths) pull less.
+
+    Long light edges into one target share their steps (one lane down to a shared failure
+    handler rather than one per Catch): the picture stays narrow and ordering stays cheap.
+    """
     chain = nx.DiGraph()
     chain.add_nodes_from(dag)
     node_rank = dict(ranks)
     for u, v in dag.edges:
-        weight = 0.25 if (u, v) in light or (v, u) in light else 1.0
+        is_light = (u, v) in light or (v, u) in light
+        weight = 0.25 if is_light else 1.0
         span = ranks[v] - ranks[u]
         previous = u
         for i in range(1, span):
-            dummy = _Dummy((u, v), i)
-            node_rank[dummy] = ranks[u] + i
+            rank = ranks[u] + i
+            dummy = _Dummy(("light", v), rank) if is_light else _Dummy((u, v), i)
+            shared = dummy in node_rank
+            node_rank[dummy] = rank
             chain.add_edge(previous, dummy, weight=weight)
+            if shared:  # joined a lane that already runs on down to v
+                break
             previous = dummy
-        chain.add_edge(previous, v, weight=weight)
+        else:
+            chain.add_edge(previous, v, weight=weight)
     depth = max(node_rank.values(), default=-1) + 1
     layers: list[list[Node]] = [[] for _ in range(depth)]
     for node in chain.nodes:  # insertion order: definition order first, a stable start
@@ -150,36 +167,66 @@ def _with_dummies(
     return layers, chain
 
 
-def _crossings(layers: list[list[Node]], chain: nx.DiGraph) -> int:
+def _crossings(layers: list[list[Node]], succ: dict[Node, list[Node]]) -> int:
+    """Edge crossings between neighbouring layers: inversions of the edges' lower ends once
+    sorted by their upper ends (counted with a Fenwick tree, so wide layers stay cheap)."""
     total = 0
     for upper, lower in itertools.pairwise(layers):
         pos = {n: i for i, n in enumerate(lower)}
-        pairs = sorted((i, pos[s]) for i, n in enumerate(upper) for s in chain.successors(n) if s in pos)
-        for a in range(len(pairs)):
-            for b in range(a + 1, len(pairs)):
-                if pairs[a][0] < pairs[b][0] and pairs[a][1] > pairs[b][1]:
-                    total += 1
+        pairs = sorted((i, pos[s]) for i, n in enumerate(upper) for s in succ[n] if s in pos)
+        size = len(lower) + 1
+        tree = [0] * (size + 1)
+        seen = 0
+        group_start = 0
+        for k, (a, b) in enumerate(pairs):
+            if k and a != pairs[k - 1][0]:  # edges from one upper node never cross each other
+                for _, bb in pairs[group_start:k]:
+                    i = bb + 1
+                    while i <= size:
+                        tree[i] += 1
+                        i += i & -i
+                    seen += 1
+                group_start = k
+            # count earlier edges whose lower end is right of b: seen - prefix(b + 1)
+            i, below = b + 1, 0
+            while i > 0:
+                below += tree[i]
+                i -= i & -i
+            total += seen - below
     return total
 
 
+def _adjacency(chain: nx.DiGraph) -> tuple[dict, dict]:
+    """Predecessor and successor lists with weights, read once (networkx views are slow)."""
+    preds: dict[Node, list[tuple[Node, float]]] = {n: [] for n in chain}
+    succs: dict[Node, list[tuple[Node, float]]] = {n: [] for n in chain}
+    for u, v, w in chain.edges(data="weight", default=1.0):
+        succs[u].append((v, w))
+        preds[v].append((u, w))
+    return preds, succs
+
+
 def _order_by_barycentre(layers: list[list[Node]], chain: nx.DiGraph, sweeps: int = 6) -> None:
+    preds, succs = _adjacency(chain)
+    up = {n: [p for p, _ in ps] for n, ps in preds.items()}
+    down = {n: [s for s, _ in ss] for n, ss in succs.items()}
     best = [list(layer) for layer in layers]
-    best_cost = _crossings(layers, chain)
+    best_cost = _crossings(layers, down)
     for sweep in range(sweeps):
-        down = sweep % 2 == 0
-        indices = range(1, len(layers)) if down else range(len(layers) - 2, -1, -1)
+        going_down = sweep % 2 == 0
+        indices = range(1, len(layers)) if going_down else range(len(layers) - 2, -1, -1)
+        near_of = up if going_down else down
         for r in indices:
-            ref = layers[r - 1] if down else layers[r + 1]
+            ref = layers[r - 1] if going_down else layers[r + 1]
             pos = {n: i for i, n in enumerate(ref)}
             here = {n: i for i, n in enumerate(layers[r])}
 
-            def key(node: Node, pos: dict = pos, here: dict = here, down: bool = down) -> float:
-                near = chain.predecessors(node) if down else chain.successors(node)
-                values = [pos[n] for n in near if n in pos]
+            def key(node: Node, pos: dict = pos, here: dict = here, near_of: dict = near_of) -> float:
+                values = [pos[n] for n in near_of[node] if n in pos]
                 return sum(values) / len(values) if values else here[node]
 
             layers[r].sort(key=key)
-        cost = _crossings(layers, chain)
+        cost = _crossings(layers, down)
         if cost < best_cost:
             best, best_cost = [list(layer) for layer in layers], cost
     layers[:] = best
@@ -200,20 +247,22 @@ def _assign_x(
         shift = (x - gap) / 2
         for node in layer:
             xs[node] -= shift
+    preds, succs = _adjacency(chain)
+    both_ways = {n: preds[n] + succs[n] for n in preds}
     for sweep in range(10):
         down = sweep % 2 == 0
         both = sweep >= 6  # finish by balancing each node between parents and children
         order = layers if down else list(reversed(layers))
+        near_of = both_ways if both else (preds if down else succs)
         for layer in order:
             desired = {}
             for node in layer:
-                near = []
-                if both or down:
-                    near += [(n, chain.edges[n, node]["weight"]) for n in chain.predecessors(node)]
-                if both or not down:
-                    near += [(n, chain.edges[node, n]["weight"]) for n in chain.successors(node)]
-                total = sum(w for _, w in near)
-                desired[node] = sum(xs[n] * w for n, w in near) / total if near else xs[node]
+                near = near_of[node]
+                if near:
+                    total = sum(w for _, w in near)
+                    desired[node] = sum(xs[n] * w for n, w in near) / total
+                else:
+                    desired[node] = xs[node]
             _place(layer, desired, width, gap, xs)
     return xs
 

@@ -19,6 +19,7 @@ from designer.canvas.items.frame_item import MachineFrameItem, StartMarkerItem
 from designer.canvas.items.state_item import StateItem
 from designer.canvas.labels import catch_label, choice_label
 from designer.canvas.layout import layered_layout
+from designer.canvas.routing import BoxIndex
 from designer.document.edits import references
 from designer.document.paths import Scope, StateAddress, child_scopes, scope_states, split_state_path
 
@@ -40,6 +41,7 @@ class ScopeView:
         self.edges: list[EdgeItem] = []
         self.back_edges: set[tuple[str, str]] = set()
         self.start_marker: StartMarkerItem | None = None
+        self.index: BoxIndex | None = None  # the boxes as of the last full reroute
 
     def obstacles_for(self, edge: EdgeItem) -> Callable[[], list[QRectF]]:
         def obstacles() -> list[QRectF]:
@@ -253,13 +255,50 @@ class MachineProjection:
     def update_edges(self, view: ScopeView | None = None) -> None:
         views = [view] if view is not None else list(self.scopes.values())
         for v in views:
+            # One index of the scope's boxes (in the edges' own coordinates: they share the
+            # states' parent) serves every edge of this pass.
+            index = v.index = BoxIndex(
+                [(i, i.mapRectToParent(i.rect())) for i in v.items.values()],
+                self.direction if not v.scope else "TB",
+            )
             lane = 0
             for edge in v.edges:
                 edge.lane = lane  # edges that go round the side each get their own channel
+                edge.local_obstacles = _band(index, edge)
                 edge.update_path()
+                edge.local_obstacles = None
                 if edge.takes_side_route():
                     lane += 1
             _separate_labels(v.edges)
+
+    def update_attached(self, item: StateItem) -> None:
+        """Reroute only the edges of one top-level state (it is being dragged), finding what
+        they must avoid through the scene's index rather than by walking every state."""
+        index = self.top.index  # from the last full pass: only the dragged boxes moved since,
+        for edge in list(item.edges):  # and they are the ends of the edges rerouted here
+            if index is not None and edge.parentItem() is self.frame:
+                edge.local_obstacles = _band(index, edge)
+            edge.update_path()
+            edge.local_obstacles = None
+
+    def reroute_around(self, moved: list[StateItem]) -> None:
+        """After a move: reroute the edges of the moved states and those now running through
+        them; the others' routes still hold. (A full `update_edges` on a thousand states takes
+        seconds; this takes what the few edges concerned take.)"""
+        view = self.top
+        view.index = BoxIndex(
+            [(i, i.mapRectToParent(i.rect())) for i in view.items.values()],
+            self.direction,
+        )
+        boxes = [m.mapRectToParent(m.rect()).adjusted(-8, -8, 8, 8) for m in moved]
+        ids = {id(m) for m in moved}
+        for edge in view.edges:
+            if id(edge.source) in ids or id(edge.target) in ids or edge.crosses(boxes):
+                edge.local_obstacles = _band(view.index, edge)
+                edge.update_path()
+                edge.local_obstacles = None
+        _separate_labels(view.edges)
+        self.frame.fit_to_children()
 
     # incremental updates -----------------------------------------------------------------------
 
@@ -332,6 +371,13 @@ class MachineProjection:
             self.frame.summary = f"{total} problem{'s' if total != 1 else ''}"
             self.frame.summary_is_problem = errors > 0
         self.frame.update()
+
+
+def _band(index: BoxIndex, edge: EdgeItem) -> Callable[[QRectF, QRectF], list[QRectF]]:
+    def obstacles(src: QRectF, dst: QRectF) -> list[QRectF]:
+        return index.between(src, dst, (edge.source, edge.target))
+
+    return obstacles
 
 
 def _get(value: Any, path: tuple[Any, ...]) -> Any:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QRectF
+
 from designer.canvas.items.base import NodeItem
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.resource_items import ResourceItem
+from designer.canvas.items.state_item import StateItem
 from designer.canvas.labels import pattern_gist
 from designer.canvas.routes import Endpoint, dead_letter_queues, project_routes
+from designer.canvas.routing import route_sides
 
 if TYPE_CHECKING:
     from designer.canvas.scene import DesignerScene
@@ -92,9 +96,59 @@ class ResourceProjection:
             self.routes.append(edge)
         self.update_routes()
 
-    def update_routes(self) -> None:
-        for edge in self.routes:
+    def top_level_items(self) -> list[NodeItem]:
+        return [p.frame for p in self.scene.machines.values()] + list(self.items.values())
+
+    def update_routes(self, only: NodeItem | None = None) -> None:
+        """Route every edge (or those touching `only` and what it holds) along the channels
+        between boxes: never across another machine's frame or resource, and out of a state's
+        own frame by the shortest way."""
+        routes = self.routes if only is None else [e for e in self.routes if _touches(e, only)]
+        if not routes:
+            return
+        top = self.top_level_items()
+        for edge in routes:
+            edge.obstacles, edge.soft = self._context(edge, top)
+            edge.sides = route_sides(
+                edge.source.scene_box(),
+                edge.target.scene_box(),
+                source_across=self._flow(edge.source),
+                target_across=self._flow(edge.target),
+            )
+        _spread_route_ports(self.routes if only is None else routes)
+        for edge in routes:
             edge.update_path()
+
+    def _flow(self, item: NodeItem) -> str:
+        """The flow direction around a state (its transitions' sides), or "" for anything else."""
+        if not isinstance(item, StateItem):
+            return ""
+        return self.scene.direction if not item.address.scope else "TB"
+
+    def _context(self, edge: EdgeItem, top: list[NodeItem]):
+        blocks: list[QRectF] = []
+        soft: list[QRectF] = []
+        enclosing: set[int] = set()
+        for end in (edge.source, edge.target):
+            item, parent = end, end.parentItem()
+            while parent is not None:
+                for sibling in parent.childItems():
+                    if (
+                        sibling is not item
+                        and isinstance(sibling, NodeItem)
+                        and sibling.isVisible()
+                        and sibling is not edge.source
+                        and sibling is not edge.target
+                    ):
+                        blocks.append(sibling.scene_box())
+                if isinstance(parent, NodeItem):
+                    soft.append(parent.scene_box())
+                enclosing.add(id(parent))
+                item, parent = parent, parent.parentItem()
+        for node in top:
+            if id(node) not in enclosing and node is not edge.source and node is not edge.target:
+                blocks.append(node.scene_box())
+        return (lambda: blocks), (lambda: soft)
 
     def route_keys(self) -> list[tuple[str, str]]:
         """Routes between top-level items (states lifted to their machine's frame), by layout key."""
@@ -108,3 +162,40 @@ class ResourceProjection:
             (key(r.source), key(r.target))
             for r in project_routes(self.project, self.scene.document.definitions)
         ]
+
+
+def _touches(edge: EdgeItem, item: NodeItem) -> bool:
+    """Whether `item` is one of the edge's ends or holds one (a frame holds its states)."""
+    for end in (edge.source, edge.target):
+        node = end
+        while node is not None:
+            if node is item:
+                return True
+            node = node.parentItem()
+    return False
+
+
+def _spread_route_ports(routes: list[EdgeItem]) -> None:
+    """Routes sharing a side of a box leave (or arrive) side by side, in the order of their
+    other ends, so that a bus with many rules does not gather every arrow on one point."""
+    groups: dict[tuple[int, str], list[tuple[EdgeItem, str]]] = {}
+    for edge in routes:
+        exit_side, entry_side = edge.sides or ("right", "left")
+        groups.setdefault((id(edge.source), exit_side), []).append((edge, "exit_offset"))
+        groups.setdefault((id(edge.target), entry_side), []).append((edge, "entry_offset"))
+    for (_node, side), members in groups.items():
+        vertical = side in ("left", "right")
+
+        def other_end(member: tuple[EdgeItem, str], vertical: bool = vertical) -> float:
+            edge, attr = member
+            far = (edge.target if attr == "exit_offset" else edge.source).scene_box().center()
+            return far.y() if vertical else far.x()
+
+        members.sort(key=other_end)
+        first, attr0 = members[0]
+        box = (first.source if attr0 == "exit_offset" else first.target).scene_box()
+        length = box.height() if vertical else box.width()
+        n = len(members)
+        step = min(16.0, 0.8 * length / max(n, 1))
+        for i, (edge, attr) in enumerate(members):
+            setattr(edge, attr, (i - (n - 1) / 2) * step)

@@ -6,6 +6,8 @@ diagonal, so its rectangles are transposed in and the points transposed back out
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import itertools
 from collections.abc import Sequence
 
@@ -14,6 +16,49 @@ from PySide6.QtCore import QLineF, QPointF, QRectF
 CLEARANCE = 8.0
 STEM = 18.0
 SIDE_GAP = 26.0
+JOG = 16.0  # offsets up to this much become one straight line
+
+
+class BoxIndex:
+    """Boxes binned along the flow axis, to find those in a band quickly.
+
+    A route between two boxes only ever meets obstacles whose extent along the flow (y in a
+    top-down scope, x in a left-right one) overlaps the band the two boxes span; on a graph
+    of a thousand states that is a handful, not all of them.
+    """
+
+    BIN = 160.0
+
+    def __init__(self, boxes: Sequence[tuple[object, QRectF]], direction: str = "TB") -> None:
+        self.lr = direction == "LR"
+        self.bins: dict[int, list[tuple[object, QRectF]]] = {}
+        for key, box in boxes:
+            lo, hi = self._extent(box)
+            for b in range(int(lo // self.BIN), int(hi // self.BIN) + 1):
+                self.bins.setdefault(b, []).append((key, box))
+
+    def _extent(self, box: QRectF) -> tuple[float, float]:
+        return (box.left(), box.right()) if self.lr else (box.top(), box.bottom())
+
+    def between(self, a: QRectF, b: QRectF, exclude: Sequence[object] = ()) -> list[QRectF]:
+        """Boxes overlapping the band from `a` to `b` (with the routing clearance), minus `exclude`."""
+        a_lo, a_hi = self._extent(a)
+        b_lo, b_hi = self._extent(b)
+        lo, hi = min(a_lo, b_lo) - CLEARANCE - 1, max(a_hi, b_hi) + CLEARANCE + 1
+        skip = {id(e) for e in exclude}
+        found = []
+        lr = self.lr
+        for b_ in range(int(lo // self.BIN), int(hi // self.BIN) + 1):
+            for key, box in self.bins.get(b_, ()):
+                if id(key) in skip:
+                    continue
+                skip.add(id(key))
+                if lr:
+                    if box.right() >= lo and box.left() <= hi:
+                        found.append(box)
+                elif box.bottom() >= lo and box.top() <= hi:
+                    found.append(box)
+        return found
 
 
 def _t_rect(r: QRectF) -> QRectF:
@@ -54,6 +99,15 @@ def route(
     end = QPointF(target.center().x() + entry_offset, target.top())
     if abs(start.x() - end.x()) < 1.5:
         end.setX(start.x())
+    elif abs(start.x() - end.x()) <= JOG:
+        # Nearly in line: meet at a shared x inside both boxes rather than draw a tiny jog.
+        shared = (start.x() + end.x()) / 2
+        lo = max(source.left(), target.left()) + 12
+        hi = min(source.right(), target.right()) - 12
+        straight = [QPointF(shared, start.y()), QPointF(shared, end.y())]
+        if lo <= shared <= hi and _clear(straight, others):
+            start.setX(shared)
+            end.setX(shared)
     candidates = []
     for y in ((source.bottom() + target.top()) / 2, source.bottom() + STEM, target.top() - STEM):
         candidates.append([start, QPointF(start.x(), y), QPointF(end.x(), y), end])
@@ -116,3 +170,169 @@ def _simplified(points: list[QPointF]) -> list[QPointF]:
                 continue
         out.append(p)
     return out
+
+
+# Event routes between top-level items ----------------------------------------------------------
+
+ROUTE_MARGIN = 14.0
+BEND_COST = 36.0
+SOFT_COST = 1.5  # extra cost per unit of length inside a "soft" region (the endpoint's own frame)
+SIDES = ("right", "left", "bottom", "top")
+_STEP = {"right": (1, 0), "left": (-1, 0), "bottom": (0, 1), "top": (0, -1)}
+
+
+def route_sides(
+    source: QRectF, target: QRectF, *, source_across: str = "", target_across: str = ""
+) -> tuple[str, str]:
+    """Which side a route leaves its source by and enters its target by: across the wider gap.
+
+    `source_across` / `target_across` ("TB" or "LR") mark an end as a state in a flow of that
+    direction: its route then uses the sides the flow leaves free (left or right of a state in
+    a top-down machine), never the ones its transitions come in and go out by.
+    """
+    gap = 2 * ROUTE_MARGIN
+    dx = max(target.left() - source.right(), source.left() - target.right())
+    dy = max(target.top() - source.bottom(), source.top() - target.bottom())
+    if dx >= gap and (dx >= dy or dy < gap):
+        sides = ("right", "left") if target.left() >= source.right() else ("left", "right")
+    elif dy >= gap:
+        sides = ("bottom", "top") if target.top() >= source.bottom() else ("top", "bottom")
+    else:
+        sides = ("right", "right")  # boxes overlap or touch: round the right-hand side
+    exit_side = _free_side(sides[0], source, target, source_across)
+    entry_side = _free_side(sides[1], target, source, target_across)
+    return exit_side, entry_side
+
+
+def _free_side(side: str, box: QRectF, other: QRectF, across: str) -> str:
+    if across == "TB" and side in ("top", "bottom"):
+        return "right" if other.center().x() >= box.center().x() else "left"
+    if across == "LR" and side in ("left", "right"):
+        return "bottom" if other.center().y() >= box.center().y() else "top"
+    return side
+
+
+def side_point(box: QRectF, side: str, offset: float = 0.0) -> QPointF:
+    if side == "right":
+        return QPointF(box.right(), box.center().y() + offset)
+    if side == "left":
+        return QPointF(box.left(), box.center().y() + offset)
+    if side == "bottom":
+        return QPointF(box.center().x() + offset, box.bottom())
+    return QPointF(box.center().x() + offset, box.top())
+
+
+def orthogonal_route(
+    source: QRectF,
+    target: QRectF,
+    obstacles: Sequence[QRectF],
+    *,
+    sides: tuple[str, str] | None = None,
+    exit_offset: float = 0.0,
+    entry_offset: float = 0.0,
+    soft: Sequence[QRectF] = (),
+) -> list[QPointF]:
+    """An orthogonal polyline between two boxes that crosses none of `obstacles`.
+
+    A shortest path with few bends over the sparse grid that the obstacles' margins make (the
+    channels between boxes), found by A*. `soft` regions may be crossed at a cost: a state's own
+    machine frame, which its route has to leave but should leave quickly. Falls back to a plain
+    elbow when the grid has no way through.
+    """
+    exit_side, entry_side = sides or route_sides(source, target)
+    # On the grid's own rounding, so that the stubs line up exactly with the path found.
+    start = _rounded_point(side_point(source, exit_side, exit_offset))
+    end = _rounded_point(side_point(target, entry_side, entry_offset))
+    sx, sy = _STEP[exit_side]
+    ex, ey = _STEP[entry_side]
+    first = QPointF(start.x() + sx * ROUTE_MARGIN, start.y() + sy * ROUTE_MARGIN)
+    last = QPointF(end.x() + ex * ROUTE_MARGIN, end.y() + ey * ROUTE_MARGIN)
+    blocks = [o for o in obstacles if not o.isEmpty()]
+    path = _grid_path(first, last, (sx, sy), (-ex, -ey), [*blocks, source, target], list(soft))
+    if path is None:
+        mid = (first.x() + last.x()) / 2
+        path = [first, QPointF(mid, first.y()), QPointF(mid, last.y()), last]
+    return _simplified([start, *path, end])
+
+
+def _rounded_point(p: QPointF) -> QPointF:
+    return QPointF(round(p.x(), 1), round(p.y(), 1))
+
+
+def _grid_path(
+    first: QPointF,
+    last: QPointF,
+    heading: tuple[int, int],
+    arrival: tuple[int, int],
+    blocks: list[QRectF],
+    soft: list[QRectF],
+) -> list[QPointF] | None:
+    m = ROUTE_MARGIN
+    xs_set = {round(first.x(), 1), round(last.x(), 1)}
+    ys_set = {round(first.y(), 1), round(last.y(), 1)}
+    for o in blocks:
+        xs_set.update((round(o.left() - m, 1), round(o.right() + m, 1)))
+        ys_set.update((round(o.top() - m, 1), round(o.bottom() + m, 1)))
+    xs, ys = sorted(xs_set), sorted(ys_set)
+    nx_, ny_ = len(xs), len(ys)
+    # blocked_h[j] holds i when the step (xs[i], ys[j]) -> (xs[i+1], ys[j]) crosses a box.
+    blocked_h: list[set[int]] = [set() for _ in ys]
+    blocked_v: list[set[int]] = [set() for _ in xs]
+    keep = m - 0.5  # no line may pass nearer a box than its own margin lines do
+    for o in blocks:
+        left, right, top, bottom = o.left() - keep, o.right() + keep, o.top() - keep, o.bottom() + keep
+        # Rows strictly inside the box lose every step that overlaps it, and columns likewise.
+        steps = range(max(bisect.bisect_left(xs, left) - 1, 0), min(bisect.bisect_right(xs, right), nx_ - 1))
+        for j in range(bisect.bisect_right(ys, top), bisect.bisect_left(ys, bottom)):
+            blocked_h[j].update(steps)
+        steps = range(max(bisect.bisect_left(ys, top) - 1, 0), min(bisect.bisect_right(ys, bottom), ny_ - 1))
+        for i in range(bisect.bisect_right(xs, left), bisect.bisect_left(xs, right)):
+            blocked_v[i].update(steps)
+
+    def soft_cost(x0: float, y0: float, x1: float, y1: float) -> float:
+        if not soft:
+            return 0.0
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        return SOFT_COST if any(s.contains(QPointF(cx, cy)) for s in soft) else 0.0
+
+    si, sj = xs.index(round(first.x(), 1)), ys.index(round(first.y(), 1))
+    ti, tj = xs.index(round(last.x(), 1)), ys.index(round(last.y(), 1))
+    tx, ty = xs[ti], ys[tj]
+    moves = ((1, 0), (-1, 0), (0, 1), (0, -1))
+    start_state = (si, sj, heading)
+    best = {start_state: 0.0}
+    came: dict = {}
+    heap = [(abs(xs[si] - tx) + abs(ys[sj] - ty), 0.0, si, sj, heading)]
+    while heap:
+        _f, g, i, j, d = heapq.heappop(heap)
+        if g > best.get((i, j, d), float("inf")):
+            continue
+        if i == ti and j == tj:
+            points = []
+            state = (i, j, d)
+            while state in came:
+                points.append(QPointF(xs[state[0]], ys[state[1]]))
+                state = came[state]
+            points.append(QPointF(xs[si], ys[sj]))
+            return list(reversed(points))
+        for di, dj in moves:
+            if (di, dj) == (-d[0], -d[1]):
+                continue
+            ni, nj = i + di, j + dj
+            if not (0 <= ni < nx_ and 0 <= nj < ny_):
+                continue
+            if dj == 0 and min(i, ni) in blocked_h[j]:
+                continue
+            if di == 0 and min(j, nj) in blocked_v[i]:
+                continue
+            length = abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j])
+            step = length * (1.0 + soft_cost(xs[i], ys[j], xs[ni], ys[nj]))
+            cost = g + step + (BEND_COST if (di, dj) != d else 0.0)
+            if ni == ti and nj == tj and (di, dj) != arrival:
+                cost += BEND_COST
+            key = (ni, nj, (di, dj))
+            if cost < best.get(key, float("inf")):
+                best[key] = cost
+                came[key] = (i, j, d)
+                heapq.heappush(heap, (cost + abs(xs[ni] - tx) + abs(ys[nj] - ty), cost, ni, nj, (di, dj)))
+    return None

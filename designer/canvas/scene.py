@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -48,6 +48,8 @@ class DesignerScene(QGraphicsScene):
         self.machines: dict[str, MachineProjection] = {}
         self.resources = ResourceProjection(self)
         self.interaction: Interaction | None = None
+        self._tidy_pending = False
+        self._moved: list[str] = []  # layout keys moved since the last tidy
         self.setBackgroundBrush(QBrush(theme.color("background")))
         self._connect()
         self.rebuild()
@@ -185,6 +187,23 @@ class DesignerScene(QGraphicsScene):
         position = self.document.position(key)
         if item is not None and position is not None and (item.pos().x(), item.pos().y()) != position:
             item.setPos(*position)
+        if item is not None:
+            self._moved.append(key)
+            if not self._tidy_pending:
+                self._tidy_pending = True  # one tidy for all the keys one command moved
+                QTimer.singleShot(0, self, self._tidy_after_move)
+
+    def _tidy_after_move(self) -> None:
+        """Once a move is recorded, reroute the edges that now pass where a state went (during
+        the drag only the moved states' own edges followed them)."""
+        self._tidy_pending = False
+        keys, self._moved = self._moved, []
+        moved = [self.item_for_key(k) for k in dict.fromkeys(keys)]  # items may have been rebuilt
+        for projection in self.machines.values():
+            states = [m for m in moved if isinstance(m, StateItem) and m.parentItem() is projection.frame]
+            if states and () in projection.scopes:
+                projection.reroute_around(states)
+        self.resources.update_routes()
 
     def _on_diagnostics(self, machine: str) -> None:
         projection = self.machines.get(machine)
@@ -230,13 +249,16 @@ class DesignerScene(QGraphicsScene):
             self.resources.update_routes()
             return
         if isinstance(item, StateItem) and isinstance(parent, MachineFrameItem):
+            # While a state moves (a drag sends one move per mouse event) only its own edges
+            # and routes follow it; the rest of the scope is rerouted around it once the move
+            # is recorded (`_on_layout_changed`), so a frame costs the same on any graph size.
             projection = self.machines.get(parent.machine)
             if projection is not None:
                 if projection.top.items.get(item.address.name) is item:
                     projection.place_start_marker()
-                projection.update_edges(projection.top)
-                parent.fit_to_children()
-            self.resources.update_routes()
+                projection.update_attached(item)
+                parent.grow_to(item)
+            self.resources.update_routes(only=item)
             return
         for edge in item.edges:
             edge.update_path()
@@ -244,6 +266,8 @@ class DesignerScene(QGraphicsScene):
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.setBackgroundBrush(QBrush(theme.color("background")))
+        for view in self.views():
+            view.resetCachedContent()  # the cached grid is in the old theme's colours
         self.update()
 
     def set_direction(self, direction: str) -> None:

@@ -16,6 +16,7 @@ import yaml
 
 from engine.asl import dump_definition
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.export.asl_text import machine_name_for as engine_machine_name_for
 from engine.project import Project, ProjectError, load_project, looks_like_project, save_project
 from engine.project.loader import PROJECT_SUFFIXES
 from engine.project.model import StateMachineSpec
@@ -50,11 +51,9 @@ def canonical_text(definition: Any) -> str:
 
 
 def machine_name_for(path: Path) -> str:
-    name = path.name
-    for suffix in (".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)] or "StateMachine"
-    return path.stem or "StateMachine"
+    """The engine's name for the machine in an ASL file, so the designer and `import_file` agree
+    (`orders.v2.asl.json` -> `orders-v2`; a project refuses names with dots or spaces)."""
+    return engine_machine_name_for(path)
 
 
 def new_document() -> DocumentData:

@@ -8,12 +8,13 @@ from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QT
 
 from designer.theme import Theme
 
-_RULES = [
-    ("key", re.compile(r'"(?:[^"\\]|\\.)*"(?=\s*:)')),
-    ("string", re.compile(r'"(?:[^"\\]|\\.)*"(?!\s*:)')),
-    ("number", re.compile(r"-?\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\b")),
-    ("keyword", re.compile(r"\b(?:true|false|null)\b")),
-]
+# One pass, left to right: a string is a key when a colon follows it. Scanning strings and
+# numbers separately would colour the digits inside strings ("2026-01-01", "us-east-1").
+_TOKENS = re.compile(
+    r'(?P<string>"(?:[^"\\]|\\.)*")(?P<colon>\s*:)?'
+    r"|(?P<number>-?\b\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\b)"
+    r"|(?P<keyword>\b(?:true|false|null)\b)"
+)
 
 
 class JsonHighlighter(QSyntaxHighlighter):
@@ -32,11 +33,11 @@ class JsonHighlighter(QSyntaxHighlighter):
         self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
-        taken: list[tuple[int, int]] = []
-        for name, pattern in _RULES:
-            for match in pattern.finditer(text):
+        for match in _TOKENS.finditer(text):
+            if match.group("string") is not None:
+                name = "key" if match.group("colon") else "string"
+                start, end = match.span("string")
+            else:
+                name = "number" if match.group("number") is not None else "keyword"
                 start, end = match.span()
-                if any(s < end and start < e for s, e in taken):
-                    continue
-                taken.append((start, end))
-                self.setFormat(start, end - start, self.formats[name])
+            self.setFormat(start, end - start, self.formats[name])

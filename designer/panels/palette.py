@@ -1,4 +1,5 @@
-"""The palette: the eight state types and the event resources, searchable, draggable onto the canvas.
+"""The palette: the eight state types, ready-made patterns and the event resources, searchable,
+draggable onto the canvas.
 
 Dragging carries the entry's id under `application/x-statecanvas-palette`; the canvas creates
 the item through the document's undo stack. Double-click adds it at the centre of the view.
@@ -11,6 +12,7 @@ from PySide6.QtGui import QDrag, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from designer.canvas.items.icons import draw_icon
+from designer.canvas.patterns import pattern_entries
 from designer.canvas.view import PALETTE_MIME
 from designer.document.templates import PaletteEntry, palette_entries
 from designer.theme import Theme
@@ -54,11 +56,18 @@ class PalettePanel(QWidget):
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.entries: list[PaletteEntry] = palette_entries()
+        base = palette_entries()
+        states = [e for e in base if e.group == "States"]
+        # Patterns between the building blocks and the event resources: they use both.
+        self.entries: list[PaletteEntry] = [
+            *states,
+            *pattern_entries(),
+            *(e for e in base if e not in states),
+        ]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search states and resources")
+        self.search.setPlaceholderText("Search states, patterns and resources")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
         self.list = PaletteList()

@@ -50,3 +50,17 @@ def window(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
     yield win
     if win.message_box is not None:
         win.message_box.close()
+
+
+def _qt_event_loop() -> Any:
+    """An asyncio loop that is Qt's own (qasync): coroutines and widgets share one loop."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    return qasync.QEventLoop(app)
+
+
+def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Any]:
+    """Async designer tests run on the Qt event loop (pytest-asyncio >= 1.4's loop factory hook)."""
+    return {"qasync": _qt_event_loop}

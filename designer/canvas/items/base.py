@@ -59,6 +59,7 @@ class NodeItem(QGraphicsItem):
     def __init__(self, width: float, height: float, parent: QGraphicsItem | None = None) -> None:
         super().__init__(parent)
         self._rect = QRectF(0, 0, width, height)
+        self._brect: QRectF | None = None  # a subclass's bounding rectangle, made once per size
         self.edges: list[EdgeItem] = []
         self.problems: list[str] = []
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -75,6 +76,7 @@ class NodeItem(QGraphicsItem):
         if width != self._rect.width() or height != self._rect.height():
             self.prepareGeometryChange()
             self._rect = QRectF(0, 0, width, height)
+            self._brect = None
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-4, -BADGE_RADIUS - 2, BADGE_RADIUS + 2, 4)

@@ -12,12 +12,13 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStr
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, font
-from designer.canvas.routing import route
+from designer.canvas.routing import orthogonal_route, route
 from designer.theme import LIGHT, Theme
 
 KINDS = ("next", "choice", "default", "catch", "start", "route")
 CORNER = 10.0
 ARROW = 9.0
+_PENS: dict[tuple, QPen] = {}  # (theme, kind, back-edge, selected) -> pen, made once
 
 
 class EdgeItem(QGraphicsItem):
@@ -40,12 +41,21 @@ class EdgeItem(QGraphicsItem):
         self.entry_offset = 0.0
         self.lane = 0
         self.obstacles: Callable[[], Sequence[QRectF]] = list
+        # Obstacles already in this edge's coordinates, between two boxes (set while a whole
+        # scope's edges are rerouted, from one shared index); `obstacles` otherwise.
+        self.local_obstacles: Callable[[QRectF, QRectF], Sequence[QRectF]] | None = None
+        self.soft: Callable[[], Sequence[QRectF]] = list  # regions a route may cross at a cost
+        self.sides: tuple[str, str] | None = None  # a route's exit and entry sides
         self._path = QPainterPath()
+        self._arrow = QPolygonF()
+        self._segments: list[QRectF] = []  # each segment's box, with room for the arrowhead
+        self._shape: QPainterPath | None = None
         self._points: list[QPointF] = []
         self._label_rect = QRectF()
         self._bounds = QRectF()
         self.setZValue(0.5 if kind != "route" else 3)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, kind != "start")
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)  # exposedRect
         source.edges.append(self)
         target.edges.append(self)
 
@@ -65,9 +75,18 @@ class EdgeItem(QGraphicsItem):
         to_local = parent.mapRectFromScene if parent is not None else (lambda r: QRectF(r))
         src = to_local(self.source.scene_box())
         dst = to_local(self.target.scene_box())
-        obstacles = [to_local(o) for o in self.obstacles()]
+        local = self.local_obstacles
+        obstacles = local(src, dst) if local is not None else [to_local(o) for o in self.obstacles()]
         if self.kind == "route":
-            points = self._route_points(src, dst)
+            points = orthogonal_route(
+                src,
+                dst,
+                obstacles,
+                sides=self.sides,
+                exit_offset=self.exit_offset,
+                entry_offset=self.entry_offset,
+                soft=[to_local(s) for s in self.soft()],
+            )
         else:
             points = route(
                 src,
@@ -81,43 +100,48 @@ class EdgeItem(QGraphicsItem):
             )
         self.prepareGeometryChange()
         self._points = points
-        self._path = _rounded(points) if self.kind != "route" else _curve(points)
+        self._path = _rounded(points)
+        self._arrow = _arrowhead(points) if len(points) >= 2 else QPolygonF()
+        pad = ARROW + 2
+        self._segments = [
+            QRectF(a, b).normalized().adjusted(-pad, -pad, pad, pad) for a, b in itertools.pairwise(points)
+        ]
+        self._shape = None
         self._label_rect = self._place_label()
         self._bounds = (
             self._path.boundingRect().adjusted(-ARROW, -ARROW, ARROW, ARROW).united(self._label_rect)
         )
-
-    def _route_points(self, src: QRectF, dst: QRectF) -> list[QPointF]:
-        """Routes run side to side (or top to bottom when boxes overlap horizontally)."""
-        if dst.left() > src.right() + 20:
-            return [QPointF(src.right(), src.center().y()), QPointF(dst.left(), dst.center().y())]
-        if src.left() > dst.right() + 20:
-            return [QPointF(src.left(), src.center().y()), QPointF(dst.right(), dst.center().y())]
-        if dst.top() > src.bottom():
-            return [QPointF(src.center().x(), src.bottom()), QPointF(dst.center().x(), dst.top())]
-        return [QPointF(src.center().x(), src.top()), QPointF(dst.center().x(), dst.bottom())]
 
     def _place_label(self) -> QRectF:
         if not self.text or len(self._points) < 2:
             return QRectF()
         metrics = QFontMetricsF(font("label"))
         w, h = metrics.horizontalAdvance(self.text) + 12, metrics.height() + 4
-        anchor = self._label_anchor()
+        anchor = self._label_anchor(w, h)
         return QRectF(anchor.x() - w / 2, anchor.y() - h / 2, w, h)
 
-    def _label_anchor(self) -> QPointF:
+    def _label_anchor(self, w: float = 0.0, h: float = 0.0) -> QPointF:
         pts = self._points
-        if self.kind == "route" or len(pts) == 2:
+        if len(pts) == 2:
             return QLineF(pts[0], pts[-1]).pointAt(0.5)
-        # The longest segment parallel to the cross axis (horizontal in TB) if long enough, else
-        # the last segment: the label then sits by the arrow it names.
         segments = list(itertools.pairwise(pts))
+        if self.kind == "route":  # the longest run, away from both ends
+            return QLineF(*max(segments, key=lambda s: QLineF(*s).length())).pointAt(0.5)
+        # The longest segment parallel to the cross axis (horizontal in TB) if long enough; else
+        # the last segment, by the arrow it names, when the label fits there clear of the
+        # arrowhead; else the cross segment after all (a pill on the jog reads better than one
+        # sitting on the arrowhead and the target's border).
         cross = [s for s in segments if (abs(s[0].y() - s[1].y()) < 0.5) == (self.direction == "TB")]
         best = max(cross, key=lambda s: QLineF(*s).length(), default=None)
         if best is not None and QLineF(*best).length() > 90:
             return QLineF(*best).pointAt(0.5)
         a, b = segments[-1]
-        return QLineF(a, b).pointAt(0.45)
+        last = QLineF(a, b)
+        extent = h if self.direction == "TB" else w
+        clear = ARROW + 4 + extent / 2  # from the tip to the label's centre
+        if last.length() >= clear + extent / 2 + 2 or best is None:
+            return last.pointAt(max(0.0, min(0.45, 1 - clear / max(last.length(), 1e-6))))
+        return QLineF(*best).pointAt(0.5)
 
     def takes_side_route(self) -> bool:
         return self.back or len(self._points) > 4
@@ -125,6 +149,7 @@ class EdgeItem(QGraphicsItem):
     def nudge_label(self, dy: float) -> None:
         self.prepareGeometryChange()
         self._label_rect.translate(0, dy)
+        self._shape = None
         self._bounds = self._bounds.united(self._label_rect)
 
     def label_rect(self) -> QRectF:
@@ -134,16 +159,25 @@ class EdgeItem(QGraphicsItem):
         return self._bounds
 
     def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(10)
-        shape = stroker.createStroke(self._path)
-        if not self._label_rect.isNull():
-            shape.addRect(self._label_rect)
-        return shape
+        # Hit tests ask for this on every mouse move over the edge; stroke once per path.
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(self._path)
+            if not self._label_rect.isNull():
+                self._shape.addRect(self._label_rect)
+        return self._shape
 
     # painting ----------------------------------------------------------------------------------
 
     def _pen(self, theme: Theme) -> QPen:
+        key = (theme.name, id(theme), self.kind, self.back, self.isSelected())
+        pen = _PENS.get(key)
+        if pen is None:
+            pen = _PENS[key] = self._make_pen(theme)
+        return pen
+
+    def _make_pen(self, theme: Theme) -> QPen:
         if self.kind == "catch":
             pen = QPen(theme.color("catch"), 1.6, Qt.PenStyle.DashLine)
         elif self.kind == "route":
@@ -162,7 +196,7 @@ class EdgeItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        if len(self._points) < 2:
+        if len(self._points) < 2 or not self._shows_in(option.exposedRect):
             return
         theme = self.theme()
         lod = detail_level(painter, option)
@@ -181,17 +215,38 @@ class EdgeItem(QGraphicsItem):
             painter.setFont(font("label"))
             painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self.text)
 
+    def _shows_in(self, exposed: QRectF) -> bool:
+        """Whether any of the edge is in the exposed rectangle. A long edge round the side has a
+        bounding box over half the graph; repainting a moved state nearby must not draw it."""
+        if exposed.isEmpty() or exposed.contains(self._bounds):
+            return True
+        if self._label_rect.intersects(exposed):
+            return True
+        return any(segment.intersects(exposed) for segment in self._segments)
+
+    def crosses(self, boxes: Sequence[QRectF]) -> bool:
+        """Whether the edge's path or label meets any of `boxes` (in this edge's coordinates)."""
+        return any(
+            segment.intersects(box) for box in boxes for segment in [*self._segments, self._label_rect]
+        )
+
     def _paint_arrow(self, painter: QPainter, pen: QPen, theme: Theme) -> None:
-        tip = self._points[-1]
-        before = self._path.pointAtPercent(0.95) if self.kind == "route" else self._points[-2]
-        angle = math.atan2(tip.y() - before.y(), tip.x() - before.x())
-        left = QPointF(tip.x() - ARROW * math.cos(angle - 0.45), tip.y() - ARROW * math.sin(angle - 0.45))
-        right = QPointF(tip.x() - ARROW * math.cos(angle + 0.45), tip.y() - ARROW * math.sin(angle + 0.45))
-        solid = QPen(pen)
-        solid.setStyle(Qt.PenStyle.SolidLine)
-        painter.setPen(solid)
+        if pen.style() != Qt.PenStyle.SolidLine:
+            solid = QPen(pen)
+            solid.setStyle(Qt.PenStyle.SolidLine)
+            pen = solid
+        painter.setPen(pen)
         painter.setBrush(theme.color("background") if self.kind == "route" else pen.color())
-        painter.drawPolygon(QPolygonF([tip, left, right]))
+        painter.drawPolygon(self._arrow)
+
+
+def _arrowhead(points: list[QPointF]) -> QPolygonF:
+    tip = points[-1]
+    before = points[-2]
+    angle = math.atan2(tip.y() - before.y(), tip.x() - before.x())
+    left = QPointF(tip.x() - ARROW * math.cos(angle - 0.45), tip.y() - ARROW * math.sin(angle - 0.45))
+    right = QPointF(tip.x() - ARROW * math.cos(angle + 0.45), tip.y() - ARROW * math.sin(angle + 0.45))
+    return QPolygonF([tip, left, right])
 
 
 def _rounded(points: list[QPointF]) -> QPainterPath:
@@ -204,16 +259,4 @@ def _rounded(points: list[QPointF]) -> QPainterPath:
         path.lineTo(p1)
         path.quadTo(b, p2)
     path.lineTo(points[-1])
-    return path
-
-
-def _curve(points: list[QPointF]) -> QPainterPath:
-    a, b = points[0], points[-1]
-    path = QPainterPath(a)
-    if abs(b.x() - a.x()) >= abs(b.y() - a.y()):
-        dx = (b.x() - a.x()) / 2
-        path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
-    else:
-        dy = (b.y() - a.y()) / 2
-        path.cubicTo(QPointF(a.x(), a.y() + dy), QPointF(b.x(), b.y() - dy), b)
     return path

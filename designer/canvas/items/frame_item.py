@@ -53,6 +53,16 @@ class MachineFrameItem(NodeItem):
             self.prepareGeometryChange()
             self._rect = rect
 
+    def grow_to(self, child: NodeItem) -> None:
+        """Grow (never shrink) to hold one moved child: the cheap form of `fit_to_children`
+        for every frame of a drag; the full fit follows once the move is recorded."""
+        box = child.mapRectToParent(child.rect()).adjusted(
+            -FRAME_PAD, -FRAME_PAD - FRAME_HEADER, FRAME_PAD, FRAME_PAD
+        )
+        if not self._rect.contains(box):
+            self.prepareGeometryChange()
+            self._rect = self._rect.united(box)
+
     def outline(self) -> QPainterPath:
         path = QPainterPath()
         path.addRoundedRect(self._rect, 14, 14)

@@ -99,7 +99,10 @@ class StateItem(NodeItem):
         return d.x() * d.x() + d.y() * d.y() <= (PORT_RADIUS + 4) ** 2
 
     def boundingRect(self) -> QRectF:
-        return super().boundingRect().adjusted(0, 0, 0, PORT_RADIUS + 8)
+        # Asked for every state on every repaint (Qt culls a frame's children one by one).
+        if self._brect is None:
+            self._brect = super().boundingRect().adjusted(0, 0, 0, PORT_RADIUS + 8)
+        return self._brect
 
     # painting ----------------------------------------------------------------------------------
 

@@ -1,0 +1,572 @@
+"""What an execution looks like, read from its history: the designer's one source for colours,
+the event table, per-state input and output, retries, Map iterations and time travel.
+
+Nothing here imports Qt. `ExecutionPicture.build(events, definition, upto=k)` reads the first
+`k` events of an AWS-shaped history and answers: which states ran (each run is a `Visit`), with
+what input and output, how they ended (succeeded, failed, caught, retried), which edges were
+taken, which Map iterations ran and how far a Map has got.
+
+Histories are interleaved when Map iterations or Parallel branches run at once, and a
+StateEntered event does not say which iteration it belongs to. Runs started by the designer
+carry an annotation per event (`EventNote`: the visit an event belongs to and the chain of Map
+iterations it ran in), written by the live store as the events happen; histories without notes
+(read back from a store, pasted in) are attributed by a sequential reading that is exact
+whenever iterations do not overlap.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from designer.document.paths import iter_states, state_path
+
+Thread = tuple[tuple[str, int], ...]  # the chain of (Map state name, iteration index) an event ran in
+
+# Statuses, in the order the summary of several runs of one state prefers them.
+NOT_RUN, RUNNING, SUCCEEDED, RETRIED, CAUGHT, FAILED = (
+    "not run",
+    "running",
+    "succeeded",
+    "retried",
+    "caught",
+    "failed",
+)
+PRECEDENCE = {NOT_RUN: 0, SUCCEEDED: 1, RETRIED: 2, CAUGHT: 3, FAILED: 4, RUNNING: 5}
+
+ATTEMPT_STARTS = frozenset(
+    ("TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled", "MapStateStarted", "ParallelStateStarted")
+)
+FAILURE_EVENTS = frozenset(
+    (
+        "TaskFailed",
+        "TaskTimedOut",
+        "TaskStartFailed",
+        "TaskSubmitFailed",
+        "LambdaFunctionFailed",
+        "LambdaFunctionTimedOut",
+        "LambdaFunctionScheduleFailed",
+        "LambdaFunctionStartFailed",
+        "ActivityFailed",
+        "ActivityTimedOut",
+        "ActivityScheduleFailed",
+        "MapStateFailed",
+        "ParallelStateFailed",
+        "EvaluationFailed",
+        "MapRunFailed",
+    )
+)
+RESULT_EVENTS = frozenset(("TaskSucceeded", "LambdaFunctionSucceeded", "ActivitySucceeded"))
+EXECUTION_ENDS = {
+    "ExecutionSucceeded": "SUCCEEDED",
+    "ExecutionFailed": "FAILED",
+    "ExecutionAborted": "ABORTED",
+    "ExecutionTimedOut": "TIMED_OUT",
+}
+_UNSET: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class EventNote:
+    """Where an event was written: the visit (its StateEntered id) and the iteration chain."""
+
+    visit: int | None
+    thread: Thread = ()
+
+
+def details_of(event: dict[str, Any]) -> dict[str, Any]:
+    for key, value in event.items():
+        if key.endswith("EventDetails") and isinstance(value, dict):
+            return value
+    return {}
+
+
+def parse_json(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def state_name_of(event: dict[str, Any]) -> str | None:
+    kind = event.get("type", "")
+    if kind.endswith("StateEntered") or kind.endswith("StateExited"):
+        name = details_of(event).get("name")
+        return name if isinstance(name, str) else None
+    return None
+
+
+@dataclass
+class Failure:
+    event_id: int
+    kind: str  # the event type
+    error: str | None
+    cause: str | None
+    retried: bool = False  # another attempt followed
+
+
+@dataclass
+class Visit:
+    """One run of one state: from its StateEntered event to its StateExited (or the end)."""
+
+    entered_id: int
+    name: str
+    path: str | None
+    state_type: str
+    thread: Thread
+    input: Any
+    previous: int | None = None  # the visit before this one in the same scope and iteration
+    output: Any = _UNSET
+    exited_id: int | None = None
+    attempts: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    result: Any = _UNSET  # the task's raw result (TaskSucceeded output), when there was one
+    assigned: dict[str, Any] = field(default_factory=dict)
+    events: list[int] = field(default_factory=list)
+    entered_time: Any = None
+    ended: bool = False  # the execution ended while this state was running
+
+    @property
+    def has_output(self) -> bool:
+        return self.output is not _UNSET
+
+    @property
+    def has_result(self) -> bool:
+        return self.result is not _UNSET
+
+    @property
+    def retries(self) -> int:
+        return sum(1 for f in self.failures if f.retried)
+
+    @property
+    def final_failure(self) -> Failure | None:
+        last = self.failures[-1] if self.failures else None
+        return last if last is not None and not last.retried else None
+
+    @property
+    def status(self) -> str:
+        if self.exited_id is not None:
+            if self.final_failure is not None:
+                return CAUGHT
+            return RETRIED if self.retries else SUCCEEDED
+        if self.final_failure is not None or self.state_type == "Fail" or self.ended:
+            return FAILED
+        return RUNNING
+
+    @property
+    def scope(self) -> str:
+        if self.path is None:
+            return ""
+        return self.path.rsplit("/States/", 1)[0]
+
+
+@dataclass
+class MapRun:
+    """A Map state's iterations in one visit of the Map."""
+
+    visit: int
+    name: str
+    length: int | None = None
+    iterations: dict[int, str] = field(default_factory=dict)  # index -> running/succeeded/failed/aborted
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.iterations.values() if s != RUNNING)
+
+
+class ExecutionPicture:
+    """An execution as it stood after its first `upto` events."""
+
+    def __init__(
+        self,
+        events: list[dict[str, Any]],
+        definition: dict[str, Any] | None,
+        *,
+        upto: int | None = None,
+        notes: dict[int, EventNote] | None = None,
+    ) -> None:
+        self.events = events[: len(events) if upto is None else max(0, upto)]
+        self.definition = definition or {}
+        self.notes = notes or {}
+        self.visits: dict[int, Visit] = {}
+        self.order: list[int] = []  # visit ids in entry order
+        self.maps: dict[int, MapRun] = {}  # Map visit id -> its run
+        self.status = "RUNNING" if self.events else "NOT_STARTED"
+        self.error: str | None = None
+        self.cause: str | None = None
+        self.input: Any = None
+        self.output: Any = _UNSET
+        self.execution_arn = ""
+        self._paths = _state_paths(self.definition)
+        self._values: dict[str, dict[str, Any]] | None = None
+        self._types = {path: value.get("Type", "") for path, value in self._state_values().items()}
+        self._read()
+
+    @classmethod
+    def build(cls, events: list[dict[str, Any]], definition: Any, **kw: Any) -> ExecutionPicture:
+        return cls(events, definition, **kw)
+
+    # reading ------------------------------------------------------------------------------------
+
+    def _state_values(self) -> dict[str, dict[str, Any]]:
+        if self._values is None:
+            self._values = {
+                state_path(scope, name): value
+                for scope, name, value in iter_states(self.definition)
+                if isinstance(value, dict)
+            }
+        return self._values
+
+    def state_types(self) -> dict[str, str]:
+        """State path -> type, for every state of the definition."""
+        return self._types
+
+    def _read(self) -> None:
+        running: list[int] = []  # visits entered and not exited (attribution without notes)
+        open_iterations: dict[str, list[tuple[int, int]]] = {}  # Map name -> [(map visit, index)]
+        last_in_scope: dict[tuple[Thread, str], int] = {}
+        iteration_of_visit: dict[int, Thread] = {}
+        for event in self.events:
+            kind = event.get("type", "")
+            details = details_of(event)
+            eid = event.get("id", 0)
+            note = self.notes.get(eid)
+            if kind == "ExecutionStarted":
+                self.input = parse_json(details.get("input"))
+                continue
+            if kind in EXECUTION_ENDS:
+                self.status = EXECUTION_ENDS[kind]
+                self.error, self.cause = details.get("error"), details.get("cause")
+                if kind == "ExecutionSucceeded":
+                    self.output = parse_json(details.get("output"))
+                for vid in self.order:
+                    visit = self.visits[vid]
+                    if visit.exited_id is None:
+                        visit.ended = True
+                        if kind != "ExecutionSucceeded" and not visit.failures and self.error:
+                            visit.failures.append(Failure(eid, kind, self.error, self.cause))
+                continue
+            if kind.endswith("StateEntered"):
+                name = details.get("name", "")
+                thread = note.thread if note is not None else self._guess_thread(name, open_iterations, running)
+                path = self.resolve(name, thread)
+                visit = Visit(
+                    eid,
+                    name,
+                    path,
+                    kind.removesuffix("StateEntered"),
+                    thread,
+                    parse_json(details.get("input")),
+                    entered_time=event.get("timestamp"),
+                )
+                scope_key = (thread, visit.scope)
+                visit.previous = last_in_scope.get(scope_key)
+                last_in_scope[scope_key] = eid
+                visit.events.append(eid)
+                self.visits[eid] = visit
+                self.order.append(eid)
+                running.append(eid)
+                iteration_of_visit[eid] = thread
+                continue
+            if kind == "MapIterationStarted" or kind.startswith("MapIteration"):
+                index = details.get("index", 0)
+                map_name = details.get("name", "")
+                owner = self._owning_map(map_name, note, running)
+                if owner is None:
+                    continue
+                run = self.maps.setdefault(owner, MapRun(owner, map_name))
+                opened = open_iterations.setdefault(map_name, [])
+                if kind == "MapIterationStarted":
+                    run.iterations[index] = RUNNING
+                    opened.append((owner, index))
+                else:
+                    run.iterations[index] = {
+                        "MapIterationSucceeded": SUCCEEDED,
+                        "MapIterationFailed": FAILED,
+                        "MapIterationAborted": "aborted",
+                    }.get(kind, SUCCEEDED)
+                    if (owner, index) in opened:
+                        opened.remove((owner, index))
+                self.visits[owner].events.append(eid)
+                continue
+            visit = self._visit_for(kind, details, note, running)
+            if visit is None:
+                continue
+            visit.events.append(eid)
+            if kind == "MapStateStarted":
+                self.maps.setdefault(visit.entered_id, MapRun(visit.entered_id, visit.name)).length = details.get(
+                    "length"
+                )
+            if kind in ATTEMPT_STARTS:
+                if visit.attempts and visit.failures and not visit.failures[-1].retried:
+                    visit.failures[-1].retried = True
+                visit.attempts += 1
+            elif kind in FAILURE_EVENTS:
+                visit.failures.append(Failure(eid, kind, details.get("error"), details.get("cause")))
+            elif kind in RESULT_EVENTS:
+                visit.result = parse_json(details.get("output"))
+            elif kind.endswith("StateExited"):
+                visit.exited_id = eid
+                visit.output = parse_json(details.get("output"))
+                for key, text in (details.get("assignedVariables") or {}).items():
+                    visit.assigned[key] = parse_json(text)
+                if visit.entered_id in running:
+                    running.remove(visit.entered_id)
+
+    def resolve(self, name: str, thread: Thread = ()) -> str | None:
+        """The path of the state `name` as seen from the iteration chain `thread`."""
+        candidates = self._paths.get(name, [])
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
+        maps = [m for m, _ in thread]
+        for path in candidates:
+            inside = _containers(path)
+            if inside[-len(maps) :] == maps or (not maps and not inside):
+                return path
+        return candidates[0]
+
+    def _guess_thread(self, name: str, open_iterations: dict[str, list[tuple[int, int]]], running: list[int]) -> Thread:
+        """Without notes: the iteration a state belongs to is the oldest open one not busy."""
+        path = self._paths.get(name, [None])[0]
+        containers = _map_containers(path, self._types) if path else []
+        if not containers:
+            return ()
+        map_name = containers[-1]
+        parent: Thread = ()
+        candidates = open_iterations.get(map_name, [])
+        for owner, index in candidates:
+            parent = self.visits[owner].thread
+            thread = (*parent, (map_name, index))
+            if thread not in {self.visits[v].thread for v in running}:
+                return thread
+        if candidates:
+            owner, index = candidates[0]
+            return (*self.visits[owner].thread, (map_name, index))
+        return parent
+
+    def _owning_map(self, map_name: str, note: EventNote | None, running: list[int]) -> int | None:
+        if note is not None and note.thread and note.thread[-1][0] == map_name:
+            parent = note.thread[:-1]
+            for vid in reversed(running):
+                v = self.visits[vid]
+                if v.name == map_name and v.thread == parent:
+                    return vid
+        for vid in reversed(running):
+            if self.visits[vid].name == map_name and self.visits[vid].state_type == "Map":
+                return vid
+        return None
+
+    def _visit_for(self, kind: str, details: dict[str, Any], note: EventNote | None, running: list[int]) -> Visit | None:
+        if note is not None and note.visit in self.visits:
+            visit = self.visits[note.visit]
+            name = details.get("name") if kind.endswith("StateExited") else None
+            if name is None or visit.name == name:
+                return visit
+        name = details.get("name") if kind.endswith("StateExited") else None
+        for vid in (running if kind.endswith("StateExited") else reversed(running)):
+            visit = self.visits[vid]
+            if name is not None and visit.name != name:
+                continue
+            if name is None and not _fits(kind, visit.state_type):
+                continue
+            return visit
+        return None
+
+    # answers ------------------------------------------------------------------------------------
+
+    def visits_of(self, path: str, iterations: dict[str, int | None] | None = None) -> list[Visit]:
+        """The runs of a state, limited to the chosen iteration of each Map it lies in."""
+        chosen = iterations or {}
+        out = []
+        for vid in self.order:
+            visit = self.visits[vid]
+            if visit.path != path:
+                continue
+            if any(chosen.get(m) is not None and chosen[m] != i for m, i in visit.thread):
+                continue
+            out.append(visit)
+        return out
+
+    def status_of(self, path: str, iterations: dict[str, int | None] | None = None) -> tuple[str, int, int]:
+        """(status, retries, runs) of a state: the most telling status over its runs."""
+        visits = self.visits_of(path, iterations)
+        if not visits:
+            return NOT_RUN, 0, 0
+        best = max(visits, key=lambda v: PRECEDENCE[v.status])
+        return best.status, sum(v.retries for v in visits), len(visits)
+
+    def statuses(self, iterations: dict[str, int | None] | None = None) -> dict[str, tuple[str, int, int]]:
+        paths = {v.path for v in self.visits.values() if v.path is not None}
+        return {path: self.status_of(path, iterations) for path in paths}
+
+    def current(self) -> list[Visit]:
+        return [self.visits[v] for v in self.order if self.visits[v].status == RUNNING]
+
+    def edges_taken(self, iterations: dict[str, int | None] | None = None) -> set[tuple[str, str, bool]]:
+        """(from path, to path, via a Catch) for every transition the execution made."""
+        chosen = iterations or {}
+        out = set()
+        for vid in self.order:
+            visit = self.visits[vid]
+            if any(chosen.get(m) is not None and chosen[m] != i for m, i in visit.thread):
+                continue
+            if visit.previous is None or visit.path is None:
+                continue
+            before = self.visits.get(visit.previous)
+            if before is not None and before.path is not None:
+                out.add((before.path, visit.path, before.final_failure is not None))
+        return out
+
+    def started_scopes(self) -> set[str]:
+        """Scopes whose StartAt state ran (the start marker's edge is then taken)."""
+        return {v.scope for v in self.visits.values() if v.previous is None and v.path is not None}
+
+    def map_runs(self, map_name: str) -> list[MapRun]:
+        return [run for run in self.maps.values() if run.name == map_name]
+
+    def progress(self) -> tuple[int, int] | None:
+        """Map iterations done and in all, over the Maps that have started (None without Maps)."""
+        runs = list(self.maps.values())
+        if not runs:
+            return None
+        total = sum(run.length if run.length is not None else len(run.iterations) for run in runs)
+        return sum(run.done for run in runs), total
+
+    def variables_at(self, visit: Visit) -> dict[str, Any]:
+        """The variables a state saw: what earlier states in its scope chain assigned."""
+        out: dict[str, Any] = {}
+        for vid in self.order:
+            other = self.visits[vid]
+            if vid >= visit.entered_id:
+                break
+            if other.exited_id is None or other.exited_id > visit.entered_id:
+                continue
+            if visit.thread[: len(other.thread)] == other.thread and visit.scope.startswith(other.scope):
+                out.update(other.assigned)
+        return out
+
+    def context_at(self, visit: Visit) -> dict[str, Any]:
+        """The context object (`$$`) as the state saw it, rebuilt from the history."""
+        started = self.events[0] if self.events else {}
+        arn = self.execution_arn
+        context: dict[str, Any] = {
+            "Execution": {
+                "Id": arn,
+                "Input": self.input,
+                "Name": arn.rsplit(":", 1)[-1] if arn else "",
+                "RoleArn": details_of(started).get("roleArn"),
+                "StartTime": _stamp(started.get("timestamp")),
+            },
+            "State": {"EnteredTime": _stamp(visit.entered_time), "Name": visit.name},
+            "StateMachine": {
+                "Id": arn.replace(":execution:", ":stateMachine:").rsplit(":", 1)[0] if arn else "",
+                "Name": arn.split(":")[6] if arn.count(":") >= 7 else "",
+            },
+        }
+        if visit.state_type == "Task":
+            context["State"]["RetryCount"] = visit.retries
+        if visit.thread:
+            map_name, index = visit.thread[-1]
+            owner = next(
+                (v for v in self.visits.values() if v.name == map_name and v.state_type == "Map"), None
+            )
+            items = _items_of(owner.input, self._state_values().get(owner.path or "", {})) if owner else None
+            value = items[index] if isinstance(items, list) and index < len(items) else None
+            context["Map"] = {"Item": {"Index": index, "Value": value}}
+        return context
+
+    def iteration_result(self, map_visit: Visit) -> list[Any]:
+        """A Map's result array (or a Parallel's branch outputs), from its inner states' outputs."""
+        last: dict[Any, Visit] = {}
+        for vid in self.order:
+            visit = self.visits[vid]
+            if vid <= map_visit.entered_id or visit.exited_id is None:
+                continue
+            if map_visit.exited_id is not None and vid > map_visit.exited_id:
+                break
+            if map_visit.state_type == "Map":
+                if visit.thread[: len(map_visit.thread) + 1][:-1] != map_visit.thread:
+                    continue
+                if len(visit.thread) <= len(map_visit.thread) or visit.thread[len(map_visit.thread)][0] != map_visit.name:
+                    continue
+                key: Any = visit.thread[len(map_visit.thread)][1]
+            else:
+                prefix = f"{map_visit.path}/Branches["  # branch scopes are written Branches[i]
+                if visit.path is None or not visit.path.startswith(prefix) or visit.thread != map_visit.thread:
+                    continue
+                key = int(visit.path[len(prefix) :].split("]", 1)[0])
+            if visit.scope.count("/States/") == (map_visit.path or "").count("/States/"):
+                last[key] = visit
+        return [last[k].output for k in sorted(last)]
+
+
+def _stamp(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    try:
+        return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    except AttributeError:
+        return str(value)
+
+
+def _items_of(data: Any, state: dict[str, Any]) -> Any:
+    path = state.get("ItemsPath")
+    if isinstance(path, str) and path.startswith("$.") and isinstance(data, dict):
+        value: Any = data
+        for part in path[2:].split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+    return data if isinstance(data, list) else None
+
+
+def _fits(kind: str, state_type: str) -> bool:
+    if kind.startswith(("Task", "LambdaFunction", "Activity")):
+        return state_type == "Task"
+    if kind.startswith("MapState") or kind.startswith("MapRun"):
+        return state_type == "Map"
+    if kind.startswith("ParallelState"):
+        return state_type == "Parallel"
+    return True
+
+
+def _state_paths(definition: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for scope, name, _value in iter_states(definition):
+        out.setdefault(name, []).append(state_path(scope, name))
+    return out
+
+
+def _containers(path: str) -> list[str]:
+    """The names of the states a state path lies inside, outermost first."""
+    parts = path.split("/")
+    names = [parts[i + 1] for i in range(len(parts) - 1) if parts[i] == "States"]
+    return names[:-1]
+
+
+def _map_containers(path: str, types: dict[str, str]) -> list[str]:
+    out = []
+    parts = path.split("/")
+    for i in range(len(parts) - 1):
+        if parts[i] == "States":
+            prefix = "/".join(parts[: i + 2])
+            if prefix != path and types.get(prefix) == "Map":
+                out.append(parts[i + 1])
+    return out
+
+
+def event_summary(event: dict[str, Any], limit: int = 160) -> str:
+    """One line of details for the event table."""
+    details = details_of(event)
+    if not details:
+        return ""
+    parts = []
+    for key in ("name", "index", "length", "error", "cause", "resource", "resourceType", "input", "output", "parameters"):
+        if key in details:
+            value = details[key]
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            parts.append(f"{key}: {text}")
+    line = "; ".join(parts)
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -1,0 +1,351 @@
+"""`InspectorPanel`: the selected state's or resource's settings as a form.
+
+The header holds what every state has (name, type, comment, query language, where it goes
+next); below it, a form made from the engine's model of the state's type, in sections
+(Configuration, Input, Output, Error handling, Variables), or a resource's form. The JSON of
+the selection is one fold away, for what no form covers. Every edit is one undo command.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.canvas.items.resource_items import ResourceItem
+from designer.canvas.items.state_item import StateItem
+from designer.document.commands import RenameStateCommand, SetFieldCommand, SetResourceCommand
+from designer.document.edits import EditRefused
+from designer.document.field_commands import TypedFieldCommand
+from designer.document.patch import MISSING
+from designer.document.paths import StateAddress, scope_states
+from designer.document.project_document import ProjectDocument
+from designer.panels.inspector.context import StateContext
+from designer.panels.inspector.layout import Section, tidy_form
+from designer.panels.inspector.resource_forms import ResourceForm
+from designer.panels.inspector.schema import query_language
+from designer.panels.inspector.state_form import StateForm, form_signature
+from designer.panels.json_field import JsonField
+from designer.theme import LIGHT, Theme
+
+NO_NEXT = "(none)"
+INHERIT = "inherit"
+EMPTY_TEXT = "Select a state or a resource on the canvas."
+RESOURCE_TITLES = {
+    "rule": "EventBridge rule",
+    "queue": "SQS queue",
+    "topic": "SNS topic",
+    "function": "Lambda function",
+    "bus": "event bus",
+}
+
+
+class InspectorPanel(QWidget):
+    select_requested = Signal(str, str)  # machine, state path: keep a renamed state selected
+
+    def __init__(
+        self, document: ProjectDocument, theme: Theme = LIGHT, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.theme = theme
+        self.address: StateAddress | None = None
+        self.resource: tuple[str, str] | None = None
+        self.form: StateForm | ResourceForm | None = None
+        self.ctx: StateContext | None = None
+        self._loading = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll)
+        self.content = QWidget()
+        self.scroll.setWidget(self.content)
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setSpacing(6)
+        self.title = QLabel(EMPTY_TEXT)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() + 2)
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.subtitle = QLabel("")
+        self.subtitle.setStyleSheet("color: palette(placeholder-text);")
+        layout.addWidget(self.subtitle)
+        self.error = QLabel("")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #C24E00;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self._build_header(layout)
+        self.form_slot = QVBoxLayout()
+        self.form_slot.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.form_slot)
+        self._build_json(layout)
+        layout.addStretch(1)
+        self.name.editingFinished.connect(self._rename)
+        self.comment.editingFinished.connect(self._set_comment)
+        self.next.activated.connect(lambda _i: self._set_next())
+        self.end.toggled.connect(self._set_end)
+        self.language.activated.connect(lambda _i: self._set_language())
+        self.apply_button.clicked.connect(self.apply_json)
+        for signal in (document.state_changed, document.state_added, document.transition_changed):
+            signal.connect(lambda _m, _p: self.reload())
+        document.state_removed.connect(self._on_removed)
+        document.definition_replaced.connect(lambda _m: self.reload())
+        document.resource_changed.connect(lambda _k, _n: self.reload())
+        document.resource_removed.connect(lambda _k, _n: self.reload())
+        document.diagnostics_changed.connect(self._on_diagnostics)
+        document.document_reset.connect(lambda: self.show_item(None))
+        self.show_item(None)
+
+    # building ------------------------------------------------------------------------------------
+
+    def _build_header(self, layout: QVBoxLayout) -> None:
+        self.header = QWidget()
+        form = tidy_form(self.header)
+        self.name = QLineEdit()
+        self.type_label = QLabel()
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText("What this state is for")
+        self.language = QComboBox()
+        self.language.addItems([INHERIT, "JSONPath", "JSONata"])
+        self.language.setToolTip("The query language of this state (inherit: the machine's)")
+        self.next = QComboBox()
+        for combo in (self.language, self.next):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        self.end = QCheckBox("End here")
+        self.end.setToolTip("End the execution after this state")
+        form.addRow("Name", self.name)
+        form.addRow("Type", self.type_label)
+        form.addRow("Comment", self.comment)
+        form.addRow("Language", self.language)
+        next_row = QWidget()
+        row = QHBoxLayout(next_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.next, 1)
+        row.addWidget(self.end)
+        form.addRow("Next", next_row)
+        self.next_row = next_row
+        layout.addWidget(self.header)
+
+    def _build_json(self, layout: QVBoxLayout) -> None:
+        self.json_section = Section("JSON")
+        self.raw_field = JsonField(self.theme, allow_empty=False)
+        self.raw_field.editor.commit_requested.disconnect()
+        self.raw = self.raw_field.editor
+        self.json_section.add_widget(self.raw_field)
+        self.apply_button = QPushButton("Apply JSON")
+        self.json_section.add_widget(self.apply_button)
+        self.json_section.set_gist("the selection as written")
+        layout.addWidget(self.json_section)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.raw_field.set_theme(theme)
+        self._replace_form(None)
+        self.reload()
+
+    # what is shown -------------------------------------------------------------------------------
+
+    def show_item(self, item: Any) -> None:
+        self.address = item.address if isinstance(item, StateItem) else None
+        self.resource = (item.project_kind, item.name) if isinstance(item, ResourceItem) else None
+        self.error.hide()
+        self.reload()
+
+    def show_state(self, machine: str, path: str) -> None:
+        self.address = StateAddress.parse(machine, path)
+        self.resource = None
+        self.reload()
+
+    def show_resource(self, kind: str, name: str) -> None:
+        self.address, self.resource = None, (kind, name)
+        self.reload()
+
+    def report(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def _on_removed(self, machine: str, path: str) -> None:
+        if self.address is not None and self.address.machine == machine and self.address.path == path:
+            self.address = None
+        self.reload()
+
+    def _on_diagnostics(self, machine: str) -> None:
+        if self.address is not None and self.address.machine == machine:
+            self.reload()
+
+    def reload(self) -> None:
+        self._loading = True
+        try:
+            if self.address is not None and isinstance(self.document.state(self.address), dict):
+                self._load_state(self.address, self.document.state(self.address))
+            elif self.resource is not None and self.document.resource(*self.resource) is not None:
+                self._load_resource(*self.resource)
+            else:
+                self.address = self.resource = None
+                self.title.setText(EMPTY_TEXT)
+                self.subtitle.setText("")
+                self.header.hide()
+                self.json_section.hide()
+                self._replace_form(None)
+        finally:
+            self._loading = False
+
+    def _replace_form(self, form: StateForm | ResourceForm | None) -> None:
+        if self.form is not None:
+            self.form.hide()
+            self.form.setParent(None)
+            self.form.deleteLater()
+        self.form = form
+        if form is not None:
+            self.form_slot.addWidget(form)
+
+    def _load_resource(self, kind: str, name: str) -> None:
+        self.ctx = None
+        self.title.setText(name)
+        self.subtitle.setText(RESOURCE_TITLES.get(kind, kind))
+        self.header.hide()
+        self.json_section.show()
+        if not isinstance(self.form, ResourceForm) or self.form.signature != (kind, name):
+            self._replace_form(ResourceForm(self.document, kind, name, self.theme, self.report))
+        assert isinstance(self.form, ResourceForm)
+        self.form.load()
+        value = json.loads(
+            self.document.resource(kind, name).model_dump_json(by_alias=True, exclude_none=True)
+        )
+        self.raw_field.set_value(value)
+
+    def _load_state(self, address: StateAddress, state: dict[str, Any]) -> None:
+        definition = self.document.definition(address.machine)
+        self.title.setText(address.name)
+        where = f"{state.get('Type', '?')} state in {address.machine}" + (
+            " (nested)" if address.scope else ""
+        )
+        self.subtitle.setText(where)
+        self.header.show()
+        self.json_section.show()
+        self.name.setText(address.name)
+        self.type_label.setText(str(state.get("Type", "?")))
+        if not self.comment.hasFocus():
+            self.comment.setText(state.get("Comment", "") if isinstance(state.get("Comment"), str) else "")
+            self.comment.setCursorPosition(0)
+        own = state.get("QueryLanguage")
+        self.language.setCurrentText(own if own in ("JSONPath", "JSONata") else INHERIT)
+        self.language.setItemText(0, f"inherit ({query_language(definition, {})})")
+        siblings = [n for n in scope_states(definition, address.scope) if n != address.name]
+        self.next.clear()
+        self.next.addItems([NO_NEXT, *siblings])
+        has_next = state.get("Type") not in ("Choice", "Succeed", "Fail")
+        self.header.layout().setRowVisible(self.next_row, has_next)
+        self.next.setCurrentText(state.get("Next") if isinstance(state.get("Next"), str) else NO_NEXT)
+        self.end.setChecked(state.get("End") is True)
+        ctx = StateContext(self.document, address, self.theme, self.report, query_language(definition, state))
+        if not isinstance(self.form, StateForm) or self.form.signature != form_signature(ctx):
+            self.ctx = ctx
+            self._replace_form(StateForm(ctx))
+        assert isinstance(self.form, StateForm) and self.ctx is not None
+        self.ctx.load_diagnostics()
+        self.form.load(self.ctx)
+        self.raw_field.set_value(state)
+
+    # header edits --------------------------------------------------------------------------------
+
+    def _push(self, command_factory: Any) -> bool:
+        try:
+            self.document.push(command_factory())
+        except EditRefused as exc:
+            self.reload()
+            self.report(str(exc))
+            return False
+        return True
+
+    def _rename(self) -> None:
+        if self._loading or self.address is None:
+            return
+        new = self.name.text().strip()
+        if new and new != self.address.name:
+            address = self.address
+            renamed = StateAddress(address.machine, address.scope, new)
+            self.address = renamed
+            try:
+                self.document.push(RenameStateCommand(self.document, address, new))
+            except EditRefused as exc:
+                self.address = address
+                self.reload()
+                self.report(str(exc))
+                return
+            self.address = renamed
+            self.select_requested.emit(address.machine, renamed.path)
+
+    def _set_comment(self) -> None:
+        if self._loading or self.address is None:
+            return
+        text = self.comment.text()
+        state = self.document.state(self.address)
+        current = state.get("Comment") if isinstance(state, dict) else None
+        if (text or None) != current:
+            address = self.address
+            self._push(lambda: TypedFieldCommand(self.document, address, ("Comment",), text or MISSING))
+
+    def _set_language(self) -> None:
+        if self._loading or self.address is None:
+            return
+        chosen = self.language.currentText()
+        value = chosen if chosen in ("JSONPath", "JSONata") else MISSING
+        address = self.address
+        self._push(lambda: SetFieldCommand(self.document, address, ("QueryLanguage",), value))
+
+    def _set_next(self) -> None:
+        if self._loading or self.address is None:
+            return
+        target = self.next.currentText()
+        address = self.address
+        if target == NO_NEXT:
+            self._push(lambda: SetFieldCommand(self.document, address, ("End",), True))
+        else:
+            self._push(lambda: SetFieldCommand(self.document, address, ("Next",), target))
+
+    def _set_end(self, checked: bool) -> None:
+        if self._loading or self.address is None:
+            return
+        address = self.address
+        self._push(lambda: SetFieldCommand(self.document, address, ("End",), True if checked else MISSING))
+
+    def apply_json(self) -> bool:
+        value, error = self.raw_field.parse()
+        if error is not None:
+            self.report(error)
+            self.raw_field._show_error(error)
+            return False
+        if not isinstance(value, dict):
+            self.report("This must be a JSON object.")
+            return False
+        self.report("")
+        if self.address is not None:
+            address = self.address
+            return self._push(lambda: SetFieldCommand(self.document, address, (), value))
+        if self.resource is not None:
+            kind, name = self.resource
+            return self._push(lambda: SetResourceCommand(self.document, kind, name, value))
+        return False
