@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from designer import deploy_dialog, export_actions
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
@@ -32,6 +33,12 @@ class Actions:
         self.export_asl = self._make("ASL JSON…", lambda: w.export_dialog("asl"))
         self.export_png = self._make("PNG image…", lambda: w.export_dialog("png"))
         self.export_svg = self._make("SVG image…", lambda: w.export_dialog("svg"))
+        self.export_text = [  # ASL YAML, rules, CloudFormation, SAM, Mermaid: designer/export_actions.py
+            self._make(f"{fmt.label}…", lambda k=kind: export_actions.export_dialog(w, k))
+            for kind, fmt in export_actions.FORMATS.items()
+        ]
+        self.deploy = self._make("&Deploy to AWS…", lambda: deploy_dialog.open_dialog(w, "deploy"))
+        self.pull = self._make("P&ull from AWS…", lambda: deploy_dialog.open_dialog(w, "pull"))
         self.quit = self._make("&Quit", w.close, QKeySequence.StandardKey.Quit)
         self.undo = undo.createUndoAction(w, "&Undo")
         self.undo.setShortcut(QKeySequence("Ctrl+Z"))
@@ -107,6 +114,9 @@ class Actions:
         file.addActions([self.save, self.save_as])
         export = file.addMenu("&Export")
         export.addActions([self.export_asl, self.export_png, self.export_svg])
+        export.addSeparator()
+        export.addActions(self.export_text)
+        file.addActions([self.deploy, self.pull])
         file.addSeparator()
         file.addAction(self.quit)
         edit = bar.addMenu("&Edit")

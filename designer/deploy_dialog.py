@@ -1,0 +1,528 @@
+"""File > Deploy to AWS… and File > Pull from AWS…: `engine.deploy` behind a small non-modal dialog.
+
+Every boto3 call runs on a worker thread (a one-thread executor); the worker reports back through
+Qt signals, which reach the dialog on the GUI thread, so the window keeps drawing while AWS
+answers. Credentials come from boto3's usual sources (environment, profile, shared files); the
+dialog never reads, shows or logs them. Without boto3 the dialog says how to install it.
+
+Deploy mode: Plan shows what would change; Deploy (enabled once a plan is shown for the current
+settings) plans afresh, applies, and ends with a report (created / updated / replaced / unchanged /
+skipped, or the error). Pull mode writes a project file from what is deployed and offers to open it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.export_actions import loaded_project
+
+log = logging.getLogger("statecanvas.designer.deploy")
+
+INSTALL_HINT = "Deploying and pulling need boto3. Install it with:\n    pip install 'statecanvas[aws]'"
+APPLIED = {"create": "created", "update": "updated", "replace": "replaced"}
+
+
+def boto3_available() -> bool:
+    try:
+        return importlib.util.find_spec("boto3") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    prefix: str = ""
+
+
+@dataclass
+class DeployReport:
+    """What a deploy (or a dry run) did: the plan, the changes applied, or the error."""
+
+    plan_text: str = ""
+    counts: dict[str, int] = field(default_factory=dict)  # created/updated/replaced/unchanged/skipped
+    applied: list[str] = field(default_factory=list)
+    error: str | None = None
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        if self.error is not None:
+            done = ", ".join(self.applied) or "nothing"
+            return f"Deploy failed: {self.error}\nApplied before the failure: {done}"
+        parts = ", ".join(f"{n} {word}" for word, n in self.counts.items())
+        if self.dry_run:
+            return f"Plan: {parts}"
+        if not any(self.counts.get(w, 0) for w in APPLIED.values()):
+            return f"Nothing to change: {parts}"
+        return f"Deployed: {parts}"
+
+
+@dataclass
+class PullReport:
+    path: Path | None = None
+    summary: str = ""
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+# -- the work (runs on the worker thread; no Qt here) ------------------------------------------
+
+
+def change_line(change: Any) -> str:
+    """ "created state machine Orders": one applied change, for the log."""
+    from engine.deploy.plan import LABELS
+
+    return f"{APPLIED.get(change.action, change.action)} {LABELS.get(change.kind, change.kind)} {change.name}"
+
+
+def _clients(settings: AwsSettings) -> Any:
+    from engine.deploy import make_clients
+
+    return make_clients(region=settings.region, profile=settings.profile, endpoint_url=settings.endpoint_url)
+
+
+def definition_errors(loaded: Any) -> list[str]:
+    from engine.asl.validation import validate
+
+    errors = []
+    for name, definition in sorted(loaded.definitions.items()):
+        spec = loaded.project.state_machines.get(name)
+        machine_type = spec.type if spec is not None else "STANDARD"
+        for d in validate(definition, machine_type=machine_type):
+            if d.severity == "ERROR":
+                errors.append(f"state machine {name}: {d.code} {d.location or ''}: {d.message}")
+    return errors
+
+
+def run_deploy(
+    loaded: Any,
+    settings: AwsSettings,
+    *,
+    dry_run: bool,
+    on_plan: Callable[[Any], None] | None = None,
+    progress: Callable[[Any], None] | None = None,
+) -> DeployReport:
+    """Plan (and unless `dry_run`, apply) through engine.deploy; failures are in the report, not raised."""
+    from engine.deploy import DeployError, DeploySetupError, deploy
+
+    report = DeployReport(dry_run=dry_run)
+    errors = definition_errors(loaded)
+    if errors:
+        report.error = "fix the state machines first:\n" + "\n".join(errors[:20])
+        return report
+
+    def applied(change: Any) -> None:
+        report.applied.append(change_line(change))
+        if progress is not None:
+            progress(change)
+
+    try:
+        result = deploy(
+            loaded,
+            _clients(settings),
+            prefix=settings.prefix,
+            dry_run=dry_run,
+            on_plan=on_plan,
+            progress=applied,
+        )
+    except (DeployError, DeploySetupError) as exc:
+        report.error = str(exc)
+        return report
+    except Exception as exc:  # anything else boto3 or the engine raises: a line, not a traceback
+        log.debug("deploy failed", exc_info=True)
+        report.error = _describe(exc)
+        return report
+    plan = result.plan
+    report.plan_text = plan.text()
+    if dry_run:
+        report.counts = {f"to {a}": plan.count(a) for a in APPLIED if plan.count(a)}
+    else:
+        report.counts = {word: sum(1 for c in result.applied if c.action == a) for a, word in APPLIED.items()}
+    report.counts |= {"unchanged": plan.count("unchanged"), "skipped": plan.count("skip")}
+    return report
+
+
+def run_pull(settings: AwsSettings, output: Path, *, overwrite: bool = False) -> PullReport:
+    """Write a project built from what is deployed to `output`; failures are in the report."""
+    from engine.deploy import DeploySetupError
+    from engine.deploy.pull import pull
+    from engine.project import ProjectError, save_project
+
+    if output.exists() and not overwrite:
+        return PullReport(error=f"{output} exists; choose another file or tick Overwrite")
+    if not output.parent.is_dir():
+        return PullReport(error=f"{output.parent}: no such directory")
+    name = output.name.split(".")[0] or "project"
+    try:
+        clients = _clients(settings)
+        result = pull(clients, prefix=settings.prefix, name=name)
+    except DeploySetupError as exc:
+        return PullReport(error=str(exc))
+    except ProjectError as exc:
+        return PullReport(error=f"what is deployed does not make a valid project:\n{exc}")
+    except Exception as exc:
+        log.debug("pull failed", exc_info=True)
+        return PullReport(error=f"pull failed: {_describe(exc)}")
+    project = result.project
+    if not project.state_machines and not project.rules:
+        where = f"with prefix {settings.prefix!r} " if settings.prefix else ""
+        return PullReport(
+            error=f"no state machines or rules {where}in {clients.region}; nothing written",
+            notes=list(result.notes),
+        )
+    try:
+        save_project(project, output)
+    except OSError as exc:
+        return PullReport(error=f"could not write {output}: {exc.strerror or exc}")
+    counts = [
+        (len(project.state_machines), "state machine"),
+        (len(project.rules), "rule"),
+        (len(project.queues), "queue"),
+        (len(project.topics), "topic"),
+        (len(project.subscriptions), "subscription"),
+        (len(project.functions), "function"),
+        (len(project.consumers), "consumer"),
+    ]
+    summary = ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for n, label in counts if n)
+    return PullReport(output, f"Wrote {output}: {summary}", list(result.notes))
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        from engine.deploy.clients import describe_error
+
+        return describe_error(exc)
+    except Exception:
+        return f"{type(exc).__name__}: {exc}"
+
+
+# -- the dialog --------------------------------------------------------------------------------
+
+
+class DeployDialog(QDialog):
+    """Deploy (mode "deploy") or pull (mode "pull") the window's project; never modal, never blocking."""
+
+    # Emitted from the worker thread; queued to the dialog's (GUI) thread.
+    plan_ready = Signal(str)  # plan text
+    change_applied = Signal(str)  # "created queue orders"
+    deploy_finished = Signal(object)  # DeployReport
+    pull_finished = Signal(object)  # PullReport
+    busy_changed = Signal(bool)
+
+    def __init__(self, window: Any, mode: str = "deploy", parent: QWidget | None = None) -> None:
+        super().__init__(parent if parent is not None else window)
+        self.window_ = window
+        self.mode = mode
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="statecanvas-aws")
+        self.future: Future[Any] | None = None
+        self.planned_for: AwsSettings | None = None
+        self.last_report: DeployReport | PullReport | None = None
+        self.pulled_path: Path | None = None
+        self._pending: tuple[AwsSettings, bool] | None = None  # the running deploy's settings, dry run
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.setWindowTitle("Deploy to AWS" if mode == "deploy" else "Pull from AWS")
+        self.resize(640, 480)
+        self._build()
+        self.plan_ready.connect(self._show_plan)
+        self.change_applied.connect(self._on_change)
+        self.deploy_finished.connect(self._on_deploy_finished)
+        self.pull_finished.connect(self._on_pull_finished)
+        document = window.document  # an edit or another file makes the plan shown stale
+        document.undo_stack.indexChanged.connect(self._invalidate_plan)
+        document.document_reset.connect(self._invalidate_plan)
+        self._set_busy(False)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.missing = QLabel(INSTALL_HINT)
+        self.missing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.missing.setVisible(not boto3_available())
+        layout.addWidget(self.missing)
+        form = QFormLayout()
+        self.region = QLineEdit(os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "")
+        self.region.setPlaceholderText("e.g. eu-west-1 (default: the profile's)")
+        self.profile = QLineEdit()
+        self.profile.setPlaceholderText("default credentials")
+        self.endpoint = QLineEdit()
+        self.endpoint.setPlaceholderText("optional: LocalStack or moto_server URL")
+        self.prefix = QLineEdit()
+        self.prefix.setPlaceholderText("optional, e.g. dev-")
+        form.addRow("&Region:", self.region)
+        form.addRow("Pro&file:", self.profile)
+        form.addRow("&Endpoint URL:", self.endpoint)
+        form.addRow("Name p&refix:", self.prefix)
+        self.output = QLineEdit()
+        self.output.setPlaceholderText("where to write the pulled project (.statecanvas.json)")
+        self.browse = QPushButton("&Browse…")
+        self.browse.clicked.connect(self._browse)
+        self.overwrite = QCheckBox("&Overwrite if it exists")
+        if self.mode == "pull":
+            row = QHBoxLayout()
+            row.addWidget(self.output, 1)
+            row.addWidget(self.browse)
+            form.addRow("Project &file:", row)
+            form.addRow("", self.overwrite)
+        layout.addLayout(form)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        layout.addWidget(self.log, 1)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        buttons = QHBoxLayout()
+        self.plan_button = QPushButton("&Plan")
+        self.deploy_button = QPushButton("&Deploy")
+        self.pull_button = QPushButton("P&ull")
+        self.open_button = QPushButton("&Open Pulled Project")
+        self.close_button = QPushButton("Close")
+        self.plan_button.clicked.connect(self.start_plan)
+        self.deploy_button.clicked.connect(self.start_deploy)
+        self.pull_button.clicked.connect(self.start_pull)
+        self.open_button.clicked.connect(self.open_pulled)
+        self.close_button.clicked.connect(self.close)
+        self.plan_button.setVisible(self.mode == "deploy")
+        self.deploy_button.setVisible(self.mode == "deploy")
+        self.pull_button.setVisible(self.mode == "pull")
+        self.open_button.setVisible(False)
+        buttons.addWidget(self.plan_button)
+        buttons.addWidget(self.deploy_button)
+        buttons.addWidget(self.pull_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        for edit in (self.region, self.profile, self.endpoint, self.prefix):
+            edit.textChanged.connect(self._settings_changed)
+
+    # -- state ------------------------------------------------------------------------------
+
+    def settings(self) -> AwsSettings:
+        def text(edit: QLineEdit) -> str | None:
+            return edit.text().strip() or None
+
+        return AwsSettings(
+            text(self.region), text(self.profile), text(self.endpoint), self.prefix.text().strip()
+        )
+
+    @property
+    def busy(self) -> bool:
+        return self.future is not None and not self.future.done()
+
+    def _set_busy(self, busy: bool) -> None:
+        ready = boto3_available() and not busy
+        self.plan_button.setEnabled(ready)
+        self.deploy_button.setEnabled(ready and self.planned_for == self.settings())
+        self.pull_button.setEnabled(ready)
+        for widget in (self.region, self.profile, self.endpoint, self.prefix, self.output, self.browse):
+            widget.setEnabled(not busy)
+        self.progress.setVisible(busy or (self.progress.maximum() > 0 and self.progress.value() > 0))
+        self.busy_changed.emit(busy)
+
+    def _settings_changed(self) -> None:
+        if self.planned_for is not None and self.planned_for != self.settings():
+            self._invalidate_plan("The settings changed")
+
+    def _invalidate_plan(self, why: object = "The project changed") -> None:
+        if self.planned_for is None:
+            return
+        self.planned_for = None
+        self.deploy_button.setEnabled(False)
+        reason = why if isinstance(why, str) else "The project changed"
+        self.status.setText(f"{reason}: plan again before deploying.")
+
+    def _submit(self, work: Callable[[], Any]) -> bool:
+        if self.busy:
+            return False
+        self.open_button.setVisible(False)
+        self.future = self.executor.submit(work)
+        self._set_busy(True)
+        return True
+
+    # -- deploy -----------------------------------------------------------------------------
+
+    def start_plan(self) -> bool:
+        """Plan on the worker; the plan text appears in the log. False if busy or boto3 is missing."""
+        return self._start(dry_run=True)
+
+    def start_deploy(self) -> bool:
+        """Plan afresh and apply it on the worker, with progress; the report ends the log."""
+        return self._start(dry_run=False)
+
+    def _start(self, *, dry_run: bool) -> bool:
+        if not boto3_available():
+            self.status.setText(INSTALL_HINT)
+            return False
+        if self.busy:
+            return False
+        settings = self.settings()
+        loaded = loaded_project(self.window_.document)  # a snapshot: edits during the run do not leak in
+        self.log.clear()
+        self.progress.setRange(0, 0)  # busy until the plan says how many changes there are
+        self.progress.setValue(0)
+        self.status.setText("Planning…" if dry_run else "Deploying…")
+        self._pending = (settings, dry_run)
+
+        def work() -> None:
+            report = DeployReport(dry_run=dry_run)
+            try:
+                report = run_deploy(
+                    loaded,
+                    settings,
+                    dry_run=dry_run,
+                    on_plan=lambda plan: self.plan_ready.emit(plan.text()),
+                    progress=lambda change: self.change_applied.emit(change_line(change)),
+                )
+            except Exception as exc:  # never let a worker die silently
+                report.error = _describe(exc)
+            self.deploy_finished.emit(report)
+
+        return self._submit(work)
+
+    def _show_plan(self, text: str) -> None:
+        self.log.appendPlainText(text.rstrip("\n"))
+        pending = sum(1 for line in text.splitlines() if line.lstrip().startswith(("+", "~", "!")))
+        self.progress.setRange(0, max(pending, 1))
+        self.progress.setValue(0)
+        if pending and self._pending is not None and not self._pending[1]:
+            self.log.appendPlainText("applying:")
+
+    def _on_change(self, line: str) -> None:
+        self.log.appendPlainText(f"  {line}")
+        self.progress.setValue(min(self.progress.value() + 1, self.progress.maximum()))
+
+    def _on_deploy_finished(self, report: DeployReport) -> None:
+        self.last_report = report
+        self.future = None
+        if report.error is None and report.dry_run and self._pending is not None:
+            self.planned_for = self._pending[0]
+        elif report.error is None:
+            self.planned_for = None  # what is deployed changed: plan again before another deploy
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1 if report.error is None else 0)
+        self.log.appendPlainText("")
+        self.log.appendPlainText(report.summary())
+        self.status.setText(report.summary().splitlines()[0])
+        self._set_busy(False)
+        if report.error is None and not report.dry_run:
+            self.window_.statusBar().showMessage(report.summary(), 10000)
+
+    # -- pull -------------------------------------------------------------------------------
+
+    def _browse(self) -> None:
+        start = self.output.text() or str(Path.cwd() / "pulled.statecanvas.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Pull into", start, "Projects (*.statecanvas.json)")
+        if path:
+            self.output.setText(path)
+            self.overwrite.setChecked(True)  # the file dialog already asked
+
+    def start_pull(self) -> bool:
+        if not boto3_available():
+            self.status.setText(INSTALL_HINT)
+            return False
+        if self.busy:
+            return False
+        text = self.output.text().strip()
+        if not text:
+            self.status.setText("Choose the project file to write first.")
+            return False
+        output = Path(text).expanduser()
+        if not output.name.endswith(".json"):
+            output = output.with_name(output.name + ".statecanvas.json")
+        settings, overwrite = self.settings(), self.overwrite.isChecked()
+        self.log.clear()
+        self.progress.setRange(0, 0)
+        self.status.setText("Pulling…")
+
+        def work() -> None:
+            try:
+                report = run_pull(settings, output, overwrite=overwrite)
+            except Exception as exc:
+                report = PullReport(error=_describe(exc))
+            self.pull_finished.emit(report)
+
+        return self._submit(work)
+
+    def _on_pull_finished(self, report: PullReport) -> None:
+        self.last_report = report
+        self.future = None
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0 if report.error else 1)
+        for note in report.notes:
+            self.log.appendPlainText(f"note: {note}")
+        if report.error is not None:
+            self.log.appendPlainText(f"Pull failed: {report.error}")
+            self.status.setText(f"Pull failed: {report.error.splitlines()[0]}")
+        else:
+            self.pulled_path = report.path
+            self.log.appendPlainText(report.summary)
+            self.status.setText(report.summary)
+            self.open_button.setVisible(True)
+        self._set_busy(False)
+
+    def open_pulled(self) -> bool:
+        if self.pulled_path is None:
+            return False
+        opened = bool(self.window_.open_path(self.pulled_path))
+        if opened:
+            self.close()
+        return opened
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.busy:
+            # boto3 calls cannot be interrupted; the worker finishes and its report goes nowhere.
+            self.status.setText("Still working: close again once it finishes.")
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop taking work and wait for the worker (tests; the app's exit)."""
+        self.executor.shutdown(wait=True)
+
+
+def open_dialog(window: Any, mode: str = "deploy") -> DeployDialog:
+    """Show (or raise) the window's deploy or pull dialog; never modal."""
+    for dialog in window.findChildren(DeployDialog):
+        if dialog.mode == mode:
+            break
+    else:
+        dialog = DeployDialog(window, mode)
+    if mode == "pull" and not dialog.output.text() and window.document.path is not None:
+        dialog.output.setText(str(Path(window.document.path).parent / "pulled.statecanvas.json"))
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
