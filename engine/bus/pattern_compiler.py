@@ -9,8 +9,8 @@ matchers of which one must accept a value of the event (a repeated key: the last
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.bus import pattern_json as tok
@@ -28,6 +28,7 @@ from engine.bus.pattern_matchers import (
     exact_for_literal,
     exact_for_number,
     exact_for_string,
+    field_test,
 )
 from engine.bus.pattern_values import PatternValueError, cidr_range, require_comparable
 from engine.bus.pattern_wildcard import check_complexity, parse_wildcard, wildcard_regex
@@ -88,11 +89,20 @@ _ABSENT = _Absent()
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One field of a branch: a dotted path, its matchers, and whether absence satisfies it."""
+    """One field of a branch: a dotted path, its matchers, and whether absence satisfies it;
+    ``test`` says whether any of the matchers accepts a scalar (`field_test`), and ``step`` is
+    ``(path, test, absent_ok)``, how a rule set checks the field."""
 
     path: str
     matchers: tuple[Matcher, ...]
     absent_ok: bool
+    test: Callable[[object], bool] = field(init=False, compare=False, repr=False)
+    step: tuple[str, Callable[[object], bool], bool] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        test = field_test(self.matchers)
+        object.__setattr__(self, "test", test)
+        object.__setattr__(self, "step", (self.path, test, self.absent_ok))
 
     def describe(self) -> str:
         parts = [m.describe() for m in self.matchers]
@@ -110,12 +120,20 @@ class Branch:
 
 @dataclass(frozen=True, slots=True)
 class CompiledPattern:
-    """A validated pattern, ready to match; ``prefixes`` (also as ``tree``) are the event paths
-    worth flattening."""
+    """A validated pattern, ready to match; ``prefixes`` (also as ``tree``, built on first use:
+    a rule set flattens by its own tree) are the event paths worth flattening."""
 
     branches: tuple[Branch, ...]
     prefixes: frozenset[str]
-    tree: PathTree
+    _tree: PathTree | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def tree(self) -> PathTree:
+        tree = self._tree
+        if tree is None:
+            tree = PathTree.build(self.prefixes)
+            object.__setattr__(self, "_tree", tree)
+        return tree
 
 
 def _fail(reason: str) -> InvalidEventPatternError:
@@ -400,7 +418,7 @@ def _finish(rules: list[dict[str, list[Matcher]]]) -> CompiledPattern:
             fields.append(Field(path, matchers, any(m is _ABSENT for m in values)))
             prefixes.update(_prefixes(path))
         branches.append(Branch(tuple(fields)))
-    return CompiledPattern(tuple(branches), frozenset(prefixes), PathTree.build(prefixes))
+    return CompiledPattern(tuple(branches), frozenset(prefixes))
 
 
 def compile_pattern(pattern: PatternSource | CompiledPattern) -> CompiledPattern:

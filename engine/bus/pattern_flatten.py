@@ -5,10 +5,15 @@ AWS flattens an event before matching: ``{"a": {"b": 1}}`` and ``{"a.b": 1}`` bo
 give nothing. Each leaf also records, for every array it sits in, which element it came from, so
 that two pattern fields that address the same array can be required to match within one element
 (AWS's "array-consistent" matching). Only paths a rule can use are flattened.
+
+Most paths of most events hold one leaf outside any array, so the flattened event keeps such a
+leaf as the bare scalar and only the other paths as a `Many` list of ``(scalar, slots)`` pairs:
+matching then reads a dict and compares, without a list and a tuple per leaf.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -16,15 +21,35 @@ from typing import Any
 from engine.bus.pattern_errors import InvalidEventError
 from engine.bus.pattern_values import JsonNumber
 
-__all__ = ["ENVELOPE_FIELDS", "Flat", "PathTree", "check_envelope", "flatten", "load_event"]
+__all__ = [
+    "ENVELOPE_FIELDS",
+    "MISSING",
+    "Flat",
+    "Many",
+    "PathTree",
+    "check_envelope",
+    "entries",
+    "flatten",
+    "load_event",
+]
 
 #: Fields TestEventPattern insists on (AWS answers "Parameter Event is not valid." without them).
 ENVELOPE_FIELDS = ("id", "account", "source", "time", "region", "detail-type")
 
 Membership = tuple[tuple[int, int], ...]
-#: path -> [(raw scalar, array slots)]; scalars stay as parsed (str, int, float, bool, None or
-#: `JsonNumber`); matchers read them as they are.
-Flat = dict[str, list[tuple[Any, Membership]]]
+
+
+class Many(list):  # type: ignore[type-arg]
+    """The leaves of a path that has several, or whose leaf sits in an array: [(scalar, slots)]."""
+
+    __slots__ = ()
+
+
+#: path -> its one scalar outside arrays, or `Many`; scalars stay as parsed (str, int, float,
+#: bool, None or `JsonNumber`); matchers read them as they are.
+Flat = dict[str, Any]
+#: What ``flat.get(path, MISSING)`` gives for a path the event does not have.
+MISSING: Any = object()
 
 
 _SCALARS = frozenset({str, int, float, bool, JsonNumber})
@@ -106,68 +131,111 @@ class PathTree:
         return node
 
 
+def entries(flat: Flat, path: str) -> list[tuple[Any, Membership]] | None:
+    """The leaves at ``path`` as ``(scalar, slots)`` pairs; None when the event has none."""
+    value = flat.get(path, MISSING)
+    if value is MISSING:
+        return None
+    if type(value) is Many:
+        return value  # type: ignore[no-any-return]
+    return [(value, ())]
+
+
+#: Numbers the arrays of events (a leaf's slots name arrays by these); only equality matters.
+_ARRAY_IDS = itertools.count()
+
+
+class _Restart(Exception):
+    """A dotted key reaches a wanted path: the quick walk cannot tell leaves apart, start over."""
+
+
 def flatten(event: Any, wanted: PathTree) -> Flat:
     """Scalars of ``event`` by dotted path, for the paths in ``wanted`` (the rules' paths)."""
     out: Flat = {}
-    arrays = [0]
+    if type(event) is dict:
+        try:
+            _walk_dict(event, wanted, out)
+            return out
+        except _Restart:
+            out.clear()
+        _walk_object(event.items(), wanted, (), out)
+        return out
+    _walk_object(event.items() if isinstance(event, Mapping) else event, wanted, (), out)
+    return out
 
-    def add(path: str, value: Any, slots: Membership) -> None:
-        entries = out.get(path)
-        if entries is None:
-            out[path] = [(value, slots)]
-        else:
-            entries.append((value, slots))
 
-    def walk_object(items: Any, node: PathTree, slots: Membership) -> None:
-        children = node.children
-        for key, value in items:
-            child = children.get(key)
-            if child is None:
-                if "." not in key:
-                    continue
-                child = node.find(key)
-                if child is None:
-                    continue
-            kind = type(value)
-            if kind is dict:
-                walk_object(value.items(), child, slots)
-            elif kind in _SCALARS or value is None:
-                entries = out.get(child.path)
-                if entries is None:
-                    out[child.path] = [(value, slots)]
-                else:
-                    entries.append((value, slots))
-            else:
-                walk_value(value, child, slots)
-
-    def walk_value(value: Any, node: PathTree, slots: Membership) -> None:
+def _walk_dict(obj: dict[str, Any], node: PathTree, out: Flat) -> None:
+    """The quick walk of a dict outside arrays: each wanted path gets at most one leaf here (a
+    dotted key that could give a second one restarts with `_walk_object`), kept as is."""
+    children = node.children
+    for key, value in obj.items():
+        child = children.get(key)
+        if child is None:
+            if "." in key and node.find(key) is not None:
+                raise _Restart
+            continue
         kind = type(value)
         if kind is dict:
-            walk_object(value.items(), node, slots)
+            _walk_dict(value, child, out)
         elif kind in _SCALARS or value is None:
-            add(node.path, value, slots)
-        elif kind is list:
-            array = arrays[0]
-            arrays[0] += 1
-            for index, item in enumerate(value):
-                walk_value(item, node, (*slots, (array, index)))
-        elif kind is _Pairs:
-            walk_object(value, node, slots)
-        elif isinstance(value, Mapping):
-            walk_object(value.items(), node, slots)
-        elif isinstance(value, tuple):
-            walk_value(list(value), node, slots)
-        elif isinstance(value, (str, int, float)):  # subclasses: matchers compare exact types
-            plain = (
-                str(value)
-                if isinstance(value, str)
-                else value
-                if isinstance(value, bool)
-                else (int(value) if isinstance(value, int) else float(value))
-            )
-            add(node.path, plain, slots)
+            out[child.path] = value
         else:
-            raise InvalidEventError(f"a value of type {kind.__name__} is not JSON")
+            _walk_value(value, child, (), out)
 
-    walk_object(event.items() if type(event) is dict or isinstance(event, Mapping) else event, wanted, ())
-    return out
+
+def _add(out: Flat, path: str, value: Any, slots: Membership) -> None:
+    known = out.get(path, MISSING)
+    if known is MISSING:
+        out[path] = Many(((value, slots),)) if slots else value
+    elif type(known) is Many:
+        known.append((value, slots))
+    else:
+        out[path] = Many(((known, ()), (value, slots)))
+
+
+def _walk_object(items: Any, node: PathTree, slots: Membership, out: Flat) -> None:
+    children = node.children
+    for key, value in items:
+        child = children.get(key)
+        if child is None:
+            if "." not in key:
+                continue
+            child = node.find(key)
+            if child is None:
+                continue
+        kind = type(value)
+        if kind is dict:
+            _walk_object(value.items(), child, slots, out)
+        elif kind in _SCALARS or value is None:
+            _add(out, child.path, value, slots)
+        else:
+            _walk_value(value, child, slots, out)
+
+
+def _walk_value(value: Any, node: PathTree, slots: Membership, out: Flat) -> None:
+    kind = type(value)
+    if kind is dict:
+        _walk_object(value.items(), node, slots, out)
+    elif kind in _SCALARS or value is None:
+        _add(out, node.path, value, slots)
+    elif kind is list:
+        array = next(_ARRAY_IDS)
+        for index, item in enumerate(value):
+            _walk_value(item, node, (*slots, (array, index)), out)
+    elif kind is _Pairs:
+        _walk_object(value, node, slots, out)
+    elif isinstance(value, Mapping):
+        _walk_object(value.items(), node, slots, out)
+    elif isinstance(value, tuple):
+        _walk_value(list(value), node, slots, out)
+    elif isinstance(value, (str, int, float)):  # subclasses: matchers compare exact types
+        plain = (
+            str(value)
+            if isinstance(value, str)
+            else value
+            if isinstance(value, bool)
+            else (int(value) if isinstance(value, int) else float(value))
+        )
+        _add(out, node.path, plain, slots)
+    else:
+        raise InvalidEventError(f"a value of type {kind.__name__} is not JSON")

@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.bus.pattern_compiler import Branch, CompiledPattern, PatternSource, compile_pattern
-from engine.bus.pattern_flatten import Flat, Membership, check_envelope, flatten, load_event
+from engine.bus.pattern_flatten import (
+    MISSING,
+    Flat,
+    Many,
+    Membership,
+    check_envelope,
+    entries,
+    flatten,
+    load_event,
+)
 from engine.bus.pattern_matchers import show
 
 __all__ = ["explain", "match_branch", "matches", "test_event_pattern"]
@@ -45,37 +54,31 @@ def match_branch(branch: Branch, flat: Flat) -> bool:
     """Whether the flattened event satisfies every field of the branch, array-consistently."""
     constrained: list[list[Membership]] | None = None
     for field in branch.fields:
-        entries = flat.get(field.path)
-        if entries is None:
+        leaf = flat.get(field.path, MISSING)
+        if leaf is MISSING:
             if field.absent_ok:
                 continue
             return False
-        matchers = field.matchers
-        if len(entries) == 1 and not entries[0][1]:  # the usual case: one leaf, no array
-            leaf = entries[0][0]
-            for matcher in matchers:
-                if matcher.test(leaf):
-                    break
-            else:
+        if type(leaf) is not Many:  # the usual case: one leaf, no array
+            if not field.test(leaf):
                 return False
             continue
+        test = field.test
         slots_ok: list[Membership] = []
         free = False
-        for value, slots in entries:
-            for matcher in matchers:
-                if matcher.test(value):
-                    if not slots:
-                        free = True
-                    slots_ok.append(slots)
+        for value, slots in leaf:
+            if test(value):
+                if not slots:
+                    free = True
                     break
-            if free:
-                break
+                slots_ok.append(slots)
+        if free:
+            continue
         if not slots_ok:
             return False
-        if not free:
-            if constrained is None:
-                constrained = []
-            constrained.append(slots_ok)
+        if constrained is None:
+            constrained = []
+        constrained.append(slots_ok)
     if constrained is None or len(constrained) < 2:
         return True
     return _choose(constrained, 0, [])
@@ -114,7 +117,7 @@ test_event_pattern.__test__ = False  # type: ignore[attr-defined]  # not a pytes
 
 
 def _show(flat: Flat, path: str, limit: int = 3) -> str:
-    leaves = [show(value) for value, _ in flat.get(path, ())]
+    leaves = [show(value) for value, _ in entries(flat, path) or ()]
     shown = ", ".join(leaves[:limit]) + (f" and {len(leaves) - limit} more" if len(leaves) > limit else "")
     return shown if len(leaves) == 1 else f"[{shown}]"
 
@@ -122,12 +125,12 @@ def _show(flat: Flat, path: str, limit: int = 3) -> str:
 def _branch_reasons(branch: Branch, flat: Flat) -> list[str]:
     reasons: list[str] = []
     for field in branch.fields:
-        entries = flat.get(field.path)
-        if entries is None:
+        leaves = entries(flat, field.path)
+        if leaves is None:
             if not field.absent_ok:
                 reasons.append(f"{field.path}: not in the event (the pattern wants {field.describe()})")
             continue
-        if not any(m.test(value) for value, _ in entries for m in field.matchers):
+        if not any(m.test(value) for value, _ in leaves for m in field.matchers):
             if not field.matchers:
                 reasons.append(
                     f"{field.path}: the pattern wants it absent (exists: false), "
@@ -136,7 +139,7 @@ def _branch_reasons(branch: Branch, flat: Flat) -> list[str]:
             else:
                 reasons.append(f"{field.path}: {_show(flat, field.path)} does not match {field.describe()}")
     if not reasons and not match_branch(branch, flat):
-        arrays = [f.path for f in branch.fields if any(slots for _, slots in flat.get(f.path, ()))]
+        arrays = [f.path for f in branch.fields if any(slots for _, slots in entries(flat, f.path) or ())]
         reasons.append(f"{', '.join(arrays)}: each matches, but not within one element of the same array")
     return reasons
 

@@ -6,13 +6,19 @@ parsed (str, int, float, bool, None, or `JsonNumber` for numbers read from JSON 
 than wrapping each in an object, because building objects per value is most of the cost of
 matching in Python. Each matcher also says in words what it wants (``describe``), which `explain`
 shows in the designer's pattern sandbox.
+
+``test`` is the readable definition; ``fast_test()`` gives the same predicate as a plain function
+specialised to the matcher's operands (no attribute lookups or operator dispatch per call), and
+`field_test` joins a field's matchers into one such function. Matching many rules calls these.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
 
 from engine.bus.pattern_errors import InvalidEventError
 from engine.bus.pattern_values import NUMBER_LIMIT, JsonNumber, comparable_number, ip_key
@@ -30,6 +36,7 @@ __all__ = [
     "exact_for_literal",
     "exact_for_number",
     "exact_for_string",
+    "field_test",
     "key_of",
     "number_of",
     "show",
@@ -38,6 +45,8 @@ __all__ = [
 _LIMIT = 5_000_000_000
 _TRUE_KEY, _FALSE_KEY, _NULL_KEY = ("lit", "true"), ("lit", "false"), ("lit", "null")
 _LITERAL_KEYS = {"true": _TRUE_KEY, "false": _FALSE_KEY, "null": _NULL_KEY}
+
+Test = Callable[[object], bool]
 
 
 def number_of(value: object) -> int | None:
@@ -99,6 +108,10 @@ class Matcher:
     def test(self, value: object) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def fast_test(self) -> Test:
+        """``test`` as a plain function, specialised where that saves work per call."""
+        return self.test
+
     def describe(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -114,6 +127,10 @@ class Exact(Matcher):
 
     def test(self, value: object) -> bool:
         return key_of(value) == self.key
+
+    def fast_test(self) -> Test:
+        # A string key is never IP-shaped, so only an equal plain string has it as its key.
+        return _predicate("string" if type(self.key) is str else "key", self.key)
 
     def describe(self) -> str:
         return self.shown
@@ -138,6 +155,10 @@ class StringTest(Matcher):
         if self.op == "suffix":
             return text.endswith(self.value)
         return text == self.value
+
+    def fast_test(self) -> Test:
+        op = "string" if self.op in ("exact", "equals") else self.op
+        return _predicate(f"lower {op}" if self.ignore_case else op, self.value)
 
     def describe(self) -> str:
         value = json.dumps(self.value)
@@ -173,6 +194,12 @@ class NumericRange(Matcher):
             return False
         return not (number > self.high or (self.high_open and number == self.high))
 
+    def fast_test(self) -> Test:
+        # Numbers are whole millionths, so an open bound is the closed one a millionth inside.
+        low = self.low + 1 if self.low_open else self.low
+        high = self.high - 1 if self.high_open else self.high
+        return _predicate("numeric", low, high)
+
     def describe(self) -> str:
         return f"numeric {self.shown}"
 
@@ -189,6 +216,9 @@ class Cidr(Matcher):
         ip = ip_key(value) if type(value) is str else None  # type: ignore[arg-type]
         return ip is not None and ip[1] == self.family and self.low <= ip[2] <= self.high
 
+    def fast_test(self) -> Test:
+        return _predicate("cidr", self.family, self.low, self.high)
+
     def describe(self) -> str:
         return f"cidr {json.dumps(self.shown)}"
 
@@ -204,6 +234,9 @@ class Wildcard(Matcher):
     def test(self, value: object) -> bool:
         return type(value) is str and self.regex.fullmatch(value) is not None  # type: ignore[arg-type]
 
+    def fast_test(self) -> Test:
+        return _predicate("wildcard", self.regex)
+
     def describe(self) -> str:
         return f"wildcard {json.dumps(self.shown)}"
 
@@ -215,6 +248,9 @@ class Exists(Matcher):
 
     def test(self, value: object) -> bool:
         return True
+
+    def fast_test(self) -> Test:
+        return _always
 
     def describe(self) -> str:
         return "exists"
@@ -258,6 +294,11 @@ class AnythingBut(Matcher):
     def test(self, value: object) -> bool:
         return not self.excludes(value)
 
+    def fast_test(self) -> Test:
+        if self.mode in ("exact", "ignore-case"):
+            return _predicate(f"anything-but {self.mode}", self.values)
+        return self.test
+
     def describe(self) -> str:
         return f"anything-but {self.shown}"
 
@@ -293,3 +334,87 @@ def exact_for_number(text: str) -> Exact:
 def exact_for_literal(text: str) -> Exact:
     """``true``, ``false`` or ``null`` in a pattern."""
     return Exact(_LITERAL_KEYS[text], text)
+
+
+def _always(value: object) -> bool:
+    return True
+
+
+def _never(value: object) -> bool:
+    return False
+
+
+@lru_cache(maxsize=16384)
+def _predicate(kind: str, *operands: Any) -> Test:
+    """A matcher's test as a plain function of the scalar, shared by matchers with equal operands
+    (a bus's rules repeat them), so many rules cost few functions."""
+    if kind == "numeric":
+        low, high = operands
+
+        def numeric(value: object) -> bool:
+            if type(value) is int and -_LIMIT <= value <= _LIMIT:  # type: ignore[operator]
+                return low <= value * 1_000_000 <= high  # type: ignore[no-any-return,operator]
+            number = number_of(value)
+            return number is not None and low <= number <= high  # type: ignore[no-any-return]
+
+        return numeric
+    if kind == "cidr":
+        family, low, high = operands
+
+        def cidr(value: object) -> bool:
+            if type(value) is not str:
+                return False
+            ip = ip_key(value)  # type: ignore[arg-type]
+            return ip is not None and ip[1] == family and low <= ip[2] <= high  # type: ignore[no-any-return]
+
+        return cidr
+    if kind == "any":
+        tests = operands
+
+        def any_test(value: object) -> bool:
+            for test in tests:  # noqa: SIM110 - a loop costs less than any() over a generator
+                if test(value):
+                    return True
+            return False
+
+        return any_test
+    (operand,) = operands
+    if kind == "string":
+        return lambda value: type(value) is str and value == operand
+    if kind == "key":
+        return lambda value: key_of(value) == operand
+    if kind == "strings":
+        return lambda value: type(value) is str and value in operand
+    if kind == "keys":
+        return lambda value: key_of(value) in operand
+    if kind == "prefix":
+        return lambda value: type(value) is str and value.startswith(operand)  # type: ignore[attr-defined]
+    if kind == "suffix":
+        return lambda value: type(value) is str and value.endswith(operand)  # type: ignore[attr-defined]
+    if kind == "lower string":
+        return lambda value: type(value) is str and value.lower() == operand  # type: ignore[attr-defined]
+    if kind == "lower prefix":
+        return lambda value: type(value) is str and value.lower().startswith(operand)  # type: ignore[attr-defined]
+    if kind == "lower suffix":
+        return lambda value: type(value) is str and value.lower().endswith(operand)  # type: ignore[attr-defined]
+    if kind == "wildcard":
+        return lambda value: type(value) is str and operand.fullmatch(value) is not None
+    if kind == "anything-but exact":
+        return lambda value: type(value) is not str or value not in operand
+    if kind == "anything-but ignore-case":
+        return lambda value: type(value) is not str or value.lower() not in operand  # type: ignore[attr-defined]
+    raise ValueError(kind)
+
+
+def field_test(matchers: tuple[Matcher, ...]) -> Test:
+    """Whether any of the field's matchers accepts a scalar, tried in order (as ``test`` would be,
+    so an error a matcher raises surfaces at the same point), as one function."""
+    if not matchers:
+        return _never  # exists: false alone: no value satisfies it
+    if len(matchers) == 1:
+        return matchers[0].fast_test()
+    keys = [m.key for m in matchers if isinstance(m, Exact)]
+    if len(keys) == len(matchers):
+        exact = frozenset(keys)
+        return _predicate("strings" if all(type(key) is str for key in keys) else "keys", exact)
+    return _predicate("any", *(m.fast_test() for m in matchers))

@@ -12,11 +12,27 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.bus.pattern_compiler import Branch, CompiledPattern, PatternSource, compile_pattern
-from engine.bus.pattern_flatten import PathTree, flatten, load_event
-from engine.bus.pattern_index import BranchIndex
+from engine.bus.pattern_flatten import MISSING, Flat, Many, PathTree, flatten, load_event
+from engine.bus.pattern_index import BranchIndex, Plan
 from engine.bus.pattern_match import EventSource, match_branch
 
 __all__ = ["RuleSet"]
+
+
+def _check(plan: Plan, branch: Branch, flat: Flat) -> bool:
+    """`match_branch` for the usual case, one leaf outside arrays per path; the rest go to it."""
+    get = flat.get
+    for path, test, absent_ok in plan:
+        leaf = get(path, MISSING)
+        if leaf is MISSING:
+            if absent_ok:
+                continue
+            return False
+        if type(leaf) is Many:
+            return match_branch(branch, flat)
+        if not test(leaf):
+            return False
+    return True
 
 
 class RuleSet:
@@ -32,7 +48,6 @@ class RuleSet:
         self._rules: dict[str, CompiledPattern] = {}
         self._order: dict[str, int] = {}
         self._branch_ids: dict[str, list[int]] = {}
-        self._branches: dict[int, tuple[str, Branch]] = {}
         self._prefix_counts: dict[str, int] = {}
         self._tree: PathTree | None = None  # built from _prefix_counts when first needed
         self._index = BranchIndex()
@@ -56,8 +71,7 @@ class RuleSet:
         for branch in compiled.branches:
             branch_id = self._next_branch
             self._next_branch += 1
-            self._branches[branch_id] = (name, branch)
-            self._index.add(branch_id, branch)
+            self._index.add(branch_id, branch, order, name)
             ids.append(branch_id)
         self._branch_ids[name] = ids
         for prefix in compiled.prefixes:
@@ -69,7 +83,6 @@ class RuleSet:
         compiled = self._rules.pop(name)
         del self._order[name]
         for branch_id in self._branch_ids.pop(name):
-            del self._branches[branch_id]
             self._index.remove(branch_id)
         for prefix in compiled.prefixes:
             count = self._prefix_counts[prefix] - 1
@@ -88,13 +101,23 @@ class RuleSet:
         tree = self._tree
         if tree is None:
             tree = self._tree = PathTree.build(self._prefix_counts)
-        flat = flatten(load_event(event), tree)
-        matched: dict[str, int] = {}
-        branches = self._branches
-        for branch_id in self._index.candidates(flat):
-            name, branch = branches[branch_id]
-            if name not in matched and match_branch(branch, flat):
-                matched[name] = self._order[name]
+        flat = flatten(event if type(event) is dict else load_event(event), tree)
+        found, plain = self._index.candidates(flat)
+        if not found:
+            return []
+        if not plain:  # a path the index followed had several leaves: match whole branches
+            matched: dict[str, int] = {}
+            for order, name, _, branch in found:
+                if name not in matched and match_branch(branch, flat):
+                    matched[name] = order
+        elif len(found) == 1:
+            order, name, plan, branch = found[0]
+            return [name] if _check(plan, branch, flat) else []
+        else:
+            matched = {}
+            for order, name, plan, branch in found:
+                if name not in matched and _check(plan, branch, flat):
+                    matched[name] = order
         if len(matched) < 2:
             return list(matched)
         return sorted(matched, key=matched.__getitem__)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 __all__ = [
     "NUMBER_LIMIT",
@@ -29,6 +30,7 @@ NUMBER_LIMIT = 5_000_000_000 * 1_000_000
 _IPV4 = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 _IPV6 = re.compile(r"[0-9a-fA-F:]*:[0-9a-fA-F:]*")
 _INT = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"(-?)([0-9]+)\.([0-9]+)")
 _MILLION = Decimal(1_000_000)
 
 
@@ -57,6 +59,16 @@ def require_comparable(text: str) -> int:
         if value <= 5_000_000_000:
             return value * 1_000_000
         raise PatternValueError("Value must be between -5.0E9 and 5.0E9, inclusive")
+    plain = _DECIMAL.fullmatch(text) if len(text) < 40 else None
+    if plain is not None:  # a float's usual text (75.5): the arithmetic below, without Decimal
+        sign, whole, fraction = plain.groups()
+        fraction = fraction.rstrip("0")
+        if len(fraction) > 6:
+            raise PatternValueError("Only values upto 6 decimals are supported")
+        value = int(whole) * 1_000_000 + (int(fraction.ljust(6, "0")) if fraction else 0)
+        if value > NUMBER_LIMIT:
+            raise PatternValueError("Value must be between -5.0E9 and 5.0E9, inclusive")
+        return -value if sign else value
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
@@ -90,11 +102,12 @@ def _ip_bytes(text: str) -> bytes | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def ip_key(text: str) -> tuple[str, int, int] | None:
     """``("ip", family bytes, value)`` for an IP address literal, else None.
 
     Strings that are IP addresses compare by address, so "10.0.0.1" and "10.000.0.1" are equal
-    as exact values and for CIDR blocks.
+    as exact values and for CIDR blocks. Remembered: events carry the same few addresses.
     """
     if not text or not (text[0].isdigit() or ":" in text or text[0] in "abcdefABCDEF"):
         return None
