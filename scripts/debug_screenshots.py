@@ -55,7 +55,9 @@ async def focus_on(win, machine: str, bottom: int = 420) -> None:
     win.resizeDocks([win.debug.docks["Run"]], [bottom], Qt.Orientation.Vertical)
     await asyncio.sleep(0.05)  # let the layout settle before fitting the view
     frame = win.scene.machines[machine].frame
-    win.view.fitInView(frame.sceneBoundingRect().adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
+    win.view.fitInView(
+        frame.sceneBoundingRect().adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio
+    )
 
 
 async def paused(out: Path) -> None:
@@ -63,7 +65,9 @@ async def paused(out: Path) -> None:
     d = win.debug
     d.run_panel.machine.setCurrentText("RetailOrder")
     d.set_breakpoint("RetailOrder", "/States/ChargePayment", None)
-    d.set_breakpoint("RetailOrder", "/States/PublishOrderCreated", "{% $states.input.validation.total > 100 %}")
+    d.set_breakpoint(
+        "RetailOrder", "/States/PublishOrderCreated", "{% $states.input.validation.total > 100 %}"
+    )
     d.debug()
     await until(lambda: d.pause is not None)
     d.docks["State Data"].raise_()
@@ -83,19 +87,23 @@ async def failed(out: Path) -> None:
     d = win.debug
     d.run_panel.machine.setCurrentText("RetailOrder")
     d.run_panel.input.set_value(
-        {"orderId": "o-2002", "customer": {"id": "c-9"}, "items": [{"sku": "TV-85", "quantity": 1, "price": 6400}]}
+        {
+            "orderId": "o-2002",
+            "customer": {"id": "c-9"},
+            "items": [{"sku": "TV-85", "quantity": 1, "price": 6400}],
+        }
     )
     d.run()
     await until(lambda: d.session.done)
     d.refresh()
     d.events_panel.filter_to(kind="Fail")
     d.docks["Events"].raise_()
-    run = d.docks["Run"]
+    run = d.docks["Run"]  # the run's status (error and failing state) beside the canvas
     win.removeDockWidget(run)
-    win.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, run)
-    win.splitDockWidget(d.docks["Events"], run, Qt.Orientation.Horizontal)
+    win.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, run)
+    win.tabifyDockWidget(win.code_dock, run)
     run.show()
-    win.resizeDocks([d.docks["Events"], run], [1000, 640], Qt.Orientation.Horizontal)
+    run.raise_()
     await focus_on(win, "RetailOrder")
     item = win.scene.state_item("RetailOrder", "/States/OrderRejected")
     win.editor.select_item(item)
@@ -115,7 +123,12 @@ async def choreography(out: Path) -> None:
                 "EventBusName": "orders",
                 "Source": "retail.orders",
                 "DetailType": "OrderCreated",
-                "Detail": {"orderId": "o-9", "customer": {"id": "c-1"}, "items": [{"sku": "X", "quantity": 1}], "poison": True},
+                "Detail": {
+                    "orderId": "o-9",
+                    "customer": {"id": "c-1"},
+                    "items": [{"sku": "X", "quantity": 1}],
+                    "poison": True,
+                },
             }
         ]
     )
@@ -126,15 +139,22 @@ async def choreography(out: Path) -> None:
     win.resizeDocks([d.docks["Run"]], [360], Qt.Orientation.Vertical)
     await asyncio.sleep(0.05)
     area = None
-    for key in ("bus:orders", "rule:OrderCreatedToFulfillment", "queue:warehouse-notifications", "queue:warehouse-dlq",
-                "queue:fulfillment-orders", "function:notify-warehouse", "rule:OrderShippedToRetail"):
+    for key in (
+        "bus:orders",
+        "rule:OrderCreatedToFulfillment",
+        "queue:warehouse-notifications",
+        "queue:warehouse-dlq",
+        "queue:fulfillment-orders",
+        "function:notify-warehouse",
+        "rule:OrderShippedToRetail",
+    ):
         item = win.scene.item_for_key(key)
         if item is not None:
             box = item.sceneBoundingRect().adjusted(0, 0, 0, 40)
             area = box if area is None else area.united(box)
-    win.view.fitInView(area.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+    framed = area.adjusted(-20, -20, 240, 120)  # room at the bottom right, clear of the minimap
     d.select_key("queue:warehouse-dlq")
-    win.view.fitInView(area.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+    win.view.fitInView(framed, Qt.AspectRatioMode.KeepAspectRatio)
     await asyncio.sleep(0.1)
     win.grab().save(str(out / "screenshot-choreography.png"))
     win.close()

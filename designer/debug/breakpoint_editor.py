@@ -16,7 +16,15 @@ from engine.runtime.debugger import evaluate_condition
 class BreakpointEditor(QDialog):
     chosen = Signal(str, str, object)  # machine, state path, condition ("" for none)
 
-    def __init__(self, machine: str, path: str, name: str, condition: str | None, sample: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        machine: str,
+        path: str,
+        name: str,
+        condition: str | None,
+        sample: Any,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.machine, self.path = machine, path
         self.setWindowTitle(f"Breakpoint on {name}")
@@ -34,7 +42,9 @@ class BreakpointEditor(QDialog):
         trial = QPushButton("Try")
         trial.clicked.connect(self.try_condition)
         layout.addWidget(trial)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -47,7 +47,9 @@ def mock_for(picture: ExecutionPicture, visit: Visit) -> dict[str, Any] | None:
     if visit.state_type == "Task":
         failure = visit.final_failure
         if failure is not None:
-            return {"errorOutput": {"error": failure.error or "States.TaskFailed", "cause": failure.cause or ""}}
+            return {
+                "errorOutput": {"error": failure.error or "States.TaskFailed", "cause": failure.cause or ""}
+            }
         return {"result": json.dumps(visit.result if visit.has_result else {})}
     if visit.state_type in ("Map", "Parallel"):
         return {"result": json.dumps(picture.iteration_result(visit))}
@@ -82,7 +84,9 @@ async def pipeline_for(
 
 def steps_from(state: dict[str, Any], response: dict[str, Any]) -> list[Step]:
     inspection = response.get("inspectionData") or {}
-    jsonata = state.get("QueryLanguage") == "JSONata" or "afterArguments" in inspection or "Arguments" in state
+    jsonata = (
+        state.get("QueryLanguage") == "JSONata" or "afterArguments" in inspection or "Arguments" in state
+    )
     out = []
     for label, field, key in JSONATA_STEPS if jsonata else JSONPATH_STEPS:
         if key == "output":

@@ -36,7 +36,13 @@ NOT_RUN, RUNNING, SUCCEEDED, RETRIED, CAUGHT, FAILED = (
 PRECEDENCE = {NOT_RUN: 0, SUCCEEDED: 1, RETRIED: 2, CAUGHT: 3, FAILED: 4, RUNNING: 5}
 
 ATTEMPT_STARTS = frozenset(
-    ("TaskScheduled", "LambdaFunctionScheduled", "ActivityScheduled", "MapStateStarted", "ParallelStateStarted")
+    (
+        "TaskScheduled",
+        "LambdaFunctionScheduled",
+        "ActivityScheduled",
+        "MapStateStarted",
+        "ParallelStateStarted",
+    )
 )
 FAILURE_EVENTS = frozenset(
     (
@@ -251,7 +257,9 @@ class ExecutionPicture:
                 continue
             if kind.endswith("StateEntered"):
                 name = details.get("name", "")
-                thread = note.thread if note is not None else self._guess_thread(name, open_iterations, running)
+                thread = (
+                    note.thread if note is not None else self._guess_thread(name, open_iterations, running)
+                )
                 path = self.resolve(name, thread)
                 visit = Visit(
                     eid,
@@ -297,9 +305,9 @@ class ExecutionPicture:
                 continue
             visit.events.append(eid)
             if kind == "MapStateStarted":
-                self.maps.setdefault(visit.entered_id, MapRun(visit.entered_id, visit.name)).length = details.get(
-                    "length"
-                )
+                self.maps.setdefault(
+                    visit.entered_id, MapRun(visit.entered_id, visit.name)
+                ).length = details.get("length")
             if kind in ATTEMPT_STARTS:
                 if visit.attempts and visit.failures and not visit.failures[-1].retried:
                     visit.failures[-1].retried = True
@@ -328,7 +336,9 @@ class ExecutionPicture:
                 return path
         return candidates[0]
 
-    def _guess_thread(self, name: str, open_iterations: dict[str, list[tuple[int, int]]], running: list[int]) -> Thread:
+    def _guess_thread(
+        self, name: str, open_iterations: dict[str, list[tuple[int, int]]], running: list[int]
+    ) -> Thread:
         """Without notes: the iteration a state belongs to is the oldest open one not busy."""
         path = self._paths.get(name, [None])[0]
         containers = _map_containers(path, self._types) if path else []
@@ -359,14 +369,16 @@ class ExecutionPicture:
                 return vid
         return None
 
-    def _visit_for(self, kind: str, details: dict[str, Any], note: EventNote | None, running: list[int]) -> Visit | None:
+    def _visit_for(
+        self, kind: str, details: dict[str, Any], note: EventNote | None, running: list[int]
+    ) -> Visit | None:
         if note is not None and note.visit in self.visits:
             visit = self.visits[note.visit]
             name = details.get("name") if kind.endswith("StateExited") else None
             if name is None or visit.name == name:
                 return visit
         name = details.get("name") if kind.endswith("StateExited") else None
-        for vid in (running if kind.endswith("StateExited") else reversed(running)):
+        for vid in running if kind.endswith("StateExited") else reversed(running):
             visit = self.visits[vid]
             if name is not None and visit.name != name:
                 continue
@@ -490,12 +502,19 @@ class ExecutionPicture:
             if map_visit.state_type == "Map":
                 if visit.thread[: len(map_visit.thread) + 1][:-1] != map_visit.thread:
                     continue
-                if len(visit.thread) <= len(map_visit.thread) or visit.thread[len(map_visit.thread)][0] != map_visit.name:
+                if (
+                    len(visit.thread) <= len(map_visit.thread)
+                    or visit.thread[len(map_visit.thread)][0] != map_visit.name
+                ):
                     continue
                 key: Any = visit.thread[len(map_visit.thread)][1]
             else:
                 prefix = f"{map_visit.path}/Branches["  # branch scopes are written Branches[i]
-                if visit.path is None or not visit.path.startswith(prefix) or visit.thread != map_visit.thread:
+                if (
+                    visit.path is None
+                    or not visit.path.startswith(prefix)
+                    or visit.thread != map_visit.thread
+                ):
                     continue
                 key = int(visit.path[len(prefix) :].split("]", 1)[0])
             if visit.scope.count("/States/") == (map_visit.path or "").count("/States/"):
@@ -555,18 +574,3 @@ def _map_containers(path: str, types: dict[str, str]) -> list[str]:
             if prefix != path and types.get(prefix) == "Map":
                 out.append(parts[i + 1])
     return out
-
-
-def event_summary(event: dict[str, Any], limit: int = 160) -> str:
-    """One line of details for the event table."""
-    details = details_of(event)
-    if not details:
-        return ""
-    parts = []
-    for key in ("name", "index", "length", "error", "cause", "resource", "resourceType", "input", "output", "parameters"):
-        if key in details:
-            value = details[key]
-            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-            parts.append(f"{key}: {text}")
-    line = "; ".join(parts)
-    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -33,7 +33,14 @@ STATUS_COLOURS = {
     CAUGHT: "#E69F00",
     RETRIED: "#F0E442",
 }
-STATUS_ICONS = {RUNNING: "play", PAUSED: "pause", SUCCEEDED: "check", FAILED: "cross", CAUGHT: "caught", RETRIED: "retry"}
+STATUS_ICONS = {
+    RUNNING: "play",
+    PAUSED: "pause",
+    SUCCEEDED: "check",
+    FAILED: "cross",
+    CAUGHT: "caught",
+    RETRIED: "retry",
+}
 STATUS_WORDS = {
     NOT_RUN: "not run",
     RUNNING: "running",
@@ -137,7 +144,9 @@ class StatusOverlay(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self.state.rect().adjusted(-14, -14, 14, 14)
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         outline = self.state.outline()
         if self.dimmed:
@@ -214,14 +223,18 @@ class BreakpointGutter(QGraphicsItem):
     def set_breakpoint(self, enabled: bool, condition: str | None = None) -> None:
         if (enabled, condition) != (self.enabled, self.condition):
             self.enabled, self.condition = enabled, condition
-            tip = "Breakpoint" + (f" when {condition}" if condition else "") if enabled else "Set a breakpoint"
+            tip = (
+                "Breakpoint" + (f" when {condition}" if condition else "") if enabled else "Set a breakpoint"
+            )
             self.setToolTip(f"{tip}: click to toggle (F9)")
             self.update()
 
     def boundingRect(self) -> QRectF:
         return QRectF(-2, -2, self.SIZE + 4, self.SIZE + 4)
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = QRectF(0, 0, self.SIZE, self.SIZE)
         if self.enabled:
@@ -276,7 +289,9 @@ class EdgeTrail(QGraphicsItem):
         self.prepareGeometryChange()
         self.update()
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         points = getattr(self.edge, "_points", [])
         path = getattr(self.edge, "_path", None)
         if len(points) < 2 or path is None:
@@ -334,7 +349,9 @@ class QueueGauge(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self.queue.rect().width(), self.HEIGHT)
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         theme = self.queue.theme()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         rect = self.boundingRect()
@@ -352,7 +369,9 @@ class QueueGauge(QGraphicsItem):
         if len(self.samples) >= 2:
             top = max(max(self.samples), 1)
             step = spark.width() / (len(self.samples) - 1)
-            line = QPainterPath(QPointF(spark.left(), spark.bottom() - spark.height() * self.samples[0] / top))
+            line = QPainterPath(
+                QPointF(spark.left(), spark.bottom() - spark.height() * self.samples[0] / top)
+            )
             for i, value in enumerate(self.samples[1:], start=1):
                 line.lineTo(QPointF(spark.left() + i * step, spark.bottom() - spark.height() * value / top))
             painter.setPen(QPen(accent, 1.4))
@@ -407,11 +426,29 @@ class CanvasDecorator:
             if path == paused:
                 status = PAUSED
             overlay = getattr(item, "_sc_status", None)
+            wanted = (status, retries, runs, path in dimmed)
             if overlay is None and status == NOT_RUN and path not in dimmed:
                 continue
+            if (
+                overlay is not None
+                and overlay.parentItem() is item
+                and wanted
+                == (
+                    overlay.status,
+                    overlay.retries,
+                    overlay.runs,
+                    overlay.dimmed,
+                )
+            ):
+                continue  # unchanged: no repaint, no tooltip churn
             overlay = self.overlay(item)
-            overlay.set_status(status, retries, runs, path in dimmed)
-            item.setToolTip(f"{item.default_tooltip()}\n{overlay.tooltip_text()}" if status != NOT_RUN else item.default_tooltip())
+            overlay.set_status(*wanted)
+            if not item.problems:  # a problem list keeps the tooltip
+                item.setToolTip(
+                    f"{item.default_tooltip()}\n{overlay.tooltip_text()}"
+                    if status != NOT_RUN
+                    else item.default_tooltip()
+                )
 
     def show_edges(self, machine: str, taken: set[tuple[str, str, bool]], started: set[str]) -> None:
         projection = self.scene.machines.get(machine)
@@ -423,10 +460,10 @@ class CanvasDecorator:
                 trail = getattr(edge, "_sc_trail", None)
                 if on and trail is None:
                     edge._sc_trail = EdgeTrail(edge)  # type: ignore[attr-defined]
-                elif on:
+                elif on and not trail.isVisible():
                     trail.setVisible(True)
                     trail.refresh()
-                elif trail is not None:
+                elif not on and trail is not None and trail.isVisible():
                     trail.setVisible(False)
 
     @staticmethod
@@ -462,7 +499,9 @@ class CanvasDecorator:
 
     # queues -----------------------------------------------------------------------------------
 
-    def show_queue(self, name: str, visible: int, in_flight: int, dlq: int | None, samples: list[int]) -> None:
+    def show_queue(
+        self, name: str, visible: int, in_flight: int, dlq: int | None, samples: list[int]
+    ) -> None:
         item = self.scene.item_for_key(f"queue:{name}")
         if item is None:
             return

@@ -15,6 +15,7 @@ import copy
 import logging
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from designer.debug.history_model import EventNote
@@ -64,7 +65,9 @@ class RunSession(QObject):
         self.runtime = ProjectRuntime(self.loaded, clock=clock, store=self.store)
         self.store.listeners.append(self._on_event)
         self.store.started.append(lambda record: self.execution_started.emit(record.execution_arn))
-        self.queue_samples: dict[str, list[tuple[int, int, int]]] = {}  # queue -> [(visible, in flight, delayed)]
+        self.queue_samples: dict[
+            str, list[tuple[int, int, int]]
+        ] = {}  # queue -> [(visible, in flight, delayed)]
         self.runtime.sqs.subscribe(self._on_queue)
         self._trace_seen = 0
         self.main_arn: str | None = None
@@ -112,9 +115,10 @@ class RunSession(QObject):
         except Exception:  # a crash in the engine must not take the window down
             log.exception("the run stopped unexpectedly")
         finally:
-            self._emit_trace()
             self.done = True
-            self.finished.emit()
+            if shiboken6.isValid(self):  # the window may have closed while the run wound down
+                self._emit_trace()
+                self.finished.emit()
 
     async def _wait_outside(self) -> None:
         """The execution waits for someone outside (a callback from the UI, or the user while
@@ -184,15 +188,20 @@ class RunSession(QObject):
     # listeners --------------------------------------------------------------------------------
 
     def _on_event(self, arn: str, event: dict[str, Any] | None) -> None:
+        if not shiboken6.isValid(self):
+            return
         if event is None:
             self.execution_finished.emit(arn)
         else:
             self.event_added.emit(arn, event)
 
     def _on_pause(self, pause: Pause) -> None:
-        self.paused.emit(pause)
+        if shiboken6.isValid(self):
+            self.paused.emit(pause)
 
     def _on_queue(self, event: Any) -> None:
+        if not shiboken6.isValid(self):
+            return
         depth = event.depth
         samples = self.queue_samples.setdefault(event.queue_name, [])
         samples.append((depth.visible, depth.in_flight, depth.delayed))

@@ -71,7 +71,12 @@ class CallbacksPanel(QWidget):
         for task in pending:
             item = QTreeWidgetItem(
                 self.tasks,
-                [task.state_name, task.execution_arn.rsplit(":", 2)[-2], str(task.heartbeats), task.token[:16] + "…"],
+                [
+                    task.state_name,
+                    task.execution_arn.rsplit(":", 2)[-2],
+                    str(task.heartbeats),
+                    task.token[:16] + "…",
+                ],
             )
             item.setData(0, 256, task.token)
             if task.token == current or current is None:

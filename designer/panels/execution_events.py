@@ -3,6 +3,7 @@ filtered by state or by type. Double-click an event to see the execution as it w
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
@@ -19,11 +20,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.debug.history_model import FAILURE_EVENTS, event_summary
+from designer.debug.history_model import FAILURE_EVENTS, details_of
 from designer.debug.history_model import _stamp as stamp
 
 COLUMNS = ("ID", "Type", "Timestamp", "State", "Details")
 ALL_STATES = "All states"
+
+
+def event_summary(event: dict[str, Any], limit: int = 160) -> str:
+    """One line of details for the event table."""
+    details = details_of(event)
+    if not details:
+        return ""
+    parts = []
+    for key in (
+        "name",
+        "index",
+        "length",
+        "error",
+        "cause",
+        "resource",
+        "resourceType",
+        "input",
+        "output",
+        "parameters",
+    ):
+        if key in details:
+            value = details[key]
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            parts.append(f"{key}: {text}")
+    line = "; ".join(parts)
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 class EventTableModel(QAbstractTableModel):
@@ -33,7 +60,11 @@ class EventTableModel(QAbstractTableModel):
         self.states: list[str] = []  # the state each event belongs to ("" for execution events)
 
     def set_events(self, events: list[dict[str, Any]], states: list[str]) -> None:
-        if len(events) >= len(self.events) and events[: len(self.events)] == self.events and states[: len(self.states)] == self.states:
+        if (
+            len(events) >= len(self.events)
+            and events[: len(self.events)] == self.events
+            and states[: len(self.states)] == self.states
+        ):
             first = len(self.events)
             if first == len(events):
                 return
@@ -51,7 +82,9 @@ class EventTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None

@@ -79,7 +79,9 @@ class ExecutionRunPanel(QWidget):
         focus = QHBoxLayout()
         focus.addWidget(QLabel("Show"))
         self.container = QComboBox()
-        self.container.setToolTip("A Map or Parallel state whose iterations or branches the canvas can show one by one")
+        self.container.setToolTip(
+            "A Map or Parallel state whose iterations or branches the canvas can show one by one"
+        )
         self.container.currentIndexChanged.connect(lambda _i: self._container_changed())
         focus.addWidget(self.container, 1)
         self.choice = QComboBox()
@@ -166,7 +168,7 @@ class ExecutionRunPanel(QWidget):
     # iteration and branch focus ---------------------------------------------------------------
 
     def set_containers(self, containers: list[tuple[str, str, list[tuple[str, Any]]]]) -> None:
-        """containers: (state path, label, [(choice label, index or None)]) for Maps and Parallels that ran."""
+        """(state path, label, [(choice label, index or None)]) for the Maps and Parallels that ran."""
         current = self.container.currentData()
         self._updating = True
         try:
@@ -176,7 +178,7 @@ class ExecutionRunPanel(QWidget):
                 self.container.addItem(label, path)
                 self._choices[path] = choices
             if not containers:
-                self.container.addItem("(no Map or Parallel has run)", None)
+                self.container.addItem("(no Map or Parallel ran)", None)
             index = self.container.findData(current)
             self.container.setCurrentIndex(max(index, 0))
             self._fill_choices()

@@ -140,6 +140,7 @@ class StateDataPanel(QWidget):
         split.setStretchFactor(1, 3)
         layout.addWidget(split, 1)
         self._updating = False
+        self._input_key: Any = None
         self.apply_input.setEnabled(False)
 
     def _emit(self, signal: Any) -> None:
@@ -158,6 +159,7 @@ class StateDataPanel(QWidget):
         self.visit.blockSignals(False)
         for edit in (self.input, self.output, self.variables, self.context):
             edit.setPlainText("")
+        self._input_key = None
         self.pipeline.set_steps([])
         self.retries.clear()
 
@@ -177,6 +179,7 @@ class StateDataPanel(QWidget):
     def show_visit(
         self,
         *,
+        key: Any = None,
         input: Any,
         output: Any,
         has_output: bool,
@@ -184,7 +187,7 @@ class StateDataPanel(QWidget):
         context: dict[str, Any],
         attempts: list[tuple[str, int, str, str, str]],
     ) -> None:
-        self.input.set_value(input)
+        self._set_input(key, input)
         self.output.setPlainText(pretty(output) if has_output else "(the state has not finished)")
         self.variables.set_value(variables)
         self.context.set_value(context)
@@ -193,8 +196,16 @@ class StateDataPanel(QWidget):
             QTreeWidgetItem(self.retries, [str(part) for part in row])
         self.tabs.setTabText(4, f"Retries ({sum(1 for a in attempts if a[4] == 'retried')})")
 
-    def show_paused(self, input: Any, variables: dict[str, Any], context: dict[str, Any]) -> None:
-        self.input.set_value(input)
+    def _set_input(self, key: Any, value: Any) -> None:
+        """Show a run's input, unless it is the one shown already (the user may be editing it)."""
+        if key is None or key != self._input_key:
+            self._input_key = key
+            self.input.set_value(value)
+
+    def show_paused(
+        self, input: Any, variables: dict[str, Any], context: dict[str, Any], key: Any = None
+    ) -> None:
+        self._set_input(key, input)
         self.output.setPlainText("(paused before the state runs)")
         self.variables.set_value(variables)
         self.context.set_value(context)

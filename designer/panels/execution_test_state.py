@@ -73,7 +73,9 @@ class TestStatePanel(QWidget):
 
     def set_target(self, machine: str | None, path: str | None, name: str | None, input: Any = None) -> None:
         self.machine, self.path = machine, path
-        self.title.setText(f"TestState: {name} in {machine}" if name else "Select a state, then Run > Test State.")
+        self.title.setText(
+            f"TestState: {name} in {machine}" if name else "Select a state, then Run > Test State."
+        )
         self.run.setEnabled(name is not None)
         if input is not None:
             self.input.set_value(input)

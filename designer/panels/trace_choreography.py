@@ -80,7 +80,9 @@ class ChoreographyPanel(QWidget):
         head.addWidget(self.template, 1)
         left_layout.addLayout(head)
         self.entries = JsonEdit()
-        self.entries.setPlaceholderText('[{"EventBusName": "orders", "Source": "...", "DetailType": "...", "Detail": {}}]')
+        self.entries.setPlaceholderText(
+            '[{"EventBusName": "orders", "Source": "...", "DetailType": "...", "Detail": {}}]'
+        )
         left_layout.addWidget(self.entries, 1)
         self.put = QPushButton("Put event")
         self.put.clicked.connect(self._put)
@@ -180,7 +182,8 @@ class ChoreographyPanel(QWidget):
         self.queues.clear()
         for name, visible, in_flight, dlq, samples in rows:
             item = QTreeWidgetItem(
-                self.queues, [name, str(visible), str(in_flight), "" if dlq is None else str(dlq), sparkline(samples)]
+                self.queues,
+                [name, str(visible), str(in_flight), "" if dlq is None else str(dlq), sparkline(samples)],
             )
             if dlq:
                 item.setForeground(3, QBrush(QColor("#C24E00")))

@@ -325,7 +325,12 @@ class EventBus:
 
     async def drain(self) -> None:
         """Wait until every delivery started so far (and any it leads to) has finished."""
-        while self._tasks:
+        while True:
+            # A finished task leaves the set in its done callback, which runs a loop turn later;
+            # gather() over finished tasks completes without yielding, so waiting on those would spin.
+            self._tasks.difference_update([task for task in self._tasks if task.done()])
+            if not self._tasks:
+                return
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     # Traces -----------------------------------------------------------------------------------------

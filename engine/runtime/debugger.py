@@ -128,6 +128,13 @@ class Debugger(Tracer):
 
     # Gate hooks ---------------------------------------------------------------------------
 
+    watches_exit = False  # nothing to do after a state: the interpreter need not await it
+
+    def wants_state(self, name: str) -> bool:
+        """Whether `before_state` could pause (or stop) before `name`. When it cannot, the state
+        runs without awaiting the gate: an idle debugger costs one method call per state."""
+        return self._mode != "run" or self.stopped or self._run_to is not None or name in self.breakpoints
+
     async def before_state(self, point: StatePoint) -> Any:
         if self.stopped:
             from engine.runtime.errors import ExecutionAborted

@@ -14,7 +14,7 @@ from typing import Any
 from engine.runtime import debug_gate
 from engine.runtime.env import ExecutionEnv, Frame
 from engine.runtime.errors import DATA_LIMIT_EXCEEDED, ExecutionAborted, StateFailure
-from engine.runtime.history import MAX_PAYLOAD_BYTES, payload_details, to_json_text
+from engine.runtime.history import MAX_PAYLOAD_BYTES, to_json_text
 from engine.runtime.jsonpath_flow import apply_result_path, render_template
 from engine.runtime.retry import RetryState, find_catcher
 from engine.runtime.state_run import StateResult, StateRun, assigned_details
@@ -40,36 +40,62 @@ HANDLERS = {
     "Map": map_state.run,
 }
 WITH_RETRY = frozenset(("Task", "Parallel", "Map"))
+# States that run no one else's code and never wait: when one hands on its input object itself,
+# nothing can have changed it since its Entered event wrote its text.
+PASS_THROUGH = frozenset(("Pass", "Choice", "Succeed"))
 
 
 class Interpreter:
     def __init__(self, env: ExecutionEnv, *, seed: int | None = None) -> None:
         self.env = env
-        self.rng = random.Random(seed)
+        self._seed = seed
+        self._rng: random.Random | None = None
 
-    async def run_scope(self, scope: dict[str, Any], data: Any, frame: Frame) -> Any:
-        """Run from StartAt until a state ends the scope; return the scope's output."""
+    @property
+    def rng(self) -> random.Random:
+        """The retry jitter's generator, made on first use: seeding one from the OS costs more than a
+        distributed Map's child execution of two Pass states, and most executions never retry."""
+        if self._rng is None:
+            self._rng = random.Random(self._seed)
+        return self._rng
+
+    async def run_scope(
+        self, scope: dict[str, Any], data: Any, frame: Frame, data_text: str | None = None
+    ) -> Any:
+        """Run from StartAt until a state ends the scope; return the scope's output.
+
+        `data_text` is `data` as JSON text when the caller has it. A state's input is the output
+        its predecessor's Exited event has just written, so each payload is serialised once, not
+        once for the Exited and again for the next Entered event. A gate may replace or change the
+        data it is shown, so with a gate nothing is reused.
+        """
         states = scope["States"]
         name = scope["StartAt"]
         gate = self.env.gate
+        wants = getattr(gate, "wants_state", None)  # an idle gate (no pause possible here) is not awaited
+        after = gate is not None and getattr(gate, "watches_exit", True)
         while True:
             if self.env.stopped:
                 raise ExecutionAborted()
             state = states[name]
-            if gate is not None:
+            if gate is not None and (wants is None or wants(name)):
                 data = await gate.before_state(debug_gate.StatePoint(name, state, data, frame, self.env))
-            result = await self.run_state(name, state, data, frame)
-            if gate is not None:
+                data_text = None
+            result = await self.run_state(name, state, data, frame, data_text)
+            if after:
                 await gate.after_state(debug_gate.StatePoint(name, state, result.output, frame, self.env))
+                result.output_text = None
             if result.next is None:
                 return result.output
-            name, data = result.next, result.output
+            name, data, data_text = result.next, result.output, result.output_text
 
-    async def run_state(self, name: str, state: dict[str, Any], data: Any, frame: Frame) -> StateResult:
+    async def run_state(
+        self, name: str, state: dict[str, Any], data: Any, frame: Frame, data_text: str | None = None
+    ) -> StateResult:
         env = self.env
         state_type = state["Type"]
-        details: dict[str, Any] = {"name": name}
-        details["input"], details["inputDetails"] = payload_details(data)
+        input_text = to_json_text(data) if data_text is None else data_text
+        details: dict[str, Any] = {"name": name, "input": input_text, "inputDetails": {"truncated": False}}
         entered_id = env.history.add(f"{state_type}StateEntered", details)
         run = StateRun(
             self,
@@ -88,7 +114,8 @@ class Interpreter:
         while True:
             try:
                 result = await handler(run)
-                self._check_size(run, result.output)
+                reused = input_text if result.output is data and state_type in PASS_THROUGH else None
+                result.output_text = self._checked_text(run, result.output, reused)
                 break
             except StateFailure as failure:
                 if failure.event == "EvaluationFailed":
@@ -122,14 +149,17 @@ class Interpreter:
         return result
 
     def _exit(self, run: StateRun, result: StateResult) -> None:
-        details: dict[str, Any] = {"name": run.name}
-        details["output"], details["outputDetails"] = payload_details(result.output)
+        if result.output_text is None:  # a Catcher's output: not size-checked, not serialised yet
+            result.output_text = to_json_text(result.output)
+        details: dict[str, Any] = {}
         if result.assigned:
             details["assignedVariables"] = assigned_details(result.assigned)
             details["assignedVariablesDetails"] = {"truncated": False}
             run.frame.variables.update(result.assigned)
-        order = ("assignedVariables", "assignedVariablesDetails", "name", "output", "outputDetails")
-        self.env.history.add(f"{run.type}StateExited", {k: details[k] for k in order if k in details})
+        details["name"] = run.name
+        details["output"] = result.output_text
+        details["outputDetails"] = {"truncated": False}
+        self.env.history.add(f"{run.type}StateExited", details)
 
     def _caught(self, run: StateRun, catcher: dict[str, Any], failure: StateFailure) -> StateResult:
         error_output = failure.error_output()
@@ -145,14 +175,17 @@ class Interpreter:
         )
         return StateResult(output, catcher["Next"], assigned)
 
-    def _check_size(self, run: StateRun, output: Any) -> None:
-        text = to_json_text(output)
+    def _checked_text(self, run: StateRun, output: Any, text: str | None = None) -> str:
+        """The output as JSON text (`text` if known), for the Exited event, once it fits the payload limit."""
+        if text is None:
+            text = to_json_text(output)
         if len(text) > MAX_PAYLOAD_BYTES and len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
             raise StateFailure(
                 DATA_LIMIT_EXCEEDED,
                 f"The state/task '{run.name}' returned a result with a size exceeding the maximum number of "
                 "bytes service limit.",
             )
+        return text
 
 
 def _evaluation_details(failure: StateFailure, state_name: str) -> dict[str, Any]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from designer.debug.history_model import CAUGHT, FAILED, NOT_RUN, RETRIED, RUNNING, SUCCEEDED, ExecutionPicture
+from designer.debug.history_model import (
+    CAUGHT,
+    FAILED,
+    NOT_RUN,
+    RETRIED,
+    RUNNING,
+    SUCCEEDED,
+    ExecutionPicture,
+)
 from designer.debug.live_store import LiveStore
 from engine.runtime import run_async
 
@@ -26,7 +34,11 @@ FLAKY = {
             "ItemProcessor": {
                 "StartAt": "Double",
                 "States": {
-                    "Double": {"Type": "Pass", "Parameters": {"v.$": "States.MathAdd($.v, $.v)"}, "Next": "Check"},
+                    "Double": {
+                        "Type": "Pass",
+                        "Parameters": {"v.$": "States.MathAdd($.v, $.v)"},
+                        "Next": "Check",
+                    },
                     "Check": {"Type": "Pass", "End": True},
                 },
             },
@@ -107,6 +119,7 @@ def test_the_same_picture_without_the_live_notes() -> None:
     (arn,) = store.histories
     with_notes = ExecutionPicture(store.histories[arn], FLAKY, notes=store.notes[arn])
     without = ExecutionPicture(store.histories[arn], FLAKY)
+
     def shape(p: ExecutionPicture) -> Any:
         return [(p.visits[v].path, p.visits[v].thread, p.visits[v].status) for v in p.order]
 
@@ -151,10 +164,45 @@ async def test_a_parallel_branch_view_dims_the_other_branches(qtbot: Any) -> Non
     while not d.session.done:
         await asyncio.sleep(0.01)
     containers = {path: choices for path, _label, choices in d._containers(d.picture)}
-    assert containers["/States/Both"] == [("All branches", None), ("Branch 1: Left", 0), ("Branch 2: Right", 1)]
+    assert containers["/States/Both"] == [
+        ("All branches", None),
+        ("Branch 1: Left", 0),
+        ("Branch 2: Right", 1),
+    ]
     d.set_focus("/States/Both", 1)
     left = window.scene.state_item("Flaky", "/States/Both/Branches[0]/States/Left")._sc_status
     right = window.scene.state_item("Flaky", "/States/Both/Branches[1]/States/Right")._sc_status
     assert left.dimmed and not right.dimmed and right.status == SUCCEEDED
     d.set_focus("/States/Both", None)
     assert not left.dimmed
+
+
+def test_an_idle_debugger_is_not_awaited_but_still_pauses_where_asked() -> None:
+    from engine.runtime.debugger import Debugger
+
+    class Counting(Debugger):
+        calls = 0
+
+        async def before_state(self, point: Any) -> Any:
+            Counting.calls += 1
+            return await super().before_state(point)
+
+    chain = {
+        "StartAt": "S0",
+        "States": {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(9)}
+        | {"S9": {"Type": "Pass", "End": True}},
+    }
+
+    async def scenario() -> list[str]:
+        debugger = Counting()
+        debugger.set_breakpoint("S5")
+        task = asyncio.ensure_future(run_async(chain, {}, gate=debugger))
+        first = await debugger.next_pause(timeout=5)
+        debugger.step()
+        second = await debugger.next_pause(timeout=5)
+        debugger.resume()
+        assert (await task).status == "SUCCEEDED"
+        return [first.state, second.state]
+
+    assert asyncio.run(scenario()) == ["S5", "S6"]
+    assert Counting.calls == 2  # only where a pause was possible: the breakpoint and the step

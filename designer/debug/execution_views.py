@@ -1,0 +1,438 @@
+"""Every execution view refreshed from the histories: canvas status, Run panel, event table,
+timeline, choreography, and the selected state's data (a part of DebugController)."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import html
+import json
+import logging
+from typing import Any
+
+import shiboken6
+
+from designer.canvas.items.state_item import StateItem
+from designer.debug.dataflow import mock_for, pipeline_for
+from designer.debug.history_model import FAILED, ExecutionPicture, Visit
+from designer.document.paths import StateAddress, get_in
+from designer.panels.execution_timeline import Bar
+
+log = logging.getLogger("statecanvas.designer.debug")
+STATUS_MARKS = {
+    "RUNNING": "▶",
+    "PAUSED": "⏸",
+    "SUCCEEDED": "✓",
+    "FAILED": "✗",
+    "ABORTED": "■",
+    "TIMED_OUT": "⧗",
+}
+STATUS_TEXT_COLOURS = {"RUNNING": "#0072B2", "PAUSED": "#0072B2", "SUCCEEDED": "#007A5A", "FAILED": "#C24E00"}
+
+
+def segments(path: str) -> tuple[Any, ...]:
+    from engine.asl.diagnostics import parse_location
+
+    return tuple(parse_location(path))
+
+
+class ExecutionViews:
+    """The views of the run shown; `refresh` recomputes them from the session's histories."""
+
+    window: Any
+    session: Any
+
+    # views ------------------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def show_execution(self, arn: str) -> None:
+        self.shown_arn = arn
+        self.cursor = None
+        self.focus = {}
+        self.refresh()
+
+    def travel_to(self, event_count: int | None) -> None:
+        """Show the execution as it was after its first `event_count` events (None: now)."""
+        self.cursor = event_count
+        self.refresh()
+
+    def set_focus(self, container: str, index: int | None) -> None:
+        self.focus[container] = index
+        self.refresh()
+
+    def _iterations(self, picture: ExecutionPicture) -> tuple[dict[str, int | None], set[str]]:
+        iterations: dict[str, int | None] = {}
+        dimmed: set[str] = set()
+        types = picture.state_types()
+        for container, index in self.focus.items():
+            if index is None:
+                continue
+            if types.get(container) == "Map":
+                iterations[container.rsplit("/States/", 1)[-1]] = index
+            elif types.get(container) == "Parallel":
+                keep = f"{container}/Branches[{index}]/"
+                dimmed |= {
+                    p for p in types if p.startswith(f"{container}/Branches[") and not p.startswith(keep)
+                }
+        return iterations, dimmed
+
+    def refresh(self, canvas_only: bool = False) -> None:
+        self._timer.stop()
+        session = self.session
+        if session is None:
+            self._update_actions()
+            return
+        arn = self.shown_arn or session.main_arn
+        if arn is None:
+            arns = list(session.store.histories)
+            arn = arns[-1] if arns else None
+        if arn is None:
+            self._refresh_choreography()
+            return
+        machine = session.machine_of(arn)
+        events = session.history(arn)
+        picture = ExecutionPicture(
+            events, session.definition_of(arn), upto=self.cursor, notes=session.notes(arn)
+        )
+        picture.execution_arn = arn
+        self.picture = picture
+        iterations, dimmed = self._iterations(picture)
+        paused_path = None
+        if (
+            self.cursor is None
+            and self.pause is not None
+            and machine == session.main_machine
+            and arn == session.main_arn
+        ):
+            thread = self._pause_thread(self.pause)
+            if all(iterations.get(name) in (None, index) for name, index in thread):  # the iteration shown
+                paused_path = picture.resolve(self.pause.state, thread)
+        taken = picture.edges_taken(iterations)
+        started = picture.started_scopes()
+        if paused_path is not None:  # the transition into the paused state is taken already
+            thread = self._pause_thread(self.pause)  # type: ignore[arg-type]
+            scope = paused_path.rsplit("/States/", 1)[0]
+            before = [
+                v for v in picture.visits.values() if v.thread == thread and v.scope == scope and v.path
+            ]
+            if before:
+                last = max(before, key=lambda v: v.entered_id)
+                taken.add((last.path, paused_path, last.final_failure is not None))  # type: ignore[arg-type]
+            else:
+                started.add(scope)
+        self.decorator.show_statuses(machine, picture.statuses(iterations), paused=paused_path, dimmed=dimmed)
+        self.decorator.show_edges(machine, taken, started)
+        for other_machine, other_arn in self._latest_per_machine().items():
+            if other_machine == machine:
+                continue
+            other = ExecutionPicture(
+                session.history(other_arn), session.definition_of(other_arn), notes=session.notes(other_arn)
+            )
+            self.decorator.show_statuses(other_machine, other.statuses())
+            self.decorator.show_edges(other_machine, other.edges_taken(), other.started_scopes())
+        if canvas_only:
+            return
+        self._refresh_run_panel(picture, events, machine, paused_path)
+        self._refresh_events(picture, arn)
+        self._refresh_timeline(picture)
+        self.callbacks.set_tasks(session.pending_tasks())
+        self._refresh_choreography()
+        self._refresh_state_data()
+        self._update_actions()
+
+    def _latest_per_machine(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        if self.session is not None:
+            for arn in self.session.store.histories:
+                out[self.session.machine_of(arn)] = arn
+        return out
+
+    def _refresh_run_panel(
+        self, picture: ExecutionPicture, events: list[dict[str, Any]], machine: str, paused: str | None
+    ) -> None:
+        status = "PAUSED" if paused else picture.status
+        if self.cursor is not None:
+            status = picture.status
+        mark = STATUS_MARKS.get(status, "")
+        colour = STATUS_TEXT_COLOURS.get(status, "#2F3A48")
+        word = status.replace("_", " ").title()
+        text = f"<span style='color:{colour}'><b>{mark} {word}</b></span> · {html.escape(machine)}"
+        if paused and self.pause is not None:
+            reason = {"run-to": "run to", "error": "on an error"}.get(self.pause.reason, self.pause.reason)
+            text += f" · paused at <b>{html.escape(self.pause.state)}</b> ({reason})"
+        elif self.cursor is not None:
+            text += f" · as it was after event {self.cursor}"
+        else:
+            current = picture.current()
+            if current and picture.status == "RUNNING":
+                text += " · in " + ", ".join(html.escape(v.name) for v in current[:3])
+        if picture.status == "FAILED" and picture.error:
+            failing = next(
+                (v for v in reversed([picture.visits[i] for i in picture.order]) if v.status == FAILED), None
+            )
+            where = f" in state <b>{html.escape(failing.name)}</b>" if failing else ""
+            cause = html.escape(str(picture.cause or ""))[:300]
+            error = html.escape(picture.error)
+            text += f"<br><span style='color:#C24E00'>error <b>{error}</b>{where}: {cause}</span>"
+        if picture.status == "SUCCEEDED" and self.cursor is None:
+            text += "<br>output: <code>" + html.escape(json.dumps(picture.output)[:200]) + "</code>"
+        waiting = self.session.pending_tasks() if self.session is not None else []
+        if waiting:
+            text += f"<br>{len(waiting)} task(s) wait for a callback: answer them in Callbacks."
+        self.run_panel.set_status(text)
+        self.run_panel.set_progress(picture.progress())
+        all_events = self.session.history(picture.execution_arn) if self.session is not None else events
+
+        def describe(count: int) -> str:
+            event = all_events[count - 1] if 0 < count <= len(all_events) else {}
+            name = event.get("stateEnteredEventDetails", event.get("stateExitedEventDetails", {})).get("name")
+            return f"{event.get('type', '')}{f' {name}' if name else ''}"
+
+        self.run_panel.set_history_length(len(all_events), self.cursor is None, describe)
+        self.run_panel.set_containers(self._containers(picture))
+
+    def _containers(self, picture: ExecutionPicture) -> list[tuple[str, str, list[tuple[str, Any]]]]:
+        out: list[tuple[str, str, list[tuple[str, Any]]]] = []
+        seen: set[str] = set()
+        marks = {"succeeded": "✓", "failed": "✗", "running": "▶", "aborted": "■"}
+        for vid in picture.order:
+            visit = picture.visits[vid]
+            if visit.path is None or visit.path in seen or visit.state_type not in ("Map", "Parallel"):
+                continue
+            seen.add(visit.path)
+            if visit.state_type == "Map":
+                iterations: dict[int, str] = {}
+                for run in picture.map_runs(visit.name):
+                    iterations.update(run.iterations)
+                choices: list[tuple[str, Any]] = [("All iterations", None)]
+                choices += [(f"Iteration {i} {marks.get(s, '')}", i) for i, s in sorted(iterations.items())]
+                out.append((visit.path, f"Map {visit.name}", choices))
+            else:
+                branches = get_in(picture.definition, (*segments(visit.path), "Branches")) or []
+                choices = [("All branches", None)]
+                for b, branch in enumerate(branches):
+                    start = branch.get("StartAt", "") if isinstance(branch, dict) else ""
+                    choices.append((f"Branch {b + 1}: {start}", b))
+                out.append((visit.path, f"Parallel {visit.name}", choices))
+        return out
+
+    def _refresh_events(self, picture: ExecutionPicture, arn: str) -> None:
+        session = self.session
+        assert session is not None
+        labels = []
+        for other in session.store.histories:
+            record = session.store.records.get(other)
+            status = record.status if record is not None else ""
+            labels.append((other, f"{session.machine_of(other)} · {other.rsplit(':', 1)[-1][:8]} · {status}"))
+        self.events_panel.set_executions(labels, arn)
+        owner: dict[int, str] = {}
+        for visit in picture.visits.values():
+            for eid in visit.events:
+                owner[eid] = visit.name
+        self.events_panel.set_events(picture.events, [owner.get(e.get("id", 0), "") for e in picture.events])
+
+    def _refresh_timeline(self, picture: ExecutionPicture) -> None:
+        bars = []
+        last = picture.events[-1]["id"] if picture.events else 1
+        for vid in picture.order[:400]:
+            visit = picture.visits[vid]
+            label = visit.name + (f" #{visit.thread[-1][1]}" if visit.thread else "")
+            bars.append(Bar(label, visit.path, vid, visit.exited_id or last, visit.status))
+        total = len(self.session.history(picture.execution_arn)) if self.session is not None else last
+        self.timeline.canvas.set_bars(bars, total, self.cursor)
+
+    def _refresh_choreography(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        self.choreography.set_trace(session.runtime.trace.entries)
+        rows = []
+        dlq_of = {
+            name: spec.redrive_policy.dead_letter_queue.split(":")[-1]
+            for name, spec in self.document.project.queues.items()
+            if spec.redrive_policy is not None
+        }
+        for name in sorted(self.document.project.queues):
+            try:
+                depth = session.queue_depth(name)
+            except Exception:
+                continue
+            dlq_name = dlq_of.get(name)
+            dlq = session.queue_depth(dlq_name).visible if dlq_name else None
+            samples = [v + f for v, f, _d in session.queue_samples.get(name, [])]
+            rows.append((name, depth.visible, depth.in_flight, dlq, samples))
+            self.decorator.show_queue(name, depth.visible, depth.in_flight, dlq, samples)
+        self.choreography.set_queues(rows)
+
+    # the selected state -----------------------------------------------------------------------
+
+    def _selected_item(self) -> StateItem | None:
+        items = self.scene.selected_states()
+        return items[0] if items else None
+
+    def _selection_changed(self) -> None:
+        try:
+            item = self._selected_item()
+        except RuntimeError:
+            return
+        if item is None:
+            self.selected = None
+            return
+        machine = item.address.machine
+        self.selected = (machine, item.address.path)
+        self.selected_visit = None
+        if self.session is not None and not (self.pause is not None and machine == self.session.main_machine):
+            latest = self._latest_per_machine().get(machine)
+            current = self.session.machine_of(self.shown_arn) if self.shown_arn else None
+            if latest is not None and machine != current:
+                self.shown_arn, self.cursor = latest, None
+                self.refresh()
+                return
+        if self.run_panel.current_machine() != machine and (self.session is None or self.session.done):
+            self.run_panel.machine.setCurrentText(machine)
+        self._refresh_state_data()
+        self.test_panel.set_target(machine, item.address.path, item.address.name)
+
+    def _visit_chosen(self, vid: int) -> None:
+        self.selected_visit = vid
+        self._refresh_state_data()
+
+    def _timeline_clicked(self, path: str | None) -> None:
+        if path and self.picture is not None and self.session is not None:
+            item = self.scene.state_item(self.session.machine_of(self.picture.execution_arn), path)
+            if item is not None:
+                self.window.editor.select_item(item)
+
+    def _refresh_state_data(self) -> None:
+        picture, selected = self.picture, self.selected
+        panel = self.state_panel
+        panel.apply_input.setEnabled(False)
+        if selected is None or picture is None or self.session is None:
+            return
+        machine, path = selected
+        if self.session.machine_of(picture.execution_arn) != machine:
+            panel.clear(f"{StateAddress.parse(machine, path).name} has not run in this execution.")
+            return
+        name = StateAddress.parse(machine, path).name
+        paused_here = (
+            self.cursor is None
+            and self.pause is not None
+            and picture.execution_arn == self.session.main_arn
+            and picture.resolve(self.pause.state, self._pause_thread(self.pause)) == path
+        )
+        iterations, _dimmed = self._iterations(picture)
+        visits = picture.visits_of(path, iterations) or picture.visits_of(path)
+        if paused_here and self.pause is not None:
+            panel.set_visits(f"<b>{html.escape(name)}</b> · paused before it runs", [], None)
+            context = {
+                "State": {"Name": name},
+                "Execution": {"Id": picture.execution_arn, "Input": picture.input},
+            }
+            panel.show_paused(self.pause.input, self.pause.variables, context, key=("paused", id(self.pause)))
+            panel.apply_input.setEnabled(True)
+            self._show_pipeline(machine, path, None, self.pause.input, self.pause.variables, None, context)
+            return
+        if not visits:
+            panel.clear(
+                f"<b>{html.escape(name)}</b> has not run" + (" yet." if picture.status == "RUNNING" else ".")
+            )
+            self._pipeline_key = None
+            return
+        chosen = next((v for v in visits if v.entered_id == self.selected_visit), visits[-1])
+        labels = []
+        for i, visit in enumerate(visits):
+            where = f" · iteration {visit.thread[-1][1]}" if visit.thread else ""
+            labels.append((visit.entered_id, f"run {i + 1} of {len(visits)}{where} · {visit.status}"))
+        panel.set_visits(f"<b>{html.escape(name)}</b> · {chosen.status}", labels, chosen.entered_id)
+        attempts = []
+        for n, failure in enumerate(chosen.failures, start=1):
+            attempts.append(
+                (
+                    str(n),
+                    failure.event_id,
+                    failure.error or "",
+                    (failure.cause or "")[:300],
+                    "retried" if failure.retried else "final",
+                )
+            )
+        variables = picture.variables_at(chosen)
+        context = picture.context_at(chosen)
+        panel.show_visit(
+            key=(picture.execution_arn, chosen.entered_id),
+            input=chosen.input,
+            output=chosen.output if chosen.has_output else None,
+            has_output=chosen.has_output,
+            variables=variables,
+            context=context,
+            attempts=attempts,
+        )
+        self._show_pipeline(
+            machine, path, chosen, chosen.input, variables, mock_for(picture, chosen), context
+        )
+
+    def _show_pipeline(
+        self,
+        machine: str,
+        path: str,
+        visit: Visit | None,
+        data: Any,
+        variables: dict[str, Any],
+        mock: dict[str, Any] | None,
+        context: dict[str, Any],
+    ) -> None:
+        key = (
+            machine,
+            path,
+            visit.entered_id if visit else "paused",
+            visit.has_output if visit else None,
+            json.dumps(data, default=str)[:2000],
+        )
+        if key == self._pipeline_key:
+            return
+        self._pipeline_key = key
+        definition = (
+            copy.deepcopy(self.session.definition_of(self.picture.execution_arn))
+            if self.session and self.picture
+            else {}
+        )
+        state = get_in(definition, segments(path)) or {}
+        name = StateAddress.parse(machine, path).name
+        before_result = visit is None and state.get("Type") in ("Task", "Map", "Parallel")
+        note = (
+            "Paused before it runs: the steps after the result appear once it has run."
+            if before_result
+            else ""
+        )
+        if before_result:
+            mock = {
+                "result": "[]" if state.get("Type") != "Task" else "{}"
+            }  # only to reach the steps before it
+
+        async def compute() -> None:
+            steps, _response = await pipeline_for(
+                definition, name, state, data, variables=variables, mock=mock, context=context
+            )
+            if self._pipeline_key == key and shiboken6.isValid(self.state_panel):
+                if before_result:
+                    before = ("Input", "InputPath", "Parameters", "ItemsPath", "ItemSelector", "Arguments")
+                    steps = [s for s in steps if s.label in before]
+                self.state_panel.pipeline.set_steps(steps, note)
+
+        self._spawn(compute())
+
+    def _spawn(self, coroutine: Any) -> None:
+        try:
+            task = asyncio.ensure_future(coroutine)
+        except RuntimeError:
+            coroutine.close()
+            return
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a debugger view failed", exc_info=task.exception())

@@ -1,0 +1,130 @@
+"""Trying a state again: TestState on it, or a new execution that starts there (a part of DebugController)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import shiboken6
+
+from designer.debug.dataflow import mock_for, steps_from
+from designer.debug.default_input import default_input
+from designer.debug.execution_views import segments
+from designer.document.paths import StateAddress, get_in
+from engine.runtime.test_state import test_state_async
+
+_UNSET: Any = object()
+
+
+class Rerunning:
+    """TestState and Run from here for the selected state."""
+
+    window: Any
+    session: Any
+
+    # re-running ---------------------------------------------------------------------------------
+
+    def run_from_selected(self, data: Any) -> None:
+        """A new execution starting at the selected state (a copy of the definition with StartAt moved)."""
+        if self.selected is None:
+            self._say("Select the state to start from.")
+            return
+        machine, path = self.selected
+        address = StateAddress.parse(machine, path)
+        if address.scope:
+            self._say(
+                "Only a top-level state can start an execution; "
+                "use Test state for one inside a Map or Parallel."
+            )
+            return
+        definition = copy.deepcopy(self.document.definition(machine))
+        definition["StartAt"] = address.name
+        self.start(debug=True, machine=machine, data=data, definitions={machine: definition})
+
+    def _test_with_input(self, data: Any) -> None:
+        if self.selected is None:
+            return
+        machine, path = self.selected
+        mock = None
+        if self.picture is not None:
+            visits = self.picture.visits_of(path)
+            if visits:
+                mock = mock_for(self.picture, visits[-1])
+        self.test_state(machine, path, data=data, mock=mock, run=True)
+
+    def test_selected_state(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            self._say("Select a state to test.")
+            return
+        self.test_state(item.address.machine, item.address.path)
+
+    def test_state(
+        self, machine: str, path: str, *, data: Any = _UNSET, mock: Any = _UNSET, run: bool = False
+    ) -> None:
+        """Open TestState on a state (the inspector's "Test state" calls this), filled from the last run."""
+        name = StateAddress.parse(machine, path).name
+        if data is _UNSET:
+            data = {}
+            visits = self.picture.visits_of(path) if self.picture is not None else []
+            if visits:
+                data = visits[-1].input
+                if mock is _UNSET and self.picture is not None:
+                    mock = mock_for(self.picture, visits[-1])
+            elif (
+                self.document.definition(machine).get("StartAt") == name
+                and not StateAddress.parse(machine, path).scope
+            ):
+                data = default_input(self.document, machine) or {}
+        self.test_panel.set_target(machine, path, name, data)
+        if mock is not _UNSET and mock is not None and "result" in mock:
+            self.test_panel.mock.set_value(json.loads(mock["result"]))
+        elif mock is _UNSET or mock is None:
+            self.test_panel.mock.setPlainText("")
+        self.docks["Test State"].raise_()
+        self.docks["Test State"].show()
+        if run:
+            self.test_panel._run()
+
+    def _run_test_state(self, data: Any, variables: Any, mock: Any, level: str) -> None:
+        machine, path = self.test_panel.machine, self.test_panel.path
+        if machine is None or path is None:
+            return
+        definition = copy.deepcopy(self.document.definition(machine))
+        state = get_in(definition, segments(path)) or {}
+        name = StateAddress.parse(machine, path).name
+        request_mock = {"result": json.dumps(mock)} if mock is not None else None
+
+        async def compute() -> None:
+            try:
+                response = await test_state_async(
+                    definition,
+                    data,
+                    state_name=name,
+                    inspection_level=level,
+                    variables=json.dumps(variables) if variables else None,
+                    mock=request_mock,
+                    role_arn="arn:aws:iam::123456789012:role/StateCanvasTestState",
+                    handlers=_handlers(self.document),
+                )
+            except Exception as exc:
+                response = {"status": "FAILED", "error": type(exc).__name__, "cause": str(exc)}
+            if shiboken6.isValid(self.test_panel):
+                self.test_panel.show_response(response, steps_from(state, response))
+
+        self._spawn(compute())
+
+
+def _handlers(document: Any) -> dict[str, Any]:
+    """The project's local functions, for TestState of an unmocked Lambda task."""
+    from engine.integrations.handler_files import load_handler
+
+    out = {}
+    base = document.path.parent if document.path is not None else None
+    for name, spec in document.project.functions.items():
+        try:
+            out[name] = load_handler(spec.handler, base) if base is not None else None
+        except Exception:
+            continue
+    return {k: v for k, v in out.items() if v is not None}
