@@ -15,7 +15,14 @@ from engine.integrations import MockConfig, ServiceRegistry
 from engine.runtime.clock import Clock, RealClock, VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame
 from engine.runtime.errors import ExecutionAborted, StateFailure
-from engine.runtime.history import History, HistoryLimitExceeded, payload_details, to_json_text
+from engine.runtime.history import (
+    History,
+    HistoryLimitExceeded,
+    failed_details,
+    payload_details,
+    started_details,
+    to_json_text,
+)
 from engine.runtime.interpreter import Interpreter
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -24,13 +31,18 @@ DEFAULT_REGION = "us-east-1"
 
 @dataclass
 class Execution:
-    """The outcome of one execution and its AWS-shaped history."""
+    """The outcome of one execution and its AWS-shaped history.
+
+    The output and the history stay out of the repr: `asyncio.run` (3.12) formats the finished
+    task, result included, when it restores the SIGINT handler, and a history of thousands of
+    events would cost more to print than the run took.
+    """
 
     status: str  # SUCCEEDED, FAILED, TIMED_OUT, ABORTED
-    output: Any = None
+    output: Any = field(default=None, repr=False)
     error: str | None = None
     cause: str | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list, repr=False)
     execution_arn: str = ""
     start_date: datetime | None = None
     stop_date: datetime | None = None
@@ -157,20 +169,16 @@ async def run_async(
     )
     if callbacks is not None:
         env.callbacks = callbacks
-    started: dict[str, Any] = {}
-    started["input"], started["inputDetails"] = payload_details(input)
-    started["roleArn"] = info.role_arn
+    started = started_details(input, info.role_arn)
     history.add("ExecutionStarted", started, previous=0)
     execution = Execution("RUNNING", execution_arn=info.execution_arn, start_date=info.start_time)
     interpreter = Interpreter(env, seed=seed)
     timeout = machine.get("TimeoutSeconds")
     try:
-        body = interpreter.run_scope(machine, input, Frame())
+        body = interpreter.run_scope(machine, input, Frame(), started["input"])
         output = await _with_timeout(body, timeout, the_clock) if timeout else await body
     except StateFailure as failure:
-        details = {k: v for k, v in (("cause", failure.cause), ("error", failure.error)) if v is not None}
-        if details.get("cause") is not None and not isinstance(details["cause"], str):
-            details["cause"] = str(details["cause"])
+        details = failed_details(failure.error, failure.cause)
         history.add("ExecutionFailed", details)
         execution.status, execution.error, execution.cause = "FAILED", failure.error, details.get("cause")
     except TimeoutError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from engine.runtime.callbacks import Callbacks
@@ -28,6 +29,11 @@ class ExecutionInfo:
     account: str
     region: str
     redrive_count: int = 0
+
+    @cached_property
+    def start_time_text(self) -> str:
+        """`$$.Execution.StartTime`, formatted once: every context object of the execution repeats it."""
+        return iso_time(self.start_time)
 
 
 @dataclass
@@ -71,13 +77,17 @@ class ExecutionEnv:
         retry_count: int | None = None,
         task_token: str | None = None,
     ) -> dict[str, Any]:
-        """The `$$` object. `retry_count` is given for Task states, whose context carries it."""
+        """The `$$` object. `retry_count` is given for Task states, whose context carries it.
+
+        Callers build it only when something reads it (see `StateRun.context`): most states never
+        do, and formatting the entered time is a large part of what a Pass state costs.
+        """
         info = self.info
         context: dict[str, Any] = {
             "Execution": {
                 "Id": info.execution_arn,
                 "Input": info.input,
-                "StartTime": iso_time(info.start_time),
+                "StartTime": info.start_time_text,
                 "Name": info.name,
                 "RoleArn": info.role_arn,
                 "RedriveCount": info.redrive_count,

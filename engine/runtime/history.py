@@ -6,6 +6,7 @@ time travel), so each one is handed to the store and to the listeners as soon as
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -58,9 +59,14 @@ class HistoryLimitExceeded(Exception):
     """The execution tried to write more than 25,000 events."""
 
 
+# One encoder for every call: `json.dumps` with options builds a new one each time, which is a
+# large part of serialising the small payloads most states pass on.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def to_json_text(value: Any) -> str:
     """JSON text as Step Functions writes it into histories and outputs: compact, UTF-8 kept."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 class History:
@@ -86,24 +92,27 @@ class History:
         self, event_type: str, details: dict[str, Any] | None = None, *, previous: int | None = None
     ) -> int:
         """Record an event; `previous` defaults to the last event written."""
-        if self._last_id >= self.limit:
+        event_id = self._last_id + 1
+        if event_id > self.limit:
             raise HistoryLimitExceeded()
-        self._last_id += 1
+        self._last_id = event_id
         event: dict[str, Any] = {
-            "id": self._last_id,
-            "previousEventId": self._last_id - 1 if previous is None else previous,
+            "id": event_id,
+            "previousEventId": event_id - 1 if previous is None else previous,
             "timestamp": self.clock.now(),
             "type": event_type,
         }
-        key = _details_key(event_type)
-        if details is not None and key is not None:
-            event[key] = details
+        if details is not None:
+            key = _details_key(event_type)
+            if key is not None:
+                event[key] = details
         self.events.append(event)
         for sink in self.sinks:
             sink(event)
-        return self._last_id
+        return event_id
 
 
+@functools.cache  # a handful of event types, looked up for every event
 def _details_key(event_type: str) -> str | None:
     if event_type in DETAILS_KEY:
         return DETAILS_KEY[event_type]
@@ -116,3 +125,21 @@ def _details_key(event_type: str) -> str | None:
 
 def payload_details(value: Any) -> tuple[str, dict[str, bool]]:
     return to_json_text(value), {"truncated": False}
+
+
+def started_details(input: Any, role_arn: str) -> dict[str, Any]:
+    """ExecutionStarted's details: the input as JSON text and the execution's role."""
+    details: dict[str, Any] = {}
+    details["input"], details["inputDetails"] = payload_details(input)
+    details["roleArn"] = role_arn
+    return details
+
+
+def failed_details(error: str | None, cause: Any) -> dict[str, Any]:
+    """ExecutionFailed's details as AWS orders them, cause first; a cause that is not text becomes text."""
+    details: dict[str, Any] = {}
+    if cause is not None:
+        details["cause"] = cause if isinstance(cause, str) else str(cause)
+    if error is not None:
+        details["error"] = error
+    return details

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.expr import PathNotFoundError, evaluate
+from engine.expr import PathNotFoundError
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import MAX_PAYLOAD_BYTES, to_json_text
 from engine.runtime.item_reader import as_integer
@@ -69,7 +69,7 @@ def _limit(run: StateRun, batcher: dict[str, Any], field: str, effective: Any) -
         path = batcher[f"{field}Path"]
         scope = run.path_scope()
         try:
-            value = evaluate(path, effective, context=scope.context, variables=scope.variables)
+            value = scope.evaluate(path, effective)
         except PathNotFoundError:
             raise StateFailure(
                 RUNTIME, run.prefix + f"Invalid path '{path}' : No results for path: {path}"

@@ -20,7 +20,7 @@ import json
 import uuid
 from typing import Any
 
-from engine.expr import PathNotFoundError, evaluate
+from engine.expr import PathNotFoundError
 from engine.integrations.s3_objects import S3Error, S3ObjectStore, StoredObject, store_of
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
@@ -117,7 +117,7 @@ def _max_items(run: StateRun, config: dict[str, Any], effective: Any) -> int:
         path = config["MaxItemsPath"]
         scope = run.path_scope()
         try:
-            value = evaluate(path, effective, context=scope.context, variables=scope.variables)
+            value = scope.evaluate(path, effective)
         except PathNotFoundError:
             raise StateFailure(
                 RUNTIME, run.prefix + f"Invalid path '{path}' : No results for path: {path}"

@@ -6,10 +6,12 @@ library's messages), prefixed with the state and the event it was entered at.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from engine.expr import (
+    CONTEXT,
     IntrinsicSyntaxError,
     Path,
     PathNotFoundError,
@@ -28,11 +30,27 @@ from engine.runtime.history import to_json_text
 
 @dataclass
 class PathScope:
-    """What `$$` and `$var` resolve to while one state runs, and how to word its failures."""
+    """What `$$` and `$var` resolve to while one state runs, and how to word its failures.
 
-    context: dict[str, Any]
+    The context object is asked of `make_context` only when a path reads it: few paths do, and
+    building it for every state cost more than the rest of a Pass state. `make_context` keeps the
+    object it built (the state's entry caches it), so repeated reads see the same one.
+    """
+
+    make_context: Callable[[], dict[str, Any]]
     variables: dict[str, Any]
     prefix: str  # "An error occurred while executing the state 'X' (entered at the event id #N). "
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self.make_context()
+
+    def evaluate(self, path: Path | str, data: Any) -> Any:
+        """`path` applied to `data`, with the context object built only if the path's text names `$$`."""
+        if isinstance(path, str):
+            path = parse_path(path)
+        context = self.make_context() if CONTEXT in path.text else None
+        return evaluate(path, data, context=context, variables=self.variables)
 
     def fail(self, message: str, error: str = RUNTIME) -> StateFailure:
         return StateFailure(error, self.prefix + message)
@@ -78,7 +96,7 @@ def select(path_text: str | None, data: Any, scope: PathScope) -> Any:
         return data
     path = parse_path(path_text)
     try:
-        return evaluate(path, data, context=scope.context, variables=scope.variables)
+        return scope.evaluate(path, data)
     except PathNotFoundError:
         if not path.is_definite:
             return []
@@ -112,7 +130,7 @@ def resolve_value(text: str, key: str, data: Any, scope: PathScope) -> Any:
 
 def _resolve_path(path: Path, text: str, key: str, data: Any, scope: PathScope) -> Any:
     try:
-        return evaluate(path, data, context=scope.context, variables=scope.variables)
+        return scope.evaluate(path, data)
     except PathNotFoundError:
         if not path.is_definite:
             return []  # an indefinite path that matches nothing selects an empty list

@@ -1,9 +1,16 @@
 """Distributed Map: each item runs as a child execution with its own history.
 
 The parent's history shows the map run (MapRunStarted, MapRunSucceeded or MapRunFailed), not
-every iteration, as AWS does beyond the 25,000-event limit. Failures up to the tolerated count
-or percentage let the run succeed; past that it fails with
+every iteration, as AWS does beyond the 25,000-event limit. Each child's history is that of an
+execution: ExecutionStarted, its states, ExecutionSucceeded or ExecutionFailed. Failures up to the
+tolerated count or percentage let the run succeed; past that it fails with
 States.ExceedToleratedFailureThreshold.
+
+A map run may have hundreds of thousands of items, so its children run on a pool of as many
+workers as MaxConcurrency allows (1,000 by default), each taking the next item when its child
+ends: the tasks and histories alive at once follow the concurrency, not the item count (a task
+per item made up front cost over a kilobyte an item). The items and their results are still held,
+since the results are the state's output.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import Any
 
 from engine.runtime.env import Frame
 from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, StateFailure
-from engine.runtime.history import History
+from engine.runtime.history import History, failed_details, payload_details, started_details
 from engine.runtime.map_settings import MapSettings
 from engine.runtime.state_run import StateRun
 
@@ -39,37 +46,47 @@ async def run_distributed(
     )
     history.add("MapRunStarted", {"mapRunArn": map_run_arn})
     limit = settings.max_concurrency or DEFAULT_DISTRIBUTED_CONCURRENCY
-    semaphore = asyncio.Semaphore(limit)
     results: list[Any] = [None] * len(items)
     failures: list[StateFailure] = []
 
     async def child(index: int, value: Any) -> None:
-        async with semaphore:
-            data = item_input(run, index, value, effective)
-            child_env = _child_env(run, index, map_run_arn)
-            frame = Frame(
-                dict(run.frame.variables),
-                {"Index": index, "Value": value},
-                None,
-                (*run.frame.path, run.name, str(index)),
-            )
-            status, error, cause = "SUCCEEDED", None, None
-            try:
-                results[index] = await Interpreter(child_env).run_scope(processor, data, frame)
-            except StateFailure as failure:
-                failures.append(failure)
-                results[index] = failure.error_output()
-                status, error, cause = "FAILED", failure.error, failure.cause
-            if env.store is not None:
-                env.store.finish_execution(
-                    child_env.info.execution_arn,
-                    status=status,
-                    error=error,
-                    cause=cause if cause is None or isinstance(cause, str) else str(cause),
-                    stop_date=env.clock.now(),
-                )
+        data = item_input(run, index, value, effective)
+        child_env = _child_env(run, index, map_run_arn)
+        child_history = child_env.history
+        started = started_details(data, child_env.info.role_arn)
+        child_history.add("ExecutionStarted", started, previous=0)
+        frame = Frame(
+            dict(run.frame.variables),
+            {"Index": index, "Value": value},
+            None,
+            (*run.frame.path, run.name, str(index)),
+        )
+        status, error, cause = "SUCCEEDED", None, None
+        try:
+            output = await Interpreter(child_env).run_scope(processor, data, frame, started["input"])
+        except StateFailure as failure:
+            failures.append(failure)
+            results[index] = failure.error_output()
+            details = failed_details(failure.error, failure.cause)
+            child_history.add("ExecutionFailed", details)
+            status, error, cause = "FAILED", failure.error, details.get("cause")
+        else:
+            results[index] = output
+            succeeded: dict[str, Any] = {}
+            succeeded["output"], succeeded["outputDetails"] = payload_details(output)
+            child_history.add("ExecutionSucceeded", succeeded)
+        if env.store is not None:
+            stopped = env.clock.now()
+            arn = child_env.info.execution_arn
+            env.store.finish_execution(arn, status=status, error=error, cause=cause, stop_date=stopped)
 
-    await asyncio.gather(*(child(i, v) for i, v in enumerate(items)))
+    pending = iter(enumerate(items))  # shared: each worker takes the next item when its child ends
+
+    async def worker() -> None:
+        for index, value in pending:
+            await child(index, value)
+
+    await asyncio.gather(*(worker() for _ in range(min(limit, len(items)))))
     if _exceeds(settings, len(failures), len(items)):
         cause = "The specified tolerated failure threshold was exceeded"
         history.add("MapRunFailed", {"error": EXCEED_TOLERATED_FAILURE_THRESHOLD, "cause": cause})

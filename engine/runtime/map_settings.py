@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from engine.expr import PathNotFoundError, evaluate
+from engine.expr import PathNotFoundError
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.state_run import StateRun
@@ -51,7 +51,7 @@ def _value(run: StateRun, field: str, *, integer: bool) -> float | None:
     path = state[path_field]
     scope = run.path_scope()
     try:
-        value = evaluate(path, run.input, context=scope.context, variables=scope.variables)
+        value = scope.evaluate(path, run.input)
     except PathNotFoundError:
         raise StateFailure(
             RUNTIME, run.prefix + f"Invalid path '{path}' : No results for path: {path}"

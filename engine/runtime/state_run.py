@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from engine.runtime.env import ExecutionEnv, Frame
@@ -23,6 +24,7 @@ class StateResult:
     output: Any
     next: str | None
     assigned: dict[str, Any] | None = None
+    output_text: str | None = field(default=None, repr=False)  # the output as JSON, once written
 
 
 @dataclass
@@ -39,13 +41,15 @@ class StateRun:
     retry_count: int | None = None
     task_token: str | None = None
     _context: dict[str, Any] | None = field(default=None, repr=False)
+    _path_scope: PathScope | None = field(default=None, repr=False)
 
     @property
     def type(self) -> str:
         return self.state["Type"]
 
-    @property
+    @cached_property
     def prefix(self) -> str:
+        """How this entry's failures begin: formatted once per entry, for the scopes that carry it."""
         return state_error_prefix(self.name, self.entered_id)
 
     @property
@@ -53,6 +57,7 @@ class StateRun:
         return self.language == "JSONata"
 
     def context(self) -> dict[str, Any]:
+        """The `$$` object, built on first use and kept (a retry or a task token resets it)."""
         if self._context is None:
             self._context = self.env.context_object(
                 self.name,
@@ -64,11 +69,13 @@ class StateRun:
         return self._context
 
     def path_scope(self) -> PathScope:
-        return PathScope(self.context(), self.frame.variables, self.prefix)
+        """One scope for the whole entry: it reads the context object and the variables when used."""
+        if self._path_scope is None:
+            self._path_scope = PathScope(self.context, self.frame.variables, self.prefix)
+        return self._path_scope
 
     def jsonata_scope(self, **extra: Any) -> JsonataScope:
-        states = {"input": self.input, "context": self.context(), **extra}
-        return JsonataScope(states, self.frame.variables, self.prefix, self.name)
+        return JsonataScope(self.input, self.context, self.frame.variables, self.prefix, self.name, extra)
 
     def next_state(self) -> str | None:
         return None if self.state.get("End") is True else self.state.get("Next")

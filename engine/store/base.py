@@ -9,6 +9,8 @@ Contract shared by all implementations:
 
 * ``append_event`` is durable when it returns, unless the implementation was explicitly asked to
   batch writes (``SqliteStore(write_batching=...)``); call ``flush()`` to force pending writes out.
+  Batching covers child executions' records too (see :mod:`engine.store.sqlite`); a top-level
+  execution's ``finish_execution`` is always durable, and with it everything written before.
 * ``iter_history`` streams: it reads the history in pages and never holds the whole of a long history,
   nor a lock, between the events it yields, so other threads may append while a reader iterates.
 * Records and events handed out are fresh objects; mutating them never changes the store.
@@ -54,7 +56,13 @@ class ExecutionStore(ABC):
         cause: str | None = None,
         stop_date: datetime | str | None = None,
     ) -> None:
-        """Record how an execution ended (``stop_date`` defaults to now). Always durable."""
+        """Record how an execution ended (``stop_date`` defaults to now).
+
+        Durable when it returns, with everything written before it; only a child execution's, in a
+        store asked to batch writes, may wait in the batch: it is committed by its parent's finish
+        when that comes later (a distributed Map's children always end first), by ``flush`` or
+        ``close``, or on the batch's own schedule.
+        """
 
     @abstractmethod
     def get_execution(self, execution_arn: str) -> ExecutionRecord | None:

@@ -8,7 +8,13 @@ Why these settings:
   may lose the last few commits. ``synchronous="FULL"`` fsyncs each commit to survive those as well,
   at a large cost per event.
 * The connection is in autocommit mode and each ``append_event`` is its own transaction, unless
-  ``write_batching`` is set (see :mod:`engine.store.batching`).
+  ``write_batching`` is set (see :mod:`engine.store.batching`). Then a *child* execution's record (one
+  with a ``parent_arn``: a distributed Map's child, an execution another one started) joins the open
+  batch too, when it is created and when it is finished, instead of committing it: a map run of
+  100,000 children would otherwise commit 200,000 times. It becomes durable with the batch -- at the
+  latest when its parent finishes (a top-level execution's ``finish_execution`` always commits, and a
+  distributed Map's children all end before their parent), on ``flush``/``close``, or by the flusher
+  within ``max_delay_ms``. A top-level record commits at once, with whatever the batch holds.
 * Histories are read in keyset pages (``id > last`` ... ``LIMIT page_size``) with the lock taken per
   page, so a 100,000-event history streams in constant memory and writers are never blocked for long.
 """
@@ -133,6 +139,12 @@ class SqliteStore(ExecutionStore):
             self._conn.execute("COMMIT")
         self._pending = 0
 
+    def _is_child(self, execution_arn: str) -> bool:
+        """Whether the execution has a parent. Caller holds the lock."""
+        sql = "SELECT parent_arn FROM executions WHERE execution_arn = ?"
+        found = self._conn.execute(sql, (execution_arn,)).fetchone()
+        return found is not None and found[0] is not None
+
     def _exists(self, execution_arn: str) -> bool:
         row = self._conn.execute("SELECT 1 FROM executions WHERE execution_arn = ?", (execution_arn,))
         return row.fetchone() is not None
@@ -169,13 +181,19 @@ class SqliteStore(ExecutionStore):
         )
         with self._lock:
             self._check_open()
+            batched = self._batching is not None and r.parent_arn is not None
+            if batched:
+                self._begin_batch()
             try:
                 self._conn.execute(
                     f"INSERT INTO executions ({_RECORD_COLUMNS}) VALUES ({', '.join('?' * 13)})", values
                 )
             except sqlite3.IntegrityError as exc:
                 raise self._integrity(exc, r.execution_arn) from None
-            self._commit_pending()
+            if batched:
+                self._end_batch(0)
+            else:
+                self._commit_pending()
 
     def append_event(self, execution_arn: str, event: dict[str, Any]) -> None:
         row = encode_event(event)
@@ -224,6 +242,7 @@ class SqliteStore(ExecutionStore):
         return True
 
     def _end_batch(self, appended: int) -> None:
+        """Count ``appended`` events into the batch (records count 0) and commit it if it is due."""
         if self._batching is None:
             return
         self._pending += appended
@@ -247,12 +266,18 @@ class SqliteStore(ExecutionStore):
         stopped = format_ts(utc_now() if stop_date is None else stop_date)
         with self._lock:
             self._check_open()
+            batched = self._batching is not None and self._is_child(execution_arn)
+            if batched:
+                self._begin_batch()
             cursor = self._conn.execute(
                 "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_date = ? "
                 "WHERE execution_arn = ?",
                 (str(final), output, error, cause, stopped, execution_arn),
             )
-            self._commit_pending()
+            if batched:
+                self._end_batch(0)
+            else:
+                self._commit_pending()
             if cursor.rowcount == 0:
                 raise ExecutionNotFound(execution_arn)
 

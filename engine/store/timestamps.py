@@ -12,6 +12,7 @@ prints ``timestamp`` in JSON output). Sub-millisecond digits are truncated, not 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
 def utc_now() -> datetime:
@@ -41,8 +42,22 @@ def to_utc(value: datetime | str | float) -> datetime:
 
 def format_ts(value: datetime | str | float) -> str:
     """The stored text form: ``YYYY-MM-DDTHH:MM:SS.mmmZ``."""
+    if isinstance(value, datetime):
+        return _format_datetime(value)
+    return _format_utc(to_utc(value))
+
+
+@lru_cache(maxsize=1024)
+def _format_datetime(value: datetime) -> str:
+    """Cached: events come in bursts stamped with the same time (a virtual clock stands still while
+    states that do not wait run), and formatting was a large part of what storing an event cost.
+    Equal datetimes are the same instant, so they share one UTC text."""
+    return _format_utc(to_utc(value))
+
+
+def _format_utc(moment: datetime) -> str:
     # isoformat truncates to milliseconds and always pads the year; the offset is "+00:00" after to_utc.
-    return to_utc(value).isoformat(timespec="milliseconds")[:-6] + "Z"
+    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def format_optional(value: datetime | str | float | None) -> str | None:

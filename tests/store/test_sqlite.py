@@ -161,6 +161,33 @@ def test_batching_commits_every_n_events(
     assert raw_ids(path) == list(range(1, 26))  # close flushes
 
 
+def raw_statuses(path: Path) -> dict[str, str]:
+    """Execution statuses as another connection sees them."""
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute("SELECT execution_arn, status FROM executions"))
+    finally:
+        conn.close()
+
+
+def test_batching_lets_child_records_join_the_batch_until_the_parent_finishes(
+    tmp_path: Path, make_record: MakeRecord, make_events: MakeEvents
+) -> None:
+    path = tmp_path / "s.sqlite3"
+    child = ARN + "/Map/0"
+    with SqliteStore(path, write_batching=WriteBatching(max_events=1000, max_delay_ms=60_000)) as store:
+        store.create_execution(make_record(ARN))
+        assert raw_statuses(path) == {ARN: "RUNNING"}  # a top-level record commits at once
+        store.create_execution(make_record(child, parent_arn=ARN))
+        store.append_events(child, make_events(3))
+        store.finish_execution(child, status="SUCCEEDED")
+        assert raw_statuses(path) == {ARN: "RUNNING"}  # the child's record and events wait in the batch
+        assert store.get_execution(child).status == "SUCCEEDED"  # the store reads its own writes
+        store.finish_execution(ARN, status="SUCCEEDED")  # the parent's finish commits them all
+        assert raw_statuses(path) == {ARN: "SUCCEEDED", child: "SUCCEEDED"}
+        assert raw_ids(path, child) == [1, 2, 3]
+
+
 def test_batching_commits_after_the_delay(
     tmp_path: Path, make_record: MakeRecord, make_events: MakeEvents
 ) -> None:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine.asl.validation.state_rules import is_rfc3339
-from engine.expr import PathNotFoundError, evaluate
+from engine.expr import PathNotFoundError
 from engine.runtime.errors import NO_CHOICE_MATCHED, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import PathScope, render_template, select
@@ -74,7 +74,7 @@ def _json_type(value: Any) -> str:
 
 def _lookup(path: str, data: Any, scope: PathScope) -> Any:
     try:
-        return evaluate(path, data, context=scope.context, variables=scope.variables)
+        return scope.evaluate(path, data)
     except PathNotFoundError:
         return _MISSING
 

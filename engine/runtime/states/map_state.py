@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 from typing import Any
 
 from engine.runtime import debug_gate
@@ -91,19 +93,20 @@ def item_input(run: StateRun, index: int, value: Any, effective: Any) -> Any:
         return value
     item = {"Index": index, "Value": value}
     frame = run.frame.child(map_item=item)
-    context = run.env.context_object(run.name, run.entered_time, frame)
+
+    @functools.cache
+    def context() -> dict[str, Any]:
+        return run.env.context_object(run.name, run.entered_time, frame)
+
     if run.jsonata:
         from engine.runtime.jsonata_flow import JsonataScope
 
-        scope = JsonataScope(
-            {"input": run.input, "context": context}, run.frame.variables, run.prefix, run.name
-        )
+        scope = JsonataScope(run.input, context, run.frame.variables, run.prefix, run.name)
         return scope.evaluate(state[selector_field], selector_field)
     from engine.runtime.jsonpath_flow import PathScope
 
-    return render_template(
-        state[selector_field], effective, PathScope(context, run.frame.variables, run.prefix)
-    )
+    scope = PathScope(context, run.frame.variables, run.prefix)
+    return render_template(state[selector_field], effective, scope)
 
 
 async def _run_inline(
@@ -112,15 +115,17 @@ async def _run_inline(
     history = run.env.history
     interpreter = run.interpreter
     gate = run.env.gate
-    limit = settings.max_concurrency or len(items) or 1
-    semaphore = asyncio.Semaphore(limit)
+    # A semaphore only where MaxConcurrency holds iterations back: an uncontended one never waits,
+    # so without it the iterations start in the same order, for less work each.
+    limited = 0 < settings.max_concurrency < len(items)
+    slot = asyncio.Semaphore(settings.max_concurrency) if limited else contextlib.nullcontext()
     results: list[Any] = [None] * len(items)
 
     failed = False
 
     async def iteration(index: int, value: Any) -> None:
         nonlocal failed
-        async with semaphore:
+        async with slot:
             if failed:
                 return  # an earlier iteration failed: this one never starts
             data = item_input(run, index, value, effective)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.asl.validation.state_rules import is_rfc3339
-from engine.expr import PathNotFoundError, evaluate
+from engine.expr import PathNotFoundError
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import select
@@ -69,7 +69,7 @@ def _seconds_value(run: StateRun, value: Any, field: str) -> float:
 
 def _seconds_from_path(run: StateRun, data: Any, path: str, scope: Any) -> float:
     try:
-        value = evaluate(path, data, context=scope.context, variables=scope.variables)
+        value = scope.evaluate(path, data)
     except PathNotFoundError:
         raise StateFailure(
             RUNTIME, run.prefix + f"The SecondsPath parameter does not reference an input value: {path}"
@@ -95,7 +95,7 @@ def _seconds_from_path(run: StateRun, data: Any, path: str, scope: Any) -> float
 
 def _timestamp_from_path(run: StateRun, data: Any, path: str, scope: Any) -> float:
     try:
-        value = evaluate(path, data, context=scope.context, variables=scope.variables)
+        value = scope.evaluate(path, data)
     except PathNotFoundError:
         raise StateFailure(
             RUNTIME, run.prefix + f"The TimestampPath parameter does not reference an input value: {path}"
