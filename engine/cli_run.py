@@ -63,16 +63,22 @@ def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  #
     cmd.set_defaults(handler=lambda args, out, err: cmd_run(args, out, err, read_text))
 
 
-def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
-    from engine.runtime import run
-
-    text, name = read_text(args.file)
+def read_definition(read_text: Any, file: str) -> tuple[Any, str]:
+    """(definition, display name) of FILE for the commands that run it; unreadable is usage (2)."""
+    text, name = read_text(file)
     try:
         definition = parse_text(
             text, source=name, prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
         ).value
     except DefinitionLoadError as exc:
         raise RunUsageError(exc.located()) from None
+    return definition, name
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
+    from engine.runtime import run
+
+    definition, name = read_definition(read_text, args.file)
     diagnostics = [d for d in validate(definition, machine_type=args.type) if d.severity == "ERROR"]
     if diagnostics:
         raise RunUsageError(f"{name}: {invalid_definition_message(diagnostics)}")

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError, _load_handler
+from engine.cli_run import RunUsageError, _load_handler, read_definition
 
 DEFAULT_ROLE = "arn:aws:iam::123456789012:role/StateCanvasTestState"
 
@@ -40,16 +40,9 @@ def add_test_state_command(sub: argparse._SubParsersAction, read_text: Any) -> N
 
 
 def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
-    from engine.asl.loader import DefinitionLoadError, parse_text
     from engine.runtime.test_state import TestStateError, test_state
 
-    text, name = read_text(args.file)
-    try:
-        definition = parse_text(
-            text, source=name, prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
-        ).value
-    except DefinitionLoadError as exc:
-        raise RunUsageError(exc.located()) from None
+    definition, _ = read_definition(read_text, args.file)
     request: dict[str, Any] = {"inspection_level": args.inspection_level, "role_arn": DEFAULT_ROLE}
     if args.state:
         request["state_name"] = args.state

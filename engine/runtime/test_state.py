@@ -30,6 +30,7 @@ import uuid
 from typing import Any
 
 from engine.asl.validation.resources import classify_resource
+from engine.expr.java_text import json_type_name
 from engine.integrations import ServiceRegistry
 from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION
 from engine.runtime.clock import VirtualClock
@@ -370,8 +371,8 @@ class _TestRun:
                     body = str(state["Items"])[2:-2].strip()
                     raise scope.fail(
                         f"The JSONata expression '{body}' specified for the field 'Items' returned an "
-                        f"unexpected result type. Expected 'array', but was '{_json_type(value)}' for value: "
-                        f"{to_json_text(value)}",
+                        "unexpected result type. Expected 'array', but was "
+                        f"'{json_type_name(value)}' for value: {to_json_text(value)}",
                         "Items",
                     )
                 items = value
@@ -576,18 +577,6 @@ def _header_text(headers: Any) -> str:
     if not isinstance(headers, dict):
         return "" if headers is None else str(headers)
     return ", ".join(f"{k}: {v if isinstance(v, str) else to_json_text(v)}" for k, v in headers.items())
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 # pytest collects module-level callables named test_*; these are the engine's API, not tests.

@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.asl.validation.state_rules import is_rfc3339
 from engine.expr import PathNotFoundError
+from engine.expr.java_text import json_type_name
 from engine.runtime.errors import NO_CHOICE_MATCHED, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import PathScope, render_template, select
@@ -46,7 +47,7 @@ def _run_jsonata(run: StateRun) -> StateResult:
             raise scope.fail(
                 f"The JSONata expression '{str(rule['Condition'])[2:-2].strip()}' specified for the field "
                 f"'Condition' returned an unexpected result type. Expected 'boolean', but was "
-                f"'{_json_type(condition)}' for value: {to_json_text(condition)}",
+                f"'{json_type_name(condition)}' for value: {to_json_text(condition)}",
                 "Condition",
             )
         if condition:
@@ -58,18 +59,6 @@ def _run_jsonata(run: StateRun) -> StateResult:
         assigned = scope.evaluate(state["Assign"], "Assign") if "Assign" in state else None
         return StateResult(output, state["Default"], assigned)
     raise StateFailure(NO_CHOICE_MATCHED, run.prefix + "No Matches!")
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _lookup(path: str, data: Any, scope: PathScope) -> Any:

@@ -7,6 +7,7 @@ import contextlib
 import functools
 from typing import Any
 
+from engine.expr.java_text import json_type_name
 from engine.runtime import debug_gate
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
@@ -27,7 +28,7 @@ async def run(run: StateRun) -> StateResult:
             body = str(state["Items"])[2:-2].strip()
             raise scope.fail(
                 f"The JSONata expression '{body}' specified for the field 'Items' returned an unexpected "
-                f"result type. Expected 'array', but was '{_json_type(items)}' for value: "
+                f"result type. Expected 'array', but was '{json_type_name(items)}' for value: "
                 f"{to_json_text(items)}",
                 "Items",
             )
@@ -69,18 +70,6 @@ async def run(run: StateRun) -> StateResult:
     if run.jsonata:
         return run.finish_jsonata(results, default_output=results)
     return run.finish_jsonpath(results)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def item_input(run: StateRun, index: int, value: Any, effective: Any) -> Any:
