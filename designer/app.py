@@ -94,6 +94,34 @@ def display_problem() -> str | None:
         and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     ):
         return "the designer needs a display and none was found (DISPLAY and WAYLAND_DISPLAY are not set)"
+    if sys.platform.startswith("linux") and platform in ("", "xcb") and os.environ.get("DISPLAY"):
+        missing = _missing_x11_library()
+        if missing is not None:
+            # Qt's X11 plugin would abort the process; say what to install instead.
+            return (
+                f"the designer cannot use the X11 display: the system library {missing} is missing. On "
+                "Debian/Ubuntu: sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-image0 "
+                "libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 "
+                "libxkbcommon-x11-0"
+            )
+    return None
+
+
+def _missing_x11_library() -> str | None:
+    """The shared library Qt's X11 platform plugin cannot find, if any (None when it loads)."""
+    import ctypes
+    import re
+
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.exists():
+        return None
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        names = [n for n in re.findall(r"lib[\w.+-]+?\.so(?:\.\d+)*", str(exc)) if n != "libqxcb.so"]
+        return names[0] if names else str(exc)
     return None
 
 
