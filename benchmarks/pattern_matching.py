@@ -42,8 +42,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine.bus import RuleSet
 
 SIZES = (10, 100, 1_000, 10_000)
-DETAIL_TYPES = ["Order Placed", "Order Shipped", "Order Cancelled", "Payment Captured", "Payment Failed",
-                "Customer Created", "Invoice Issued", "Stock Low"]
+DETAIL_TYPES = [
+    "Order Placed",
+    "Order Shipped",
+    "Order Cancelled",
+    "Payment Captured",
+    "Payment Failed",
+    "Customer Created",
+    "Invoice Issued",
+    "Stock Low",
+]
 STATUSES = ["new", "pending", "paid", "cancelled", "failed", "shipped"]
 REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-south-1"]
 TIERS = ["bronze", "silver", "gold", "platinum"]
@@ -60,8 +68,9 @@ def make_rules(rule_count: int, seed: int = 7) -> dict[str, str]:
     for index in range(rule_count):
         app = rng.randrange(apps)
         pattern: dict[str, Any] = {}
-        pattern["source"] = ([{"prefix": f"com.acme.app{app}."}] if rng.random() < 0.15
-                             else [f"com.acme.app{app}.svc"])
+        pattern["source"] = (
+            [{"prefix": f"com.acme.app{app}."}] if rng.random() < 0.15 else [f"com.acme.app{app}.svc"]
+        )
         roll = rng.random()
         if roll < 0.6:
             pattern["detail-type"] = [rng.choice(DETAIL_TYPES)]
@@ -105,11 +114,19 @@ def make_events(rule_count: int, count: int, seed: int = 11) -> list[dict[str, A
         }
         if rng.random() < 0.5:
             detail["coupon"] = "SAVE10"
-        events.append({
-            "version": "0", "id": f"e-{index}", "account": "123456789012", "time": "2024-07-11T13:55:46Z",
-            "region": "us-east-1", "resources": [], "source": f"com.acme.app{rng.randrange(apps)}.svc",
-            "detail-type": rng.choice(DETAIL_TYPES), "detail": detail,
-        })
+        events.append(
+            {
+                "version": "0",
+                "id": f"e-{index}",
+                "account": "123456789012",
+                "time": "2024-07-11T13:55:46Z",
+                "region": "us-east-1",
+                "resources": [],
+                "source": f"com.acme.app{rng.randrange(apps)}.svc",
+                "detail-type": rng.choice(DETAIL_TYPES),
+                "detail": detail,
+            }
+        )
     return events
 
 
@@ -143,8 +160,9 @@ def profile(rules: RuleSet, events: list[dict[str, Any]], top: int = 15) -> None
     pstats.Stats(profiler).strip_dirs().sort_stats("tottime").print_stats(top)
 
 
-def time_moto(rule_texts: dict[str, str], events: list[dict[str, Any]],
-              window: float) -> tuple[float | None, list[list[str]], int]:
+def time_moto(
+    rule_texts: dict[str, str], events: list[dict[str, Any]], window: float
+) -> tuple[float | None, list[list[str]], int]:
     try:
         from moto.events.models import EventPattern
     except ImportError:
@@ -187,21 +205,28 @@ def main() -> None:
             moto_rate, moto_answers, moto_events = time_moto(texts, events, window)
         differ = sum(1 for a, b in zip(our_answers, moto_answers, strict=False) if a != b)
         matched = statistics.mean(len(a) for a in our_answers)
-        rows.append((size, build, max(passes), statistics.median(passes), moto_rate, moto_events, differ,
-                     matched))
+        rows.append(
+            (size, build, max(passes), statistics.median(passes), moto_rate, moto_events, differ, matched)
+        )
 
-    print(f"{'rules':>7} {'build s':>8} {'best ev/s':>10} {'median ev/s':>12} {'us/event':>9} "
-          f"{'moto ev/s':>10} {'x moto':>8} {'rule checks/s':>14} {'matched/ev':>10} {'moto differs':>13}")
+    print(
+        f"{'rules':>7} {'build s':>8} {'best ev/s':>10} {'median ev/s':>12} {'us/event':>9} "
+        f"{'moto ev/s':>10} {'x moto':>8} {'rule checks/s':>14} {'matched/ev':>10} {'moto differs':>13}"
+    )
     for size, build, best, median, moto_rate, moto_events, differ, matched in rows:
         moto_text = f"{moto_rate:10.0f}" if moto_rate else f"{'n/a':>10}"
         ratio = f"{best / moto_rate:8.0f}" if moto_rate else f"{'n/a':>8}"
-        print(f"{size:>7,} {build:8.2f} {best:10,.0f} {median:12,.0f} {1e6 / best:9.1f} {moto_text} {ratio} "
-              f"{best * size:14,.0f} {matched:10.1f} {f'{differ}/{moto_events}':>13}")
+        print(
+            f"{size:>7,} {build:8.2f} {best:10,.0f} {median:12,.0f} {1e6 / best:9.1f} {moto_text} {ratio} "
+            f"{best * size:14,.0f} {matched:10.1f} {f'{differ}/{moto_events}':>13}"
+        )
     print("(us/event and rule checks/s from the best pass; x moto compares the best pass with moto's run)")
     print()
     for size, _, best, median, *_ in rows[1:]:
-        print(f"cost of {size:,} rules vs {SIZES[0]}: {rows[0][2] / best:.2f}x (best), "
-              f"{rows[0][3] / median:.2f}x (median)")
+        print(
+            f"cost of {size:,} rules vs {SIZES[0]}: {rows[0][2] / best:.2f}x (best), "
+            f"{rows[0][3] / median:.2f}x (median)"
+        )
     if args.profile:
         _, _, events, rules, _ = built[SIZES.index(1_000)]
         profile(rules, events)

@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError, _input, _load_handler
+from engine.cli_run import RunUsageError, _input, _load_handler, read_definition
 from engine.runtime.debugger import Debugger, Pause, evaluate_condition
 
 HELP = (
@@ -49,16 +49,9 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
 
 def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
     from engine.asl.diagnostics import invalid_definition_message
-    from engine.asl.loader import DefinitionLoadError, parse_text
     from engine.asl.validation import validate
 
-    text, name = read_text(args.file)
-    try:
-        definition = parse_text(
-            text, source=name, prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
-        ).value
-    except DefinitionLoadError as exc:
-        raise RunUsageError(exc.located()) from None
+    definition, name = read_definition(read_text, args.file)
     problems = [d for d in validate(definition) if d.severity == "ERROR"]
     if problems:
         raise RunUsageError(f"{name}: {invalid_definition_message(problems)}")

@@ -33,8 +33,10 @@ def test_every_object_definition_round_trips(asl_cases, report_figure) -> None:
             written = json.loads(dump_definition(load_definition(definition)))
         if written != definition:
             differ.append(case["_file"])
-    report_figure(f"round trip (load, write canonical JSON, compare): "
-                  f"{len(definitions) - len(differ)}/{len(definitions)}")
+    report_figure(
+        f"round trip (load, write canonical JSON, compare): "
+        f"{len(definitions) - len(differ)}/{len(definitions)}"
+    )
     assert not differ, differ
 
 

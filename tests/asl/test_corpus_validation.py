@@ -26,7 +26,8 @@ def test_invalid_definitions_are_refused_with_aws_wording(asl_cases, report_figu
     from compare import normalize
 
     cases = [
-        c for c in asl_cases
+        c
+        for c in asl_cases
         if c["kind"] == "validation"
         and c["expected"].get("api") == "create_state_machine"
         and c["expected"].get("error_code") == "InvalidDefinition"
@@ -89,4 +90,3 @@ def test_no_test_state_definition_is_refused_in_test_state_mode(asl_cases, repor
     report_figure(f"test_state definitions accepted (TestState mode): {accepted}/{len(cases)}")
     assert cases
     assert not refused, "\n".join(refused)
-

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
@@ -19,16 +18,6 @@ def sqs_error(code: str, message: str | None = None) -> Iterator[None]:
     assert info.value.code == code, info.value
     if message is not None:
         assert message in info.value.message, info.value.message
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock(datetime(2024, 1, 1, tzinfo=UTC))
-
-
-@pytest.fixture
-def sqs(clock: VirtualClock) -> SqsService:
-    return SqsService(clock=clock)
 
 
 @pytest.fixture

@@ -15,16 +15,6 @@ from engine.runtime.clock import VirtualClock
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock(START)
-
-
-@pytest.fixture
-def sqs(clock: VirtualClock) -> SqsService:
-    return SqsService(clock=clock)
-
-
 def with_dlq(sqs: SqsService, max_receive_count: int = 3, **attributes: str) -> tuple[str, str]:
     dlq = sqs.create_queue("orders-dlq")
     dlq_arn = sqs.get_queue_attributes(dlq, ["QueueArn"])["QueueArn"]

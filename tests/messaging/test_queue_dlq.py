@@ -6,14 +6,11 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
 from engine.messaging import QueueEvent, QueueEventKind, SqsError, SqsService
 from engine.runtime.clock import VirtualClock
-
-START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @contextlib.contextmanager
@@ -23,16 +20,6 @@ def sqs_error(code: str, message: str | None = None) -> Iterator[None]:
     assert info.value.code == code, info.value
     if message is not None:
         assert message in info.value.message, info.value.message
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock(START)
-
-
-@pytest.fixture
-def sqs(clock: VirtualClock) -> SqsService:
-    return SqsService(clock=clock)
 
 
 def arn(sqs: SqsService, url: str) -> str:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
 from engine.messaging import SqsError, SqsService
 from engine.runtime.clock import VirtualClock
-
-START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @contextlib.contextmanager
@@ -22,16 +19,6 @@ def sqs_error(code: str, message: str | None = None) -> Iterator[None]:
     assert info.value.code == code, info.value
     if message is not None:
         assert message in info.value.message, info.value.message
-
-
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock(START)
-
-
-@pytest.fixture
-def sqs(clock: VirtualClock) -> SqsService:
-    return SqsService(clock=clock)
 
 
 @pytest.fixture

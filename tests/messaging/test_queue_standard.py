@@ -25,16 +25,6 @@ def sqs_error(code: str, message: str | None = None) -> Iterator[None]:
         assert message in info.value.message, info.value.message
 
 
-@pytest.fixture
-def clock() -> VirtualClock:
-    return VirtualClock(START)
-
-
-@pytest.fixture
-def sqs(clock: VirtualClock) -> SqsService:
-    return SqsService(clock=clock)
-
-
 def receive(sqs: SqsService, url: str, **kwargs) -> list[dict]:
     return sqs.try_receive_message(url, attribute_names=["All"], **kwargs)
 

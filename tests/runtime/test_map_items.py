@@ -21,7 +21,8 @@ def distributed_map(**fields: Any) -> dict[str, Any]:
         "Type": "Map",
         "ItemProcessor": {
             "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-            "StartAt": "Pass", "States": {"Pass": {"Type": "Pass", "End": True}},
+            "StartAt": "Pass",
+            "States": {"Pass": {"Type": "Pass", "End": True}},
         },
         "End": True,
         **fields,
@@ -30,8 +31,10 @@ def distributed_map(**fields: Any) -> dict[str, Any]:
 
 
 def reader(input_type: str | None = None, resource: str = "getObject", **config: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"Resource": f"arn:aws:states:::s3:{resource}",
-                           "Parameters": {"Bucket.$": "$.Bucket", "Key.$": "$.Key"}}
+    out: dict[str, Any] = {
+        "Resource": f"arn:aws:states:::s3:{resource}",
+        "Parameters": {"Bucket.$": "$.Bucket", "Key.$": "$.Key"},
+    }
     if input_type is not None:
         config["InputType"] = input_type
     if config:
@@ -50,6 +53,7 @@ def store_with(bucket: str = "data", **objects: Any) -> S3ObjectStore:
 
 
 # The store ---------------------------------------------------------------------------------------
+
 
 def test_store_from_dict_get_and_put() -> None:
     store = S3ObjectStore.from_dict({"b": {"a.txt": "hello", "j.json": [1, 2]}})
@@ -70,8 +74,9 @@ def test_list_objects_v2_pages_with_prefix_and_delimiter() -> None:
     first = store.list_objects_v2("b", prefix="in/", max_keys=2)
     assert [c["Key"] for c in first["Contents"]] == ["in/00.txt", "in/01.txt"]
     assert first["IsTruncated"] is True and first["KeyCount"] == 2
-    second = store.list_objects_v2("b", prefix="in/", max_keys=10,
-                                   continuation_token=first["NextContinuationToken"])
+    second = store.list_objects_v2(
+        "b", prefix="in/", max_keys=10, continuation_token=first["NextContinuationToken"]
+    )
     assert [c["Key"] for c in second["Contents"]] == ["in/02.txt", "in/03.txt", "in/04.txt"]
     assert second["IsTruncated"] is False and "NextContinuationToken" not in second
     rolled = store.list_objects_v2("b", delimiter="/")
@@ -91,13 +96,25 @@ def test_mounted_folder_is_read_and_written(tmp_path: Path) -> None:
 
 async def test_store_serves_aws_sdk_s3_tasks() -> None:
     store = store_with(**{"k.txt": "body"})
-    request = TaskRequest("arn:aws:states:::aws-sdk:s3:getObject", "aws-sdk", "s3", "getObject", "",
-                          {"Bucket": "data", "Key": "k.txt"}, "T", 0, "arn", "sm", "us-east-1",
-                          "123456789012")
+    request = TaskRequest(
+        "arn:aws:states:::aws-sdk:s3:getObject",
+        "aws-sdk",
+        "s3",
+        "getObject",
+        "",
+        {"Bucket": "data", "Key": "k.txt"},
+        "T",
+        0,
+        "arn",
+        "sm",
+        "us-east-1",
+        "123456789012",
+    )
     assert (await store.invoke(request))["Body"] == "body"
 
 
 # ItemReader --------------------------------------------------------------------------------------
+
 
 async def test_csv_given_headers_fill_missing_fields_and_drop_extra_ones() -> None:
     store = store_with(**{"f.csv": CSV_BODY})
@@ -118,12 +135,17 @@ async def test_csv_first_row_headers_stay_strings_and_delimiter_applies() -> Non
     assert execution.output == [{"0": "a", "True": "b", "{}": "c"}]
 
 
-@pytest.mark.parametrize("config, cause", [
-    ({"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["H1", "H1"]},
-     "CSV headers cannot contain duplicates."),
-    ({"InputType": "CSV", "MaxItems": -1}, "field MaxItems must be positive"),
-    ({"InputType": "JSON"}, "Attempting to map over non-iterable node."),
-])
+@pytest.mark.parametrize(
+    "config, cause",
+    [
+        (
+            {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["H1", "H1"]},
+            "CSV headers cannot contain duplicates.",
+        ),
+        ({"InputType": "CSV", "MaxItems": -1}, "field MaxItems must be positive"),
+        ({"InputType": "JSON"}, "Attempting to map over non-iterable node."),
+    ],
+)
 async def test_reader_failures_fail_the_map_run(config: dict[str, Any], cause: str) -> None:
     store = store_with(**{"f": '{"Hello": "world"}' if config["InputType"] == "JSON" else CSV_BODY})
     definition = distributed_map(ItemReader=reader(**config))
@@ -131,8 +153,15 @@ async def test_reader_failures_fail_the_map_run(config: dict[str, Any], cause: s
     assert (execution.status, execution.error) == ("FAILED", "States.ItemReaderFailed")
     assert execution.cause == cause
     types = [event["type"] for event in execution.history]
-    assert types == ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted",
-                     "MapRunFailed", "MapStateFailed", "ExecutionFailed"]
+    assert types == [
+        "ExecutionStarted",
+        "MapStateEntered",
+        "MapStateStarted",
+        "MapRunStarted",
+        "MapRunFailed",
+        "MapStateFailed",
+        "ExecutionFailed",
+    ]
 
 
 async def test_max_items_path_accepts_numeric_strings_and_zero_means_all() -> None:
@@ -146,11 +175,13 @@ async def test_max_items_path_accepts_numeric_strings_and_zero_means_all() -> No
 
 async def test_jsonl_and_jsonata_arguments_and_max_items() -> None:
     store = store_with(**{"f.jsonl": '{"a": 1}\n\n{"a": 2}\n{"a": 3}\n'})
-    definition = distributed_map(ItemReader={
-        "Resource": "arn:aws:states:::s3:getObject",
-        "ReaderConfig": {"InputType": "JSONL", "MaxItems": "{% 2 %}"},
-        "Arguments": {"Bucket": "{% $states.input.Bucket %}", "Key": "{% $states.input.Key %}"},
-    })
+    definition = distributed_map(
+        ItemReader={
+            "Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "JSONL", "MaxItems": "{% 2 %}"},
+            "Arguments": {"Bucket": "{% $states.input.Bucket %}", "Key": "{% $states.input.Key %}"},
+        }
+    )
     definition["QueryLanguage"] = "JSONata"
     execution = await run_with(store, definition, {"Bucket": "data", "Key": "f.jsonl"})
     assert execution.output == [{"a": 1}, {"a": 2}]
@@ -165,8 +196,12 @@ async def test_items_path_is_not_applied_to_what_the_reader_read() -> None:
 
 async def test_list_objects_v2_items_describe_each_object() -> None:
     store = S3ObjectStore.from_dict({"b": {"p/1.txt": "one", "p/2.txt": "two!", "q.txt": "x"}})
-    definition = distributed_map(ItemReader={"Resource": "arn:aws:states:::s3:listObjectsV2",
-                                             "Parameters": {"Bucket": "b", "Prefix": "p/"}})
+    definition = distributed_map(
+        ItemReader={
+            "Resource": "arn:aws:states:::s3:listObjectsV2",
+            "Parameters": {"Bucket": "b", "Prefix": "p/"},
+        }
+    )
     execution = await run_with(store, definition, {})
     assert [item["Key"] for item in execution.output] == ["p/1.txt", "p/2.txt"]
     first = execution.output[0]
@@ -175,22 +210,29 @@ async def test_list_objects_v2_items_describe_each_object() -> None:
 
 
 async def test_missing_object_fails_with_item_reader_failed() -> None:
-    execution = await run_with(store_with(), distributed_map(ItemReader=reader("JSON")),
-                               {"Bucket": "data", "Key": "absent.json"})
+    execution = await run_with(
+        store_with(), distributed_map(ItemReader=reader("JSON")), {"Bucket": "data", "Key": "absent.json"}
+    )
     assert execution.error == "States.ItemReaderFailed"
     assert execution.cause.startswith("The specified key does not exist.")
 
 
 # ItemBatcher -------------------------------------------------------------------------------------
 
+
 async def test_batches_by_count_with_batch_input() -> None:
     store = store_with(**{"f.json": json.dumps(list(range(5)))})
-    definition = distributed_map(ItemReader=reader("JSON"), ItemBatcher={
-        "MaxItemsPerBatchPath": "$.per", "BatchInput": {"tag.$": "$.Key"},
-    })
+    definition = distributed_map(
+        ItemReader=reader("JSON"),
+        ItemBatcher={
+            "MaxItemsPerBatchPath": "$.per",
+            "BatchInput": {"tag.$": "$.Key"},
+        },
+    )
     execution = await run_with(store, definition, {"Bucket": "data", "Key": "f.json", "per": 2})
-    assert execution.output == [{"BatchInput": {"tag": "f.json"}, "Items": items}
-                                for items in ([0, 1], [2, 3], [4])]
+    assert execution.output == [
+        {"BatchInput": {"tag": "f.json"}, "Items": items} for items in ([0, 1], [2, 3], [4])
+    ]
 
 
 async def test_batches_by_bytes() -> None:
@@ -202,11 +244,16 @@ async def test_batches_by_bytes() -> None:
 
 # ResultWriter ------------------------------------------------------------------------------------
 
+
 async def test_result_writer_exports_manifest_and_results() -> None:
     store = S3ObjectStore.from_dict({"results": {}})
-    definition = distributed_map(Label="TestMap", ResultWriter={
-        "Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "results", "Prefix": "jobs"},
-    })
+    definition = distributed_map(
+        Label="TestMap",
+        ResultWriter={
+            "Resource": "arn:aws:states:::s3:putObject",
+            "Parameters": {"Bucket": "results", "Prefix": "jobs"},
+        },
+    )
     execution = await run_with(store, definition, ["Hello", "World"])
     assert execution.status == "SUCCEEDED"
     details = execution.output
@@ -221,7 +268,9 @@ async def test_result_writer_exports_manifest_and_results() -> None:
     entries = json.loads(store.get_object("results", succeeded["Key"]).text())
     assert succeeded["Size"] == len(store.get_object("results", succeeded["Key"]).body)
     assert [(e["Input"], e["Output"], e["Status"]) for e in entries] == [
-        ('"Hello"', '"Hello"', "SUCCEEDED"), ('"World"', '"World"', "SUCCEEDED")]
+        ('"Hello"', '"Hello"', "SUCCEEDED"),
+        ('"World"', '"World"', "SUCCEEDED"),
+    ]
 
 
 async def test_writer_config_flatten_without_export_reshapes_the_result() -> None:
@@ -232,21 +281,32 @@ async def test_writer_config_flatten_without_export_reshapes_the_result() -> Non
 
 
 async def test_result_writer_to_missing_bucket_fails() -> None:
-    definition = distributed_map(ResultWriter={"Resource": "arn:aws:states:::s3:putObject",
-                                               "Parameters": {"Bucket": "nowhere", "Prefix": "p"}})
+    definition = distributed_map(
+        ResultWriter={
+            "Resource": "arn:aws:states:::s3:putObject",
+            "Parameters": {"Bucket": "nowhere", "Prefix": "p"},
+        }
+    )
     execution = await run_with(S3ObjectStore(), definition, [1])
     assert execution.error == "States.ResultWriterFailed"
 
 
 # Corpus resources --------------------------------------------------------------------------------
 
+
 def test_seed_store_from_a_corpus_case() -> None:
     case = {
-        "resources": ["ItemReader:arn:aws:states:::s3:getObject",
-                      "ResultWriter:arn:aws:states:::s3:putObject"],
+        "resources": [
+            "ItemReader:arn:aws:states:::s3:getObject",
+            "ResultWriter:arn:aws:states:::s3:putObject",
+        ],
         "s3_objects": [{"Bucket": "bucket-0", "Key": "file.json", "Body": "[1]"}],
-        "definition": distributed_map(ResultWriter={"Resource": "arn:aws:states:::s3:putObject",
-                                                    "Parameters": {"Bucket": "out", "Prefix": "x"}}),
+        "definition": distributed_map(
+            ResultWriter={
+                "Resource": "arn:aws:states:::s3:putObject",
+                "Parameters": {"Bucket": "out", "Prefix": "x"},
+            }
+        ),
     }
     store = seed_store(case)
     assert store.get_object("bucket-0", "file.json").text() == "[1]"

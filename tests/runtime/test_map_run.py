@@ -25,10 +25,15 @@ def children(store: MemoryStore, parent: str) -> list[Any]:
 
 async def test_each_child_history_is_an_execution_history() -> None:
     definition = distributed(
-        {"Check": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Boom"}],
-                   "Default": "Done"},
-         "Boom": {"Type": "Fail", "Error": "Bad", "Cause": "one"},
-         "Done": {"Type": "Pass", "End": True}},
+        {
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Boom"}],
+                "Default": "Done",
+            },
+            "Boom": {"Type": "Fail", "Error": "Bad", "Cause": "one"},
+            "Done": {"Type": "Pass", "End": True},
+        },
         ToleratedFailureCount=1,
     )
     store = MemoryStore()
@@ -38,7 +43,11 @@ async def test_each_child_history_is_an_execution_history() -> None:
     ok, failed = children(store, execution.execution_arn)
     ok_events = list(store.iter_history(ok.execution_arn))
     assert [e["type"] for e in ok_events] == [
-        "ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "PassStateEntered", "PassStateExited",
+        "ExecutionStarted",
+        "ChoiceStateEntered",
+        "ChoiceStateExited",
+        "PassStateEntered",
+        "PassStateExited",
         "ExecutionSucceeded",
     ]
     assert ok_events[0]["previousEventId"] == 0
