@@ -26,6 +26,7 @@ from engine.export.cfn_resources import (
     project_ref,
 )
 from engine.export.lambda_handlers import lambda_parts
+from engine.export.machine_settings import logging_configuration, settings_statements, tracing_configuration
 from engine.export.template_builder import BoundDefinition, Builder, TemplateExport
 from engine.project.loader import LoadedProject
 from engine.project.model import Project, StateMachineSpec
@@ -193,9 +194,19 @@ def add_state_machine(b: Builder, name: str, spec: StateMachineSpec, style: Defi
     b.add(
         role,
         "AWS::IAM::Role",
-        assume_role("states.amazonaws.com", machine_statements(b, name, bound.refs), "StateMachine"),
+        assume_role(
+            "states.amazonaws.com",
+            machine_statements(b, name, bound.refs) + settings_statements(spec),
+            "StateMachine",
+        ),
     )
     props: dict[str, Any] = {"StateMachineType": spec.type, "RoleArn": {"Fn::GetAtt": [role, "Arn"]}}
+    logging = logging_configuration(b, name, logical, spec)
+    if logging is not None:
+        props["LoggingConfiguration"] = logging
+    tracing = tracing_configuration(spec)
+    if tracing is not None:
+        props["TracingConfiguration"] = tracing
     if self_ref:
         props["StateMachineName"] = name
     if style == "string":

@@ -27,6 +27,7 @@ from engine.export.cfn_resources import (
 from engine.export.cloudformation import add_consumers, bind_machine, function_metadata, machine_metadata
 from engine.export.eventbridge_rules import target_options
 from engine.export.lambda_handlers import lambda_parts
+from engine.export.machine_settings import logging_configuration, settings_statements, tracing_configuration
 from engine.export.template_builder import Builder, TemplateExport
 from engine.project.loader import LoadedProject
 from engine.project.model import Project, RuleSpec
@@ -207,7 +208,16 @@ def _state_machine(
         props["Definition"] = bound.value
     if bound.variables:
         props["DefinitionSubstitutions"] = bound.variables
+    logging = logging_configuration(b, name, logical, spec)
+    if logging is not None:
+        props["Logging"] = logging
+    tracing = tracing_configuration(spec)
+    if tracing is not None:
+        props["Tracing"] = tracing
     policies = _policies(b, name, bound.refs)
+    settings = settings_statements(spec)
+    if settings:
+        policies.append({"Statement": settings})
     if policies:
         props["Policies"] = policies
     if events:

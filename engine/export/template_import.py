@@ -19,6 +19,7 @@ from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.export.asl_text import import_asl, json_safe
 from engine.export.cfn_intrinsics import Flattener
 from engine.export.lambda_handlers import project_handler
+from engine.export.machine_settings import import_settings
 from engine.export.problems import ImportResult, pointer
 from engine.export.template_context import TemplateContext, resource_type
 from engine.export.template_definitions import machine_definition
@@ -333,12 +334,19 @@ def _state_machine(ctx: TemplateContext, logical: str, props: dict[str, Any]) ->
             "warning",
         )
         type_ = "STANDARD"
+    logging, tracing = import_settings(
+        props.get("LoggingConfiguration", props.get("Logging")),
+        props.get("TracingConfiguration", props.get("Tracing")),
+        ctx.literal,
+    )
     ctx.project.state_machines[name] = StateMachineSpec(
         definition=definition,
         type=type_,
         comment=meta.get("Comment"),
         domain=meta.get("Domain"),
         default_input=meta.get("DefaultInput"),
+        logging=logging,
+        tracing_enabled=tracing,
     )
 
 

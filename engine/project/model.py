@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
+
+from engine.integrations.mock_config import outcome_problem
 
 FORMAT_VERSION = 1
 
@@ -22,6 +24,20 @@ class ProjectModel(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
 
 
+LogLevel = Literal["ALL", "ERROR", "FATAL", "OFF"]
+
+
+class LoggingSpec(ProjectModel):
+    """Where and how much a deployed machine logs (CloudFormation's LoggingConfiguration).
+
+    Without `log_group` (an ARN), export creates a CloudWatch Logs group for the machine.
+    """
+
+    level: LogLevel = "OFF"
+    include_execution_data: bool = False
+    log_group: str | None = None
+
+
 class StateMachineSpec(ProjectModel):
     definition: dict[str, Any] | None = None
     definition_file: str | None = None  # relative to the project file
@@ -29,6 +45,25 @@ class StateMachineSpec(ProjectModel):
     comment: str | None = None
     domain: str | None = None  # e.g. "Retail", "Fulfillment": groups resources on the canvas
     default_input: Any = None  # what Run starts with; the designer saves edits here
+    # Deployment settings that live outside the ASL; unset, they are absent from the file.
+    logging: LoggingSpec | None = None
+    tracing_enabled: bool = False  # AWS X-Ray (CloudFormation's TracingConfiguration)
+    # Mocked results of Task states for local runs, by state name: the invocations of the state
+    # are answered in order, the last one repeating; each is {"Return": value} or
+    # {"Throw": {"Error": ..., "Cause": ...}}, as in Step Functions Local's mock config.
+    mocks: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+
+    @field_validator("mocks")
+    @classmethod
+    def _check_mocks(cls, mocks: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        for state, outcomes in mocks.items():
+            if not outcomes:
+                raise ValueError(f"{state}: give at least one mocked response, or leave the state out")
+            for index, outcome in enumerate(outcomes):
+                problem = outcome_problem(outcome)
+                if problem is not None:
+                    raise ValueError(f"{state}/{index}: {problem}")
+        return mocks
 
 
 class FunctionSpec(ProjectModel):
