@@ -43,6 +43,7 @@ OPEN_FILTER = (
     "SAM / CloudFormation templates (*.yaml *.yml *.json *.template);;All files (*)"
 )
 MAX_RECENT = 8
+BOTTOM_DOCK_HEIGHT = 150  # problems and execution panels at first open: a few rows, a quarter at most
 
 
 class MainWindow(QMainWindow):
@@ -108,9 +109,16 @@ class MainWindow(QMainWindow):
         self.problems_dock = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.code_dock, self.inspector_dock)
         self.code_dock.raise_()
-        self.resizeDocks([self.palette_dock], [190], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.code_dock], [420], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.problems_dock], [110], Qt.Orientation.Vertical)
+        # The canvas owns most of the window: the side docks run the full height (the bottom
+        # panels sit under the canvas only) and the bottom panels start low; the execution
+        # docks join them as tabs and can be made smaller still (see debug/run_menu.shrinkable).
+        self.resize(1440, 900)  # the default size, so that the dock sizes below are kept
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        palette_width = self.palette.minimumSizeHint().width()
+        self.resizeDocks([self.palette_dock], [palette_width], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.code_dock], [380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.problems_dock], [BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -6,7 +6,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar, QToolButton
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QDockWidget,
+    QFrame,
+    QMenu,
+    QScrollArea,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from designer.canvas.items.state_item import StateItem
 from designer.panels.execution_callbacks import CallbacksPanel
@@ -16,6 +25,23 @@ from designer.panels.execution_state import StateDataPanel
 from designer.panels.execution_test_state import TestStatePanel
 from designer.panels.execution_timeline import TimelinePanel
 from designer.panels.trace_choreography import ChoreographyPanel
+
+
+def shrinkable(panel: QWidget) -> QWidget:
+    """The panel in a scroll area, so that its dock can be made as small as the user likes.
+
+    A dock never gets smaller than its widget's minimum size: one tall form (Test State) in the
+    tabbed bottom area would otherwise hold every bottom panel at that height, and the splitter
+    above them could not be dragged down. Scrolled, the panel keeps its layout and the user
+    decides how much of the window it gets.
+    """
+    if isinstance(panel, QAbstractScrollArea):
+        return panel  # scrolls already
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
 
 
 class RunMenu:
@@ -49,7 +75,7 @@ class RunMenu:
         ):
             dock = QDockWidget(title, w)
             dock.setObjectName(f"dock-debug-{title.lower().replace(' ', '-')}")
-            dock.setWidget(widget)
+            dock.setWidget(shrinkable(widget))
             w.addDockWidget(area, dock)
             w.tabifyDockWidget(previous, dock)  # at once: side by side, eight docks would widen the window
             previous = dock

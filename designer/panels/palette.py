@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QMimeData, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
 
 from designer.canvas.items.icons import draw_icon
 from designer.canvas.patterns import pattern_entries
@@ -80,6 +80,18 @@ class PalettePanel(QWidget):
             lambda item: item.data(ENTRY_ROLE) and self.activated.emit(item.data(ENTRY_ROLE))
         )
         self.set_theme(theme)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Never cut an entry short: the list is as wide as its longest entry (all entries are
+        listed now, before any search) plus the frame and a vertical scroll bar."""
+        list_ = self.list
+        text = max(list_.sizeHintForColumn(0), 0)
+        scroll_bar = list_.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width = text + 2 * list_.frameWidth() + 2 * list_.spacing() + scroll_bar + 6
+        list_.setMinimumWidth(width)
+        list_.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        list_.setTextElideMode(Qt.TextElideMode.ElideNone)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
