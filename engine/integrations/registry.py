@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from engine.integrations.lambda_functions import LambdaFunctions, function_not_found
-from engine.integrations.mock_config import MockConfig
+from engine.integrations.mock_config import MockConfig, SavedMocks
 from engine.integrations.request import TaskError, TaskRequest
 
 
@@ -37,15 +37,29 @@ class ServiceRegistry:
         for name, handler in (handlers or {}).items():
             self.functions.register(name, handler)
         self.mocks = mocks
+        # Mocked results a project saves with its machines (per machine and state): a test
+        # case's mocks (`mocks`) win over them.
+        self.saved_mocks: SavedMocks | None = None
         self.services: dict[str, Any] = {}  # service name -> async callable(request) (queues, buses...)
 
     def register_service(self, service: str, invoker: Any) -> None:
         self.services[service] = invoker
 
+    def is_mocked(self, request: TaskRequest) -> bool:
+        """Whether a mock (not a handler or a service) answers this request."""
+        if self.mocks is not None and self.mocks.has(request.state_name):
+            return True
+        saved = self.saved_mocks
+        return saved is not None and saved.has(request.state_machine_name, request.state_name)
+
     async def invoke(self, request: TaskRequest) -> Any:
         if self.mocks is not None and self.mocks.has(request.state_name):
             request.extra["mocked"] = True
             return self.mocks.next_outcome(request.state_name)
+        saved = self.saved_mocks
+        if saved is not None and saved.has(request.state_machine_name, request.state_name):
+            request.extra["mocked"] = True
+            return saved.next_outcome(request.state_machine_name, request.state_name, request.execution_arn)
         if request.kind == "lambda":
             return await self._call_function(request.resource, request.payload, request)
         if request.kind == "service" and request.service == "lambda" and request.action == "invoke":

@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.integrations import ServiceRegistry
 from engine.integrations.handler_files import load_handler
+from engine.integrations.mock_config import SavedMocks
 from engine.project.loader import LoadedProject
 from engine.project.refs import parse_ref
 from engine.project.service_tasks import ProjectServiceTasks
@@ -49,6 +50,9 @@ class ProjectRuntime:
         registry.functions.clock = self.clock
         for name, spec in project.functions.items():
             registry.functions.register(name, load_handler(spec.handler, loaded.base_dir))
+        saved = {name: spec.mocks for name, spec in project.state_machines.items() if spec.mocks}
+        if saved:
+            registry.saved_mocks = SavedMocks(saved)
         self.machine_arns: dict[str, str] = {}
         for name, definition in loaded.definitions.items():
             spec = project.state_machines[name]

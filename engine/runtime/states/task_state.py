@@ -157,7 +157,7 @@ async def invoke(run: StateRun, payload: Any, timeout: float | None, heartbeat: 
 async def _call(run: StateRun, request: TaskRequest, timeout: float | None) -> Any:
     services = run.env.services
     local_work = request.kind == "lambda" or (request.service == "lambda" and request.kind == "service")
-    if local_work and not (services.mocks is not None and services.mocks.has(request.state_name)):
+    if local_work and not services.is_mocked(request):
         # A local handler works in real time: let the virtual clock follow it meanwhile, so its
         # timeout means real seconds and idle virtual time does not race past it.
         return await _held(run, _timed(run, _invoke_and_wait(run, request), timeout))
@@ -193,7 +193,7 @@ async def _timed(run: StateRun, call: Any, timeout: float | None) -> Any:
 async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
     """Invoke; for a callback task, then wait for its token (a mock answers for the callback)."""
     services = run.env.services
-    mocked = services.mocks is not None and services.mocks.has(request.state_name)
+    mocked = services.is_mocked(request)
     if mocked and request.pattern:
         request.extra["submit"]({})  # the mock stands for the submission and the completion
     result = await services.invoke(request)
