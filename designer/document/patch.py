@@ -1,9 +1,9 @@
 """Reversible changes to the document's data, the one thing every undo command is made of.
 
 A change replaces the value at a path under a root (a machine's definition, the layout, a
-resource section, a machine) with another; `MISSING` stands for "no such key". Undo applies
-the old values in reverse order, re-inserting removed keys at their old position so that
-undoing a delete gives back the same JSON, key order included.
+resource section, a machine, a machine's project settings) with another; `MISSING` stands
+for "no such key". Undo applies the old values in reverse order, re-inserting removed keys at
+their old position so that undoing a delete gives back the same JSON, key order included.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class _Missing:
 
 MISSING: Any = _Missing()
 
-Root = Literal["definition", "layout", "resource", "machine"]
+Root = Literal["definition", "layout", "resource", "machine", "spec"]
 
 
 @dataclass(frozen=True)

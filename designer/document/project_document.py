@@ -183,7 +183,9 @@ class ProjectDocument(QObject):
         elif change.root == "resource":
             self._apply_resource(change.path, value)
         elif change.root == "machine":
-            self._apply_machine(change.machine, value)
+            self._apply_machine(change.machine, value, index)
+        elif change.root == "spec":
+            self._apply_spec(change.machine, value)
 
     def _apply_definition(self, change: Change, value: Any, index: int | None) -> None:
         machine, path = change.machine, change.path
@@ -239,17 +241,25 @@ class ProjectDocument(QObject):
         section[name] = model.model_validate(value)
         (self.resource_changed if existed else self.resource_added).emit(kind, name)
 
-    def _apply_machine(self, machine: str, value: Any) -> None:
+    def _apply_machine(self, machine: str, value: Any, index: int | None = None) -> None:
         if value is MISSING:
             self._data.definitions.pop(machine, None)
             self._data.project.state_machines.pop(machine, None)
             self.diagnostics.pop(machine, None)
             self.resource_removed.emit("stateMachine", machine)
             return
-        self._data.project.state_machines[machine] = StateMachineSpec.model_validate(value["spec"])
-        self._data.definitions[machine] = copy.deepcopy(value["definition"])
+        # `index` puts a machine back where it was (undoing a delete or a rename keeps the order).
+        spec = StateMachineSpec.model_validate(value["spec"])
+        write(self._data.project.state_machines, (machine,), spec, index)
+        write(self._data.definitions, (machine,), value["definition"], index)
         self.resource_added.emit("stateMachine", machine)
         self._schedule_validation(machine)
+
+    def _apply_spec(self, machine: str, value: Any) -> None:
+        """A machine's project settings (type, logging, tracing...); the definition is untouched."""
+        self._data.project.state_machines[machine] = StateMachineSpec.model_validate(value)
+        self.resource_changed.emit("stateMachine", machine)
+        self._schedule_validation(machine)  # the type decides what the engine allows
 
     # -- validation ---------------------------------------------------------------------------
 
