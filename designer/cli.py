@@ -51,8 +51,6 @@ def export_picture(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_design(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Open the designer on FILE, or on the bundled example when no file is given."""
-    from pathlib import Path
-
     from designer.app import display_problem, run
 
     problem = display_problem()
@@ -65,14 +63,10 @@ def cmd_design(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     path = args.file
     if path is None:
-        root = Path(__file__).resolve().parents[1] / "resources" / "examples"
-        for candidate in (
-            root / "order-pipeline" / "order-pipeline.statecanvas.json",
-            root / "order-processing.asl.json",
-        ):
-            if candidate.exists():
-                path = str(candidate)
-                break
+        from engine.bundled import example_project
+
+        example = example_project()
+        path = str(example) if example.exists() else None
     return run(path)
 
 

@@ -43,7 +43,11 @@ def add_engine_commands(sub: argparse._SubParsersAction, *, pictures: Any = None
         description="Check an ASL definition (JSON or YAML) with AWS's diagnostics. "
         "Exit 0 when valid, 1 when not, 2 when the file cannot be read.",
     )
-    validate_cmd.add_argument("file", metavar="FILE", help="an .asl.json or .asl.yaml file ('-' for stdin)")
+    validate_cmd.add_argument(
+        "file",
+        metavar="FILE",
+        help="an .asl.json or .asl.yaml file ('-' for stdin), or a project (file or folder)",
+    )
     validate_cmd.add_argument(
         "--json", action="store_true", help="print ValidateStateMachineDefinition's response shape as JSON"
     )
@@ -123,6 +127,10 @@ def read_definition_text(file: str) -> tuple[str, str]:
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.cli_project import names_project
+
+    if names_project(args.file):
+        return _validate_project(args, out)
     try:
         text, name = read_definition_text(args.file)
         prefer = "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
@@ -144,6 +152,33 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         _print_diagnostics(name, diagnostics, out)
     return EXIT_REFUSED if errors else EXIT_OK
+
+
+def _validate_project(args: argparse.Namespace, out: TextIO) -> int:
+    """Every state machine of a project (its file or folder), each as its own type."""
+    from engine.cli_project import load_project_arg
+
+    loaded = load_project_arg(args.file)
+    results = {}
+    for name, definition in sorted(loaded.definitions.items()):
+        machine_type = loaded.project.state_machines[name].type
+        results[name] = validate(definition, machine_type=machine_type)
+    failed = any(d.severity == "ERROR" for diagnostics in results.values() for d in diagnostics)
+    if args.json:
+        machines = {
+            name: {
+                "result": "FAIL" if any(d.severity == "ERROR" for d in diagnostics) else "OK",
+                "diagnostics": [d.to_json() for d in diagnostics],
+                "truncated": False,
+            }
+            for name, diagnostics in results.items()
+        }
+        value = {"file": str(loaded.path), "result": "FAIL" if failed else "OK", "stateMachines": machines}
+        print(json.dumps(value, indent=2, ensure_ascii=False), file=out)
+    else:
+        for name, diagnostics in results.items():
+            _print_diagnostics(f"{loaded.path} ({name})", diagnostics, out)
+    return EXIT_REFUSED if failed else EXIT_OK
 
 
 def _validate_text(text: str, name: str, prefer: str, machine_type: str) -> list[Diagnostic]:

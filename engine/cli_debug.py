@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError, _input, _load_handler, read_definition
+from engine.cli_run import RunUsageError, _input, _load_handler, read_definition_and_handlers
 from engine.runtime.debugger import Debugger, Pause, evaluate_condition
 
 HELP = (
@@ -29,7 +29,8 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
         help="step through a state machine in the terminal",
         description=__doc__.split("\n\n")[1] if __doc__ else None,
     )
-    cmd.add_argument("file", metavar="FILE")
+    cmd.add_argument("file", metavar="FILE", help="an ASL file, or a project (its file or folder)")
+    cmd.add_argument("--state-machine", metavar="NAME", help="for a project, which state machine")
     source = cmd.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="JSON")
     source.add_argument("--input-file", metavar="PATH")
@@ -51,11 +52,11 @@ def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any
     from engine.asl.diagnostics import invalid_definition_message
     from engine.asl.validation import validate
 
-    definition, name = read_definition(read_text, args.file)
+    definition, name, handlers = read_definition_and_handlers(read_text, args.file, args.state_machine)
     problems = [d for d in validate(definition) if d.severity == "ERROR"]
     if problems:
         raise RunUsageError(f"{name}: {invalid_definition_message(problems)}")
-    handlers = dict(_load_handler(spec) for spec in args.handler_specs)
+    handlers |= dict(_load_handler(spec) for spec in args.handler_specs)
     return asyncio.run(_session(definition, _input(args), args.breaks, handlers, out))
 
 

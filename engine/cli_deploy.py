@@ -48,7 +48,7 @@ def add_deploy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
         "machines, rules and consumers through the service APIs: read what exists, print the plan "
         "(+ create, ~ update, ! replace, = unchanged, - skip), and apply only the changes.",
     )
-    deploy.add_argument("project", metavar="PROJECT", help="a .statecanvas.json project file")
+    deploy.add_argument("project", metavar="PROJECT", help="a .statecanvas.json project file or its folder")
     _aws_options(deploy, region_required=False)
     deploy.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
     deploy.add_argument("--json", action="store_true", help="print the plan (and what was applied) as JSON")
@@ -94,12 +94,11 @@ def _check_definitions(loaded: Any, err: TextIO) -> bool:
 
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from engine.cli_project import project_file
     from engine.deploy import DeployError, deploy
     from engine.project import ProjectError, load_project
 
-    path = Path(args.project)
-    if not path.is_file():
-        raise RunUsageError(f"{path}: no such file")
+    path = project_file(args.project)
     try:
         loaded = load_project(path)
     except ProjectError as exc:

@@ -18,7 +18,7 @@ def add_event_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
         description="Put events on the project's buses, run every rule, queue, topic, consumer and "
         "execution they trigger until nothing more can happen, and print the trace.",
     )
-    put.add_argument("project", metavar="PROJECT", help="a .statecanvas.json project file")
+    put.add_argument("project", metavar="PROJECT", help="a .statecanvas.json project file or its folder")
     source = put.add_mutually_exclusive_group(required=True)
     source.add_argument("--entries", metavar="JSON", help="PutEvents entries: a JSON array (or one object)")
     source.add_argument("--entries-file", metavar="PATH", help="read the entries from a JSON file")
@@ -64,12 +64,9 @@ def cmd_test_pattern(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_put_events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.project import ProjectError, load_project
+    from engine.cli_project import load_project_arg
 
-    try:
-        loaded = load_project(Path(args.project))
-    except ProjectError as exc:
-        raise RunUsageError(str(exc)) from None
+    loaded = load_project_arg(args.project)
     entries = _entries(args)
     for name in args.start:
         if name not in loaded.definitions:

@@ -24,7 +24,7 @@ def add_export_command(sub: argparse._SubParsersAction, *, pictures: Any = None)
         help="export ASL, rules, CloudFormation, SAM, Mermaid" + (", SVG or PNG" if pictures else ""),
         description="Export FILE (an ASL file, a project, or a SAM/CloudFormation template).",
     )
-    cmd.add_argument("file", metavar="FILE")
+    cmd.add_argument("file", metavar="FILE", help="an ASL file, a template, or a project (file or folder)")
     cmd.add_argument("--format", required=True, choices=formats)
     cmd.add_argument("-o", "--output", metavar="OUT", help="write here (a directory for sam); default stdout")
     cmd.add_argument(
@@ -35,13 +35,14 @@ def add_export_command(sub: argparse._SubParsersAction, *, pictures: Any = None)
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any) -> int:
+    from engine.cli_project import project_file
+
+    path = project_file(args.file)  # a project's folder stands for its project file
     if args.format in PICTURE_FORMATS:
         if not args.output:
             raise RunUsageError(f"--format {args.format} needs -o OUT")
+        args.file = str(path)
         return pictures(args, out, err)
-    path = Path(args.file)
-    if not path.exists():
-        raise RunUsageError(f"{path}: no such file")
     source = _open(path, err)
     if source is None:
         return 1

@@ -24,7 +24,11 @@ def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  #
         description="Run an ASL definition to the end. Exit 0 when it succeeds, 1 for any other final "
         "status, 2 for bad usage or unreadable input.",
     )
-    cmd.add_argument("file", metavar="FILE", help="an .asl.json or .asl.yaml file")
+    cmd.add_argument(
+        "file",
+        metavar="FILE",
+        help="an .asl.json or .asl.yaml file, or a project (file or folder) to run one of its machines in",
+    )
     source = cmd.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="JSON", help="the execution input as JSON text")
     source.add_argument("--input-file", metavar="PATH", help="read the execution input from a JSON file")
@@ -63,8 +67,22 @@ def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  #
     cmd.set_defaults(handler=lambda args, out, err: cmd_run(args, out, err, read_text))
 
 
-def read_definition(read_text: Any, file: str) -> tuple[Any, str]:
+def read_definition(read_text: Any, file: str, machine: str | None = None) -> tuple[Any, str]:
     """(definition, display name) of FILE for the commands that run it; unreadable is usage (2)."""
+    definition, name, _ = read_definition_and_handlers(read_text, file, machine)
+    return definition, name
+
+
+def read_definition_and_handlers(
+    read_text: Any, file: str, machine: str | None = None
+) -> tuple[Any, str, dict[str, Any]]:
+    """(definition, display name, handlers) of FILE. FILE may be a project (its file or folder):
+    `machine` (--state-machine) chooses which of its state machines (left out when it has only
+    one), and its local functions come back as handlers."""
+    from engine.cli_project import names_project, project_definition
+
+    if names_project(file):
+        return project_definition(file, machine)
     text, name = read_text(file)
     try:
         definition = parse_text(
@@ -72,12 +90,17 @@ def read_definition(read_text: Any, file: str) -> tuple[Any, str]:
         ).value
     except DefinitionLoadError as exc:
         raise RunUsageError(exc.located()) from None
-    return definition, name
+    return definition, name, {}
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
+    from engine.cli_project import names_project
     from engine.runtime import run
 
+    if names_project(args.file):
+        from engine.cli_run_project import run_project_machine
+
+        return run_project_machine(args, out)
     definition, name = read_definition(read_text, args.file)
     diagnostics = [d for d in validate(definition, machine_type=args.type) if d.severity == "ERROR"]
     if diagnostics:

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError, _load_handler, read_definition
+from engine.cli_run import RunUsageError, _load_handler, read_definition_and_handlers
 
 DEFAULT_ROLE = "arn:aws:iam::123456789012:role/StateCanvasTestState"
 
@@ -18,7 +18,10 @@ def add_test_state_command(sub: argparse._SubParsersAction, read_text: Any) -> N
         description="Print the TestState response (status, output, error, cause, nextState, inspectionData) "
         "as JSON. Exit 0 when the API answered, 1 when it refused the request, 2 for bad usage.",
     )
-    cmd.add_argument("file", metavar="FILE", help="a state machine or a single state (JSON or YAML)")
+    cmd.add_argument(
+        "file", metavar="FILE", help="a state machine, a single state (JSON or YAML), or a project"
+    )
+    cmd.add_argument("--state-machine", metavar="NAME", help="for a project, which state machine")
     cmd.add_argument(
         "--state", metavar="NAME", help="the state to test (a whole machine's StartAt by default)"
     )
@@ -42,7 +45,7 @@ def add_test_state_command(sub: argparse._SubParsersAction, read_text: Any) -> N
 def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
     from engine.runtime.test_state import TestStateError, test_state
 
-    definition, _ = read_definition(read_text, args.file)
+    definition, _, handlers = read_definition_and_handlers(read_text, args.file, args.state_machine)
     request: dict[str, Any] = {"inspection_level": args.inspection_level, "role_arn": DEFAULT_ROLE}
     if args.state:
         request["state_name"] = args.state
@@ -55,7 +58,7 @@ def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO, read_text
     elif args.mock_error:
         error, _, cause = args.mock_error.partition(":")
         request["mock"] = {"errorOutput": {"error": error, "cause": cause}}
-    handlers = dict(_load_handler(spec) for spec in args.handler_specs)
+    handlers |= dict(_load_handler(spec) for spec in args.handler_specs)
     try:
         data = json.loads(args.input)
     except json.JSONDecodeError as exc:
