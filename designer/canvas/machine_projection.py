@@ -19,7 +19,7 @@ from designer.canvas.items.frame_item import MachineFrameItem, StartMarkerItem
 from designer.canvas.items.state_item import StateItem
 from designer.canvas.labels import catch_label, choice_label
 from designer.canvas.layout import layered_layout
-from designer.canvas.routing import BoxIndex
+from designer.canvas.obstacles import BoxIndex
 from designer.document.edits import references
 from designer.document.paths import Scope, StateAddress, child_scopes, scope_states, split_state_path
 
@@ -264,9 +264,9 @@ class MachineProjection:
             lane = 0
             for edge in v.edges:
                 edge.lane = lane  # edges that go round the side each get their own channel
-                edge.local_obstacles = _band(index, edge)
+                edge.index = index
                 edge.update_path()
-                edge.local_obstacles = None
+                edge.index = None
                 if edge.takes_side_route():
                     lane += 1
             _separate_labels(v.edges)
@@ -277,9 +277,9 @@ class MachineProjection:
         index = self.top.index  # from the last full pass: only the dragged boxes moved since,
         for edge in list(item.edges):  # and they are the ends of the edges rerouted here
             if index is not None and edge.parentItem() is self.frame:
-                edge.local_obstacles = _band(index, edge)
+                edge.index = index
             edge.update_path()
-            edge.local_obstacles = None
+            edge.index = None
 
     def reroute_around(self, moved: list[StateItem]) -> None:
         """After a move: reroute the edges of the moved states and those now running through
@@ -294,9 +294,9 @@ class MachineProjection:
         ids = {id(m) for m in moved}
         for edge in view.edges:
             if id(edge.source) in ids or id(edge.target) in ids or edge.crosses(boxes):
-                edge.local_obstacles = _band(view.index, edge)
+                edge.index = view.index
                 edge.update_path()
-                edge.local_obstacles = None
+                edge.index = None
         _separate_labels(view.edges)
         self.frame.fit_to_children()
 
@@ -373,13 +373,6 @@ class MachineProjection:
         self.frame.update()
 
 
-def _band(index: BoxIndex, edge: EdgeItem) -> Callable[[QRectF, QRectF], list[QRectF]]:
-    def obstacles(src: QRectF, dst: QRectF) -> list[QRectF]:
-        return index.between(src, dst, (edge.source, edge.target))
-
-    return obstacles
-
-
 def _get(value: Any, path: tuple[Any, ...]) -> Any:
     for seg in path:
         if isinstance(seg, int):
@@ -434,16 +427,40 @@ def _assign_ports(edges: list[EdgeItem]) -> None:
 
 
 def _separate_labels(edges: list[EdgeItem]) -> None:
+    """Move each label down below the first one placed before it that it overlaps (a few
+    times at most). Placed labels are kept in a grid so that a scope's thousand labels are
+    not each compared with all the others."""
     placed: list[QRectF] = []
+    grid: dict[tuple[int, int], list[int]] = {}
     for edge in edges:
         rect = edge.label_rect()
         if rect.isNull():
             continue
         for _ in range(6):
-            clash = next((p for p in placed if p.intersects(rect)), None)
+            clash = _first_clash(rect, placed, grid)
             if clash is None:
                 break
             dy = clash.bottom() - rect.top() + 2
             edge.nudge_label(dy)
             rect = edge.label_rect()
+        for cell in _cells(rect):
+            grid.setdefault(cell, []).append(len(placed))
         placed.append(rect)
+
+
+_LABEL_CELL = 128.0
+
+
+def _cells(rect: QRectF) -> list[tuple[int, int]]:
+    c = _LABEL_CELL
+    return [
+        (cx, cy)
+        for cx in range(int(rect.left() // c), int(rect.right() // c) + 1)
+        for cy in range(int(rect.top() // c), int(rect.bottom() // c) + 1)
+    ]
+
+
+def _first_clash(rect: QRectF, placed: list[QRectF], grid: dict[tuple[int, int], list[int]]) -> QRectF | None:
+    """The earliest placed label that `rect` overlaps (two overlapping rectangles share a cell)."""
+    hits = [i for cell in _cells(rect) for i in grid.get(cell, ()) if placed[i].intersects(rect)]
+    return placed[min(hits)] if hits else None

@@ -13,56 +13,11 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QLineF, QPointF, QRectF
 
-CLEARANCE = 8.0
+from designer.canvas.obstacles import CLEARANCE, Blockers, RectBlockers, transposed
+
 STEM = 18.0
 SIDE_GAP = 26.0
 JOG = 16.0  # offsets up to this much become one straight line
-
-
-class BoxIndex:
-    """Boxes binned along the flow axis, to find those in a band quickly.
-
-    A route between two boxes only ever meets obstacles whose extent along the flow (y in a
-    top-down scope, x in a left-right one) overlaps the band the two boxes span; on a graph
-    of a thousand states that is a handful, not all of them.
-    """
-
-    BIN = 160.0
-
-    def __init__(self, boxes: Sequence[tuple[object, QRectF]], direction: str = "TB") -> None:
-        self.lr = direction == "LR"
-        self.bins: dict[int, list[tuple[object, QRectF]]] = {}
-        for key, box in boxes:
-            lo, hi = self._extent(box)
-            for b in range(int(lo // self.BIN), int(hi // self.BIN) + 1):
-                self.bins.setdefault(b, []).append((key, box))
-
-    def _extent(self, box: QRectF) -> tuple[float, float]:
-        return (box.left(), box.right()) if self.lr else (box.top(), box.bottom())
-
-    def between(self, a: QRectF, b: QRectF, exclude: Sequence[object] = ()) -> list[QRectF]:
-        """Boxes overlapping the band from `a` to `b` (with the routing clearance), minus `exclude`."""
-        a_lo, a_hi = self._extent(a)
-        b_lo, b_hi = self._extent(b)
-        lo, hi = min(a_lo, b_lo) - CLEARANCE - 1, max(a_hi, b_hi) + CLEARANCE + 1
-        skip = {id(e) for e in exclude}
-        found = []
-        lr = self.lr
-        for b_ in range(int(lo // self.BIN), int(hi // self.BIN) + 1):
-            for key, box in self.bins.get(b_, ()):
-                if id(key) in skip:
-                    continue
-                skip.add(id(key))
-                if lr:
-                    if box.right() >= lo and box.left() <= hi:
-                        found.append(box)
-                elif box.bottom() >= lo and box.top() <= hi:
-                    found.append(box)
-        return found
-
-
-def _t_rect(r: QRectF) -> QRectF:
-    return QRectF(r.y(), r.x(), r.height(), r.width())
 
 
 def _t_point(p: QPointF) -> QPointF:
@@ -72,7 +27,7 @@ def _t_point(p: QPointF) -> QPointF:
 def route(
     source: QRectF,
     target: QRectF,
-    obstacles: Sequence[QRectF],
+    obstacles: Sequence[QRectF] | Blockers,
     *,
     back: bool = False,
     direction: str = "TB",
@@ -80,19 +35,25 @@ def route(
     entry_offset: float = 0.0,
     lane: int = 0,
 ) -> list[QPointF]:
-    """A polyline from `source` to `target` avoiding `obstacles` (scene rectangles)."""
+    """A polyline from `source` to `target` avoiding `obstacles`: scene rectangles, or the
+    `Blockers` of a `BoxIndex` made for the same direction (they are in routing coordinates
+    and include the clearance already)."""
     if direction == "LR":
         points = route(
-            _t_rect(source),
-            _t_rect(target),
-            [_t_rect(o) for o in obstacles],
+            transposed(source),
+            transposed(target),
+            obstacles if isinstance(obstacles, Blockers) else [transposed(o) for o in obstacles],
             back=back,
             exit_offset=exit_offset,
             entry_offset=entry_offset,
             lane=lane,
         )
         return [_t_point(p) for p in points]
-    others = [o.adjusted(-CLEARANCE, -CLEARANCE, CLEARANCE, CLEARANCE) for o in obstacles]
+    others = (
+        obstacles
+        if isinstance(obstacles, Blockers)
+        else RectBlockers([o.adjusted(-CLEARANCE, -CLEARANCE, CLEARANCE, CLEARANCE) for o in obstacles])
+    )
     if back or target.top() < source.bottom() + 2 * STEM - 4:
         return _around_side(source, target, others, lane)
     start = QPointF(source.center().x() + exit_offset, source.bottom())
@@ -117,13 +78,13 @@ def route(
     return _simplified(_detour(start, end, others, lane))
 
 
-def _detour(start: QPointF, end: QPointF, others: Sequence[QRectF], lane: int = 0) -> list[QPointF]:
+def _detour(start: QPointF, end: QPointF, others: Blockers, lane: int = 0) -> list[QPointF]:
     top, bottom = start.y() + STEM, end.y() - STEM
-    in_band = [o for o in others if o.bottom() > top and o.top() < bottom]
-    if not in_band:
+    extent = others.band(top, bottom)
+    if extent is None:
         return [start, QPointF(start.x(), top), QPointF(end.x(), top), end]
-    left = min(o.left() for o in in_band) - SIDE_GAP / 2 - 12 * lane
-    right = max(o.right() for o in in_band) + SIDE_GAP / 2 + 12 * lane
+    left = extent[0] - SIDE_GAP / 2 - 12 * lane
+    right = extent[1] + SIDE_GAP / 2 + 12 * lane
     mid = (start.x() + end.x()) / 2
     side = right if abs(right - mid) <= abs(mid - left) else left
     return [
@@ -136,24 +97,23 @@ def _detour(start: QPointF, end: QPointF, others: Sequence[QRectF], lane: int = 
     ]
 
 
-def _around_side(source: QRectF, target: QRectF, others: Sequence[QRectF], lane: int) -> list[QPointF]:
+def _around_side(source: QRectF, target: QRectF, others: Blockers, lane: int) -> list[QPointF]:
     """A loop back up (or sideways): out of the source's right side, up, into the target's right."""
     start = QPointF(source.right(), source.center().y())
     end = QPointF(target.right(), target.center().y())
     top, bottom = min(start.y(), end.y()), max(start.y(), end.y())
-    in_band = [o for o in others if o.bottom() > top and o.top() < bottom]
-    x = max([source.right(), target.right()] + [o.right() for o in in_band]) + SIDE_GAP + 12 * lane
+    extent = others.band(top, bottom)
+    rights = [source.right(), target.right()] + ([extent[1]] if extent is not None else [])
+    x = max(rights) + SIDE_GAP + 12 * lane
     return [start, QPointF(x, start.y()), QPointF(x, end.y()), end]
 
 
-def _clear(points: Sequence[QPointF], others: Sequence[QRectF]) -> bool:
-    for a, b in itertools.pairwise(points):
-        segment = QRectF(a, b).normalized().adjusted(-0.5, -0.5, 0.5, 0.5)
-        for o in others:
-            if o.intersects(segment):
-                # The segments' own ends sit on their nodes; only a crossing of a third node counts.
-                return False
-    return True
+def _clear(points: Sequence[QPointF], others: Blockers) -> bool:
+    # The segments' own ends sit on their nodes; only a crossing of a third node counts.
+    return not any(
+        others.crossed(QRectF(a, b).normalized().adjusted(-0.5, -0.5, 0.5, 0.5))
+        for a, b in itertools.pairwise(points)
+    )
 
 
 def _simplified(points: list[QPointF]) -> list[QPointF]:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStr
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, font
+from designer.canvas.obstacles import BoxIndex
 from designer.canvas.routing import orthogonal_route, route
 from designer.theme import LIGHT, Theme
 
@@ -41,9 +42,9 @@ class EdgeItem(QGraphicsItem):
         self.entry_offset = 0.0
         self.lane = 0
         self.obstacles: Callable[[], Sequence[QRectF]] = list
-        # Obstacles already in this edge's coordinates, between two boxes (set while a whole
-        # scope's edges are rerouted, from one shared index); `obstacles` otherwise.
-        self.local_obstacles: Callable[[QRectF, QRectF], Sequence[QRectF]] | None = None
+        # The scope's boxes in this edge's coordinates, set while its edges are rerouted from
+        # one shared index; `obstacles` is walked otherwise.
+        self.index: BoxIndex | None = None
         self.soft: Callable[[], Sequence[QRectF]] = list  # regions a route may cross at a cost
         self.sides: tuple[str, str] | None = None  # a route's exit and entry sides
         self._path = QPainterPath()
@@ -75,8 +76,12 @@ class EdgeItem(QGraphicsItem):
         to_local = parent.mapRectFromScene if parent is not None else (lambda r: QRectF(r))
         src = to_local(self.source.scene_box())
         dst = to_local(self.target.scene_box())
-        local = self.local_obstacles
-        obstacles = local(src, dst) if local is not None else [to_local(o) for o in self.obstacles()]
+        index = self.index
+        obstacles = (
+            index.without((self.source, self.target))
+            if index is not None
+            else [to_local(o) for o in self.obstacles()]
+        )
         if self.kind == "route":
             points = orthogonal_route(
                 src,
