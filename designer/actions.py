@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from designer import deploy_dialog, export_actions
+from designer import deploy_dialog, export_actions, machine_actions
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
@@ -47,12 +47,19 @@ class Actions:
         self.cut = self._make("Cu&t", w.editor.cut_selection, QKeySequence.StandardKey.Cut)
         self.copy = self._make("&Copy", w.editor.copy_selection, QKeySequence.StandardKey.Copy)
         self.paste = self._make("&Paste", w.editor.paste, QKeySequence.StandardKey.Paste)
-        self.delete = self._make("&Delete", w.editor.delete_selection, QKeySequence(Qt.Key.Key_Delete))
+        # A selected machine frame is deleted only after asking (designer/machine_actions.py).
+        self.delete = self._make(
+            "&Delete", lambda: machine_actions.delete_selection(w), QKeySequence(Qt.Key.Key_Delete)
+        )
         self.delete.setShortcuts([QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)])
         self.duplicate = self._make("D&uplicate", w.editor.duplicate_selection, QKeySequence("Ctrl+D"))
         self.rename = self._make("Re&name", w.rename_selected, QKeySequence(Qt.Key.Key_F2))
         self.quick_add = self._make(
             "Add &Pass After Selection", w.editor.quick_add_after_selection, QKeySequence(Qt.Key.Key_Tab)
+        )
+        self.add_machine = self._make("Add State &Machine", lambda: machine_actions.add_machine(w))
+        self.delete_machine = self._make(
+            "Delete State Machine…", lambda: machine_actions.delete_current_machine(w)
         )
         self.find = self._make("&Find…", w.find_bar.open, QKeySequence.StandardKey.Find)
         self.select_all = self._make("Select &All", w.select_all, QKeySequence.StandardKey.SelectAll)
@@ -168,10 +175,11 @@ class Actions:
         elif isinstance(item, EdgeItem) and item.kind not in ("start", "route"):
             remove = menu.addAction("&Delete Transition")
             remove.triggered.connect(w.editor.delete_selection)
-        elif isinstance(item, (ResourceItem, MachineFrameItem)):
+        elif isinstance(item, MachineFrameItem):
+            machine_actions.frame_menu(menu, w, item)
+            menu.addAction(self.layout_all)
+        elif isinstance(item, ResourceItem):
             menu.addAction(self.delete)
-            if isinstance(item, MachineFrameItem):
-                menu.addAction(self.layout_all)
         else:
             menu.addActions([self.paste, self.layout_all, self.fit])
         return menu

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer import machine_actions
 from designer.actions import Actions
 from designer.autosave import Autosave, default_recovery_dir
 from designer.canvas.editor import CanvasEditor
@@ -107,8 +108,8 @@ class MainWindow(QMainWindow):
         self.code_dock = self._dock("Code", self.code_view, Qt.DockWidgetArea.RightDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.problems_dock = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.code_dock, self.inspector_dock)
-        self.code_dock.raise_()
+        # The inspector above the code view, both in sight: a field's edit shows in the JSON at once.
+        self.splitDockWidget(self.inspector_dock, self.code_dock, Qt.Orientation.Vertical)
         # The canvas owns most of the window: the side docks run the full height (the bottom
         # panels sit under the canvas only) and the bottom panels start low; the execution
         # docks join them as tabs and can be made smaller still (see debug/run_menu.shrinkable).
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         palette_width = self.palette.minimumSizeHint().width()
         self.resizeDocks([self.palette_dock], [palette_width], Qt.Orientation.Horizontal)
         self.resizeDocks([self.code_dock], [380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.code_dock], [500, 340], Qt.Orientation.Vertical)
         self.resizeDocks([self.problems_dock], [BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
         self.palette.activated.connect(self._add_at_centre)
         self.problems.activated.connect(self.select_culprit)
         self.inspector.select_requested.connect(lambda machine, path: self.editor.select_state(machine, path))
+        self.inspector.machine_select_requested.connect(lambda n: machine_actions.select_machine(self, n))
         self.document.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
         self.document.path_changed.connect(self._update_title)
         self.document.diagnostics_changed.connect(lambda _m: self._update_problem_title())

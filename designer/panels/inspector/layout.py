@@ -41,11 +41,16 @@ def caption(text: str) -> QLabel:
 
 
 class Section(QWidget):
-    """A titled, foldable part of the form; the title row shows a count or a gist when folded."""
+    """A titled, foldable part of the form; the title row shows a count or a gist when folded.
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    A section that is the whole page of a tab (`foldable=False`) has no title row: the tab
+    names it, and the tab's tooltip carries the gist.
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None, *, foldable: bool = True) -> None:
         super().__init__(parent)
         self.title = title
+        self.foldable = foldable
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 4, 0, 2)
         outer.setSpacing(4)
@@ -76,6 +81,12 @@ class Section(QWidget):
         self.form = tidy_form()
         self.body_layout.addLayout(self.form)
         self.gist = ""
+        if not foldable:
+            self.toggle.hide()
+            rule.hide()
+            outer.setContentsMargins(0, 0, 0, 0)
+            self.body_layout.setContentsMargins(0, 0, 0, 0)
+            return
         opened = title not in _FOLDED
         self.toggle.setChecked(opened)
         self._set_open(opened)
@@ -83,7 +94,8 @@ class Section(QWidget):
 
     def set_gist(self, gist: str) -> None:
         self.gist = gist
-        self._set_open(self.toggle.isChecked())
+        if self.foldable:
+            self._set_open(self.toggle.isChecked())
 
     def _set_open(self, opened: bool) -> None:
         self.body.setVisible(opened)

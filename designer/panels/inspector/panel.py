@@ -1,9 +1,10 @@
-"""`InspectorPanel`: the selected state's or resource's settings as a form.
+"""`InspectorPanel`: the selected state's, resource's or state machine's settings.
 
-The header holds what every state has (name, type, comment, query language, where it goes
-next); below it, a form made from the engine's model of the state's type, in sections
-(Configuration, Input, Output, Error handling, Variables), or a resource's form. The JSON of
-the selection is one fold away, for what no form covers. Every edit is one undo command.
+As in Workflow Studio, a state's settings are in tabs: Configuration (what every state has:
+name, type, comment, query language, where it goes next; then its type's own fields),
+Input, Output, Error handling, Variables, and its raw JSON. The forms are made from the
+engine's model of the state's type. A resource shows its form and JSON; a machine frame
+shows the machine's settings. Every edit is one undo command.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
 from designer.document.commands import RenameStateCommand, SetFieldCommand, SetResourceCommand
@@ -34,16 +37,18 @@ from designer.document.patch import MISSING
 from designer.document.paths import StateAddress, scope_states
 from designer.document.project_document import ProjectDocument
 from designer.panels.inspector.context import StateContext
-from designer.panels.inspector.layout import Section, tidy_form
+from designer.panels.inspector.layout import tidy_form
+from designer.panels.inspector.machine_form import MachineForm
 from designer.panels.inspector.resource_forms import ResourceForm
-from designer.panels.inspector.schema import query_language
+from designer.panels.inspector.schema import SECTIONS, query_language
 from designer.panels.inspector.state_form import StateForm, form_signature
 from designer.panels.json_field import JsonField
 from designer.theme import LIGHT, Theme
 
 NO_NEXT = "(none)"
 INHERIT = "inherit"
-EMPTY_TEXT = "Select a state or a resource on the canvas."
+EMPTY_TEXT = "Select a state, a resource or a state machine's header on the canvas."
+TABS = (*SECTIONS, "JSON")
 RESOURCE_TITLES = {
     "rule": "EventBridge rule",
     "queue": "SQS queue",
@@ -55,6 +60,7 @@ RESOURCE_TITLES = {
 
 class InspectorPanel(QWidget):
     select_requested = Signal(str, str)  # machine, state path: keep a renamed state selected
+    machine_select_requested = Signal(str)  # keep a renamed machine's frame selected
 
     def __init__(
         self, document: ProjectDocument, theme: Theme = LIGHT, parent: QWidget | None = None
@@ -64,22 +70,17 @@ class InspectorPanel(QWidget):
         self.theme = theme
         self.address: StateAddress | None = None
         self.resource: tuple[str, str] | None = None
-        self.form: StateForm | ResourceForm | None = None
+        self.machine: str | None = None
+        self.form: StateForm | ResourceForm | MachineForm | None = None
         self.ctx: StateContext | None = None
         self._loading = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(self.scroll)
-        self.content = QWidget()
-        self.scroll.setWidget(self.content)
-        layout = QVBoxLayout(self.content)
-        layout.setContentsMargins(12, 10, 12, 12)
-        layout.setSpacing(6)
+        top = QWidget()
+        layout = QVBoxLayout(top)
+        layout.setContentsMargins(12, 10, 12, 6)
+        layout.setSpacing(4)
         self.title = QLabel(EMPTY_TEXT)
         self.title.setWordWrap(True)
         font = self.title.font()
@@ -95,12 +96,22 @@ class InspectorPanel(QWidget):
         self.error.setStyleSheet("color: #C24E00;")
         self.error.hide()
         layout.addWidget(self.error)
-        self._build_header(layout)
-        self.form_slot = QVBoxLayout()
-        self.form_slot.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.form_slot)
-        self._build_json(layout)
-        layout.addStretch(1)
+        self.problems_slot = QVBoxLayout()  # what the engine says about the state as a whole
+        self.problems_slot.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.problems_slot)
+        outer.addWidget(top)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.tabBar().setExpanding(False)
+        outer.addWidget(self.tabs, 1)
+        self.pages: dict[str, QWidget] = {}
+        self.slots: dict[str, QVBoxLayout] = {}
+        for title in TABS:
+            self._add_page(title)
+        self.configuration = self.pages["Configuration"].layout()
+        self._build_header(self.configuration)
+        self._build_json(self.pages["JSON"].layout())
         self.name.editingFinished.connect(self._rename)
         self.comment.editingFinished.connect(self._set_comment)
         self.next.activated.connect(lambda _i: self._set_next())
@@ -118,6 +129,44 @@ class InspectorPanel(QWidget):
         self.show_item(None)
 
     # building ------------------------------------------------------------------------------------
+
+    def _add_page(self, title: str) -> None:
+        """A tab: a scrolling page whose slot holds the form's part for this tab."""
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setSpacing(8)
+        slot = QVBoxLayout()
+        slot.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(slot)
+        layout.addStretch(1)
+        scroll.setWidget(page)
+        self.tabs.addTab(scroll, title)
+        self.pages[title] = page
+        self.slots[title] = slot
+
+    def tab_index(self, title: str) -> int:
+        return TABS.index(title)
+
+    def show_tab(self, title: str) -> None:
+        self.tabs.setCurrentIndex(self.tab_index(title))
+
+    def _show_tabs(self, shown: dict[str, bool], tips: dict[str, str] | None = None) -> None:
+        """Which tabs this selection has (`shown`: title -> enabled); the others are hidden."""
+        for title in TABS:
+            index = self.tab_index(title)
+            self.tabs.setTabVisible(index, title in shown)
+            self.tabs.setTabEnabled(index, shown.get(title, False))
+            self.tabs.setTabToolTip(index, (tips or {}).get(title, ""))
+        self.tabs.setVisible(bool(shown))
+        if not self.tabs.isTabVisible(self.tabs.currentIndex()) or not self.tabs.isTabEnabled(
+            self.tabs.currentIndex()
+        ):
+            self.show_tab("Configuration")
 
     def _build_header(self, layout: QVBoxLayout) -> None:
         self.header = QWidget()
@@ -146,18 +195,22 @@ class InspectorPanel(QWidget):
         row.addWidget(self.end)
         form.addRow("Next", next_row)
         self.next_row = next_row
-        layout.addWidget(self.header)
+        layout.insertWidget(0, self.header)
 
-    def _build_json(self, layout: QVBoxLayout) -> None:
-        self.json_section = Section("JSON")
+    def _build_json(self, layout: Any) -> None:
         self.raw_field = JsonField(self.theme, allow_empty=False)
         self.raw_field.editor.commit_requested.disconnect()
         self.raw = self.raw_field.editor
-        self.json_section.add_widget(self.raw_field)
+        self.json_hint = QLabel("The selection as written; Apply replaces it as one undo step.")
+        self.json_hint.setWordWrap(True)
+        self.json_hint.setStyleSheet("color: palette(placeholder-text);")
+        layout.insertWidget(0, self.json_hint)
+        layout.insertWidget(1, self.raw_field)
         self.apply_button = QPushButton("Apply JSON")
-        self.json_section.add_widget(self.apply_button)
-        self.json_section.set_gist("the selection as written")
-        layout.addWidget(self.json_section)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.apply_button)
+        layout.insertLayout(2, buttons)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -170,16 +223,21 @@ class InspectorPanel(QWidget):
     def show_item(self, item: Any) -> None:
         self.address = item.address if isinstance(item, StateItem) else None
         self.resource = (item.project_kind, item.name) if isinstance(item, ResourceItem) else None
+        self.machine = item.machine if isinstance(item, MachineFrameItem) else None
         self.error.hide()
         self.reload()
 
     def show_state(self, machine: str, path: str) -> None:
         self.address = StateAddress.parse(machine, path)
-        self.resource = None
+        self.resource = self.machine = None
         self.reload()
 
     def show_resource(self, kind: str, name: str) -> None:
-        self.address, self.resource = None, (kind, name)
+        self.address, self.resource, self.machine = None, (kind, name), None
+        self.reload()
+
+    def show_machine(self, machine: str) -> None:
+        self.address, self.resource, self.machine = None, None, machine
         self.reload()
 
     def report(self, message: str) -> None:
@@ -202,39 +260,69 @@ class InspectorPanel(QWidget):
                 self._load_state(self.address, self.document.state(self.address))
             elif self.resource is not None and self.document.resource(*self.resource) is not None:
                 self._load_resource(*self.resource)
+            elif self.machine is not None and self.machine in self.document.definitions:
+                self._load_machine(self.machine)
             else:
-                self.address = self.resource = None
+                self.address = self.resource = self.machine = None
                 self.title.setText(EMPTY_TEXT)
                 self.subtitle.setText("")
                 self.header.hide()
-                self.json_section.hide()
                 self._replace_form(None)
+                self._show_tabs({})
         finally:
             self._loading = False
 
-    def _replace_form(self, form: StateForm | ResourceForm | None) -> None:
-        if self.form is not None:
-            self.form.hide()
-            self.form.setParent(None)
-            self.form.deleteLater()
+    def _replace_form(self, form: StateForm | ResourceForm | MachineForm | None) -> None:
+        old = self.form
+        if isinstance(old, StateForm):
+            old.dispose()
+        elif old is not None:
+            old.hide()
+            old.setParent(None)
+            old.deleteLater()
         self.form = form
-        if form is not None:
-            self.form_slot.addWidget(form)
+        if isinstance(form, StateForm):
+            for title, section in form.sections.items():
+                self.slots[title].addWidget(section)
+            self.problems_slot.addWidget(form.problems)
+        elif form is not None:
+            self.slots["Configuration"].addWidget(form)
 
     def _load_resource(self, kind: str, name: str) -> None:
         self.ctx = None
         self.title.setText(name)
         self.subtitle.setText(RESOURCE_TITLES.get(kind, kind))
         self.header.hide()
-        self.json_section.show()
         if not isinstance(self.form, ResourceForm) or self.form.signature != (kind, name):
             self._replace_form(ResourceForm(self.document, kind, name, self.theme, self.report))
         assert isinstance(self.form, ResourceForm)
         self.form.load()
+        self._show_tabs({"Configuration": True, "JSON": True})
         value = json.loads(
             self.document.resource(kind, name).model_dump_json(by_alias=True, exclude_none=True)
         )
         self.raw_field.set_value(value)
+
+    def _load_machine(self, machine: str) -> None:
+        self.ctx = None
+        spec = self.document.project.state_machines.get(machine)
+        count = len(scope_states(self.document.definition(machine), ()))
+        kind = spec.type.title() if spec is not None else "Standard"
+        self.title.setText(machine)
+        self.subtitle.setText(f"{kind} state machine · {count} top-level state{'s' if count != 1 else ''}")
+        self.header.hide()
+        if not isinstance(self.form, MachineForm) or self.form.signature != machine:
+            form = MachineForm(self.document, machine, self.report)
+            form.renamed.connect(self._machine_renamed)
+            self._replace_form(form)
+        assert isinstance(self.form, MachineForm)
+        self.form.load()
+        self._show_tabs({"Configuration": True})
+
+    def _machine_renamed(self, name: str) -> None:
+        self.machine = name
+        self.reload()
+        self.machine_select_requested.emit(name)
 
     def _load_state(self, address: StateAddress, state: dict[str, Any]) -> None:
         definition = self.document.definition(address.machine)
@@ -244,7 +332,6 @@ class InspectorPanel(QWidget):
         )
         self.subtitle.setText(where)
         self.header.show()
-        self.json_section.show()
         self.name.setText(address.name)
         self.type_label.setText(str(state.get("Type", "?")))
         if not self.comment.hasFocus():
@@ -267,7 +354,20 @@ class InspectorPanel(QWidget):
         assert isinstance(self.form, StateForm) and self.ctx is not None
         self.ctx.load_diagnostics()
         self.form.load(self.ctx)
+        self._show_state_tabs(str(state.get("Type", "?")))
         self.raw_field.set_value(state)
+
+    def _show_state_tabs(self, state_type: str) -> None:
+        assert isinstance(self.form, StateForm)
+        sections = self.form.sections
+        shown = {title: title in sections or title == "Configuration" for title in SECTIONS}
+        tips = {
+            title: sections[title].gist
+            if title in sections
+            else f"A {state_type} state has no {title.lower()} fields."
+            for title in SECTIONS
+        }
+        self._show_tabs({**shown, "JSON": True}, {**tips, "JSON": "The state as written"})
 
     # header edits --------------------------------------------------------------------------------
 

@@ -6,13 +6,15 @@ place on every document change, so that a field keeps focus while the canvas upd
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from designer.canvas.labels import state_caption
 from designer.document.patch import MISSING
-from designer.document.paths import scope_states
+from designer.document.paths import StateAddress, scope_states
+from designer.document.project_document import ProjectDocument
 from designer.panels.inspector.choices import ChoicesEditor
 from designer.panels.inspector.context import StateContext
 from designer.panels.inspector.error_handling import CatchEditor, RetryEditor
@@ -57,6 +59,25 @@ def resource_label(arn: str) -> str:
     if ":function:" in arn and not arn.startswith("arn:aws:states:::"):
         return f"λ {arn.split(':function:', 1)[1]}  (project function)"
     return arn.removeprefix("arn:aws:states:::")
+
+
+LOCAL_BEHAVIOUR_MODULE = "designer.panels.inspector.local_behaviour"
+
+
+def local_behaviour_section(document: ProjectDocument, address: StateAddress) -> QWidget | None:
+    """The Task's "Local behaviour" section (how a local run serves it), when this build has one.
+
+    The section lives in a module of its own, imported here on first use; a build without it
+    simply shows no section.
+    """
+    try:
+        module = importlib.import_module(LOCAL_BEHAVIOUR_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name == LOCAL_BEHAVIOUR_MODULE:
+            return None
+        raise
+    factory = getattr(module, "local_behaviour_section", None)
+    return factory(document, address) if callable(factory) else None
 
 
 def form_signature(ctx: StateContext) -> tuple[Any, ...]:
@@ -175,6 +196,12 @@ class NumberOrPathField(LineField):
 
 
 class StateForm(QWidget):
+    """The fields of one state, one page per section; the panel shows each page in its tab.
+
+    The pages are not children of the form's own layout: the panel places them in its tabs and
+    `dispose` deletes them with the form.
+    """
+
     def __init__(self, ctx: StateContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -182,29 +209,37 @@ class StateForm(QWidget):
         self.sections: dict[str, Section] = {}
         self.editors: dict[str, Any] = {}  # ASL field name -> editor
         self.extras: list[Any] = []  # editors with a load(ctx) of their own
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
+        self.local_behaviour: QWidget | None = None
         state = ctx.state
         state_type = str(state.get("Type"))
         specs = [f for f in state_fields(state_type) if visible(f, state, ctx.language)]
         for title in SECTIONS:
-            section = Section(title)
+            section = Section(title, foldable=False)
             self.sections[title] = section
             for spec in (s for s in specs if s.section == title):
                 self._add_field(section, spec, state_type)
             if title == "Variables" and state_type not in ("Succeed", "Fail"):
                 self.flow = VariableFlowLabel()
                 section.add_widget(self.flow)
-            if section.form.rowCount() or section.body_layout.count() > 1:
-                layout.addWidget(section)
-            else:
+            if title == "Configuration" and state_type == "Task":
+                self.local_behaviour = local_behaviour_section(ctx.document, ctx.address)
+                if self.local_behaviour is not None:
+                    section.add_widget(self.local_behaviour)
+            if not (section.form.rowCount() or section.body_layout.count() > 1):
                 section.deleteLater()
                 del self.sections[title]
         self.problems = QLabel("")
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #C24E00;")
-        layout.addWidget(self.problems)
+
+    def dispose(self) -> None:
+        """Delete the pages (wherever the panel put them), the problems line and the form."""
+        for widget in (*self.sections.values(), self.problems):
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
+        self.sections = {}
+        self.deleteLater()
 
     # building ------------------------------------------------------------------------------------
 
@@ -289,6 +324,9 @@ class StateForm(QWidget):
                 editor.set_diagnostics(ctx.diagnostics(name, below=below))
         if hasattr(self, "flow"):
             self.flow.load(definition, ctx.address.name)
+        reload = getattr(self.local_behaviour, "reload", None)
+        if callable(reload):
+            reload()
         self._set_gists(state)
         shown = set(self.editors) | set(WAIT_FIELDS) | _PAIRED_PATHS | {"Choices", "Retry", "Catch"}
         rest = ctx.unplaced_diagnostics(shown)
