@@ -104,6 +104,23 @@ def count_states(definition: dict[str, Any]) -> int:
     return total
 
 
+def print_table(states: list[int], top: list[int], rows: list[tuple[str, list[float]]]) -> None:
+    """Figures per graph size side by side, each with its ratio to the previous size's figure
+    (next to the ratio of the sizes themselves: a figure growing faster than those is superlinear)."""
+
+    def cells(values: list[float], number: str) -> str:
+        out = ""
+        for i, value in enumerate(values):
+            ratio = f"x{value / values[i - 1]:.2f}" if i and values[i - 1] > 0 else ""
+            out += f"{value:>10{number}} {ratio:<6}"
+        return out
+
+    print(f"  {'states':<20}" + cells([float(n) for n in states], ",.0f"))
+    print(f"  {'  at top level':<20}" + cells([float(n) for n in top], ",.0f"))
+    for name, values in rows:
+        print(f"  {name:<20}" + cells(values, ".1f"))
+
+
 if __name__ == "__main__":
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     json.dump(workflow(n), sys.stdout, indent=2)
