@@ -24,8 +24,13 @@ def charge_payment(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def complete_order(event: dict[str, Any], context: Any) -> None:
-    """OrderShipped reached Retail: answer the waiting order with the task token it carries."""
+    """OrderShipped reached Retail: answer the waiting order with the task token it carries.
+
+    Orders placed by another channel (or replayed from an archive) carry no token: no RetailOrder
+    waits for them, so there is nobody to answer."""
     detail = event["detail"]
+    if not detail.get("replyTo"):
+        return
     context.stepfunctions.send_task_success(
         detail["replyTo"], {"orderId": detail["orderId"], "trackingNumber": detail["trackingNumber"]}
     )
