@@ -18,6 +18,7 @@ from engine.asl import dump_definition
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.export.asl_text import machine_name_for as engine_machine_name_for
 from engine.project import Project, ProjectError, load_project, looks_like_project, save_project
+from engine.project.atomic import atomic_write_text
 from engine.project.loader import PROJECT_SUFFIXES
 from engine.project.model import StateMachineSpec
 
@@ -140,20 +141,25 @@ def _load_template(source: Path) -> DocumentData:
     return DocumentData(project, definitions, None, "project", notes=problems)
 
 
-def save_document_file(data: DocumentData, path: str | Path, *, inline: bool = False) -> Kind:
+def save_document_file(
+    data: DocumentData, path: str | Path, *, inline: bool = False, backup: bool = True
+) -> Kind:
     """Write the document to `path`; a project suffix makes a project, anything else an ASL file.
 
-    With `inline`, every definition goes inside the project file (recovery files use this so
-    that one file holds everything).
+    Every file (the project, each machine's definition file, an ASL file) is written atomically:
+    a temporary file in the same folder, flushed and fsynced, then renamed over the target, so a
+    failed save leaves the previous version whole. With `backup`, that previous version is kept
+    beside each file as `NAME.bak`. With `inline`, every definition goes inside the project file
+    (recovery files use this, without backups, so that one file holds everything).
     """
     target = Path(path)
     if target.name.endswith(PROJECT_SUFFIXES):
-        _save_project(data, target, inline)
+        _save_project(data, target, inline, backup)
         return "project"
     if len(data.definitions) != 1:
         raise ValueError("only a project file can hold several state machines; save as .statecanvas.json")
     (definition,) = data.definitions.values()
-    target.write_text(_asl_text(definition, target), encoding="utf-8")
+    atomic_write_text(target, _asl_text(definition, target), backup=backup)
     return "asl"
 
 
@@ -164,16 +170,16 @@ def _asl_text(definition: dict[str, Any], target: Path) -> str:
     return canonical_text(definition)
 
 
-def _save_project(data: DocumentData, target: Path, inline: bool = False) -> None:
+def _save_project(data: DocumentData, target: Path, inline: bool = False, backup: bool = True) -> None:
     project = data.project.model_copy(deep=True)
     for name, definition in data.definitions.items():
         spec = project.state_machines.setdefault(name, StateMachineSpec())
         keep_file = not inline and data.kind == "project" and spec.definition_file and data.path is not None
         if keep_file:
             file = target.parent / spec.definition_file
-            file.write_text(_asl_text(definition, file), encoding="utf-8")
+            atomic_write_text(file, _asl_text(definition, file), backup=backup)
             spec.definition = None
         else:
             spec.definition_file = None
             spec.definition = json.loads(canonical_text(definition))
-    save_project(project, target)
+    save_project(project, target, backup=backup)

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.project.atomic import atomic_write_text
 from engine.project.model import FORMAT_VERSION, Project
 from engine.project.refs import ResourceRef, parse_ref
 
@@ -229,10 +230,8 @@ def project_to_value(project: Project) -> dict[str, Any]:
     return value
 
 
-def save_project(project: Project, path: str | Path) -> None:
-    """Write atomically (temp file, then rename) so a crash never leaves half a project."""
-    target = Path(path)
+def save_project(project: Project, path: str | Path, *, backup: bool = True) -> None:
+    """Write atomically (temp file, fsync, rename) so a crash never leaves half a project; with
+    `backup`, the previous version stays beside it as `NAME.bak` (see engine.project.atomic)."""
     text = json.dumps(project_to_value(project), indent=2, ensure_ascii=False) + "\n"
-    temp = target.with_name(f".{target.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    temp.replace(target)
+    atomic_write_text(path, text, backup=backup)
