@@ -152,7 +152,7 @@ class Actions:
         self.recent_menu.clear()
         for path in paths:
             action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _c=False, p=path: self.window.open_path(p))
+            action.triggered.connect(lambda _c=False, p=path: self.window.open_file(p))
         self.recent_menu.setEnabled(bool(paths))
 
     # context menus -----------------------------------------------------------------------------

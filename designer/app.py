@@ -26,6 +26,9 @@ def application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName("StateCanvas")
         app.setApplicationName("StateCanvas")
+    from designer.wheel_guard import install_wheel_guard
+
+    install_wheel_guard(app)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
 
 

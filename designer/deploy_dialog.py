@@ -493,7 +493,7 @@ class DeployDialog(QDialog):
     def open_pulled(self) -> bool:
         if self.pulled_path is None:
             return False
-        opened = bool(self.window_.open_path(self.pulled_path))
+        opened = self.window_.open_file(self.pulled_path)  # asks first when there are unsaved changes
         if opened:
             self.close()
         return opened

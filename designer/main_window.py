@@ -6,10 +6,13 @@ only then replaces what is shown; a failure shows a message box (non-modal) and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QByteArray, QPointF, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QMainWindow,
@@ -20,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from designer import machine_actions
 from designer.actions import Actions
-from designer.autosave import Autosave, default_recovery_dir
 from designer.canvas.editor import CanvasEditor
 from designer.canvas.export import export_png, export_svg
 from designer.canvas.find_bar import FindBar
@@ -36,7 +38,9 @@ from designer.panels.code_view import CodeView
 from designer.panels.inspector import InspectorPanel
 from designer.panels.palette import PalettePanel
 from designer.panels.problems import ProblemsPanel
+from designer.recovery import Autosave, RecoveryEntry, default_recovery_dir
 from designer.theme import theme_named
+from designer.wheel_guard import install_wheel_guard
 
 OPEN_FILTER = (
     "StateCanvas files (*.statecanvas.json *.asl.json *.asl.yaml *.json *.yaml *.yml);;"
@@ -44,6 +48,9 @@ OPEN_FILTER = (
     "SAM / CloudFormation templates (*.yaml *.yml *.json *.template);;All files (*)"
 )
 MAX_RECENT = 8
+GEOMETRY_KEY = "window/geometry"
+DOCK_STATE_KEY = "window/dockState"
+DOCK_STATE_VERSION = 1  # raise when the docks change so that an old arrangement is not restored
 BOTTOM_DOCK_HEIGHT = 150  # problems and execution panels at first open: a few rows, a quarter at most
 
 
@@ -57,6 +64,7 @@ class MainWindow(QMainWindow):
         offer_recovery: bool = True,
     ) -> None:
         super().__init__()
+        install_wheel_guard(QApplication.instance())  # no wheel edits a field without focus, app-wide
         self.settings = settings or QSettings("StateCanvas", "StateCanvas")
         self.theme = theme_named(str(self.settings.value("theme", "light")))
         self.direction = str(self.settings.value("direction", "TB"))
@@ -86,15 +94,17 @@ class MainWindow(QMainWindow):
 
         self.debug = DebugController(self)  # Run menu, toolbar, execution panels, canvas status
         self.autosave = Autosave(self.document, recovery_dir or default_recovery_dir())
+        self._close_confirmed = False
+        self._recovery_queue: list[RecoveryEntry] = []
         self.apply_theme()
         self.resize(1440, 900)
+        self.restore_layout()
         self.actions_.rebuild_recent(self.recent_files())
         self._update_title()
-        recovering = offer_recovery and self.autosave.has_recovery()
-        if recovering:
-            self.offer_recovery()
-        elif path is not None:
-            self.open_path(path)
+        if path is not None:
+            self.open_path(path)  # FILE is open whatever recovery data there is
+        if offer_recovery:
+            self.offer_startup_recovery()
         self.statusBar().showMessage(
             "Drag states from the palette; drag from a state's port to connect.", 8000
         )
@@ -225,12 +235,64 @@ class MainWindow(QMainWindow):
             )
         return True
 
+    def maybe_save(self, proceed: Callable[[], object], doing: str = "continuing") -> bool:
+        """Run `proceed` once the document's unsaved changes are safe; the one gate for New, Open,
+        Open Recent, recovering and closing.
+
+        A clean document proceeds at once (returns True). Otherwise a window-modal question asks
+        Save / Discard / Cancel and returns False; the answer decides later: Save proceeds only
+        when the save succeeded (a cancelled Save As or a failed write aborts), Discard proceeds
+        (the document is only replaced by `proceed`, so a failed open still keeps it), Cancel
+        leaves the document and its undo history untouched.
+        """
+        if not self.document.modified:
+            proceed()
+            return True
+        name = self.document.path.name if self.document.path else "untitled"
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"{name} has unsaved changes. Save them before {doing}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(_result: int) -> None:
+            button = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+            if button == QMessageBox.StandardButton.Discard or (
+                button == QMessageBox.StandardButton.Save and self.save()
+            ):
+                proceed()
+
+        box.finished.connect(answered)
+        box.open()
+        self.message_box = box
+        return False
+
     def open_dialog(self) -> None:
+        self.maybe_save(self._choose_and_open, "opening another file")
+
+    def _choose_and_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open", str(self._last_dir()), OPEN_FILTER)
         if path:
             self.open_path(path)
 
+    def open_file(self, path: str | Path) -> bool:
+        """Open `path` as the user asked for it (Open Recent, a pulled project): ask about changes
+        first. True when it opened at once; False when it failed or waits for the user's answer."""
+        opened: list[bool] = []
+        self.maybe_save(lambda: opened.append(self.open_path(path)), f"opening {Path(path).name}")
+        return bool(opened and opened[0])
+
     def new_document(self) -> None:
+        self.maybe_save(self._replace_with_new, "starting a new document")
+
+    def _replace_with_new(self) -> None:
         self.document.reset(new_document())
         self.view.fit()
 
@@ -253,7 +315,11 @@ class MainWindow(QMainWindow):
         try:
             saved = self.document.save(path)
         except (OSError, ValueError) as exc:
-            self.show_message("Cannot save", f"StateCanvas could not save {path}:\n{exc}")
+            self.show_message(
+                "Cannot save",
+                f"StateCanvas could not save {path}:\n{exc}\n\n"
+                "The file on disk is unchanged and your changes are still open.",
+            )
             return False
         self.autosave.discard()
         self.add_recent(str(saved.resolve()))
@@ -309,38 +375,85 @@ class MainWindow(QMainWindow):
 
     # recovery ----------------------------------------------------------------------------------
 
-    def offer_recovery(self) -> QMessageBox:
-        original = self.autosave.original_path() or "an unsaved document"
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Recover unsaved work?",
-            f"StateCanvas did not close cleanly last time. Recover the unsaved changes to {original}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-            self,
-        )
+    def offer_startup_recovery(self) -> None:
+        """Offer the unsaved work that instances which did not exit cleanly left behind.
+
+        The open file's own recovery data comes first; other documents' follow, each asking
+        before it would replace what is shown. Entries another running instance owns are
+        never offered (see designer.recovery.lock).
+        """
+        entries = self.autosave.offerable()
+        entries.sort(key=lambda e: not e.belongs_to(self.document.path))
+        self._recovery_queue = [e for e in entries if self.autosave.claim(e)]
+        self._offer_next_recovery()
+
+    def _offer_next_recovery(self) -> None:
+        if self._recovery_queue:
+            self.offer_recovery(self._recovery_queue.pop(0))
+
+    def offer_recovery(self, entry: RecoveryEntry) -> QMessageBox:
+        own = entry.belongs_to(self.document.path)
+        shown = self.document.path.name if self.document.path else None
+        text = f"StateCanvas did not close cleanly. Recover the unsaved changes to {entry.title}"
+        text += f" (autosaved {entry.when()})?"
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard
+        if not own and shown is not None:
+            text += f"\n\nRecovering shows them instead of {shown}, which stays as it is on disk."
+            buttons |= QMessageBox.StandardButton.Ignore
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work?", text, buttons, self)
         box.button(QMessageBox.StandardButton.Yes).setText("Recover")
-        box.finished.connect(
-            lambda result: self._recovery_answer(
-                box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
-            )
-        )
+        if box.button(QMessageBox.StandardButton.Ignore) is not None:
+            box.button(QMessageBox.StandardButton.Ignore).setText("Keep for Later")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            button = box.standardButton(clicked) if clicked else QMessageBox.StandardButton.Ignore
+            self._recovery_answer(entry, button)
+
+        box.finished.connect(answered)
         box.open()
         self.message_box = box
         return box
 
-    def _recovery_answer(self, recover: bool) -> None:
-        if recover:
-            try:
-                data = self.autosave.recover()
-            except DocumentLoadError as exc:
-                self.show_message("Cannot recover", str(exc))
-                self.autosave.discard()
-                return
-            self.document.reset(data)
-            self.document.undo_stack.resetClean()  # recovered work is unsaved work
-            self.view.fit()
+    def _recovery_answer(self, entry: RecoveryEntry, button: QMessageBox.StandardButton) -> None:
+        if button == QMessageBox.StandardButton.Yes:
+            self.maybe_save(lambda: self._recover(entry), f"recovering {entry.title}")
+            return
+        if button == QMessageBox.StandardButton.Discard:
+            self.autosave.drop(entry)
         else:
-            self.autosave.discard()
+            self.autosave.keep_for_later(entry)
+        self._offer_next_recovery()
+
+    def _recover(self, entry: RecoveryEntry) -> None:
+        try:
+            data = self.autosave.read(entry)
+        except DocumentLoadError as exc:
+            self.autosave.keep_for_later(entry)
+            self.show_message("Cannot recover", f"{exc}\n\nThe recovery data was left in {entry.directory}.")
+            return
+        self.document.reset(data)
+        self.document.undo_stack.resetClean()  # recovered work is unsaved work
+        self.autosave.adopt(entry)
+        self.view.fit(readable=True)
+        self.statusBar().showMessage(f"Recovered the unsaved changes to {entry.title}", 8000)
+        self._offer_next_recovery()
+
+    # window layout -----------------------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        """Put the window and its docks where the user left them; a bad stored value is ignored."""
+        geometry = self.settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = self.settings.value(DOCK_STATE_KEY)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state, DOCK_STATE_VERSION)
+
+    def save_layout(self) -> None:
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.setValue(DOCK_STATE_KEY, self.saveState(DOCK_STATE_VERSION))
 
     # look --------------------------------------------------------------------------------------
 
@@ -390,21 +503,17 @@ class MainWindow(QMainWindow):
 
     # closing -----------------------------------------------------------------------------------
 
-    def closeEvent(self, event) -> None:
-        if self.ask_before_close and self.document.modified:
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                "Save your changes before closing?",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-            )
-            if answer == QMessageBox.StandardButton.Cancel or (
-                answer == QMessageBox.StandardButton.Save and not self.save()
-            ):
-                event.ignore()
-                return
-        self.autosave.timer.stop()
-        self.autosave.discard()
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Close and Quit ask like New and Open; the window closes once the work is safe."""
+        if self.ask_before_close and self.document.modified and not self._close_confirmed:
+            event.ignore()
+            self.maybe_save(self._close_after_answer, "closing")
+            return
+        self.save_layout()
+        self.autosave.shut_down()
         event.accept()
+
+    def _close_after_answer(self) -> None:
+        self._close_confirmed = True
+        if not self.close():
+            self._close_confirmed = False
