@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QGuiApplication
 
 from designer.canvas.clipboard import from_mime, to_mime
+from designer.canvas.drop_target import DropTarget, find_drop_target
+from designer.canvas.flow_insert import append_state_after, insert_state_on_edge, quick_add_after
 from designer.canvas.interactions import connect
 from designer.canvas.items.base import NodeItem
 from designer.canvas.items.container_item import ContainerItem
@@ -19,8 +21,9 @@ from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
-from designer.canvas.pattern_insert import edge_at, insert_pattern, insert_state_on_edge, quick_add_after
+from designer.canvas.pattern_insert import EDGE_TOLERANCE, insert_pattern
 from designer.canvas.scene import DesignerScene
+from designer.canvas.spacing import move_of, settle_states, settle_top_level, top_level_items
 from designer.document.commands import (
     AddResourceCommand,
     AddStateCommand,
@@ -77,57 +80,71 @@ class CanvasEditor(QObject):
 
     # creating ----------------------------------------------------------------------------------
 
-    def add_from_palette(self, entry: str, pos: QPointF) -> str | None:
+    def drop_target(self, entry: str, pos: QPointF, tolerance: float = EDGE_TOLERANCE) -> DropTarget:
+        """Where a palette entry dropped at `pos` goes: into a transition within `tolerance`
+        (scene units), after an open-ended state whose output port it is past, or free."""
+        return find_drop_target(self.scene, entry, pos, tolerance)
+
+    def add_from_palette(self, entry: str, pos: QPointF, tolerance: float = EDGE_TOLERANCE) -> str | None:
         """Create what a palette entry stands for at scene point `pos`; returns the new name."""
         group, _, kind = entry.partition(":")
         try:
             if group == "state":
-                return self._add_state(kind, pos)
+                return self._add_state(kind, pos, self.drop_target(entry, pos, tolerance))
             if group == "resource":
                 return self._add_resource(kind, pos)
             if group == "pattern":
-                added = insert_pattern(self, kind, pos)
+                added = insert_pattern(self, kind, pos, self.drop_target(entry, pos, tolerance))
                 return added[0] if added else None
         except EditRefused as exc:
             self.message.emit(str(exc))
         return None
 
-    def _add_state(self, kind: str, pos: QPointF) -> str:
-        edge = edge_at(self.scene, pos)  # dropped on a transition: insert it between the two states
-        spliced = insert_state_on_edge(self, kind, edge, pos) if edge is not None else None
-        if spliced is not None:
-            return spliced
-        machine, scope, local = self._drop_target(pos)
-        if machine is None:
-            machine = self._new_machine(pos)
-            scope, local = (), QPointF(0, 0)
-            frame_pos = None
-        else:
-            frame_pos = local
-        value = state_template(kind)
-        taken = all_state_names(self.document.definition(machine))
-        name = unique_name(kind, taken)
-        # Inner states of a dropped container need machine-wide unique names too.
-        value = _rename_inner(value, taken | {name})
-        position = None
-        if scope == () and frame_pos is not None:
-            position = (round(frame_pos.x() - 94, 1), round(frame_pos.y() - 27, 1))
-        address = StateAddress(machine, scope, name)
-        self.document.push(AddStateCommand(self.document, address, value, position))
+    def _add_state(self, kind: str, pos: QPointF, target: DropTarget) -> str | None:
+        if target.edge is not None:  # dropped on a transition: insert it between the two states
+            spliced = insert_state_on_edge(self, kind, target.edge, target.point or pos)
+            if spliced is not None:
+                return spliced
+        if target.after is not None:  # past the output port of a state whose flow ends
+            return append_state_after(self, kind, target.after)
+        with self.document.macro(f"Add {kind}"):
+            machine, scope, local = self._drop_target(pos)
+            if machine is None:
+                machine = self._new_machine(pos)
+                scope, local = (), None
+            value = state_template(kind)
+            taken = all_state_names(self.document.definition(machine))
+            name = unique_name(kind, taken)
+            # Inner states of a dropped container need machine-wide unique names too.
+            value = _rename_inner(value, taken | {name})
+            position = None
+            if scope == () and local is not None:
+                position = (round(local.x() - 94, 1), round(local.y() - 27, 1))
+            address = StateAddress(machine, scope, name)
+            self.document.push(AddStateCommand(self.document, address, value, position))
+            if scope == ():
+                settle_states(self.scene, machine, [name])
+            settle_top_level(self.scene, {f"stateMachine:{machine}"})
         self.select_state(machine, address.path)
         return name
 
     def _new_machine(self, pos: QPointF) -> str:
+        """A machine to hold what was dropped outside every frame, there or near it."""
         name = unique_resource_name("StateMachine", set(self.document.definitions))
         value = {"spec": {}, "definition": {"StartAt": "", "States": {}}}
+        others = set(top_level_items(self.scene))
         self.document.push(AddResourceCommand(self.document, "stateMachine", name, value, (pos.x(), pos.y())))
+        settle_top_level(self.scene, others)
         return name
 
     def _add_resource(self, kind: str, pos: QPointF) -> str:
         project_kind, base, spec = resource_template(kind, self.document.project)
         name = unique_resource_name(base, set(self.document.resource_names(project_kind)))
         position = (round(pos.x() - 90, 1), round(pos.y() - 28, 1))
-        self.document.push(AddResourceCommand(self.document, project_kind, name, spec, position))
+        with self.document.macro(f"Add {project_kind} {name}"):
+            others = set(top_level_items(self.scene))
+            self.document.push(AddResourceCommand(self.document, project_kind, name, spec, position))
+            settle_top_level(self.scene, others)
         return name
 
     # deleting ----------------------------------------------------------------------------------
@@ -212,8 +229,13 @@ class CanvasEditor(QObject):
         return self._paste(machine, scope, values, shifted)
 
     def _paste(self, machine: str, scope: Scope, states: dict[str, Any], positions: dict) -> list[str]:
+        """Paste as one undo step, the copies slid together to the nearest free spot."""
         command = PasteStatesCommand(self.document, machine, scope, states, positions)
-        self.document.push(command)
+        with self.document.macro(command.text()):
+            self.document.push(command)
+            if scope == ():
+                settle_states(self.scene, machine, command.names)
+            settle_top_level(self.scene, {f"stateMachine:{machine}"})
         self.scene.clearSelection()
         for name in command.names:
             self.select_state(machine, StateAddress(machine, scope, name).path, clear=False)
@@ -248,19 +270,40 @@ class CanvasEditor(QObject):
         return connect(self.scene, source, target, kind)
 
     def auto_layout(self, selection_only: bool = False) -> None:
-        """Lay out each machine's top level (or only the selected states) as one undo step."""
-        moves: dict[str, tuple[Any, Any]] = {}
+        """Lay out each machine's top level (or only the selected states), then the project's
+        frames and resources around the frames' new sizes, as one undo step; nothing is left
+        covering anything."""
         selected = {
             (s.address.machine, s.address.name) for s in self.scene.selected_states() if not s.address.scope
         }
-        for machine, projection in self.scene.machines.items():
-            only = {name for m, name in selected if m == machine} if selection_only else None
-            if only is not None and not only:
-                continue
-            for key, new in projection.auto_layout_positions(only).items():
-                item = self.scene.item_for_key(key)
-                old = (item.pos().x(), item.pos().y()) if item is not None else None
-                moves[key] = (old, new)
+        with self.document.macro("Auto-layout"):
+            for machine, projection in self.scene.machines.items():
+                only = {name for m, name in selected if m == machine} if selection_only else None
+                if only is not None and not only:
+                    continue
+                moves = {}
+                for key, new in projection.auto_layout_positions(only).items():
+                    item = self.scene.item_for_key(key)
+                    if item is not None:
+                        moves[key] = move_of(self.document, item, new)
+                if moves:
+                    self.document.push(MoveCommand(self.document, moves, "Auto-layout"))
+                if only is not None:
+                    settle_states(self.scene, machine, sorted(only))
+                projection.frame.fit_to_children()
+            if selection_only:
+                settle_top_level(self.scene, {f"stateMachine:{m}" for m, _ in selected})
+            else:
+                self._lay_out_top_level()
+
+    def _lay_out_top_level(self) -> None:
+        items = top_level_items(self.scene)
+        moves = {
+            key: move_of(self.document, items[key], new)
+            for key, new in self.scene.top_level_positions(set(items)).items()
+            if key in items
+        }
+        moves = {k: m for k, m in moves.items() if (items[k].pos().x(), items[k].pos().y()) != m[1]}
         if moves:
             self.document.push(MoveCommand(self.document, moves, "Auto-layout"))
 

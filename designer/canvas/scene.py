@@ -14,19 +14,19 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
+from designer.canvas.drop_target import DropHint, DropTarget
 from designer.canvas.interactions import Interaction, MoveInteraction, NewEdgeInteraction
 from designer.canvas.items.base import NodeItem
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
-from designer.canvas.layout import layered_layout
+from designer.canvas.layout import project_layout
 from designer.canvas.machine_projection import MachineProjection
+from designer.canvas.placement import free_offset
 from designer.canvas.resources_projection import ResourceProjection
 from designer.document.project_document import ProjectDocument
 from designer.theme import LIGHT, Theme
-
-PROJECT_GAP = 90.0
 
 
 class DesignerScene(QGraphicsScene):
@@ -50,6 +50,10 @@ class DesignerScene(QGraphicsScene):
         self.interaction: Interaction | None = None
         self._tidy_pending = False
         self._moved: list[str] = []  # layout keys moved since the last tidy
+        # Where items with a computed (unstored) place stood before a command stored one, so
+        # that undoing that command puts them back.
+        self._homes: dict[str, tuple[float, float]] = {}
+        self.drop_hint = DropHint(self)
         self.setBackgroundBrush(QBrush(theme.color("background")))
         self._connect()
         self.rebuild()
@@ -87,6 +91,8 @@ class DesignerScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         self.interaction = None
+        self.drop_hint.forget()
+        self._homes = {}
         self.clear()
         self.machines = {}
         self.resources = ResourceProjection(self)
@@ -108,7 +114,8 @@ class DesignerScene(QGraphicsScene):
         return projection
 
     def _place_top_level(self) -> None:
-        """Frames and resources without a stored position: a left-to-right layered layout of the routes."""
+        """Frames and resources without a stored position: laid out with the routes, then slid
+        off any stored one they would cover."""
         nodes: dict[str, NodeItem] = {p.frame.layout_key(): p.frame for p in self.machines.values()}
         nodes.update({item.layout_key(): item for item in self.resources.items.values()})
         unplaced = {k for k in nodes if self.document.position(k) is None}
@@ -117,13 +124,30 @@ class DesignerScene(QGraphicsScene):
                 item.setPos(*self.document.position(key))
         if not unplaced:
             return
+        for key, (x, y) in self.top_level_positions(set(nodes)).items():
+            if key in unplaced:
+                nodes[key].setPos(x, y)
+        if len(unplaced) < len(nodes):
+            placed = [nodes[k].scene_box() for k in nodes if k not in unplaced]
+            for key in sorted(unplaced, key=lambda k: (nodes[k].pos().y(), nodes[k].pos().x())):
+                delta = free_offset([nodes[key].scene_box()], placed)
+                nodes[key].setPos(nodes[key].pos() + delta)
+                placed.append(nodes[key].scene_box())
+
+    def top_level_positions(self, keys: set[str]) -> dict[str, tuple[float, float]]:
+        """Item positions (`setPos`) for a layout of the frames and resources `keys` by the
+        routes between them, at their current sizes."""
+        nodes: dict[str, NodeItem] = {p.frame.layout_key(): p.frame for p in self.machines.values()}
+        nodes.update({item.layout_key(): item for item in self.resources.items.values()})
+        nodes = {k: v for k, v in nodes.items() if k in keys}
         sizes = {k: (nodes[k].rect().width(), nodes[k].rect().height()) for k in nodes}
         edges = [(s, t) for s, t in self.resources.route_keys() if s in nodes and t in nodes]
-        result = layered_layout(sizes, edges, direction="LR", rank_gap=PROJECT_GAP, node_gap=50.0)
-        for key in unplaced:
-            x, y = result.positions[key]
+        boxes = project_layout(sizes, edges)
+        positions = {}
+        for key, (x, y) in boxes.items():
             rect = nodes[key].rect()
-            nodes[key].setPos(x - rect.left(), y - rect.top())
+            positions[key] = (round(x - rect.left(), 1), round(y - rect.top(), 1))
+        return positions
 
     # document signals --------------------------------------------------------------------------
 
@@ -185,7 +209,10 @@ class DesignerScene(QGraphicsScene):
     def _on_layout_changed(self, key: str) -> None:
         item = self.item_for_key(key)
         position = self.document.position(key)
-        if item is not None and position is not None and (item.pos().x(), item.pos().y()) != position:
+        if item is not None and position is None and key in self._homes:
+            item.setPos(*self._homes.pop(key))  # an undo took the stored place away
+        elif item is not None and position is not None and (item.pos().x(), item.pos().y()) != position:
+            self._homes.setdefault(key, (item.pos().x(), item.pos().y()))
             item.setPos(*position)
         if item is not None:
             self._moved.append(key)
@@ -324,6 +351,10 @@ class DesignerScene(QGraphicsScene):
             ):
                 return item
         return None
+
+    def show_drop_target(self, target: DropTarget) -> None:
+        """Show where a palette drag will land (an edge to splice into, a state to append to)."""
+        self.drop_hint.show(target)
 
     def report(self, message: str) -> None:
         """Interactions report refusals here; the main window shows them in the status bar."""

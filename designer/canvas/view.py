@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
+from designer.canvas.drop_target import DropTarget
 from designer.canvas.editor import CanvasEditor
 from designer.canvas.items.state_item import StateItem
 from designer.canvas.minimap import Minimap
@@ -16,6 +17,7 @@ PALETTE_MIME = "application/x-statecanvas-palette"
 MIN_SCALE, MAX_SCALE = 0.08, 4.0
 GRID = 24.0
 READABLE_SCALE = 0.62
+DROP_REACH_PIXELS = 12.0  # how near a transition (on screen) a palette drop splices into it
 
 
 class CanvasView(QGraphicsView):
@@ -38,6 +40,7 @@ class CanvasView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._pan_from: QPoint | None = None
         self._space = False
+        self._palette_drag = False
         self.minimap = Minimap(self)
         self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
 
@@ -180,22 +183,55 @@ class CanvasView(QGraphicsView):
 
     # drops from the palette --------------------------------------------------------------------
 
+    def drop_tolerance(self) -> float:
+        """How near (in scene units) a drop must be to a transition to go into it: a fixed
+        reach on screen, whatever the zoom."""
+        return DROP_REACH_PIXELS / max(self.scale_factor(), 1e-6)
+
+    @staticmethod
+    def _palette_entry(event) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasFormat(PALETTE_MIME):
+            return None
+        return bytes(mime.data(PALETTE_MIME).data()).decode("utf-8")
+
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasFormat(PALETTE_MIME):
+        if self._palette_entry(event) is not None:
+            self._palette_drag = True  # the palette's drag: the view answers it, not the scene
             event.acceptProposedAction()
+            self._show_drop_target(event)
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event) -> None:
-        if event.mimeData().hasFormat(PALETTE_MIME):
+        if self._palette_entry(event) is not None:
             event.acceptProposedAction()
+            self._show_drop_target(event)
         else:
             super().dragMoveEvent(event)
 
+    def dragLeaveEvent(self, event) -> None:
+        if self.scene().drop_hint.shown() or self._palette_drag:
+            self._palette_drag = False
+            self.scene().show_drop_target(DropTarget())
+            event.accept()
+        else:
+            super().dragLeaveEvent(event)
+
+    def _show_drop_target(self, event) -> None:
+        entry = self._palette_entry(event)
+        pos = self.mapToScene(event.position().toPoint())
+        target = self.editor.drop_target(entry, pos, self.drop_tolerance()) if entry else DropTarget()
+        self.scene().show_drop_target(target)
+
     def dropEvent(self, event) -> None:
-        if event.mimeData().hasFormat(PALETTE_MIME):
-            entry = bytes(event.mimeData().data(PALETTE_MIME).data()).decode("utf-8")
-            self.editor.add_from_palette(entry, self.mapToScene(event.position().toPoint()))
+        entry = self._palette_entry(event)
+        if entry is not None:
+            self._palette_drag = False
+            self.scene().show_drop_target(DropTarget())
+            self.editor.add_from_palette(
+                entry, self.mapToScene(event.position().toPoint()), self.drop_tolerance()
+            )
             event.acceptProposedAction()
             self.setFocus()
         else:

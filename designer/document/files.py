@@ -60,8 +60,8 @@ def machine_name_for(path: Path) -> str:
 def new_document() -> DocumentData:
     definition = {
         "Comment": "A new state machine",
-        "StartAt": "Start",
-        "States": {"Start": {"Type": "Pass", "End": True}},
+        "StartAt": "Pass",
+        "States": {"Pass": {"Type": "Pass", "End": True}},
     }
     project = Project(name="untitled", state_machines={"StateMachine": StateMachineSpec()})
     return DocumentData(project, {"StateMachine": definition}, None, "project")

@@ -1,0 +1,297 @@
+"""Building by dragging: drops on a transition or past a state's port go into the flow, with a
+hint while dragging; Tab, Ctrl+D, paste and drops never cover an item; auto-layout never
+leaves two items on top of each other."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import pytest
+from designer_helpers import REPO, document_for
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from designer.canvas.editor import CanvasEditor
+from designer.canvas.items.edge_item import EdgeItem
+from designer.canvas.scene import DesignerScene
+from designer.canvas.spacing import top_level_items, top_state_boxes
+from designer.canvas.view import PALETTE_MIME, CanvasView
+from designer.document.commands import MoveCommand
+from designer.document.files import new_document
+from designer.document.project_document import ProjectDocument
+
+M = "Orders"
+PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
+FLOW = {
+    "StartAt": "Fetch",
+    "States": {
+        "Fetch": {"Type": "Pass", "Next": "Check"},
+        "Check": {"Type": "Pass", "Next": "Store"},
+        "Store": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Parameters": {"FunctionName": "store"}, "End": True},
+    },
+}  # fmt: skip
+
+
+def overlaps(scene: DesignerScene) -> list[str]:
+    """Pairs of items at one nesting level whose boxes intersect: top-level frames and
+    resources, and the states of each scope (a container holding its states is fine)."""
+    found = []
+
+    def check(boxes: list[tuple[str, Any]], where: str) -> None:
+        for i, (a, box_a) in enumerate(boxes):
+            for b, box_b in boxes[i + 1 :]:
+                if box_a.adjusted(0.5, 0.5, -0.5, -0.5).intersects(box_b.adjusted(0.5, 0.5, -0.5, -0.5)):
+                    found.append(f"{where}: {a} overlaps {b}")
+
+    check([(k, item.scene_box()) for k, item in top_level_items(scene).items()], "top level")
+    for machine, projection in scene.machines.items():
+        for scope, view in projection.scopes.items():
+            boxes = [(name, item.scene_box()) for name, item in view.items.items()]
+            check(boxes, f"{machine} {'/'.join(map(str, scope)) or 'top'}")
+    return found
+
+
+def palette_mime(entry: str) -> QMimeData:
+    """What the palette's drag carries (PaletteList.startDrag)."""
+    mime = QMimeData()
+    mime.setData(PALETTE_MIME, QByteArray(entry.encode("utf-8")))
+    return mime
+
+
+def drag_to(view: CanvasView, mime: QMimeData, point: QPoint) -> bool:
+    """Enter and move over the viewport at `point`, as a drag from the palette does."""
+    buttons, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    with warnings.catch_warnings():  # PySide6 flags the QPoint constructors Qt itself still has
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime, buttons, none)
+        move = QDragMoveEvent(point, Qt.DropAction.CopyAction, mime, buttons, none)
+    QApplication.sendEvent(view.viewport(), enter)
+    QApplication.sendEvent(view.viewport(), move)
+    return move.isAccepted()
+
+
+def drop_at(view: CanvasView, mime: QMimeData, point: QPoint) -> None:
+    event = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def snapshot(document: ProjectDocument) -> str:
+    return json.dumps(document.snapshot().definitions) + document.project.model_dump_json()
+
+
+@pytest.fixture
+def flow_view(qtbot: Any) -> Any:
+    document = document_for(FLOW)
+    scene = DesignerScene(document)
+    editor = CanvasEditor(document, scene)
+    view = CanvasView(scene, editor)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    view.fit()
+    yield view
+    scene.detach()
+
+
+def edge_between(scene: DesignerScene, source: str, target: str) -> EdgeItem:
+    for item in scene.items():
+        if isinstance(item, EdgeItem) and item.source.label() == source and item.target.label() == target:
+            return item
+    raise AssertionError(f"no edge {source} -> {target}")
+
+
+def beside_edge(view: CanvasView, edge: EdgeItem, pixels: int) -> QPoint:
+    """A viewport point `pixels` to the right of the middle of the edge's first segment."""
+    points = [edge.mapToScene(p) for p in edge._points]
+    middle = (points[0] + points[1]) / 2
+    return view.mapFromScene(middle) + QPoint(pixels, 0)
+
+
+# -- drops into the flow ------------------------------------------------------------------------
+
+
+def test_dragging_over_an_edge_highlights_it_and_the_drop_splices_the_state_in(flow_view: CanvasView) -> None:
+    view, scene = flow_view, flow_view.scene()
+    document = scene.document
+    view.zoom_by(0.5 / view.scale_factor())  # half zoom: the old 6-unit reach was 3 pixels here
+    before = snapshot(document)
+    edge = edge_between(scene, "Check", "Store")
+    mime = palette_mime("state:Wait")
+    point = beside_edge(view, edge, 10)  # 10 screen pixels off the line, 20 scene units
+    assert drag_to(view, mime, point)
+    assert scene.drop_hint.shown() and scene.drop_hint.edge is edge
+
+    far = beside_edge(view, edge, 60)
+    drag_to(view, mime, far)
+    assert not scene.drop_hint.shown(), "no hint away from every edge and port"
+    drag_to(view, mime, point)
+    assert scene.drop_hint.edge is edge
+
+    drop_at(view, mime, point)
+    assert not scene.drop_hint.shown()
+    states = document.definition(M)["States"]
+    assert states["Check"]["Next"] == "Wait" and states["Wait"]["Next"] == "Store"
+    assert "End" not in states["Wait"]
+    assert overlaps(scene) == []
+    wait, check, store = (scene.state_item(M, f"/States/{n}") for n in ("Wait", "Check", "Store"))
+    assert check.scene_box().bottom() < wait.scene_box().top() < store.scene_box().top()
+    document.undo_stack.undo()
+    assert snapshot(document) == before, "one undo takes the state and the room made for it"
+
+
+def test_leaving_the_canvas_takes_the_hint_away(flow_view: CanvasView) -> None:
+    view, scene = flow_view, flow_view.scene()
+    drag_to(view, palette_mime("state:Pass"), beside_edge(view, edge_between(scene, "Fetch", "Check"), 4))
+    assert scene.drop_hint.shown()
+    QApplication.sendEvent(view.viewport(), QDragLeaveEvent())
+    assert not scene.drop_hint.shown()
+
+
+def test_a_drop_past_the_output_port_of_a_last_state_appends_after_it(flow_view: CanvasView) -> None:
+    view, scene = flow_view, flow_view.scene()
+    document = scene.document
+    store = scene.state_item(M, "/States/Store")
+    mime = palette_mime("state:Succeed")
+    below = view.mapFromScene(store.mapToScene(store.port_centre())) + QPoint(8, 30)
+    assert drag_to(view, mime, below)
+    assert scene.drop_hint.shown() and scene.drop_hint.after is store and scene.drop_hint.edge is None
+    drop_at(view, mime, below)
+    states = document.definition(M)["States"]
+    assert states["Store"].get("Next") == "Succeed" and "End" not in states["Store"]
+    assert states["Succeed"] == {"Type": "Succeed"}
+    succeed = scene.state_item(M, "/States/Succeed")
+    assert succeed.scene_box().top() > store.scene_box().bottom()
+    assert abs(succeed.scene_box().center().x() - store.scene_box().center().x()) < 1
+    assert overlaps(scene) == []
+
+
+def test_a_drop_on_a_state_never_lands_on_it(flow_view: CanvasView) -> None:
+    view, scene = flow_view, flow_view.scene()
+    check = scene.state_item(M, "/States/Check")
+    mime = palette_mime("state:Pass")
+    point = view.mapFromScene(check.scene_box().center())
+    drag_to(view, mime, point)
+    assert not scene.drop_hint.shown()
+    drop_at(view, mime, point)
+    assert "Pass" in scene.document.definition(M)["States"]
+    assert overlaps(scene) == []
+
+
+# -- no item over another ----------------------------------------------------------------------
+
+
+def test_tab_makes_room_below_and_undo_puts_everything_back(window: Any, qtbot: Any) -> None:
+    machine = window.document.machine_names()[0]
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    before = snapshot(window.document)
+    accepted = window.scene.state_item(machine, "/States/OrderAccepted")
+    accepted_at = accepted.pos()
+    window.editor.select_state(machine, "/States/PublishOrderCreated")
+    window.view.setFocus()
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Tab)
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Tab)  # after the new Pass: another
+    states = window.document.definition(machine)["States"]
+    assert states["Pass"]["Next"] == "Pass 2" and states["Pass 2"]["Next"] == "OrderAccepted"
+    assert overlaps(window.scene) == []
+    assert accepted.pos().y() > accepted_at.y(), "the states below moved down to make room"
+    window.document.undo_stack.undo()
+    window.document.undo_stack.undo()
+    assert snapshot(window.document) == before
+    assert accepted.pos() == accepted_at
+
+
+def test_duplicate_and_paste_find_free_space(window: Any, qtbot: Any) -> None:
+    machine = window.document.machine_names()[0]
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    count = len(window.document.definition(machine)["States"])
+    window.editor.select_state(machine, "/States/ValidateOrder")
+    window.view.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(window.view.viewport(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    window.editor.select_state(machine, "/States/IsOrderValid")
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    states = window.document.definition(machine)["States"]
+    assert len(states) == count + 5 and "ValidateOrder 2" in states and "IsOrderValid 2" in states
+    assert overlaps(window.scene) == []
+    boxes = top_state_boxes(window.scene.machines[machine])
+    copy, original = boxes["ValidateOrder 2"], boxes["ValidateOrder"]
+    assert (copy.center() - original.center()).manhattanLength() < 400, "the copy lands near the original"
+
+
+def test_a_growing_frame_pushes_resources_away(window: Any, qtbot: Any) -> None:
+    window.open_path(PIPELINE)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    scene, document = window.scene, window.document
+    assert overlaps(scene) == []
+    frame = scene.machines["RetailOrder"].frame
+    queue = scene.item_for_key("queue:customer-notifications")
+    under = frame.scene_box().bottomLeft() + QPointF(0, 30)
+    document.push(MoveCommand(document, {queue.layout_key(): (None, (under.x(), under.y()))}))
+    assert overlaps(scene) == []
+    window.editor.select_state("RetailOrder", "/States/ValidateOrder")
+    window.view.setFocus()
+    for _ in range(4):  # each Pass goes into the flow and the frame grows down, onto the queue
+        qtbot.keyClick(window.view.viewport(), Qt.Key.Key_Tab)
+    assert frame.scene_box().bottom() > under.y()
+    assert overlaps(scene) == [], "the queue moved off the grown frame"
+    # A resource dropped on a frame slides off it.
+    queues = set(document.project.queues)
+    mime, centre = palette_mime("resource:queue"), window.view.mapFromScene(frame.scene_box().center())
+    drag_to(window.view, mime, centre)
+    assert not scene.drop_hint.shown(), "a resource goes into no flow"
+    drop_at(window.view, mime, centre)
+    assert len(set(document.project.queues) - queues) == 1
+    assert overlaps(scene) == []
+
+
+# -- auto-layout -------------------------------------------------------------------------------
+
+
+def test_ctrl_l_lays_out_the_project_without_overlaps_in_one_step(window: Any, qtbot: Any) -> None:
+    window.open_path(PIPELINE)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    scene = window.scene
+    # Make a mess: states of RetailOrder far down and right, over the other items.
+    frame = scene.machines["RetailOrder"].frame
+    mess = {}
+    for i, item in enumerate(scene.machines["RetailOrder"].top.items.values()):
+        spot = frame.mapFromScene(QPointF(900 + 40 * i, 300 + 30 * i))
+        mess[item.layout_key()] = (None, (spot.x(), spot.y()))
+    window.document.push(MoveCommand(window.document, mess, "Mess"))
+    frame.fit_to_children()
+    assert overlaps(scene), "the mess overlaps"
+    count = window.document.undo_stack.count()
+    window.view.setFocus()
+    qtbot.keyClick(window.view.viewport(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(10)
+    assert overlaps(scene) == []
+    assert window.document.undo_stack.count() == count + 1
+
+
+# -- a new machine ----------------------------------------------------------------------------
+
+
+def test_a_new_machines_first_state_is_named_after_its_type() -> None:
+    data = new_document()
+    (definition,) = data.definitions.values()
+    assert definition["StartAt"] == "Pass" and definition["States"] == {"Pass": {"Type": "Pass", "End": True}}
