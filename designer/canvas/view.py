@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from designer.canvas.drop_target import DropTarget
 from designer.canvas.editor import CanvasEditor
+from designer.canvas.items.base import NodeItem, font
+from designer.canvas.items.card_text import LEGIBLE_PX, screen_pixels
 from designer.canvas.items.state_item import StateItem
 from designer.canvas.minimap import Minimap
 from designer.canvas.scene import DesignerScene
@@ -16,7 +18,6 @@ from designer.canvas.scene import DesignerScene
 PALETTE_MIME = "application/x-statecanvas-palette"
 MIN_SCALE, MAX_SCALE = 0.08, 4.0
 GRID = 24.0
-READABLE_SCALE = 0.62
 DROP_REACH_PIXELS = 12.0  # how near a transition (on screen) a palette drop splices into it
 
 
@@ -74,22 +75,32 @@ class CanvasView(QGraphicsView):
         event.accept()
 
     def fit(self, readable: bool = False) -> None:
-        """Show everything; with `readable`, never so small that names become unreadable
+        """Show everything; with `readable`, never so small that a name cannot be read whole
         (a large project then opens on its top-left corner and the minimap shows the rest)."""
         rect = self.scene().content_rect()
         if rect.isEmpty():
             return
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         scale = self.scale_factor()
-        if scale > 1.2 or (readable and scale < READABLE_SCALE):
-            scale = 1.2 if scale > 1.2 else READABLE_SCALE
+        floor = self.readable_scale() if readable else 0.0
+        if scale > 1.2 or scale < floor:
+            scale = 1.2 if scale > 1.2 else floor
             self.setTransform(self.transform().fromScale(scale, scale))
-            if scale == READABLE_SCALE:
-                visible = self.mapToScene(self.viewport().rect()).boundingRect()
-                self.centerOn(rect.left() + visible.width() / 2, rect.top() + visible.height() / 2)
-            else:
-                self.centerOn(rect.center())
+            visible = self.mapToScene(self.viewport().rect()).boundingRect()
+            x = rect.center().x() if visible.width() >= rect.width() else rect.left() + visible.width() / 2
+            y = rect.center().y() if visible.height() >= rect.height() else rect.top() + visible.height() / 2
+            self.centerOn(x, y)
         self.minimap.refit()
+
+    def readable_scale(self) -> float:
+        """The smallest zoom at which every name on the canvas reads whole: on a simplified card
+        when it fits one (card_text.py), else in full detail, where boxes are sized for names."""
+        full_detail = LEGIBLE_PX / screen_pixels(font("name").pointSizeF())
+        need = max(
+            (i.legible_scale() for i in self.scene().items() if isinstance(i, NodeItem) and i.isVisible()),
+            default=0.0,
+        )
+        return max(MIN_SCALE, min(need, full_detail))
 
     def centre(self) -> None:
         selected = self.scene().selectedItems()

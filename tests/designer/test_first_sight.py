@@ -4,19 +4,36 @@ at the zoom the app chose, the minimap covers nothing and no palette entry is cu
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from designer.canvas.items.base import NodeItem
+from designer.canvas.items.card_text import LEGIBLE_PX
+
 WIDTH, HEIGHT = 1600, 1000
+REPO = Path(__file__).resolve().parents[2]
+ORDER_PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
 
 
 def first_open(window: Any, qtbot: Any) -> Any:
     window.resize(WIDTH, HEIGHT)
     window.show()
     qtbot.waitExposed(window)
+    QApplication.processEvents()
+    return window
+
+
+def open_shown(window: Any, qtbot: Any, path: Path = ORDER_PIPELINE) -> Any:
+    """`statecanvas design FILE` on a 1600x1000 screen: open, show, then fit readably."""
+    first_open(window, qtbot)
+    assert window.open_path(path)
+    window.view.fit(readable=True)  # what the app does once the window shows (designer/app.py)
     QApplication.processEvents()
     return window
 
@@ -67,3 +84,126 @@ def test_no_palette_entry_is_cut_short(window: Any, qtbot: Any) -> None:
         )
         assert needed <= visible, item.text()
         assert palette.sizeHintForIndex(palette.indexFromItem(item)).width() <= visible, item.text()
+
+
+REALWORLD = REPO.parent / "shared" / "realworld" / "asl"
+LARGE_REALWORLD = (  # the largest machines of the corpus (35, 35 and 33 states, nested maps)
+    "serverless-video__backend__pluginManager-extensionService__statemachine__workflow.asl.json",
+    "sfwc__bedrock-evaluations-sam__statemachine__statemachine.asl.json",
+    "sfwc__quorum-with-parallel-pattern__statemachine__statemachine.asl.json",
+)
+
+
+def painted(window: Any) -> QImage:
+    """The canvas as the user sees it (painting is what records each node's painted name)."""
+    return window.view.viewport().grab().toImage()
+
+
+def names_on_screen(window: Any) -> list[Any]:
+    view = window.view
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    return [
+        item
+        for item in window.scene.items()
+        if isinstance(item, NodeItem) and item.label() and visible.contains(item.sceneBoundingRect())
+    ]
+
+
+def assert_every_name_reads(window: Any) -> None:
+    image = painted(window)
+    assert not image.isNull()
+    items = names_on_screen(window)
+    assert items
+    for item in items:
+        label = item.painted_label
+        assert label is not None and label.lines, f"{item.label()!r} is an empty box"
+        assert label.pixels >= LEGIBLE_PX, (item.label(), label.pixels)
+        assert label.complete, (item.label(), label.lines)
+        assert "".join(label.lines).replace(" ", "") == item.label().replace(" ", "")
+
+
+def test_every_name_reads_at_the_zoom_chosen_at_open(window: Any, qtbot: Any) -> None:
+    open_shown(window, qtbot)
+    view = window.view
+    scale = view.scale_factor()
+    for item in window.scene.items():  # at this zoom every name fits, on screen or scrolled to
+        if isinstance(item, NodeItem) and item.label():
+            assert item.legible_scale() <= scale + 1e-9, item.label()
+    assert scale >= 0.4  # a card at this zoom is large enough for its name: the floor is not hit by accident
+    assert_every_name_reads(window)
+    named = [i for i in window.scene.items() if isinstance(i, NodeItem) and i.label()]
+    assert len(names_on_screen(window)) >= len(named) / 2  # most of the example is in sight
+
+
+def test_fit_to_window_never_draws_empty_boxes(window: Any, qtbot: Any) -> None:
+    open_shown(window, qtbot)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_F)  # View > Fit to Window
+    window.view.fit()  # the same, whether or not the shortcut reached the focused viewport
+    items = names_on_screen(window)
+    assert len(items) == len([i for i in window.scene.items() if isinstance(i, NodeItem) and i.label()])
+    painted(window)
+    for item in items:
+        label = item.painted_label
+        assert label is not None and label.lines and label.lines[0].strip("…"), item.label()
+        assert label.pixels >= LEGIBLE_PX, (item.label(), label.pixels)
+
+
+@pytest.mark.parametrize("name", LARGE_REALWORLD)
+def test_large_real_world_machines_open_readable(window: Any, qtbot: Any, name: str) -> None:
+    path = REALWORLD / name
+    if not path.exists():
+        pytest.skip("the real-world corpus is not checked out beside this repository")
+    open_shown(window, qtbot, path)
+    assert_every_name_reads(window)
+
+
+def wheel(view: Any, pos: QPoint, steps: int) -> None:
+    event = QWheelEvent(
+        QPointF(pos),
+        QPointF(view.viewport().mapToGlobal(pos)),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+    QApplication.processEvents()
+
+
+def under_minimap(window: Any) -> list[Any]:
+    """The scene items drawn under the minimap (a machine frame's inside is empty canvas)."""
+    view, minimap = window.view, window.view.minimap
+    area = minimap.geometry().translated(-view.viewport().geometry().topLeft())
+    items = window.scene.items(view.mapToScene(area), Qt.ItemSelectionMode.IntersectsItemShape)
+    return [item for item in items if item.isVisible()]
+
+
+def test_the_minimap_never_covers_content(window: Any, qtbot: Any) -> None:
+    open_shown(window, qtbot)
+    view, minimap = window.view, window.view.minimap
+    assert not minimap.everything_visible()  # the example is larger than the view at a readable zoom
+    assert minimap.isVisible() and not under_minimap(window)
+    # Wherever the user zooms, the overview sits on empty canvas or folds into its button.
+    centre = view.viewport().rect().center()
+    for pos, steps in ((centre, 3), (QPoint(200, 200), 2), (QPoint(700, 500), -1), (centre, 4)):
+        wheel(view, pos, steps)
+        if minimap.isVisible():
+            assert not under_minimap(window), minimap.corner
+        else:
+            assert minimap.toggle.isVisible()
+    # Folded and opened by its button.
+    wheel(view, centre, -6)
+    if not minimap.isVisible():
+        QTest.mouseClick(minimap.toggle, Qt.MouseButton.LeftButton)
+    assert minimap.isVisible()
+    QTest.mouseClick(minimap.toggle, Qt.MouseButton.LeftButton)
+    assert not minimap.isVisible() and minimap.toggle.isVisible()
+    QTest.mouseClick(minimap.toggle, Qt.MouseButton.LeftButton)
+    assert minimap.isVisible()
+    # With the whole scene in sight there is nothing to navigate to: no overview at all.
+    QTest.keyClick(view.viewport(), Qt.Key.Key_F)
+    view.fit()
+    assert minimap.everything_visible()
+    assert not minimap.isVisible() and not minimap.toggle.isVisible()

@@ -1,7 +1,9 @@
 """What every node on the canvas shares: a rectangle, edges, a selection outline, a problem badge.
 
-Painters read colours from the scene's theme and switch to plain shapes below `LOD_TEXT`
-on-screen scale (text would be unreadable there and costs the most to draw).
+Painters read colours from the scene's theme. Below the zoom where a node's name would be drawn
+smaller than `LEGIBLE_PX` screen pixels, a node is a simplified card with its name only, written at
+a fixed on-screen size (card_text.py): a zoomed-out canvas shows names, never empty boxes. Small
+decorations (icons, badges' digits) are left out below `LOD_TEXT`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from designer.canvas.items.card_text import (
+    LEGIBLE_PX,
+    PaintedLabel,
+    legible_scale,
+    paint_card_name,
+    screen_pixels,
+)
 from designer.theme import LIGHT, Theme
 
 if TYPE_CHECKING:
@@ -53,8 +62,16 @@ def elided(text: str, kind: str, width: float) -> str:
     return QFontMetricsF(font(kind)).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
+def legible(kind: str, lod: float) -> bool:
+    """Whether text in the shared font `kind` reads at zoom `lod` (else: draw a card)."""
+    return screen_pixels(font(kind).pointSizeF()) * lod >= LEGIBLE_PX
+
+
 class NodeItem(QGraphicsItem):
     """A box on the canvas that edges attach to."""
+
+    card_kind = "name"  # the shared font a simplified card writes the name in
+    card_align = Qt.AlignmentFlag.AlignCenter
 
     def __init__(self, width: float, height: float, parent: QGraphicsItem | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +83,7 @@ class NodeItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self.setAcceptHoverEvents(True)
         self._hovered = False
+        self.painted_label: PaintedLabel | None = None  # the name as last painted (tests read it)
 
     # geometry ----------------------------------------------------------------------------------
 
@@ -103,6 +121,35 @@ class NodeItem(QGraphicsItem):
 
     def label(self) -> str:
         return ""
+
+    def card_rect(self) -> QRectF:
+        """Where a simplified card writes the name, in item coordinates."""
+        return self._rect.adjusted(8, 2, -8, -2)
+
+    def legible_scale(self) -> float:
+        """The smallest zoom at which this node's name can be read whole (0: it has none)."""
+        text = self.label()
+        if not text:
+            return 0.0
+        card = self.card_rect()
+        return legible_scale(text, font(self.card_kind), card.width(), card.height())
+
+    def note_label(self, shown: str, kind: str, lod: float) -> None:
+        """Record a name drawn in full detail, as `paint_card_name` records a card's."""
+        pixels = screen_pixels(font(kind).pointSizeF()) * lod
+        self.painted_label = PaintedLabel((shown,), pixels, shown == self.label())
+
+    def paint_card(self, painter: QPainter, theme: Theme, lod: float) -> None:
+        """The name alone, at a fixed on-screen size: what a node shows when zoomed out."""
+        self.painted_label = paint_card_name(
+            painter,
+            self.card_rect(),
+            self.label(),
+            font(self.card_kind),
+            theme.color("node_text"),
+            lod,
+            self.card_align,
+        )
 
     def theme(self) -> Theme:
         scene = self.scene()

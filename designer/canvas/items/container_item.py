@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from designer.canvas.items.base import LOD_TEXT, detail_level, elided, font
+from designer.canvas.items.base import LOD_TEXT, detail_level, elided, font, legible
 from designer.canvas.items.icons import draw_icon
 from designer.canvas.items.state_item import STATE_WIDTH, StateItem
 from designer.canvas.labels import state_caption
@@ -119,7 +119,11 @@ class ContainerItem(StateItem):
             )
             painter.setBrush(theme.color("lane_fill"))
             painter.drawRoundedRect(lane.rect, 8, 8)
-        if lod >= LOD_TEXT:
+        if not legible("name", lod):
+            self.paint_card(painter, theme, lod)  # the name across the header, lanes unlabelled
+            if self.is_terminal:
+                self._paint_end_cap(painter, theme)
+        else:
             icon_rect = QRectF(12, 10, 28, 28)
             tint = QColor(accent)
             tint.setAlpha(40)
@@ -130,11 +134,9 @@ class ContainerItem(StateItem):
             width = self._rect.width() - 60
             painter.setPen(theme.color("node_text"))
             painter.setFont(font("name"))
-            painter.drawText(
-                QRectF(48, 6, width, 20),
-                Qt.AlignmentFlag.AlignVCenter,
-                elided(self.address.name, "name", width),
-            )
+            name = elided(self.address.name, "name", width)
+            self.note_label(name, "name", lod)
+            painter.drawText(QRectF(48, 6, width, 20), Qt.AlignmentFlag.AlignVCenter, name)
             painter.setPen(theme.color("node_caption"))
             painter.setFont(font("caption"))
             painter.drawText(
@@ -157,6 +159,9 @@ class ContainerItem(StateItem):
             painter.drawEllipse(self.port_centre(), 5.5, 5.5)
         self.paint_selection(painter, theme)
         self.paint_badge(painter, theme, lod)
+
+    def card_rect(self) -> QRectF:
+        return QRectF(self._rect.left() + 10, self._rect.top() + 2, self._rect.width() - 20, HEADER - 4)
 
     def _header_caption(self) -> str:
         caption = state_caption(self.value)

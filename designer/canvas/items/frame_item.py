@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, elided, font
+from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, elided, font, legible
 from designer.canvas.items.icons import draw_icon
 
 FRAME_HEADER = 46.0
@@ -17,6 +17,9 @@ FRAME_PAD = 28.0
 
 class MachineFrameItem(NodeItem):
     """Holds a machine's top-level states as children; sized around them."""
+
+    card_kind = "title"
+    card_align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 
     def __init__(self, machine: str, caption: str = "") -> None:
         super().__init__(300, 200)
@@ -63,6 +66,10 @@ class MachineFrameItem(NodeItem):
             self.prepareGeometryChange()
             self._rect = self._rect.united(box)
 
+    def card_rect(self) -> QRectF:
+        r = self._rect
+        return QRectF(r.left() + 14, r.top() + 2, r.width() - 28, FRAME_HEADER - 4)
+
     def outline(self) -> QPainterPath:
         path = QPainterPath()
         path.addRoundedRect(self._rect, 14, 14)
@@ -91,7 +98,9 @@ class MachineFrameItem(NodeItem):
         painter.drawLine(
             QPointF(r.left() + 1, r.top() + FRAME_HEADER), QPointF(r.right() - 1, r.top() + FRAME_HEADER)
         )
-        if lod >= LOD_TEXT:
+        if not legible("title", lod):
+            self.paint_card(painter, theme, lod)
+        else:
             draw_icon(
                 painter,
                 "stateMachine",
@@ -102,11 +111,10 @@ class MachineFrameItem(NodeItem):
             width = r.width() - 60 - summary_w
             painter.setPen(theme.color("frame_title"))
             painter.setFont(font("title"))
-            painter.drawText(
-                QRectF(r.left() + 44, r.top() + 5, width, 20),
-                Qt.AlignmentFlag.AlignVCenter,
-                elided(self.machine, "title", width),
-            )
+            title = elided(self.machine, "title", width)
+            self.note_label(title, "title", lod)
+            title_rect = QRectF(r.left() + 44, r.top() + 5, width, 20)
+            painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter, title)
             painter.setPen(theme.color("node_caption"))
             painter.setFont(font("caption"))
             painter.drawText(

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, elided, font
+from designer.canvas.items.base import NodeItem, detail_level, elided, font, legible
 from designer.canvas.items.icons import draw_icon
 from designer.theme import Theme
 
@@ -91,15 +91,25 @@ class ResourceItem(NodeItem):
             self._paint_tray(painter, theme, accent)
         if self.kind == "dlq":
             self._paint_warning_corner(painter, theme)
-        if lod >= LOD_TEXT:
-            self._paint_text(painter, theme, accent)
+        if legible("name", lod):
+            self._paint_text(painter, theme, accent, lod)
+        else:
+            self.paint_card(painter, theme, lod)
         self.paint_selection(painter, theme)
         self.paint_badge(painter, theme, lod)
 
     def _text_left(self) -> float:
         return 46.0
 
-    def _paint_text(self, painter: QPainter, theme: Theme, accent: QColor) -> None:
+    def card_rect(self) -> QRectF:
+        """Clear of the depth meter (queues), the rail (bus) and the warning corner (DLQ)."""
+        r = self._rect
+        left = 20.0 if self.kind == "dlq" else 8.0
+        right = 42.0 if self.kind in ("queue", "dlq") else 8.0
+        bottom = 16.0 if self.kind == "bus" else 2.0
+        return r.adjusted(left, 2, -right, -bottom)
+
+    def _paint_text(self, painter: QPainter, theme: Theme, accent: QColor, lod: float) -> None:
         r = self._rect
         icon_rect = QRectF(12, 10 if self.kind != "bus" else 8, 26, 26)
         tint = QColor(accent)
@@ -113,9 +123,9 @@ class ResourceItem(NodeItem):
         width = r.width() - left - right_margin
         painter.setPen(theme.color("node_text"))
         painter.setFont(font("name"))
-        painter.drawText(
-            QRectF(left, 6, width, 18), Qt.AlignmentFlag.AlignVCenter, elided(self.name, "name", width)
-        )
+        name = elided(self.name, "name", width)
+        self.note_label(name, "name", lod)
+        painter.drawText(QRectF(left, 6, width, 18), Qt.AlignmentFlag.AlignVCenter, name)
         painter.setFont(font("caption"))
         painter.setPen(theme.color("node_caption"))
         y = 23.0

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, elided, font
+from designer.canvas.items.base import NodeItem, detail_level, elided, font, legible
 from designer.canvas.items.icons import draw_icon
 from designer.canvas.labels import state_caption
 from designer.document.paths import StateAddress
@@ -118,24 +118,36 @@ class StateItem(NodeItem):
         painter.setPen(QPen(border, 1.6 if pill else 1.2))
         painter.setBrush(theme.color("node_fill"))
         painter.drawPath(self.outline())
-        if lod < LOD_TEXT:
-            painter.fillRect(
-                QRectF(self._rect.left() + 8, self._rect.top() + 8, 6, self._rect.height() - 16), accent
-            )
-            self.paint_selection(painter, theme)
-            self.paint_badge(painter, theme, lod)
-            return
-        self._paint_content(painter, theme, accent, pill)
+        if legible("name", lod):
+            self._paint_content(painter, theme, accent, pill, lod)
+        else:  # a card: the type colour as a stripe where the icon was, and the name
+            if not pill:
+                stripe = 14.0 if self.kind == "Choice" else 8.0
+                painter.fillRect(
+                    QRectF(self._rect.left() + stripe, self._rect.top() + 8, 6, self._rect.height() - 16),
+                    accent,
+                )
+            self.paint_card(painter, theme, lod)
         if self.is_terminal and not pill:
             self._paint_end_cap(painter, theme)
+        self._paint_port(painter, theme)
+        self.paint_selection(painter, theme)
+        self.paint_badge(painter, theme, lod)
+
+    def _paint_port(self, painter: QPainter, theme: Any) -> None:
         if (self._hovered or self.isSelected()) and self.can_have_next():
             painter.setPen(QPen(theme.color("node_fill"), 1.5))
             painter.setBrush(theme.color("accent"))
             painter.drawEllipse(self.port_centre(), PORT_RADIUS, PORT_RADIUS)
-        self.paint_selection(painter, theme)
-        self.paint_badge(painter, theme, lod)
 
-    def _paint_content(self, painter: QPainter, theme: Any, accent: QColor, pill: bool) -> None:
+    def card_rect(self) -> QRectF:
+        if self.kind in ("Succeed", "Fail"):
+            return self._rect.adjusted(14, 3, -14, -3)
+        if self.kind == "Choice":
+            return self._rect.adjusted(24, 3, -16, -3)
+        return self._rect.adjusted(18, 3, -8, -3)
+
+    def _paint_content(self, painter: QPainter, theme: Any, accent: QColor, pill: bool, lod: float) -> None:
         r = self._rect
         inset = 22.0 if self.kind == "Choice" else 12.0
         icon_rect = QRectF(r.left() + inset, r.center().y() - ICON_BOX / 2, ICON_BOX, ICON_BOX)
@@ -151,17 +163,19 @@ class StateItem(NodeItem):
         text_width = r.right() - text_left - (18 if self.kind == "Choice" else 10)
         painter.setPen(theme.color("node_text"))
         painter.setFont(font("name"))
+        name = elided(self.address.name, "name", text_width)
+        self.note_label(name, "name", lod)
         if pill:
             painter.drawText(
                 QRectF(text_left, r.top(), text_width, r.height()),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                elided(self.address.name, "name", text_width),
+                name,
             )
             return
         painter.drawText(
             QRectF(text_left, r.top() + 8, text_width, 20),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            elided(self.address.name, "name", text_width),
+            name,
         )
         painter.setPen(theme.color("node_caption"))
         painter.setFont(font("caption"))
