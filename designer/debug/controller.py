@@ -97,9 +97,23 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
         self.breakpoints = {}
         self.decorator.breakpoints = {}
         self.pause, self.picture, self.shown_arn, self.cursor, self.selected = None, None, None, None, None
-        self.choreography.entries.setPlainText("")
+        self._clear_panels()
         self._machines_changed()
         self._update_actions()
+
+    def _clear_panels(self) -> None:
+        """Every execution panel forgets the previous document's runs, states and events."""
+        self.test_panel.clear()
+        self.choreography.clear()
+        self.state_panel.clear()
+        self.callbacks.set_tasks([])
+        self.events_panel.set_executions([], None)
+        self.events_panel.set_events([], [])
+        self.timeline.canvas.set_bars([], 0, None)
+        self.run_panel.set_status("")
+        self.run_panel.set_progress(None)
+        self.run_panel.set_history_length(0, True)
+        self.run_panel.set_containers([])
 
     def _after_canvas_change(self) -> None:
         """The scene rebuilt items: put the decorations back on the new ones."""

@@ -80,6 +80,15 @@ class TestStatePanel(QWidget):
         if input is not None:
             self.input.set_value(input)
 
+    def clear(self) -> None:
+        """Forget the state, the data and the answer: they belonged to a document no longer shown."""
+        self.set_target(None, None, None)
+        for edit in (self.input, self.variables, self.mock, self.response):
+            edit.setPlainText("")
+        self.status.setText("")
+        self.error.setText("")
+        self.pipeline.set_steps([])
+
     def _run(self) -> None:
         try:
             data = self.input.value()

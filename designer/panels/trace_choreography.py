@@ -188,6 +188,14 @@ class ChoreographyPanel(QWidget):
             if dlq:
                 item.setForeground(3, QBrush(QColor("#C24E00")))
 
+    def clear(self) -> None:
+        """Empty the trace, the queues and the events typed: they were another document's."""
+        self.trace.clear()
+        self.queues.clear()
+        self.entries.setPlainText("")
+        self.error.setText("")
+        self.summary.setText("Put an event to see where it goes.")
+
     def _clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         key = item.data(0, Qt.ItemDataRole.UserRole)
         if key:

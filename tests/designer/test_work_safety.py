@@ -176,7 +176,7 @@ def test_save_then_proceed_and_a_cancelled_save_as_aborts(
     assert win.document.path is None and not win.document.modified
     # An untitled document: Save asks where; cancelling that aborts New.
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
-    click_state(win, "Start", "StateMachine")
+    click_state(win, win.document.definition("StateMachine")["StartAt"], "StateMachine")
     QTest.keyClick(win.view.viewport(), Qt.Key.Key_Tab)
     assert win.document.modified
     before = json.dumps(win.document.definitions)
@@ -209,7 +209,7 @@ def test_recovery_is_per_document_and_follows_new_and_open(
     shortcut(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     answer(win, Button.Discard)
     assert win.autosave.store.entries() == [], "the discarded document's recovery data is gone"
-    click_state(win, "Start", "StateMachine")
+    click_state(win, win.document.definition("StateMachine")["StartAt"], "StateMachine")
     QTest.keyClick(win.view.viewport(), Qt.Key.Key_Tab)
     assert win.autosave.save_now()
     first_untitled = win.autosave.key
@@ -289,7 +289,7 @@ def test_design_file_with_another_documents_recovery_keeps_file(
 ) -> None:
     activate(qtbot, win)
     shortcut(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    click_state(win, "Start", "StateMachine")
+    click_state(win, win.document.definition("StateMachine")["StartAt"], "StateMachine")
     QTest.keyClick(win.view.viewport(), Qt.Key.Key_Tab)
     assert win.autosave.save_now()
     (entry,) = win.autosave.store.entries()
@@ -466,3 +466,60 @@ def test_a_corrupt_stored_layout_is_ignored(qtbot: Any, tmp_path: Path, copy_of_
     window.show()
     assert window.width() == 1440 and window.problems_dock.isVisible()
     window.close()
+
+
+# -- 6. after opening another file, every panel shows the new document -------------------------
+
+PIPELINE = EXAMPLE.parent / "order-pipeline" / "order-pipeline.statecanvas.json"
+POISON = {
+    "EventBusName": "orders",
+    "Source": "retail.orders",
+    "DetailType": "OrderCreated",
+    "Detail": {"orderId": "o-9", "customer": {"id": "c-1"}, "items": [{"sku": "X", "quantity": 1}]},
+}
+
+
+async def until(condition: Any, timeout: float = 15.0, what: str = "the condition") -> Any:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (value := condition()):
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+    return value
+
+
+async def test_test_state_and_choreography_follow_the_opened_file(
+    qtbot: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    window = MainWindow(
+        PIPELINE, settings=settings_in(tmp_path), recovery_dir=tmp_path / "recovery", offer_recovery=False
+    )
+    window.ask_before_close = False
+    qtbot.addWidget(window)
+    window.show()
+    d = window.debug
+    window.editor.select_item(window.scene.state_item("RetailOrder", "/States/ChargePayment"))
+    d.test_state_action.trigger()
+    d.test_panel.mock.set_value({"Payload": {"paymentId": "pay-mock"}})
+    d.test_panel.run.click()
+    await until(lambda: d.test_panel.pipeline.steps, what="TestState")
+    d.choreography.entries.set_value([POISON])
+    d.choreography.put.click()
+    await until(lambda: d.session is not None and d.session.done, what="the choreography to settle")
+    assert d.choreography.lines() and d.choreography.queues.topLevelItemCount()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(EXAMPLE), ""))
+    window.actions_.open.trigger()
+    assert window.document.machine_names() == [M]
+    panel = d.test_panel
+    assert panel.machine is None and not panel.run.isEnabled() and "Select a state" in panel.title.text()
+    assert (panel.response.toPlainText(), panel.input.toPlainText(), panel.pipeline.steps) == ("", "", [])
+    chor = d.choreography
+    assert chor.lines() == [] and chor.queues.topLevelItemCount() == 0
+    assert "Put an event" in chor.summary.text() and "Fulfillment" not in chor.entries.toPlainText()
+    assert "ChargePayment" not in d.state_panel.title.text()
+    assert d.run_panel.status.text() == "" and d.events_panel.execution.count() == 0
+    assert d.timeline.canvas.bars == [] and d.callbacks.tasks.topLevelItemCount() == 0
+    assert d.run_panel.current_machine() == M
