@@ -295,3 +295,47 @@ def test_a_new_machines_first_state_is_named_after_its_type() -> None:
     data = new_document()
     (definition,) = data.definitions.values()
     assert definition["StartAt"] == "Pass" and definition["States"] == {"Pass": {"Type": "Pass", "End": True}}
+
+
+# -- nothing overlaps, on every example and every real-world file -------------------------------
+
+REALWORLD = REPO.parent / "shared" / "realworld"
+
+
+def _corpus() -> list[Any]:
+    """(id, index row) of every real-world file the designer opens; none without the corpus."""
+    if not (REALWORLD / "index.json").is_file():
+        return []
+    import test_realworld
+
+    rows = json.loads((REALWORLD / "index.json").read_text(encoding="utf-8"))
+    return [pytest.param(row, id=row["file"]) for row in rows if not test_realworld._expected_broken(row)]
+
+
+def _check_open_and_layout(path: Any) -> None:
+    document = ProjectDocument.from_file(path)
+    scene = DesignerScene(document)
+    try:
+        assert overlaps(scene) == [], "after opening"
+        CanvasEditor(document, scene).auto_layout()
+        assert overlaps(scene) == [], "after auto-layout"
+    finally:
+        scene.detach()
+
+
+@pytest.mark.parametrize("path", [PIPELINE, REPO / "resources" / "examples" / "order-processing.asl.json"])
+def test_examples_never_overlap(qapp: Any, path: Any) -> None:
+    _check_open_and_layout(path)
+
+
+@pytest.mark.parametrize("row", _corpus())
+def test_realworld_files_never_overlap(qapp: Any, tmp_path: Any, row: dict[str, Any]) -> None:
+    import test_realworld
+
+    _check_open_and_layout(test_realworld._openable_path(row, tmp_path))
+
+
+def test_realworld_corpus_is_checked_when_present() -> None:
+    if not REALWORLD.is_dir():
+        pytest.skip(f"the real-world corpus is not at {REALWORLD}; its overlap checks are skipped")
+    assert _corpus(), "the corpus index lists files the designer opens"
