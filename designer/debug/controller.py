@@ -68,6 +68,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
         self._build_panels()
         self._build_actions()
         self._wire()
+        self.run_panel.status.linkActivated.connect(self._status_link)
         self._machines_changed()
         self._update_actions()
         self.decorator.refresh_breakpoints()
@@ -473,6 +474,22 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
         self.step_out_enabled = paused and self.pause is not None and self.pause.depth > 0
         self.out_action.setEnabled(self.step_out_enabled)
         self.stop_action.setEnabled(running)
+
+    def _status_link(self, link: str) -> None:
+        """The Run panel's "Inspector > Local behaviour" link: select that Task and show how to serve it."""
+        from designer.debug.execution_views import SERVE_LINK
+        from designer.panels.inspector.local_behaviour import reveal_local_behaviour
+
+        if not link.startswith(SERVE_LINK) or self.session is None:
+            return
+        arn = self.shown_arn or self.session.main_arn
+        item = self.scene.state_item(self.session.machine_of(arn), link[len(SERVE_LINK) :]) if arn else None
+        if item is None:
+            self._say("That state is no longer on the canvas.")
+            return
+        self.window.editor.select_item(item)
+        self.window.view.reveal(item)
+        reveal_local_behaviour(self.window)
 
     def _say(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)

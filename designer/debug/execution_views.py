@@ -15,6 +15,7 @@ import shiboken6
 from designer.canvas.items.state_item import StateItem
 from designer.debug.dataflow import mock_for, pipeline_for
 from designer.debug.history_model import FAILED, ExecutionPicture, Visit
+from designer.debug.unserved import unserved_tasks
 from designer.document.paths import StateAddress, get_in
 from designer.panels.execution_timeline import Bar
 
@@ -27,6 +28,7 @@ STATUS_MARKS = {
     "ABORTED": "■",
     "TIMED_OUT": "⧗",
 }
+SERVE_LINK = "serve:"  # a link in the Run panel's status: select the state, show its local behaviour
 STATUS_TEXT_COLOURS = {"RUNNING": "#0072B2", "PAUSED": "#0072B2", "SUCCEEDED": "#007A5A", "FAILED": "#C24E00"}
 
 
@@ -123,7 +125,10 @@ class ExecutionViews:
                 taken.add((last.path, paused_path, last.final_failure is not None))  # type: ignore[arg-type]
             else:
                 started.add(scope)
-        self.decorator.show_statuses(machine, picture.statuses(iterations), paused=paused_path, dimmed=dimmed)
+        unserved = unserved_tasks(picture, session.loaded.project, machine)
+        self.decorator.show_statuses(
+            machine, picture.statuses(iterations), paused=paused_path, dimmed=dimmed, hints=unserved
+        )
         self.decorator.show_edges(machine, taken, started)
         for other_machine, other_arn in self._latest_per_machine().items():
             if other_machine == machine:
@@ -131,11 +136,12 @@ class ExecutionViews:
             other = ExecutionPicture(
                 session.history(other_arn), session.definition_of(other_arn), notes=session.notes(other_arn)
             )
-            self.decorator.show_statuses(other_machine, other.statuses())
+            hints = unserved_tasks(other, session.loaded.project, other_machine)
+            self.decorator.show_statuses(other_machine, other.statuses(), hints=hints)
             self.decorator.show_edges(other_machine, other.edges_taken(), other.started_scopes())
         if canvas_only:
             return
-        self._refresh_run_panel(picture, events, machine, paused_path)
+        self._refresh_run_panel(picture, events, machine, paused_path, unserved)
         self._refresh_events(picture, arn)
         self._refresh_timeline(picture)
         self.callbacks.set_tasks(session.pending_tasks())
@@ -151,7 +157,12 @@ class ExecutionViews:
         return out
 
     def _refresh_run_panel(
-        self, picture: ExecutionPicture, events: list[dict[str, Any]], machine: str, paused: str | None
+        self,
+        picture: ExecutionPicture,
+        events: list[dict[str, Any]],
+        machine: str,
+        paused: str | None,
+        unserved: dict[str, str] | None = None,
     ) -> None:
         status = "PAUSED" if paused else picture.status
         if self.cursor is not None:
@@ -177,6 +188,13 @@ class ExecutionViews:
             cause = html.escape(str(picture.cause or ""))[:300]
             error = html.escape(picture.error)
             text += f"<br><span style='color:#C24E00'>error <b>{error}</b>{where}: {cause}</span>"
+        for path, hint in (unserved or {}).items():  # how to serve what stopped the run
+            link = f"<a href='{SERVE_LINK}{html.escape(path)}'>Inspector &gt; Local behaviour</a>"
+            text += (
+                "<br><span style='color:#C24E00'>⚠ "
+                + html.escape(hint).replace("Inspector &gt; Local behaviour", link, 1)
+                + "</span>"
+            )
         if picture.status == "SUCCEEDED" and self.cursor is None:
             text += "<br>output: <code>" + html.escape(json.dumps(picture.output)[:200]) + "</code>"
         waiting = self.session.pending_tasks() if self.session is not None else []

@@ -41,6 +41,8 @@ STATUS_ICONS = {
     CAUGHT: "caught",
     RETRIED: "retry",
 }
+HINT_CHIP = "no local behaviour: see the Inspector"
+HINT_HEIGHT = 16.0
 STATUS_WORDS = {
     NOT_RUN: "not run",
     RUNNING: "running",
@@ -130,6 +132,7 @@ class StatusOverlay(QGraphicsItem):
         self.retries = 0
         self.runs = 0
         self.dimmed = False
+        self.hint = ""  # how to serve a Task that failed for want of a local behaviour
         self.on_paint: Callable[[StatusOverlay], None] | None = None  # the latency benchmark listens
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
@@ -141,13 +144,21 @@ class StatusOverlay(QGraphicsItem):
             self.setVisible(status != NOT_RUN or dimmed)
             self.update()
 
+    def set_hint(self, hint: str) -> None:
+        if hint != self.hint:
+            self.prepareGeometryChange()  # the hint's chip hangs below the state
+            self.hint = hint
+            self.update()
+
     def boundingRect(self) -> QRectF:
-        return self.state.rect().adjusted(-14, -14, 14, 14)
+        return self.state.rect().adjusted(-14, -14, 14, 14 + (HINT_HEIGHT + 4 if self.hint else 0))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if self.hint:
+            self._paint_hint(painter, self.state.rect())
         outline = self.state.outline()
         if self.dimmed:
             veil = QColor(self.state.theme().background)
@@ -195,11 +206,24 @@ class StatusOverlay(QGraphicsItem):
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
             x += width + 4
 
+    def _paint_hint(self, painter: QPainter, r: QRectF) -> None:
+        """A chip under the state that says why it failed and that it can be fixed here."""
+        painter.setFont(font("badge"))
+        text = f"⚠ {HINT_CHIP}"
+        width = painter.fontMetrics().horizontalAdvance(text) + 12
+        chip = QRectF(r.center().x() - width / 2, r.bottom() + 6, width, HINT_HEIGHT)
+        painter.setPen(QPen(QColor(STATUS_COLOURS[FAILED]), 1.0))
+        painter.setBrush(QColor("#FFF4EC"))
+        painter.drawRoundedRect(chip, 7, 7)
+        painter.setPen(QColor("#8A3300"))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, text)
+
     def tooltip_text(self) -> str:
         words = STATUS_WORDS.get(self.status, self.status)
         extra = f", {self.retries} retr{'y' if self.retries == 1 else 'ies'}" if self.retries else ""
         runs = f", ran {self.runs} times" if self.runs > 1 else ""
-        return f"{words}{extra}{runs}"
+        hint = f"\n{self.hint}" if self.hint else ""
+        return f"{words}{extra}{runs}{hint}"
 
 
 class BreakpointGutter(QGraphicsItem):
@@ -419,29 +443,35 @@ class CanvasDecorator:
         *,
         paused: str | None = None,
         dimmed: set[str] | None = None,
+        hints: dict[str, str] | None = None,
     ) -> None:
+        """`hints`: state path -> how to serve a Task the run found unserved (tooltip and chip)."""
         dimmed = dimmed or set()
+        hints = hints or {}
         for path, item in self._items(machine).items():
             status, retries, runs = statuses.get(path, (NOT_RUN, 0, 0))
             if path == paused:
                 status = PAUSED
             overlay = getattr(item, "_sc_status", None)
             wanted = (status, retries, runs, path in dimmed)
+            hint = hints.get(path, "") if status != NOT_RUN else ""
             if overlay is None and status == NOT_RUN and path not in dimmed:
                 continue
             if (
                 overlay is not None
                 and overlay.parentItem() is item
-                and wanted
+                and (*wanted, hint)
                 == (
                     overlay.status,
                     overlay.retries,
                     overlay.runs,
                     overlay.dimmed,
+                    overlay.hint,
                 )
             ):
                 continue  # unchanged: no repaint, no tooltip churn
             overlay = self.overlay(item)
+            overlay.set_hint(hint)
             overlay.set_status(*wanted)
             if not item.problems:  # a problem list keeps the tooltip
                 item.setToolTip(

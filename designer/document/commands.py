@@ -63,9 +63,12 @@ class RemoveStateCommand(EditCommand):
     """Remove a state; predecessors are re-linked, and undo restores them and the state's place."""
 
     def __init__(self, document: ProjectDocument, address: StateAddress) -> None:
+        from designer.document.task_behaviour import mock_changes_for_removal
+
         changes = edits.remove_state(document.definition(address.machine), address)
         if document.position(address.layout_key) is not None:
             changes.append(_layout_change(document, address.layout_key, MISSING))
+        changes += mock_changes_for_removal(document, address)
         super().__init__(document, f"Delete {address.name}", changes)
 
 
@@ -77,6 +80,10 @@ class RenameStateCommand(EditCommand):
             renamed = StateAddress(address.machine, address.scope, new_name.strip())
             changes.insert(0, _layout_change(document, renamed.layout_key, position))
             changes.append(_layout_change(document, address.layout_key, MISSING))
+        if changes:
+            from designer.document.task_behaviour import mock_changes_for_rename
+
+            changes += mock_changes_for_rename(document, address, new_name.strip())
         super().__init__(document, f"Rename {address.name} to {new_name.strip()}", changes)
 
 

@@ -1,0 +1,295 @@
+"""A Task's "Local behaviour" in the inspector, driven as a newcomer would: a new Lambda Task
+fails for want of a handler and the Run panel says how to serve it; one click writes a handler
+stub and the run succeeds; a mocked result or error answers instead; all saved in the project.
+
+The coroutines run on Qt's own loop (see conftest): they never spin a nested loop and wait by
+polling with asyncio.sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from designer.document.templates import state_template
+from designer.panels.inspector.local_behaviour import LocalBehaviourSection
+from designer.panels.inspector.mock_list import THROW
+
+TASK = "ChargePayment"
+MACHINE = "Orders"
+
+
+def new_project(folder: Path) -> Path:
+    """What a newcomer has after New, dropping a Task from the palette and saving."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "shop.statecanvas.json"
+    definition = {"StartAt": TASK, "States": {TASK: state_template("Task")}}
+    value = {"formatVersion": 1, "name": "shop", "stateMachines": {MACHINE: {"definition": definition}}}
+    path.write_text(json.dumps(value), encoding="utf-8")
+    return path
+
+
+async def until(condition: Callable[[], Any], timeout: float = 15.0, what: str = "the condition") -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Files the section asked the desktop to open (an editor would open them)."""
+    urls: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: urls.append(url.toLocalFile()) or True)
+    return urls
+
+
+async def open_window(qtbot: Any, tmp_path: Path, path: Path | None) -> Any:
+    from designer.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(path, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)
+    window.ask_before_close = False
+    qtbot.addWidget(window)
+    window.resize(1500, 950)
+    window.show()
+    return window
+
+
+@pytest.fixture
+async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
+    window = await open_window(qtbot, tmp_path, new_project(tmp_path / "shop"))
+    yield window
+    await close(window)
+
+
+async def close(window: Any) -> None:
+    session = window.debug.session
+    if session is not None and not session.done:
+        session.stop()
+        await asyncio.wait_for(session.wait(), 10)
+    if window.message_box is not None:
+        window.message_box.close()
+
+
+def click(widget: Any) -> None:
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+async def select_task(window: Any, name: str = TASK) -> LocalBehaviourSection:
+    """Click the Task on the canvas; the inspector shows its local behaviour."""
+    item = window.scene.state_item(MACHINE, f"/States/{name}")
+    window.view.centerOn(item)
+    point = window.view.mapFromScene(item.scene_box().center())
+    QTest.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    assert item.isSelected()
+    section = await until(lambda: window.inspector.findChild(LocalBehaviourSection), what="the section")
+    window.inspector.show_tab("Configuration")
+    return section
+
+
+async def run_to_end(window: Any) -> Any:
+    d = window.debug
+    d.run_action.trigger()
+    await until(lambda: d.session is not None and d.session.done and d.picture is not None, what="the run")
+    return d.picture
+
+
+def status_text(window: Any) -> str:
+    return window.debug.run_panel.status.text()
+
+
+async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_succeed(
+    win: Any, tmp_path: Path, opened: list[str]
+) -> None:
+    picture = await run_to_end(win)
+    assert picture.status == "FAILED"
+    text = status_text(win)
+    assert "Lambda.ResourceNotFoundException" in text
+    assert f"{TASK} has no local behaviour: open the" in text and "Local behaviour</a>" in text
+    item = win.scene.state_item(MACHINE, f"/States/{TASK}")
+    assert "has no local behaviour" in item.toolTip()
+    assert item._sc_status.hint and item._sc_status.boundingRect().bottom() > item.rect().bottom() + 20
+
+    section = await select_task(win)
+    assert "Not served" in section.status.text()
+    assert section.mode_buttons["handler"].isChecked() and section.create_stub.isVisible()
+    assert not section.mode_buttons["builtin"].isEnabled()  # Lambda is not one of the built-in services
+    click(section.create_stub)
+    stub = tmp_path / "shop" / "handlers" / "charge_payment.py"
+    assert stub.is_file() and "def handler(event, context):" in stub.read_text()
+    assert opened == [str(stub)]
+    project = win.document.project
+    assert project.functions["charge-payment"].handler == "handlers/charge_payment.py:handler"
+    state = win.document.state(section.address)
+    assert state["Parameters"]["FunctionName"].endswith(":function:charge-payment")
+    section = win.inspector.findChild(LocalBehaviourSection)
+    assert "Runs the local handler handlers/charge_payment.py:handler" in section.status.text()
+    assert section.function.currentText() == "handler"
+
+    win.debug.run_panel.input.setPlainText('{"orderId": "o-1"}')
+    picture = await run_to_end(win)
+    assert picture.status == "SUCCEEDED", status_text(win)
+    assert picture.output["Payload"] == {"orderId": "o-1"}  # the stub returns its event
+    assert "no local behaviour" not in status_text(win)
+    assert "has no local behaviour" not in item.toolTip()
+
+    win.document.undo_stack.undo()  # one step: the function and the FunctionName go together
+    assert "charge-payment" not in win.document.project.functions
+    assert win.document.state(section.address)["Parameters"]["FunctionName"] == "my-function"
+    assert stub.is_file()  # undo never deletes the user's file
+    click(win.inspector.findChild(LocalBehaviourSection).create_stub)  # again: the file is reused
+    assert "exists already" in win.inspector.findChild(LocalBehaviourSection).message.text()
+
+
+async def test_the_run_panel_link_shows_the_section(win: Any) -> None:
+    await run_to_end(win)
+    win.debug.run_panel.status.linkActivated.emit(f"serve:/States/{TASK}")  # the label's own signal
+    section = await until(lambda: win.inspector.findChild(LocalBehaviourSection), what="the section")
+    assert win.scene.state_item(MACHINE, f"/States/{TASK}").isSelected()
+    assert win.inspector.tabs.tabText(win.inspector.tabs.currentIndex()) == "Configuration"
+    assert section.isVisible()
+
+
+async def test_a_mocked_result_then_a_mocked_error_answer_the_run_and_are_saved(
+    win: Any, tmp_path: Path
+) -> None:
+    section = await select_task(win)
+    click(section.mode_buttons["mock"])
+    section = win.inspector.findChild(LocalBehaviourSection)
+    assert section.mode_buttons["mock"].isChecked()
+    (card,) = section.mocks.cards
+    editor = card.result.editor
+    editor.setFocus()
+    editor.selectAll()
+    QTest.keyClicks(editor, '{"StatusCode": 200, "Payload": {"charged": true, "amount": 42}')
+    QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Line 1, column" in card.result.message.text()  # a missing brace is located, not applied
+    assert win.document.project.state_machines[MACHINE].mocks[TASK] == [
+        {"Return": {"StatusCode": 200, "Payload": {}}}
+    ]
+    QTest.keyClicks(editor, "}")
+    QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    mocked = {"StatusCode": 200, "Payload": {"charged": True, "amount": 42}}
+    assert win.document.project.state_machines[MACHINE].mocks[TASK] == [{"Return": mocked}]
+
+    picture = await run_to_end(win)
+    assert picture.status == "SUCCEEDED"
+    assert picture.output == mocked
+
+    section = win.inspector.findChild(LocalBehaviourSection)
+    card = section.mocks.cards[0]
+    card.kind.setFocus()
+    card.kind.showPopup()
+    QTest.keyClick(card.kind.view(), Qt.Key.Key_Down)
+    QTest.keyClick(card.kind.view(), Qt.Key.Key_Return)
+    section = win.inspector.findChild(LocalBehaviourSection)
+    card = section.mocks.cards[0]
+    assert card.kind.currentText() == THROW
+    card.error.line.setFocus()
+    card.error.line.selectAll()
+    QTest.keyClicks(card.error.line, "Card.Declined")
+    QTest.keyClick(card.error.line, Qt.Key.Key_Return)
+    section = win.inspector.findChild(LocalBehaviourSection)
+    card = section.mocks.cards[0]
+    card.cause.line.setFocus()
+    card.cause.line.selectAll()
+    QTest.keyClicks(card.cause.line, "insufficient funds")
+    QTest.keyClick(card.cause.line, Qt.Key.Key_Return)
+    expected = [{"Throw": {"Error": "Card.Declined", "Cause": "insufficient funds"}}]
+    assert win.document.project.state_machines[MACHINE].mocks[TASK] == expected
+
+    picture = await run_to_end(win)
+    assert picture.status == "FAILED"
+    assert picture.error == "Card.Declined"
+    assert "Card.Declined" in status_text(win) and "no local behaviour" not in status_text(win)
+
+    assert win.save()
+    saved = json.loads(win.document.path.read_text(encoding="utf-8"))
+    assert saved["stateMachines"][MACHINE]["mocks"] == {TASK: expected}
+    assert win.open_path(win.document.path)
+    section = await select_task(win)
+    assert section.mode_buttons["mock"].isChecked()
+    assert section.mocks.cards[0].error.line.text() == "Card.Declined"
+    assert "1 mocked response" in section.status.text()
+
+
+async def test_responses_answer_in_order_and_switching_back_to_handler_is_one_undo(win: Any) -> None:
+    section = await select_task(win)
+    click(section.mode_buttons["mock"])
+    section = win.inspector.findChild(LocalBehaviourSection)
+    click(section.mocks.add_button)
+    section = win.inspector.findChild(LocalBehaviourSection)
+    titles = [c.heading.text() for c in section.mocks.cards]
+    assert titles == ["Invocation 1", "Invocation 2 and after"]
+    click(section.mocks.cards[0].remove)
+    section = win.inspector.findChild(LocalBehaviourSection)
+    assert [c.heading.text() for c in section.mocks.cards] == ["Every invocation"]
+    click(section.mode_buttons["handler"])  # a handler would lose to the mock: the mock goes
+    assert TASK not in win.document.project.state_machines[MACHINE].mocks
+    win.document.undo_stack.undo()
+    assert TASK in win.document.project.state_machines[MACHINE].mocks
+
+
+async def test_a_renamed_task_keeps_its_mocked_result(win: Any) -> None:
+    from designer.document.commands import RenameStateCommand
+    from designer.document.paths import StateAddress
+
+    section = await select_task(win)
+    click(section.mode_buttons["mock"])
+    win.document.push(RenameStateCommand(win.document, StateAddress.parse(MACHINE, f"/States/{TASK}"), "Pay"))
+    assert set(win.document.project.state_machines[MACHINE].mocks) == {"Pay"}
+    win.document.undo_stack.undo()
+    assert set(win.document.project.state_machines[MACHINE].mocks) == {TASK}
+
+
+async def test_an_untitled_document_asks_to_be_saved_before_writing_a_handler(
+    qtbot: Any, tmp_path: Path, opened: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from designer.document.commands import AddStateCommand
+    from designer.document.paths import StateAddress
+
+    window = await open_window(qtbot, tmp_path, None)
+    try:
+        document = window.document
+        machine = document.machine_names()[0]
+        address = StateAddress.parse(machine, f"/States/{TASK}")
+        document.push(AddStateCommand(document, address, state_template("Task")))
+        item = window.scene.state_item(machine, f"/States/{TASK}")
+        window.editor.select_item(item)
+        section = await until(lambda: window.inspector.findChild(LocalBehaviourSection), what="the section")
+        click(section.create_stub)
+        box = section.message_box
+        assert box is not None and box.isVisible()
+        assert "Save the project first" in box.text()
+        assert "Save the project first" in section.message.text()
+        click(box.button(QMessageBox.StandardButton.Cancel))
+        assert not list(tmp_path.rglob("handlers"))
+        assert opened == []
+        target = tmp_path / "later" / "new.statecanvas.json"
+        target.parent.mkdir()
+        monkeypatch.setattr(
+            "designer.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+        )
+        click(section.create_stub)
+        save = next(b for b in section.message_box.buttons() if b.text() == "Save As…")
+        click(save)
+        await until(lambda: opened, what="the stub to open")
+        assert opened == [str(target.parent / "handlers" / "charge_payment.py")]
+        assert "charge-payment" in document.project.functions
+    finally:
+        await close(window)
