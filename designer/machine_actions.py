@@ -38,6 +38,13 @@ def select_machine(window: MainWindow, name: str) -> MachineFrameItem | None:
     return projection.frame
 
 
+def frame_position(window: MainWindow, name: str) -> tuple[float, float] | None:
+    projection = window.scene.machines.get(name)
+    if projection is None:
+        return None
+    return (projection.frame.pos().x(), projection.frame.pos().y())
+
+
 def add_machine(window: MainWindow) -> None:
     """Add a machine beside the others, select it and put the cursor in its name."""
     document = window.document

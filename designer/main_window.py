@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         self.problems.activated.connect(self.select_culprit)
         self.inspector.select_requested.connect(lambda machine, path: self.editor.select_state(machine, path))
         self.inspector.machine_select_requested.connect(lambda n: machine_actions.select_machine(self, n))
+        self.inspector.frame_position = lambda n: machine_actions.frame_position(self, n)
         self.document.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
         self.document.path_changed.connect(self._update_title)
         self.document.diagnostics_changed.connect(lambda _m: self._update_problem_title())

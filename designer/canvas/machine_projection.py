@@ -68,6 +68,13 @@ class MachineProjection:
             parts.append(f"· {spec.domain}")
         return " ".join(parts)
 
+    def refresh_caption(self) -> None:
+        caption = self._caption()
+        if caption != self.frame.caption:
+            self.frame.caption = caption
+            self.frame.fit_to_children()
+            self.frame.update()
+
     @property
     def definition(self) -> dict[str, Any]:
         return self.document.definition(self.machine)

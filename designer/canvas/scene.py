@@ -201,6 +201,8 @@ class DesignerScene(QGraphicsScene):
                 self._place_top_level()
             elif name not in self.document.definitions and name in self.machines:
                 self.removeItem(self.machines.pop(name).frame)
+            elif name in self.machines:  # its settings changed: the header says Standard or Express
+                self.machines[name].refresh_caption()
         elif self.with_resources:
             self.resources.rebuild()
             self._place_top_level()

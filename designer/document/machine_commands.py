@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtGui import QUndoCommand
+
 from designer.document.commands import EditCommand
 from designer.document.edits import EditRefused, Plan
 from designer.document.patch import MISSING, Change, key_index
@@ -29,6 +31,7 @@ DEFINITION_FIELDS = ("Comment", "QueryLanguage", "TimeoutSeconds", "Version")
 # AWS: 1-80 characters; the project format also keeps names usable as references and file names.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,80}")
 FIRST_STATE = "Pass"
+MACHINE_SETTING_COMMAND_ID = 1101
 
 
 def check_name(document: ProjectDocument, name: str, current: str | None = None) -> str:
@@ -169,7 +172,23 @@ def references_to(document: ProjectDocument, name: str) -> list[str]:
     return out
 
 
-class SetMachineFieldCommand(EditCommand):
+class _MergingCommand(EditCommand):
+    """Successive edits of the same setting merge into one undo step (a combo box stepped
+    through with the arrow keys, a typo fixed in a field), as Qt's own text edits do."""
+
+    key: tuple[Any, ...] = ()
+
+    def id(self) -> int:
+        return MACHINE_SETTING_COMMAND_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, _MergingCommand) or other.key != self.key:
+            return False
+        self.changes = [*self.changes, *other.changes]
+        return True
+
+
+class SetMachineFieldCommand(_MergingCommand):
     """Set (MISSING: remove) a top-level field of a machine's definition."""
 
     def __init__(self, document: ProjectDocument, machine: str, field: str, value: Any) -> None:
@@ -178,6 +197,7 @@ class SetMachineFieldCommand(EditCommand):
         plan = Plan("definition", machine, document.definition(machine))
         plan.set((field,), value, index=_top_level_index(document.definition(machine), field))
         super().__init__(document, f"Set {field} of {machine}", plan.changes)
+        self.key = ("definition", machine, field)
 
 
 def _top_level_index(definition: dict[str, Any], field: str) -> int | None:
@@ -191,10 +211,12 @@ def _top_level_index(definition: dict[str, Any], field: str) -> int | None:
     return keys.index("States") if "States" in keys else None
 
 
-class SetMachineSpecCommand(EditCommand):
+class SetMachineSpecCommand(_MergingCommand):
     """Change the project settings of a machine (type, logging, tracing) as one step."""
 
-    def __init__(self, document: ProjectDocument, machine: str, updates: dict[str, Any]) -> None:
+    def __init__(
+        self, document: ProjectDocument, machine: str, updates: dict[str, Any], setting: str = ""
+    ) -> None:
         old = document.project.state_machines[machine].to_json()
         new = copy.deepcopy(old)
         for key, value in updates.items():
@@ -208,12 +230,20 @@ class SetMachineSpecCommand(EditCommand):
             raise EditRefused(str(exc).splitlines()[0]) from None
         changes = [Change("spec", machine, (machine,), old, new)] if new != old else []
         super().__init__(document, f"Change settings of {machine}", changes)
+        self.key = ("spec", machine, setting or tuple(sorted(updates)))
 
 
 class RenameMachineCommand(EditCommand):
     """Rename a machine and everything that names it: positions, references, its ARN."""
 
-    def __init__(self, document: ProjectDocument, old: str, new: str) -> None:
+    def __init__(
+        self,
+        document: ProjectDocument,
+        old: str,
+        new: str,
+        position: tuple[float, float] | None = None,
+    ) -> None:
+        """`position`: where the frame is on the canvas, kept when the layout has not stored it."""
         new = check_name(document, new, old)
         changes: list[Change] = []
         if new != old:
@@ -225,6 +255,9 @@ class RenameMachineCommand(EditCommand):
                 position = document.position(key)
                 new_key = f"stateMachine:{new}" + key.removeprefix(f"stateMachine:{old}")
                 changes.append(Change("layout", "", (new_key,), MISSING, position))
+            frame_key = f"stateMachine:{new}"
+            if position is not None and document.position(f"stateMachine:{old}") is None:
+                changes.append(Change("layout", "", (frame_key,), MISSING, position))
             index = _machine_index(document, old)
             changes.append(Change("machine", old, (old,), _machine_value(document, old), MISSING, index))
             changes.append(Change("machine", new, (new,), MISSING, value, index))

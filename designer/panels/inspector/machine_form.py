@@ -45,6 +45,8 @@ class MachineForm(QWidget):
         self.document, self.machine, self.report = document, machine, report
         self.signature = machine
         self._loading = False
+        # Where the machine's frame is on the canvas (the panel's window tells): a rename keeps it.
+        self.frame_position: Callable[[str], tuple[float, float] | None] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -137,7 +139,8 @@ class MachineForm(QWidget):
         if new == self.machine:
             return
         old = self.machine
-        if self._push(lambda: RenameMachineCommand(self.document, old, new)):
+        position = self.frame_position(old) if self.frame_position is not None else None
+        if self._push(lambda: RenameMachineCommand(self.document, old, new, position)):
             self.machine = self.signature = new
             self.renamed.emit(new)
 
@@ -151,12 +154,12 @@ class MachineForm(QWidget):
         machine = self.machine
         self._push(lambda: SetMachineFieldCommand(self.document, machine, field, value))
 
-    def _set_spec(self, updates: dict[str, Any]) -> None:
+    def _set_spec(self, updates: dict[str, Any], setting: str = "") -> None:
         if self._loading:
             return
         cleaned = {k: (MISSING if v is False else v) for k, v in updates.items()}
         machine = self.machine
-        self._push(lambda: SetMachineSpecCommand(self.document, machine, cleaned))
+        self._push(lambda: SetMachineSpecCommand(self.document, machine, cleaned, setting))
 
     def _set_logging(self, key: str, value: Any) -> None:
         """One logging property; logging that is off with nothing else set leaves the file as it was."""
@@ -171,4 +174,4 @@ class MachineForm(QWidget):
         if logging.get("level", "OFF") == "OFF":
             logging.pop("level", None)
             logging.pop("includeExecutionData", None)
-        self._set_spec({"logging": logging or MISSING})
+        self._set_spec({"logging": logging or MISSING}, f"logging.{key}")

@@ -10,6 +10,7 @@ shows the machine's settings. Every edit is one undo command.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -71,6 +72,8 @@ class InspectorPanel(QWidget):
         self.address: StateAddress | None = None
         self.resource: tuple[str, str] | None = None
         self.machine: str | None = None
+        # Set by the window: where a machine's frame is on the canvas (a rename keeps it there).
+        self.frame_position: Callable[[str], tuple[float, float] | None] | None = None
         self.form: StateForm | ResourceForm | MachineForm | None = None
         self.ctx: StateContext | None = None
         self._loading = False
@@ -109,6 +112,9 @@ class InspectorPanel(QWidget):
         self.slots: dict[str, QVBoxLayout] = {}
         for title in TABS:
             self._add_page(title)
+        self.chosen_tab = "Configuration"
+        self._arranging = False
+        self.tabs.currentChanged.connect(self._tab_chosen)
         self.configuration = self.pages["Configuration"].layout()
         self._build_header(self.configuration)
         self._build_json(self.pages["JSON"].layout())
@@ -155,18 +161,27 @@ class InspectorPanel(QWidget):
     def show_tab(self, title: str) -> None:
         self.tabs.setCurrentIndex(self.tab_index(title))
 
+    def _tab_chosen(self, index: int) -> None:
+        if not self._arranging and index >= 0:
+            self.chosen_tab = TABS[index]
+
     def _show_tabs(self, shown: dict[str, bool], tips: dict[str, str] | None = None) -> None:
-        """Which tabs this selection has (`shown`: title -> enabled); the others are hidden."""
-        for title in TABS:
-            index = self.tab_index(title)
-            self.tabs.setTabVisible(index, title in shown)
-            self.tabs.setTabEnabled(index, shown.get(title, False))
-            self.tabs.setTabToolTip(index, (tips or {}).get(title, ""))
-        self.tabs.setVisible(bool(shown))
-        if not self.tabs.isTabVisible(self.tabs.currentIndex()) or not self.tabs.isTabEnabled(
-            self.tabs.currentIndex()
-        ):
-            self.show_tab("Configuration")
+        """Which tabs this selection has (`shown`: title -> enabled); the others are hidden.
+
+        The tab the user last chose comes back whenever the selection has it, as in Workflow
+        Studio: going from state to state stays on, say, Error handling.
+        """
+        self._arranging = True
+        try:
+            for title in TABS:
+                index = self.tab_index(title)
+                self.tabs.setTabVisible(index, title in shown)
+                self.tabs.setTabEnabled(index, shown.get(title, False))
+                self.tabs.setTabToolTip(index, (tips or {}).get(title, ""))
+            self.tabs.setVisible(bool(shown))
+            self.show_tab(self.chosen_tab if shown.get(self.chosen_tab) else "Configuration")
+        finally:
+            self._arranging = False
 
     def _build_header(self, layout: QVBoxLayout) -> None:
         self.header = QWidget()
@@ -313,6 +328,7 @@ class InspectorPanel(QWidget):
         self.header.hide()
         if not isinstance(self.form, MachineForm) or self.form.signature != machine:
             form = MachineForm(self.document, machine, self.report)
+            form.frame_position = self.frame_position
             form.renamed.connect(self._machine_renamed)
             self._replace_form(form)
         assert isinstance(self.form, MachineForm)
@@ -444,7 +460,12 @@ class InspectorPanel(QWidget):
         self.report("")
         if self.address is not None:
             address = self.address
-            return self._push(lambda: SetFieldCommand(self.document, address, (), value))
+            if not self._push(lambda: SetFieldCommand(self.document, address, (), value)):
+                return False
+            # A new type redraws the state on the canvas; keep it selected and shown here.
+            if self.address != address:
+                self.select_requested.emit(address.machine, address.path)
+            return True
         if self.resource is not None:
             kind, name = self.resource
             return self._push(lambda: SetResourceCommand(self.document, kind, name, value))
