@@ -236,7 +236,12 @@ class MainWindow(QMainWindow):
             )
         return True
 
-    def maybe_save(self, proceed: Callable[[], object], doing: str = "continuing") -> bool:
+    def maybe_save(
+        self,
+        proceed: Callable[[], object],
+        doing: str = "continuing",
+        cancelled: Callable[[], object] | None = None,
+    ) -> bool:
         """Run `proceed` once the document's unsaved changes are safe; the one gate for New, Open,
         Open Recent, recovering and closing.
 
@@ -244,7 +249,7 @@ class MainWindow(QMainWindow):
         Save / Discard / Cancel and returns False; the answer decides later: Save proceeds only
         when the save succeeded (a cancelled Save As or a failed write aborts), Discard proceeds
         (the document is only replaced by `proceed`, so a failed open still keeps it), Cancel
-        leaves the document and its undo history untouched.
+        leaves the document and its undo history untouched (and calls `cancelled`, if given).
         """
         if not self.document.modified:
             proceed()
@@ -269,6 +274,8 @@ class MainWindow(QMainWindow):
                 button == QMessageBox.StandardButton.Save and self.save()
             ):
                 proceed()
+            elif cancelled is not None:
+                cancelled()
 
         box.finished.connect(answered)
         box.open()
@@ -419,7 +426,11 @@ class MainWindow(QMainWindow):
 
     def _recovery_answer(self, entry: RecoveryEntry, button: QMessageBox.StandardButton) -> None:
         if button == QMessageBox.StandardButton.Yes:
-            self.maybe_save(lambda: self._recover(entry), f"recovering {entry.title}")
+            self.maybe_save(
+                lambda: self._recover(entry),
+                f"recovering {entry.title}",
+                cancelled=lambda: self._recovery_answer(entry, QMessageBox.StandardButton.Ignore),
+            )
             return
         if button == QMessageBox.StandardButton.Discard:
             self.autosave.drop(entry)

@@ -306,6 +306,35 @@ def test_design_file_with_another_documents_recovery_keeps_file(
     assert entry.data_file.exists(), "kept for the next start"
 
 
+def test_recovering_another_document_over_recovered_work_asks_first(
+    qtbot: Any, win: MainWindow, tmp_path: Path
+) -> None:
+    from designer.document.files import new_document
+    from designer.recovery.store import RecoveryStore, key_for
+
+    path = win.document.path
+    add_pass_with_tab(qtbot, win)
+    assert win.autosave.save_now()
+    crashed = RecoveryStore(win.autosave.directory)
+    untitled = key_for(None)
+    assert crashed.write(untitled, new_document())
+    for entry in crashed.entries():
+        write_lock(entry.lock_file, dead_pid())
+    win.ask_before_close = False
+    again = make_window(qtbot, path, tmp_path, "again.ini")
+    again.ask_before_close = False
+    first = question(again)
+    assert "order-processing.asl.json" in first.text(), "FILE's own work is offered first"
+    first.button(Button.Yes).click()
+    assert again.document.modified and "Pass" in again.document.definition(M)["States"]
+    second = question(again)
+    assert second is not first and "untitled" in second.text()
+    second.button(Button.Yes).click()
+    answer(again, Button.Cancel)  # the recovered FILE is unsaved work too: it is not dropped silently
+    assert again.document.path == path and "Pass" in again.document.definition(M)["States"]
+    assert crashed.entry(untitled).data_file.exists() and not crashed.entry(untitled).lock_file.exists()
+
+
 # -- 3. atomic saves with a backup ----------------------------------------------------------------
 
 
