@@ -8,6 +8,7 @@ asyncio tasks on the caller's loop.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import uuid
@@ -65,6 +66,7 @@ class LocalStepFunctions:
         self.executions: dict[str, RunningExecution] = {}
         self.activities: dict[str, asyncio.Queue[ActivityTask]] = {}
         self.events_written = 0  # history events across executions: a cheap sign of progress
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop the executions run on
 
     # State machines and executions ---------------------------------------------------------
 
@@ -112,6 +114,8 @@ class LocalStepFunctions:
             callbacks=self.callbacks,
             history_sinks=[self._count_event],
         )
+        with contextlib.suppress(RuntimeError):
+            self._loop = asyncio.get_running_loop()
         running = RunningExecution(arn, state_machine_arn, asyncio.ensure_future(coroutine), gate)
         self.executions[arn] = running
         return running
@@ -137,6 +141,37 @@ class LocalStepFunctions:
         return self.callbacks.list()
 
     def _callback(self, action: Any) -> None:
+        """Run a send_task_* on the executions' own loop.
+
+        Local Lambda handlers run in worker threads and answer callbacks from there (the
+        example's complete-order does). Resolving the waiting task's future from that thread
+        would schedule loop callbacks from the wrong thread: unsafe for asyncio, and under the
+        designer's Qt loop a timer started from another thread, which Qt refuses. So the action
+        is handed to the loop and the caller waits for its outcome (an invalid token still
+        raises in the caller, as the API's error does)."""
+        loop = self._loop
+        try:
+            current = asyncio.get_running_loop()
+        except RuntimeError:
+            current = None
+        if loop is None or current is loop or not loop.is_running():
+            self._answer(action)
+            return
+        outcome: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def answer_on_loop() -> None:
+            try:
+                self._answer(action)
+            except BaseException as exc:
+                outcome.set_exception(exc)
+            else:
+                outcome.set_result(None)
+
+        loop.call_soon_threadsafe(answer_on_loop)
+        outcome.result()
+
+    @staticmethod
+    def _answer(action: Any) -> None:
         try:
             action()
         except InvalidToken as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,44 @@ from PySide6.QtCore import QSettings
 from designer.canvas.editor import CanvasEditor
 from designer.canvas.scene import DesignerScene
 from designer.document.project_document import ProjectDocument
+
+# Qt messages that are Qt's own noise on the headless "offscreen" platform, not a fault of the
+# designer; each pattern is as narrow as the message it answers.
+QT_NOISE = (
+    # The offscreen platform plugin cannot size, raise or grab windows and says so each time a
+    # window is shown, a dock raised or a popup opened; with a real display these calls work.
+    re.compile(r"^This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)$"),
+)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_qt_warnings() -> Iterator[list[str]]:
+    """Fail the test during which Qt printed a warning, critical or fatal message.
+
+    Qt warnings are how Qt reports misuse (a timer started from another thread, a connection to
+    a missing signal, a painter on an inactive device); they scroll by in a terminal and are
+    never seen, so here each one fails the test that caused it. Messages are still passed on
+    to the previous handler (pytest-qt's capture), so they show in the report."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    serious = {QtMsgType.QtWarningMsg, QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg}
+    recorded: list[str] = []
+    previous: Any = None
+
+    def handler(kind: Any, context: Any, message: str) -> None:
+        if kind in serious and not any(pattern.search(message) for pattern in QT_NOISE):
+            where = f" ({context.file}:{context.line})" if context is not None and context.file else ""
+            recorded.append(f"{kind.name}: {message}{where}")
+        if previous is not None:
+            previous(kind, context, message)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield recorded
+    finally:
+        qInstallMessageHandler(previous)
+    if recorded:
+        pytest.fail("Qt printed during this test:\n  " + "\n  ".join(recorded), pytrace=False)
 
 
 @pytest.fixture
