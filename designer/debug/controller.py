@@ -86,6 +86,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
         self._canvas_timer.start()
 
     def _resource_changed(self, kind: str, name: str) -> None:
+        if kind in ("stateMachine", "function"):
+            self._schedule()  # a Task the run found unserved may be served now: its hint goes
         if kind == "stateMachine" and name == self.run_panel.current_machine():
             self._load_input(name)
         elif kind == "rule":

@@ -125,7 +125,9 @@ class ExecutionViews:
                 taken.add((last.path, paused_path, last.final_failure is not None))  # type: ignore[arg-type]
             else:
                 started.add(scope)
-        unserved = unserved_tasks(picture, session.loaded.project, machine)
+        unserved = unserved_tasks(
+            picture, self.document.project, machine, self.document.definitions.get(machine)
+        )
         self.decorator.show_statuses(
             machine, picture.statuses(iterations), paused=paused_path, dimmed=dimmed, hints=unserved
         )
@@ -136,7 +138,9 @@ class ExecutionViews:
             other = ExecutionPicture(
                 session.history(other_arn), session.definition_of(other_arn), notes=session.notes(other_arn)
             )
-            hints = unserved_tasks(other, session.loaded.project, other_machine)
+            hints = unserved_tasks(
+                other, self.document.project, other_machine, self.document.definitions.get(other_machine)
+            )
             self.decorator.show_statuses(other_machine, other.statuses(), hints=hints)
             self.decorator.show_edges(other_machine, other.edges_taken(), other.started_scopes())
         if canvas_only:

@@ -77,7 +77,7 @@ def task_behaviour(project: Project, machine: str, state_name: str, state: Any) 
         count = len(mocks)
         return TaskBehaviour(
             "mock",
-            f"Answered by {count} mocked response{'s' if count != 1 else ''}, in order; the last repeats.",
+            f"Answered by {count} mocked response{'s' if count != 1 else ''}.",
             function,
             field,
         )

@@ -161,7 +161,7 @@ async def test_the_run_panel_link_shows_the_section(win: Any) -> None:
     win.debug.run_panel.status.linkActivated.emit(f"serve:/States/{TASK}")  # the label's own signal
     section = await until(lambda: win.inspector.findChild(LocalBehaviourSection), what="the section")
     assert win.scene.state_item(MACHINE, f"/States/{TASK}").isSelected()
-    assert win.inspector.tabs.tabText(win.inspector.tabs.currentIndex()) == "Configuration"
+    assert win.inspector.tabs.currentIndex() == win.inspector.tab_index("Configuration")
     assert section.isVisible()
 
 
@@ -291,5 +291,75 @@ async def test_an_untitled_document_asks_to_be_saved_before_writing_a_handler(
         await until(lambda: opened, what="the stub to open")
         assert opened == [str(target.parent / "handlers" / "charge_payment.py")]
         assert "charge-payment" in document.project.functions
+    finally:
+        await close(window)
+
+
+async def test_an_existing_file_and_function_serve_the_task_without_the_file_being_run_to_list_them(
+    win: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await run_to_end(win)
+    item = win.scene.state_item(MACHINE, f"/States/{TASK}")
+    assert "has no local behaviour" in item.toolTip()
+    marker = tmp_path / "imported"
+    billing = tmp_path / "shop" / "lib" / "billing.py"
+    billing.parent.mkdir()
+    billing.write_text(
+        f"open({str(marker)!r}, 'w').close()\n\n"
+        "def charge(event, context):\n    return {'charged': event}\n\n"
+        "def refund(event, context):\n    return {'refunded': event}\n"
+    )
+    monkeypatch.setattr(
+        "designer.panels.inspector.local_behaviour.QFileDialog.getOpenFileName",
+        lambda *a, **k: (str(billing), "Python files (*.py)"),
+    )
+    section = await select_task(win)
+    click(section.choose)
+    assert not marker.exists()  # listing the functions never ran the file
+    section = win.inspector.findChild(LocalBehaviourSection)
+    assert [section.function.itemText(i) for i in range(section.function.count())] == ["charge", "refund"]
+    assert win.document.project.functions["charge-payment"].handler == "lib/billing.py:charge"
+    # served now: the old run's failure stays, its hint goes
+    await until(lambda: "no local behaviour" not in status_text(win), what="the hint to go")
+    assert "Lambda.ResourceNotFoundException" in status_text(win)
+    assert "has no local behaviour" not in item.toolTip() and not item._sc_status.hint
+    combo = section.function
+    combo.setFocus()
+    combo.showPopup()
+    QTest.keyClick(combo.view(), Qt.Key.Key_Down)
+    QTest.keyClick(combo.view(), Qt.Key.Key_Return)
+    assert win.document.project.functions["charge-payment"].handler == "lib/billing.py:refund"
+    win.debug.run_panel.input.setPlainText('{"orderId": "o-2"}')
+    picture = await run_to_end(win)
+    assert picture.status == "SUCCEEDED"
+    assert picture.output["Payload"] == {"refunded": {"orderId": "o-2"}}
+
+
+async def test_a_built_in_service_task_says_so(qtbot: Any, tmp_path: Path) -> None:
+    path = new_project(tmp_path / "queue")
+    value = json.loads(path.read_text())
+    value["stateMachines"][MACHINE]["definition"]["States"][TASK] = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Parameters": {"QueueUrl": "orders", "MessageBody.$": "$"},
+        "End": True,
+    }
+    value["queues"] = {"orders": {}}
+    path.write_text(json.dumps(value))
+    window = await open_window(qtbot, tmp_path, path)
+    try:
+        section = await select_task(window)
+        assert section.mode_buttons["builtin"].isChecked()
+        assert not section.mode_buttons["handler"].isEnabled()
+        assert "Built in: SQS" in section.status.text()
+        click(section.mode_buttons["mock"])  # a mock may still stand in for the service
+        section = window.inspector.findChild(LocalBehaviourSection)
+        assert section.mode_buttons["mock"].isChecked()
+        assert window.document.project.state_machines[MACHINE].mocks[TASK] == [{"Return": {}}]
+        click(section.mode_buttons["builtin"])
+        assert TASK not in window.document.project.state_machines[MACHINE].mocks
+        picture = await run_to_end(window)
+        assert picture.status == "SUCCEEDED"
+        assert "MessageId" in picture.output
     finally:
         await close(window)

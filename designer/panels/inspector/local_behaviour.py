@@ -54,6 +54,7 @@ from engine.integrations.handler_files import (
     STUB_FUNCTION,
     HandlerLoadError,
     create_handler_stub,
+    module_name_for,
     top_level_functions,
 )
 from engine.project.behaviour import BUILT_IN
@@ -169,7 +170,10 @@ class LocalBehaviourSection(QWidget):
         self.function.setToolTip("The function of the file that handles the Task: function(event, context)")
         self.function.activated.connect(lambda _i: self._function_chosen())
         form.addRow("Function", self.function)
+        self.handler_form = form
         outer.addLayout(form)
+        self.stub_caption = caption("")
+        outer.addWidget(self.stub_caption)
         buttons = QHBoxLayout()
         self.create_stub = QPushButton("Create handler stub")
         self.create_stub.setToolTip(
@@ -239,8 +243,18 @@ class LocalBehaviourSection(QWidget):
         self.function.clear()
         path = self._handler_path(spec.handler) if spec is not None else None
         exists = path is not None and path.is_file()
-        self.open_button.setEnabled(exists)
+        self.open_button.setVisible(exists)
         self.create_stub.setVisible(not exists)
+        self.handler_form.setRowVisible(self.function, spec is not None)
+        self.stub_caption.setVisible(not exists)
+        if not exists:
+            function = function_name_for(self.document, self.address)
+            where = "beside the project" if self.document.path is not None else "once the project is saved"
+            self.stub_caption.setText(
+                f"Create handler stub writes {HANDLERS_DIR}/{module_name_for(function)}.py {where}, "
+                f"registers it as the function {function}, points this Task at it and opens it; "
+                "or choose a file of your own."
+            )
         if spec is None:
             self.file.setText("")
             return
