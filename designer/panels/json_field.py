@@ -64,9 +64,11 @@ class JsonField(QWidget):
         allow_empty: bool = True,
         jsonata: bool = False,
         placeholder: str = "",
+        max_lines: int = MAX_LINES,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.max_lines = max_lines  # grows with its text up to this many lines, then scrolls
         self.theme = theme
         self.check = check
         self.allow_empty = allow_empty
@@ -126,7 +128,7 @@ class JsonField(QWidget):
         while block.isValid():
             count += max(1, block.layout().lineCount() if block.layout() is not None else 1)
             block = block.next()
-        lines = max(MIN_LINES, min(MAX_LINES, count))
+        lines = max(MIN_LINES, min(self.max_lines, count))
         height = int(lines * self.editor.fontMetrics().lineSpacing() + 14)
         self.editor.setFixedHeight(height)
 

@@ -50,6 +50,10 @@ NO_NEXT = "(none)"
 INHERIT = "inherit"
 EMPTY_TEXT = "Select a state, a resource or a state machine's header on the canvas."
 TABS = (*SECTIONS, "JSON")
+RAW_JSON_LINES = 36  # the JSON tab has the page to itself
+# What a tab says when the inspector is too narrow for every full title (the tooltip and the
+# accessible name keep the full one).
+SHORT_TITLES = {"Configuration": "Config", "Error handling": "Errors"}
 RESOURCE_TITLES = {
     "rule": "EventBridge rule",
     "queue": "SQS queue",
@@ -151,12 +155,30 @@ class InspectorPanel(QWidget):
         layout.addLayout(slot)
         layout.addStretch(1)
         scroll.setWidget(page)
-        self.tabs.addTab(scroll, title)
+        index = self.tabs.addTab(scroll, title)
+        self.tabs.tabBar().setAccessibleTabName(index, title)
         self.pages[title] = page
         self.slots[title] = slot
 
     def tab_index(self, title: str) -> int:
         return TABS.index(title)
+
+    def tab_title(self, index: int) -> str:
+        return TABS[index]
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_tab_titles()
+
+    def _fit_tab_titles(self) -> None:
+        """Full titles when they fit; else the short ones, so that every tab stays in sight
+        (scroll arrows would hide Variables and JSON in a narrow dock)."""
+        bar = self.tabs.tabBar()
+        for index, title in enumerate(TABS):
+            bar.setTabText(index, title)
+        if bar.sizeHint().width() > self.tabs.width():
+            for index, title in enumerate(TABS):
+                bar.setTabText(index, SHORT_TITLES.get(title, title))
 
     def show_tab(self, title: str) -> None:
         self.tabs.setCurrentIndex(self.tab_index(title))
@@ -177,9 +199,12 @@ class InspectorPanel(QWidget):
                 index = self.tab_index(title)
                 self.tabs.setTabVisible(index, title in shown)
                 self.tabs.setTabEnabled(index, shown.get(title, False))
-                self.tabs.setTabToolTip(index, (tips or {}).get(title, ""))
+                tip = (tips or {}).get(title, "")
+                self.tabs.setTabToolTip(index, f"{title} · {tip}" if tip else title)
             self.tabs.setVisible(bool(shown))
+            self.tabs.tabBar().setVisible(len(shown) > 1)  # a machine's one page needs no tab
             self.show_tab(self.chosen_tab if shown.get(self.chosen_tab) else "Configuration")
+            self._fit_tab_titles()
         finally:
             self._arranging = False
 
@@ -213,7 +238,7 @@ class InspectorPanel(QWidget):
         layout.insertWidget(0, self.header)
 
     def _build_json(self, layout: Any) -> None:
-        self.raw_field = JsonField(self.theme, allow_empty=False)
+        self.raw_field = JsonField(self.theme, allow_empty=False, max_lines=RAW_JSON_LINES)
         self.raw_field.editor.commit_requested.disconnect()
         self.raw = self.raw_field.editor
         self.json_hint = QLabel("The selection as written; Apply replaces it as one undo step.")

@@ -295,7 +295,10 @@ class StateForm(QWidget):
             )
             if spec.language is not None:
                 editor.setToolTip(f"{name} ({spec.language} states only)")
-            section.add_row(name, editor)
+            if spec.kind == "json":  # JSON reads best across the whole tab, under its name
+                section.add_wide(editor, name)
+            else:
+                section.add_row(name, editor)
         self.editors[name] = editor
 
     # loading -------------------------------------------------------------------------------------
