@@ -44,6 +44,8 @@ log = logging.getLogger("statecanvas.designer.deploy")
 
 INSTALL_HINT = "Deploying and pulling need boto3. Install it with:\n    pip install 'statecanvas[aws]'"
 APPLIED = {"create": "created", "update": "updated", "replace": "replaced"}
+# botocore's names for "the endpoint did not answer"
+CONNECTION_FAILURES = ("EndpointConnectionError", "ConnectTimeout", "ReadTimeout", "Could not connect")
 
 
 def boto3_available() -> bool:
@@ -73,6 +75,8 @@ class DeployReport:
 
     def summary(self) -> str:
         if self.error is not None:
+            if self.dry_run:
+                return f"Plan failed: {self.error}"
             done = ", ".join(self.applied) or "nothing"
             return f"Deploy failed: {self.error}\nApplied before the failure: {done}"
         parts = ", ".join(f"{n} {word}" for word, n in self.counts.items())
@@ -152,11 +156,11 @@ def run_deploy(
             progress=applied,
         )
     except (DeployError, DeploySetupError) as exc:
-        report.error = str(exc)
+        report.error = explain_failure(exc, settings)
         return report
     except Exception as exc:  # anything else boto3 or the engine raises: a line, not a traceback
         log.debug("deploy failed", exc_info=True)
-        report.error = _describe(exc)
+        report.error = explain_failure(exc, settings)
         return report
     plan = result.plan
     report.plan_text = plan.text()
@@ -183,12 +187,12 @@ def run_pull(settings: AwsSettings, output: Path, *, overwrite: bool = False) ->
         clients = _clients(settings)
         result = pull(clients, prefix=settings.prefix, name=name)
     except DeploySetupError as exc:
-        return PullReport(error=str(exc))
+        return PullReport(error=explain_failure(exc, settings))
     except ProjectError as exc:
         return PullReport(error=f"what is deployed does not make a valid project:\n{exc}")
     except Exception as exc:
         log.debug("pull failed", exc_info=True)
-        return PullReport(error=f"pull failed: {_describe(exc)}")
+        return PullReport(error=explain_failure(exc, settings))
     project = result.project
     if not project.state_machines and not project.rules:
         where = f"with prefix {settings.prefix!r} " if settings.prefix else ""
@@ -213,13 +217,53 @@ def run_pull(settings: AwsSettings, output: Path, *, overwrite: bool = False) ->
     return PullReport(output, f"Wrote {output}: {summary}", list(result.notes))
 
 
+def explain_failure(exc: BaseException, settings: AwsSettings) -> str:
+    """Why a plan, deploy or pull failed, in the dialog's terms, with what to do about it.
+
+    The engine's messages speak to the command line (--region); here they name the dialog's
+    fields, and a failure to connect says which endpoint was tried."""
+    from engine.deploy import DeployError, DeploySetupError
+
+    text = str(exc).strip()
+    if isinstance(exc, ImportError) or "needs boto3" in text:
+        return " ".join(INSTALL_HINT.split())
+    if text.startswith("no AWS region"):
+        return (
+            "no AWS region: type one in Region (e.g. eu-west-1), set AWS_REGION, or choose a Profile with one"
+        )
+    if text.startswith("no AWS credentials"):
+        return (
+            "no AWS credentials found: choose a Profile from your AWS config, or set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY before starting StateCanvas (for LocalStack or moto any values do)"
+        )
+    if "profile" in text.lower() and "could not be found" in text:
+        return f"Profile: {text}"
+    if isinstance(exc, ValueError) and "endpoint" in text.lower():
+        return f"Endpoint URL: {text}"
+    detail = (
+        (text or type(exc).__name__) if isinstance(exc, DeployError | DeploySetupError) else _describe(exc)
+    )
+    if any(word in detail for word in CONNECTION_FAILURES):
+        where = f"the Endpoint URL {settings.endpoint_url}" if settings.endpoint_url else "AWS"
+        return f"{detail} (could not reach {where}: check the address, that it is running, and the network)"
+    return detail
+
+
 def _describe(exc: BaseException) -> str:
     try:
         from engine.deploy.clients import describe_error
 
         return describe_error(exc)
     except Exception:
-        return f"{type(exc).__name__}: {exc}"
+        return f"{type(exc).__name__}: {exc}".rstrip(": ")
+
+
+def status_line(summary: str) -> str:
+    """The summary's first line for the status label; the rest is in the log above it."""
+    first, _, rest = summary.partition("\n")
+    if rest and not rest.startswith("Applied before the failure"):
+        first = first.rstrip(":") + " (details above)"
+    return first
 
 
 # -- the dialog --------------------------------------------------------------------------------
@@ -404,7 +448,7 @@ class DeployDialog(QDialog):
                     progress=lambda change: self.change_applied.emit(change_line(change)),
                 )
             except Exception as exc:  # never let a worker die silently
-                report.error = _describe(exc)
+                report.error = explain_failure(exc, settings)
             self.deploy_finished.emit(report)
 
         return self._submit(work)
@@ -432,7 +476,7 @@ class DeployDialog(QDialog):
         self.progress.setValue(1 if report.error is None else 0)
         self.log.appendPlainText("")
         self.log.appendPlainText(report.summary())
-        self.status.setText(report.summary().splitlines()[0])
+        self.status.setText(status_line(report.summary()))
         self._set_busy(False)
         if report.error is None and not report.dry_run:
             self.window_.statusBar().showMessage(report.summary(), 10000)
@@ -468,7 +512,7 @@ class DeployDialog(QDialog):
             try:
                 report = run_pull(settings, output, overwrite=overwrite)
             except Exception as exc:
-                report = PullReport(error=_describe(exc))
+                report = PullReport(error=explain_failure(exc, settings))
             self.pull_finished.emit(report)
 
         return self._submit(work)
@@ -482,7 +526,7 @@ class DeployDialog(QDialog):
             self.log.appendPlainText(f"note: {note}")
         if report.error is not None:
             self.log.appendPlainText(f"Pull failed: {report.error}")
-            self.status.setText(f"Pull failed: {report.error.splitlines()[0]}")
+            self.status.setText(status_line(f"Pull failed: {report.error}"))
         else:
             self.pulled_path = report.path
             self.log.appendPlainText(report.summary)

@@ -144,7 +144,7 @@ def test_setup_problems_and_invalid_machines_are_reported(
     assert dialog.start_plan()
     report = _finish(qtbot, dialog)
     assert report.error is not None and "no AWS region" in report.error
-    assert dialog.status.text().startswith("Deploy failed: no AWS region")
+    assert dialog.status.text().startswith("Plan failed: no AWS region: type one in Region")
     assert not dialog.deploy_button.isEnabled()
 
     dialog.region.setText(REGION)
@@ -190,5 +190,92 @@ def test_without_boto3_the_dialog_says_how_to_install_it(
     assert not dialog.plan_button.isEnabled() and not dialog.deploy_button.isEnabled()
     assert not dialog.start_plan() and dialog.status.text() == INSTALL_HINT
     assert open_dialog(window, "deploy") is dialog  # one per mode, raised again
+    dialog.close()
+    dialog.shutdown()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def dummy_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Credentials that only a local endpoint would take, no config files, one attempt per call."""
+    pytest.importorskip("boto3")
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+
+
+def _plan_by_click(qtbot: Any, dialog: DeployDialog) -> DeployReport:
+    from PySide6.QtCore import Qt
+
+    qtbot.mouseClick(dialog.plan_button, Qt.MouseButton.LeftButton)
+    return _finish(qtbot, dialog)
+
+
+def test_plan_says_why_it_failed_and_what_to_do(
+    qtbot: Any, dummy_credentials: None, pipeline_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plan shows the reason in the dialog, not just that it failed: no credentials, an endpoint
+    that does not answer, a profile that does not exist, an address that is not one."""
+    dialog = open_dialog(pipeline_window, "deploy")
+    dialog.region.setText(REGION)
+
+    port = _free_port()  # nothing listens here
+    qtbot.keyClicks(dialog.endpoint, f"http://127.0.0.1:{port}")
+    report = _plan_by_click(qtbot, dialog)
+    assert report.dry_run and report.error is not None
+    status = dialog.status.text()
+    assert status.startswith("Plan failed: ") and "Deploy failed" not in status
+    assert "Could not connect" in status
+    assert f"could not reach the Endpoint URL http://127.0.0.1:{port}" in status
+    assert status in dialog.log.toPlainText()
+
+    dialog.endpoint.clear()
+    qtbot.keyClicks(dialog.endpoint, "not an address")
+    _plan_by_click(qtbot, dialog)
+    assert dialog.status.text().startswith("Plan failed: Endpoint URL: ")
+
+    dialog.endpoint.clear()
+    qtbot.keyClicks(dialog.profile, "no-such-profile")
+    _plan_by_click(qtbot, dialog)
+    assert (
+        dialog.status.text()
+        == "Plan failed: Profile: The config profile (no-such-profile) could not be found"
+    )
+
+    dialog.profile.clear()
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    _plan_by_click(qtbot, dialog)
+    assert dialog.status.text().startswith("Plan failed: no AWS credentials found: choose a Profile")
+    assert not dialog.deploy_button.isEnabled()
+    dialog.close()
+    dialog.shutdown()
+
+
+def test_a_missing_aws_library_during_a_plan_says_how_to_install_it(
+    qtbot: Any, pipeline_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing(settings: Any) -> Any:
+        raise ModuleNotFoundError("No module named 'botocore'")
+
+    monkeypatch.setattr(deploy_dialog, "boto3_available", lambda: True)
+    monkeypatch.setattr(deploy_dialog, "_clients", missing)
+    dialog = open_dialog(pipeline_window, "deploy")
+    dialog.region.setText(REGION)
+    _plan_by_click(qtbot, dialog)
+    assert "pip install 'statecanvas[aws]'" in dialog.status.text()
+    assert dialog.status.text().startswith("Plan failed: ")
     dialog.close()
     dialog.shutdown()
