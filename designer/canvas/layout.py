@@ -287,18 +287,3 @@ def _place(layer: list[Node], desired: dict[Node, float], width, gap: float, xs:
     for i, node in enumerate(layer):
         xs[node] = (left[i] + right[i]) / 2
     # The mean of two feasible placements is feasible: spacing holds in both.
-
-
-PROJECT_RANK_GAP = 90.0
-PROJECT_NODE_GAP = 50.0
-
-
-def project_layout(
-    sizes: dict[Node, tuple[float, float]], routes: Iterable[tuple[Node, Node]]
-) -> dict[Node, tuple[float, float]]:
-    """Top-left corners for a project's machine frames and resources, left to right along
-    the routes between them (bus -> rule -> queue -> machine -> function)."""
-    result = layered_layout(
-        sizes, routes, direction="LR", rank_gap=PROJECT_RANK_GAP, node_gap=PROJECT_NODE_GAP
-    )
-    return dict(result.positions)

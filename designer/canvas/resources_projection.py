@@ -109,7 +109,7 @@ class ResourceProjection:
         top = self.top_level_items()
         for edge in routes:
             edge.obstacles, edge.soft = self._context(edge, top)
-            edge.sides = route_sides(
+            edge.sides = _hanging_sides(edge) or route_sides(
                 edge.source.scene_box(),
                 edge.target.scene_box(),
                 source_across=self._flow(edge.source),
@@ -162,6 +162,22 @@ class ResourceProjection:
             (key(r.source), key(r.target))
             for r in project_routes(self.project, self.scene.document.definitions)
         ]
+
+
+def _hanging_sides(edge: EdgeItem) -> tuple[str, str] | None:
+    """A rule hanging under its bus (as the project layout stacks them) is reached down the
+    bus's left-hand side, so that the routes to the lower rules pass beside the upper ones."""
+    source, target = edge.source, edge.target
+    if not (
+        isinstance(source, ResourceItem)
+        and isinstance(target, ResourceItem)
+        and source.kind == "bus"
+        and target.kind == "rule"
+    ):
+        return None
+    bus, rule = source.scene_box(), target.scene_box()
+    below = rule.top() >= bus.bottom() and rule.left() < bus.right() and rule.right() > bus.left()
+    return ("left", "left") if below else None
 
 
 def _touches(edge: EdgeItem, item: NodeItem) -> bool:

@@ -21,9 +21,9 @@ from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
-from designer.canvas.layout import project_layout
 from designer.canvas.machine_projection import MachineProjection
 from designer.canvas.placement import free_offset
+from designer.canvas.project_layout import project_layout
 from designer.canvas.resources_projection import ResourceProjection
 from designer.document.project_document import ProjectDocument
 from designer.theme import LIGHT, Theme

@@ -243,7 +243,13 @@ def test_a_growing_frame_pushes_resources_away(window: Any, qtbot: Any) -> None:
     assert overlaps(scene) == []
     frame = scene.machines["RetailOrder"].frame
     queue = scene.item_for_key("queue:customer-notifications")
-    under = frame.scene_box().bottomLeft() + QPointF(0, 30)
+    column = frame.scene_box()
+    lowest = max(
+        item.scene_box().bottom()
+        for item in top_level_items(scene).values()
+        if item.scene_box().left() < column.right() and item.scene_box().right() > column.left()
+    )
+    under = QPointF(column.left(), lowest + 30)  # just under the frame and what hangs from it
     document.push(MoveCommand(document, {queue.layout_key(): (None, (under.x(), under.y()))}))
     assert overlaps(scene) == []
     window.editor.select_state("RetailOrder", "/States/ValidateOrder")

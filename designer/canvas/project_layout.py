@@ -1,0 +1,128 @@
+"""The project's top level laid out compactly: machine frames and event resources, left to right
+along the routes between them (bus -> rule -> queue -> machine -> function).
+
+A plain layered layout gives every hop a column of its own, and a handful of small resources
+then stretch a project over several screens. Two groupings keep it compact and still read:
+
+- a bus and the rules that hang from it (rules routed from that bus only) form one column,
+  the rules stacked under the rail, as the bus is drawn;
+- a resource reached from one item and leading nowhere (the functions a machine invokes, a
+  queue's dead-letter queue, a topic's one subscriber) sits just under that item, in rows.
+
+Each group is laid out as one box, then unpacked. Pure Python, no Qt; keys are layout keys
+(`bus:orders`, `stateMachine:Retail`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from designer.canvas.layout import layered_layout
+
+RANK_GAP = 70.0  # between columns: room for the route channels and their labels
+NODE_GAP = 36.0  # between boxes of one column
+STACK_GAP = 32.0  # between a box and what hangs under it (room for a route to come down)
+ROW_GAP = 16.0  # between satellites side by side
+ROW_STRETCH = 1.6  # a row of satellites may be this much wider than the box it hangs from
+
+Size = tuple[float, float]
+
+
+@dataclass
+class _Group:
+    """A box standing for a head item and what hangs under it, rows of keys top to bottom."""
+
+    head: str
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _kind(key: str) -> str:
+    return key.partition(":")[0]
+
+
+def _groups(sizes: dict[str, Size], edges: list[tuple[str, str]]) -> dict[str, _Group]:
+    incoming: dict[str, set[str]] = {k: set() for k in sizes}
+    outgoing: dict[str, set[str]] = {k: set() for k in sizes}
+    for s, t in edges:
+        if s != t:
+            outgoing[s].add(t)
+            incoming[t].add(s)
+    member: set[str] = set()
+    groups: dict[str, _Group] = {}
+    for bus in (k for k in sizes if _kind(k) == "bus"):
+        rules = [k for k in sizes if _kind(k) == "rule" and incoming[k] == {bus} and k not in member]
+        if rules:
+            groups[bus] = _Group(bus, [[r] for r in rules])
+            member.update(rules)
+            member.add(bus)
+    satellites: dict[str, list[str]] = {}
+    for key in sizes:
+        if key in member or _kind(key) == "stateMachine" or outgoing[key] or len(incoming[key]) != 1:
+            continue
+        (parent,) = incoming[key]
+        if parent in member:
+            continue
+        satellites.setdefault(parent, []).append(key)
+    for parent, keys in satellites.items():  # (a satellite leads nowhere: it has none of its own)
+        limit = max(sizes[parent][0] * ROW_STRETCH, max(sizes[k][0] for k in keys))
+        rows: list[list[str]] = [[]]
+        width = 0.0
+        for key in keys:
+            w = sizes[key][0]
+            if rows[-1] and width + ROW_GAP + w > limit:
+                rows.append([])
+                width = 0.0
+            width += (ROW_GAP if rows[-1] else 0.0) + w
+            rows[-1].append(key)
+        groups[parent] = _Group(parent, rows)
+    return groups
+
+
+def _row_size(row: list[str], sizes: dict[str, Size]) -> Size:
+    return sum(sizes[k][0] for k in row) + ROW_GAP * (len(row) - 1), max(sizes[k][1] for k in row)
+
+
+def _group_size(group: _Group, sizes: dict[str, Size]) -> Size:
+    w, h = sizes[group.head]
+    for row in group.rows:
+        rw, rh = _row_size(row, sizes)
+        w, h = max(w, rw), h + STACK_GAP + rh
+    return w, h
+
+
+def project_layout(
+    sizes: dict[str, Size], routes: Iterable[tuple[str, str]]
+) -> dict[str, tuple[float, float]]:
+    """Top-left corners for the boxes `sizes`, none overlapping another."""
+    edges = [(s, t) for s, t in routes if s in sizes and t in sizes]
+    groups = _groups(sizes, edges)
+    owner = {k: g.head for g in groups.values() for row in g.rows for k in row}
+    boxes = {k: s for k, s in sizes.items() if k not in owner}
+    for head, group in groups.items():
+        boxes[head] = _group_size(group, sizes)
+    lifted = []
+    for s, t in edges:
+        s, t = owner.get(s, s), owner.get(t, t)
+        if s != t:
+            lifted.append((s, t))
+    result = layered_layout(boxes, lifted, direction="LR", rank_gap=RANK_GAP, node_gap=NODE_GAP)
+    positions: dict[str, tuple[float, float]] = {}
+    for key, (x, y) in result.positions.items():
+        group = groups.get(key)
+        if group is None:
+            positions[key] = (x, y)
+            continue
+        width = boxes[key][0]
+        w, h = sizes[key]
+        positions[key] = (x + (width - w) / 2, y)
+        top = y + h
+        for row in group.rows:
+            rw, rh = _row_size(row, sizes)
+            left, top = x + (width - rw) / 2, top + STACK_GAP
+            for k in row:
+                positions[k] = (left, top + (rh - sizes[k][1]) / 2)
+                left += sizes[k][0] + ROW_GAP
+            top += rh
+    # Whole units: routes between boxes snap to them, and stay straight when the boxes do too.
+    return {k: (float(round(x)), float(round(y))) for k, (x, y) in positions.items()}
