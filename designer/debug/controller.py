@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QScrollArea
 
 from designer.canvas.items.state_item import StateItem
 from designer.debug.breakpoint_editor import BreakpointEditor
@@ -25,6 +26,7 @@ from designer.debug.overlay import STATUS_COLOURS, CanvasDecorator
 from designer.debug.rerun import Rerunning
 from designer.debug.run_menu import RunMenu
 from designer.debug.session import RunSession
+from designer.debug.unserved import unserved_tasks
 from designer.document.paths import StateAddress
 from engine.runtime.debugger import Debugger, Pause
 
@@ -267,6 +269,27 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
         self.pause = None
         self._update_actions()
         self.refresh()
+        self._tell_unserved()
+
+    def _tell_unserved(self) -> None:
+        """A run stopped by a Task nothing serves: say how to serve it where the eye is (the
+        status bar), and bring the Run panel's status, which links to the remedy, into view."""
+        session, picture = self.session, self.picture
+        if session is None or picture is None or picture.execution_arn != session.main_arn:
+            return
+        machine = session.machine_of(picture.execution_arn)
+        hints = unserved_tasks(
+            picture, self.document.project, machine, self.document.definitions.get(machine)
+        )
+        if not hints:
+            return
+        self._say(next(iter(hints.values())))
+        status = self.run_panel.status
+        parent = status.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(status)
 
     # debugger commands ------------------------------------------------------------------------
 

@@ -121,6 +121,7 @@ async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_s
     text = status_text(win)
     assert "Lambda.ResourceNotFoundException" in text
     assert f"{TASK} has no local behaviour: open the" in text and "Local behaviour</a>" in text
+    assert win.statusBar().currentMessage().startswith(f"{TASK} has no local behaviour")
     item = win.scene.state_item(MACHINE, f"/States/{TASK}")
     assert "has no local behaviour" in item.toolTip()
     assert item._sc_status.hint and item._sc_status.boundingRect().bottom() > item.rect().bottom() + 20

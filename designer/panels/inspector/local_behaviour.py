@@ -172,8 +172,6 @@ class LocalBehaviourSection(QWidget):
         form.addRow("Function", self.function)
         self.handler_form = form
         outer.addLayout(form)
-        self.stub_caption = caption("")
-        outer.addWidget(self.stub_caption)
         buttons = QHBoxLayout()
         self.create_stub = QPushButton("Create handler stub")
         self.create_stub.setToolTip(
@@ -188,6 +186,8 @@ class LocalBehaviourSection(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         outer.addLayout(buttons)
+        self.stub_caption = caption("")
+        outer.addWidget(self.stub_caption)
         return page
 
     # showing -------------------------------------------------------------------------------------
@@ -251,9 +251,8 @@ class LocalBehaviourSection(QWidget):
             function = function_name_for(self.document, self.address)
             where = "beside the project" if self.document.path is not None else "once the project is saved"
             self.stub_caption.setText(
-                f"Create handler stub writes {HANDLERS_DIR}/{module_name_for(function)}.py {where}, "
-                f"registers it as the function {function}, points this Task at it and opens it; "
-                "or choose a file of your own."
+                f"Writes {HANDLERS_DIR}/{module_name_for(function)}.py {where}, registers it as the "
+                f"function {function}, points this Task at it and opens it. Or choose a file of yours."
             )
         if spec is None:
             self.file.setText("")
