@@ -125,7 +125,7 @@ class ResourceForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         model = RESOURCE_SECTIONS[kind][1]
-        self.section = Section("Configuration")
+        self.section = Section("Configuration", foldable=False)  # the tab already says so
         layout.addWidget(self.section)
         overrides: dict[str, Any] = {}
         skip = {"domain"}
