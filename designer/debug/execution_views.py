@@ -15,19 +15,12 @@ import shiboken6
 from designer.canvas.items.state_item import StateItem
 from designer.debug.dataflow import mock_for, pipeline_for
 from designer.debug.history_model import FAILED, ExecutionPicture, Visit
+from designer.debug.status_glyphs import execution_glyph_html
 from designer.debug.unserved import unserved_tasks
 from designer.document.paths import StateAddress, get_in
-from designer.panels.execution_timeline import Bar
+from designer.panels.execution_timeline import Bar, event_times
 
 log = logging.getLogger("statecanvas.designer.debug")
-STATUS_MARKS = {
-    "RUNNING": "▶",
-    "PAUSED": "⏸",
-    "SUCCEEDED": "✓",
-    "FAILED": "✗",
-    "ABORTED": "■",
-    "TIMED_OUT": "⧗",
-}
 SERVE_LINK = "serve:"  # a link in the Run panel's status: select the state, show its local behaviour
 STATUS_TEXT_COLOURS = {"RUNNING": "#0072B2", "PAUSED": "#0072B2", "SUCCEEDED": "#007A5A", "FAILED": "#C24E00"}
 
@@ -171,7 +164,7 @@ class ExecutionViews:
         status = "PAUSED" if paused else picture.status
         if self.cursor is not None:
             status = picture.status
-        mark = STATUS_MARKS.get(status, "")
+        mark = execution_glyph_html(status)  # drawn: a font may have no pause character
         colour = STATUS_TEXT_COLOURS.get(status, "#2F3A48")
         word = status.replace("_", " ").title()
         text = f"<span style='color:{colour}'><b>{mark} {word}</b></span> · {html.escape(machine)}"
@@ -219,7 +212,6 @@ class ExecutionViews:
     def _containers(self, picture: ExecutionPicture) -> list[tuple[str, str, list[tuple[str, Any]]]]:
         out: list[tuple[str, str, list[tuple[str, Any]]]] = []
         seen: set[str] = set()
-        marks = {"succeeded": "✓", "failed": "✗", "running": "▶", "aborted": "■"}
         for vid in picture.order:
             visit = picture.visits[vid]
             if visit.path is None or visit.path in seen or visit.state_type not in ("Map", "Parallel"):
@@ -230,7 +222,7 @@ class ExecutionViews:
                 for run in picture.map_runs(visit.name):
                     iterations.update(run.iterations)
                 choices: list[tuple[str, Any]] = [("All iterations", None)]
-                choices += [(f"Iteration {i} {marks.get(s, '')}", i) for i, s in sorted(iterations.items())]
+                choices += [(f"Iteration {i} · {s}", i) for i, s in sorted(iterations.items())]
                 out.append((visit.path, f"Map {visit.name}", choices))
             else:
                 branches = get_in(picture.definition, (*segments(visit.path), "Branches")) or []
@@ -263,8 +255,9 @@ class ExecutionViews:
             visit = picture.visits[vid]
             label = visit.name + (f" #{visit.thread[-1][1]}" if visit.thread else "")
             bars.append(Bar(label, visit.path, vid, visit.exited_id or last, visit.status))
-        total = len(self.session.history(picture.execution_arn)) if self.session is not None else last
-        self.timeline.canvas.set_bars(bars, total, self.cursor)
+        history = self.session.history(picture.execution_arn) if self.session is not None else picture.events
+        total = len(history) if self.session is not None else last
+        self.timeline.canvas.set_bars(bars, total, self.cursor, event_times(history))
 
     def _refresh_choreography(self) -> None:
         session = self.session

@@ -22,6 +22,7 @@ from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
 from designer.debug.history_model import CAUGHT, FAILED, NOT_RUN, RETRIED, RUNNING, SUCCEEDED
+from designer.debug.queue_gauge import QueueGauge
 
 PAUSED = "paused"
 # Okabe-Ito, as /shared/UI.md asks: colour plus icon for every status.
@@ -57,7 +58,8 @@ INK = "#1F2328"  # icon ink on the yellow badge (white on yellow fails contrast)
 
 
 def status_icon_path(kind: str, box: QRectF) -> QPainterPath:
-    """An icon in `box`: check, cross, caught (curved arrow), retry (circular arrow), play, pause."""
+    """An icon in `box`: check, cross, caught (curved arrow), retry (circular arrow), play, pause,
+    stop, timeout (an hourglass). Drawn as shapes: a font may lack these characters (U+23F8)."""
     x, y, w, h = box.x(), box.y(), box.width(), box.height()
 
     def p(px: float, py: float) -> QPointF:
@@ -98,6 +100,14 @@ def status_icon_path(kind: str, box: QRectF) -> QPainterPath:
     elif kind == "pause":
         path.addRect(QRectF(p(0.24, 0.2), p(0.42, 0.8)))
         path.addRect(QRectF(p(0.58, 0.2), p(0.76, 0.8)))
+    elif kind == "stop":
+        path.addRect(QRectF(p(0.24, 0.24), p(0.76, 0.76)))
+    elif kind == "timeout":  # an hourglass
+        path.moveTo(p(0.25, 0.15))
+        path.lineTo(p(0.75, 0.15))
+        path.lineTo(p(0.25, 0.85))
+        path.lineTo(p(0.75, 0.85))
+        path.closeSubpath()
     return path
 
 
@@ -346,64 +356,6 @@ class EdgeTrail(QGraphicsItem):
             painter.setPen(theme.color("edge_label_text"))
             painter.setFont(font("label"))
             painter.drawText(label, Qt.AlignmentFlag.AlignCenter, self.edge.text)
-
-
-class QueueGauge(QGraphicsItem):
-    """Under a queue: its live depth (visible, in flight, dead-lettered) and a sparkline."""
-
-    HEIGHT = 30.0
-
-    def __init__(self, parent: ResourceItem) -> None:
-        super().__init__(parent)
-        self.queue = parent
-        self.samples: list[int] = []
-        self.visible_count = 0
-        self.in_flight = 0
-        self.dlq: int | None = None
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(4)
-        self.setPos(0, parent.rect().bottom() + 4)
-
-    def set_depth(self, visible: int, in_flight: int, dlq: int | None, samples: list[int]) -> None:
-        self.visible_count, self.in_flight, self.dlq, self.samples = visible, in_flight, dlq, samples[-60:]
-        self.queue.depth = visible
-        self.queue.update()
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.queue.rect().width(), self.HEIGHT)
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
-        theme = self.queue.theme()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        rect = self.boundingRect()
-        painter.setPen(QPen(theme.color("lane_border"), 1.0))
-        painter.setBrush(theme.color("node_fill"))
-        painter.drawRoundedRect(rect, 5, 5)
-        accent = QColor(theme.type_colors.get(self.queue.kind, "#0072B2"))
-        text = f"{self.visible_count} visible · {self.in_flight} in flight"
-        if self.dlq is not None:
-            text += f" · DLQ {self.dlq}"
-        painter.setFont(font("label"))
-        painter.setPen(theme.color("node_text"))
-        painter.drawText(QRectF(6, 1, rect.width() - 12, 14), Qt.AlignmentFlag.AlignVCenter, text)
-        spark = QRectF(6, 16, rect.width() - 12, 11)
-        if len(self.samples) >= 2:
-            top = max(max(self.samples), 1)
-            step = spark.width() / (len(self.samples) - 1)
-            line = QPainterPath(
-                QPointF(spark.left(), spark.bottom() - spark.height() * self.samples[0] / top)
-            )
-            for i, value in enumerate(self.samples[1:], start=1):
-                line.lineTo(QPointF(spark.left() + i * step, spark.bottom() - spark.height() * value / top))
-            painter.setPen(QPen(accent, 1.4))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(line)
-        else:
-            painter.setPen(QPen(theme.color("lane_border"), 1.0, Qt.PenStyle.DotLine))
-            painter.drawLine(QPointF(spark.left(), spark.bottom()), QPointF(spark.right(), spark.bottom()))
 
 
 class CanvasDecorator:

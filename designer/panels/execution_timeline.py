@@ -1,18 +1,30 @@
-"""A simple timeline: one bar per state run, from its StateEntered event to its StateExited,
-in the status colour with the status icon, and a line at the time-travel cursor."""
+"""The timeline: one bar per state run, from its StateEntered event to its StateExited, in the
+status colour with the status icon; a time axis with tick labels above the bars, each bar's
+duration beside it (and in its tooltip), and a line at the time-travel cursor.
+
+The axis is time since the execution started when time passed during the run (a real clock, or
+Waits on the virtual clock); a run on the virtual clock with no Wait takes no time at all, and
+its bars are then laid out in event order, which the axis says.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QScrollArea, QToolTip, QWidget
 
 from designer.debug.overlay import STATUS_COLOURS, paint_status_badge
 
 ROW = 22.0
 LABEL_W = 170.0
+AXIS_H = 22.0
+RIGHT_PAD = 64.0  # room for the last bar's duration
+TICK_SPACING = 90.0  # pixels between tick labels, about
 
 
 @dataclass
@@ -24,6 +36,52 @@ class Bar:
     status: str
 
 
+def event_times(events: list[dict[str, Any]]) -> dict[int, float]:
+    """Seconds since the first event, per event id (events without a readable time are left out)."""
+    stamps: dict[int, float] = {}
+    for event in events:
+        moment = _moment(event.get("timestamp"))
+        if moment is not None and isinstance(event.get("id"), int):
+            stamps[event["id"]] = moment
+    if not stamps:
+        return {}
+    first = min(stamps.values())
+    return {eid: moment - first for eid, moment in stamps.items()}
+
+
+def _moment(value: Any) -> float | None:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def duration_text(seconds: float) -> str:
+    """1.25 s, 340 ms, 2 min 5 s, 1 h 2 min: short and exact enough to compare bars."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    if seconds < 60:
+        return f"{seconds:.3g} s" if seconds < 10 else f"{round(seconds)} s"
+    if seconds < 3600:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, rest = divmod(round(seconds) // 60, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def nice_step(span: float, count: int) -> float:
+    """A round tick step (1, 2 or 5 times a power of ten) giving about `count` ticks over `span`."""
+    raw = span / max(count, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
 class TimelineCanvas(QWidget):
     bar_clicked = Signal(object)  # state path
 
@@ -32,40 +90,147 @@ class TimelineCanvas(QWidget):
         self.bars: list[Bar] = []
         self.length = 1
         self.cursor: int | None = None
+        self.times: dict[int, float] = {}
         self.setMinimumHeight(60)
+        self.setMouseTracking(False)
 
-    def set_bars(self, bars: list[Bar], length: int, cursor: int | None) -> None:
+    def set_bars(
+        self, bars: list[Bar], length: int, cursor: int | None, times: dict[int, float] | None = None
+    ) -> None:
         self.bars, self.length, self.cursor = bars, max(length, 1), cursor
-        self.setMinimumHeight(int(ROW * (len(bars) + 1) + 8))
+        self.times = times or {}
+        self.setMinimumHeight(int(AXIS_H + ROW * (len(bars) + 1) + 8))
         self.update()
 
+    # scale ---------------------------------------------------------------------------------------
+
+    @property
+    def span(self) -> float:
+        """Seconds from the first event to the last, or 0 when no time passed."""
+        return max(self.times.values(), default=0.0)
+
+    @property
+    def timed(self) -> bool:
+        return self.span > 0
+
+    def _width(self) -> float:
+        return max(self.width() - LABEL_W - 8 - RIGHT_PAD, 10)
+
+    def _x_time(self, seconds: float) -> float:
+        return LABEL_W + 8 + self._width() * seconds / self.span
+
     def _x(self, event_id: float) -> float:
-        width = max(self.width() - LABEL_W - 16, 10)
-        return LABEL_W + 8 + width * (event_id - 1) / max(self.length - 1, 1)
+        if self.timed:
+            return self._x_time(self._time_of(int(event_id)))
+        return LABEL_W + 8 + self._width() * (event_id - 1) / max(self.length - 1, 1)
+
+    def _time_of(self, event_id: int) -> float:
+        """The time of an event, or of the closest earlier one with a time."""
+        while event_id > 0 and event_id not in self.times:
+            event_id -= 1
+        return self.times.get(event_id, 0.0)
+
+    def duration(self, bar: Bar) -> float | None:
+        if not self.times:
+            return None
+        return max(self._time_of(bar.end) - self._time_of(bar.start), 0.0)
+
+    def ticks(self) -> list[tuple[float, str]]:
+        """(x, label) of each tick on the axis."""
+        count = max(int(self._width() // TICK_SPACING), 1)
+        if self.timed:
+            step = nice_step(self.span, count)
+            values = [i * step for i in range(int(self.span / step + 1e-9) + 1)]
+            return [(self._x_time(v), duration_text(v) if v else "0") for v in values]
+        step = max(1, math.ceil(nice_step(max(self.length - 1, 1), count)))
+        return [(self._x(e), f"event {e}") for e in range(1, self.length + 1, step)]
+
+    def bar_rect(self, row: int) -> QRectF:
+        bar = self.bars[row]
+        y = AXIS_H + 4 + row * ROW
+        x0, x1 = self._x(bar.start), self._x(bar.end)
+        return QRectF(x0, y + 5, max(x1 - x0, 4), ROW - 10)
+
+    # painting --------------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         text = self.palette().text().color()
+        self._paint_axis(painter, text)
+        metrics = QFontMetricsF(self.font())
         for row, bar in enumerate(self.bars):
-            y = 4 + row * ROW
+            y = AXIS_H + 4 + row * ROW
             painter.setPen(text)
-            painter.drawText(QRectF(4, y, LABEL_W - 8, ROW), Qt.AlignmentFlag.AlignVCenter, bar.label)
-            x0, x1 = self._x(bar.start), self._x(bar.end)
-            colour = QColor(STATUS_COLOURS.get(bar.status, "#8A94A2"))
+            label = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, LABEL_W - 8)
+            painter.drawText(QRectF(4, y, LABEL_W - 8, ROW), Qt.AlignmentFlag.AlignVCenter, label)
+            rect = self.bar_rect(row)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            painter.drawRoundedRect(QRectF(x0, y + 5, max(x1 - x0, 4), ROW - 10), 3, 3)
-            paint_status_badge(painter, QPointF(x0, y + ROW / 2), 6.5, bar.status)
+            painter.setBrush(QColor(STATUS_COLOURS.get(bar.status, "#8A94A2")))
+            painter.drawRoundedRect(rect, 3, 3)
+            paint_status_badge(painter, QPointF(rect.left(), y + ROW / 2), 6.5, bar.status)
+            seconds = self.duration(bar)
+            if seconds is not None:
+                painter.setPen(self.palette().placeholderText().color())
+                painter.drawText(
+                    QRectF(rect.right() + 8, y, RIGHT_PAD + LABEL_W, ROW),
+                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                    duration_text(seconds),
+                )
         if self.cursor is not None:
             x = self._x(self.cursor)
             painter.setPen(QPen(QColor("#0072B2"), 1.5, Qt.PenStyle.DashLine))
-            painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+            painter.drawLine(QPointF(x, AXIS_H - 4), QPointF(x, self.height()))
         painter.end()
 
+    def _paint_axis(self, painter: QPainter, text: QColor) -> None:
+        faint = QColor(text)
+        faint.setAlpha(60)
+        painter.setPen(text)
+        caption = "time since start" if self.timed else "event order (no time passed)"
+        painter.drawText(QRectF(4, 0, LABEL_W - 8, AXIS_H - 4), Qt.AlignmentFlag.AlignVCenter, caption)
+        painter.setPen(QPen(faint, 1.0))
+        painter.drawLine(QPointF(LABEL_W, AXIS_H - 4), QPointF(self.width() - 4, AXIS_H - 4))
+        metrics = QFontMetricsF(self.font())
+        last_right = -1e9
+        for x, label in self.ticks():
+            painter.setPen(QPen(faint, 1.0))
+            painter.drawLine(QPointF(x, AXIS_H - 8), QPointF(x, self.height()))
+            width = metrics.horizontalAdvance(label)
+            left = min(max(x - width / 2, LABEL_W), self.width() - width - 4)
+            if left > last_right + 6:  # never write one tick's label over the previous one
+                painter.setPen(text)
+                painter.drawText(QRectF(left, 0, width + 2, AXIS_H - 8), Qt.AlignmentFlag.AlignVCenter, label)
+                last_right = left + width
+
+    # mouse -------------------------------------------------------------------------------------
+
+    def row_at(self, y: float) -> int | None:
+        row = int((y - AXIS_H - 4) // ROW)
+        return row if y >= AXIS_H + 4 and 0 <= row < len(self.bars) else None
+
+    def tooltip_for(self, row: int) -> str:
+        bar = self.bars[row]
+        lines = [f"{bar.label}: {bar.status}", f"events {bar.start} to {bar.end}"]
+        seconds = self.duration(bar)
+        if seconds is not None:
+            start = self._time_of(bar.start)
+            lines.insert(1, f"took {duration_text(seconds)}, from {duration_text(start) if start else '0'}")
+        return "\n".join(lines)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            row = self.row_at(event.pos().y())
+            if row is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), self.tooltip_for(row), self)
+            return True
+        return super().event(event)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        row = int((event.position().y() - 4) // ROW)
-        if 0 <= row < len(self.bars):
+        row = self.row_at(event.position().y())
+        if row is not None:
             self.bar_clicked.emit(self.bars[row].path)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from designer.debug.status_glyphs import mark_icon
 from designer.document.project_document import ProjectDocument
 
 MACHINE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -41,10 +42,11 @@ class ProblemsPanel(QWidget):
         self._empty = True
         for machine in self.document.machine_names():
             for diagnostic in self.document.diagnostics.get(machine, []):
-                mark = "✖" if diagnostic.severity == "ERROR" else "▲"
-                row = QTreeWidgetItem(
-                    [mark, diagnostic.code, diagnostic.message, diagnostic.location or "", machine]
-                )
+                error = diagnostic.severity == "ERROR"
+                location = diagnostic.location or ""
+                row = QTreeWidgetItem(["", diagnostic.code, diagnostic.message, location, machine])
+                # Drawn marks (a font may lack the characters), in colour and shape both.
+                row.setIcon(0, mark_icon("cross" if error else "warning", "#C24E00" if error else "#B87A00"))
                 row.setToolTip(0, diagnostic.severity.title())
                 row.setToolTip(2, diagnostic.message)
                 row.setData(0, MACHINE_ROLE, machine)
@@ -52,7 +54,8 @@ class ProblemsPanel(QWidget):
                 self.tree.addTopLevelItem(row)
                 self._empty = False
         if self._empty:
-            row = QTreeWidgetItem(["✓", "", "No problems: every state machine is valid.", "", ""])
+            row = QTreeWidgetItem(["", "", "No problems: every state machine is valid.", "", ""])
+            row.setIcon(0, mark_icon("check", "#007A5A"))
             row.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(row)
 

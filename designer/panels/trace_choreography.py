@@ -20,17 +20,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.debug.status_glyphs import mark_icon
 from designer.panels.execution_common import JsonEdit, error_label
 
 SPARK = "▁▂▃▄▅▆▇█"
+# Each trace row's icon (a canvas icon or a status glyph, drawn: no font can lose it) and colour.
 KIND_MARKS = {
-    "event": ("◆", "#5B3F8C"),
-    "rule": ("", ""),
-    "delivery": ("➜", "#0072B2"),
-    "queue": ("▤", "#0072B2"),
-    "topic": ("⋔", "#B87A00"),
-    "function": ("λ", "#D55E00"),
-    "execution": ("▶", "#2F3A48"),
+    "event": ("bus", "#5B3F8C"),
+    "rule": ("rule", "#5A6472"),
+    "delivery": ("Pass", "#0072B2"),
+    "queue": ("queue", "#0072B2"),
+    "topic": ("topic", "#B87A00"),
+    "function": ("function", "#D55E00"),
+    "execution": ("play", "#2F3A48"),
 }
 
 
@@ -152,17 +154,18 @@ class ChoreographyPanel(QWidget):
         )
         for row in range(self.trace.topLevelItemCount(), len(entries)):
             entry = entries[row]
-            mark, colour = KIND_MARKS.get(entry.kind, ("•", "#5A6472"))
+            mark, colour = KIND_MARKS.get(entry.kind, ("Pass", "#5A6472"))
             if entry.kind == "rule":
-                mark, colour = ("✓", "#007A5A") if entry.data.get("matched") else ("✗", "#6B7480")
+                mark, colour = ("check", "#007A5A") if entry.data.get("matched") else ("cross", "#6B7480")
             text = entry.text.strip()
             if entry.kind == "delivery" and "dead-letter" in text:
-                mark, colour = "⚠", "#C24E00"
+                mark, colour = "warning", "#C24E00"
             if entry.kind == "queue" and ("dead-letter" in text):
-                mark, colour = "⚠", "#C24E00"
+                mark, colour = "warning", "#C24E00"
             if entry.kind == "execution" and ("FAILED" in text or "crashed" in text):
-                mark, colour = "✗", "#C24E00"
-            item = QTreeWidgetItem(self.trace, [f"{mark}  {text}"])
+                mark, colour = "cross", "#C24E00"
+            item = QTreeWidgetItem(self.trace, [text])
+            item.setIcon(0, mark_icon(mark, colour))
             item.setForeground(0, QBrush(QColor(colour)))
             item.setToolTip(0, text)
             key = entry_key(entry.kind, entry.data)
