@@ -128,9 +128,9 @@ async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_s
 
     section = await select_task(win)
     assert "Not served" in section.status.text()
-    assert section.mode_buttons["handler"].isChecked() and section.create_stub.isVisible()
+    assert section.mode_buttons["handler"].isChecked() and section.handler.create_stub.isVisible()
     assert not section.mode_buttons["builtin"].isEnabled()  # Lambda is not one of the built-in services
-    click(section.create_stub)
+    click(section.handler.create_stub)
     stub = tmp_path / "shop" / "handlers" / "charge_payment.py"
     assert stub.is_file() and "def handler(event, context):" in stub.read_text()
     assert opened == [str(stub)]
@@ -140,7 +140,7 @@ async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_s
     assert state["Parameters"]["FunctionName"].endswith(":function:charge-payment")
     section = win.inspector.findChild(LocalBehaviourSection)
     assert "Runs the local handler handlers/charge_payment.py:handler" in section.status.text()
-    assert section.function.currentText() == "handler"
+    assert section.handler.function.currentText() == "handler"
 
     win.debug.run_panel.input.setPlainText('{"orderId": "o-1"}')
     picture = await run_to_end(win)
@@ -153,7 +153,7 @@ async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_s
     assert "charge-payment" not in win.document.project.functions
     assert win.document.state(section.address)["Parameters"]["FunctionName"] == "my-function"
     assert stub.is_file()  # undo never deletes the user's file
-    click(win.inspector.findChild(LocalBehaviourSection).create_stub)  # again: the file is reused
+    click(win.inspector.findChild(LocalBehaviourSection).handler.create_stub)  # again: the file is reused
     assert "exists already" in win.inspector.findChild(LocalBehaviourSection).message.text()
 
 
@@ -273,8 +273,8 @@ async def test_an_untitled_document_asks_to_be_saved_before_writing_a_handler(
         item = window.scene.state_item(machine, f"/States/{TASK}")
         window.editor.select_item(item)
         section = await until(lambda: window.inspector.findChild(LocalBehaviourSection), what="the section")
-        click(section.create_stub)
-        box = section.message_box
+        click(section.handler.create_stub)
+        box = section.handler.message_box
         assert box is not None and box.isVisible()
         assert "Save the project first" in box.text()
         assert "Save the project first" in section.message.text()
@@ -286,8 +286,8 @@ async def test_an_untitled_document_asks_to_be_saved_before_writing_a_handler(
         monkeypatch.setattr(
             "designer.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
         )
-        click(section.create_stub)
-        save = next(b for b in section.message_box.buttons() if b.text() == "Save As…")
+        click(section.handler.create_stub)
+        save = next(b for b in section.handler.message_box.buttons() if b.text() == "Save As…")
         click(save)
         await until(lambda: opened, what="the stub to open")
         assert opened == [str(target.parent / "handlers" / "charge_payment.py")]
@@ -311,20 +311,23 @@ async def test_an_existing_file_and_function_serve_the_task_without_the_file_bei
         "def refund(event, context):\n    return {'refunded': event}\n"
     )
     monkeypatch.setattr(
-        "designer.panels.inspector.local_behaviour.QFileDialog.getOpenFileName",
+        "designer.panels.inspector.handler_page.QFileDialog.getOpenFileName",
         lambda *a, **k: (str(billing), "Python files (*.py)"),
     )
     section = await select_task(win)
-    click(section.choose)
+    click(section.handler.choose)
     assert not marker.exists()  # listing the functions never ran the file
     section = win.inspector.findChild(LocalBehaviourSection)
-    assert [section.function.itemText(i) for i in range(section.function.count())] == ["charge", "refund"]
+    assert [section.handler.function.itemText(i) for i in range(section.handler.function.count())] == [
+        "charge",
+        "refund",
+    ]
     assert win.document.project.functions["charge-payment"].handler == "lib/billing.py:charge"
     # served now: the old run's failure stays, its hint goes
     await until(lambda: "no local behaviour" not in status_text(win), what="the hint to go")
     assert "Lambda.ResourceNotFoundException" in status_text(win)
     assert "has no local behaviour" not in item.toolTip() and not item._sc_status.hint
-    combo = section.function
+    combo = section.handler.function
     combo.setFocus()
     combo.showPopup()
     QTest.keyClick(combo.view(), Qt.Key.Key_Down)

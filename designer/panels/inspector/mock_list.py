@@ -122,6 +122,11 @@ class MockListEditor(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
 
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        for card in self.cards:
+            card.result.set_theme(theme)
+
     def set_outcomes(self, outcomes: list[dict[str, Any]]) -> None:
         self.outcomes = copy.deepcopy(outcomes)
         while len(self.cards) > len(outcomes):
