@@ -141,16 +141,10 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
             self.window.statusBar().showMessage(f"Saved the default input of {machine}", 5000)
 
     def _event_templates(self) -> list[tuple[str, Any]]:
-        out = []
-        for name, rule in self.document.project.rules.items():
-            pattern = rule.event_pattern or {}
-            source = (pattern.get("source") or ["my.source"])[0]
-            detail_type = (pattern.get("detail-type") or ["MyEvent"])[0]
-            if not isinstance(source, str) or not isinstance(detail_type, str):
-                continue
-            entry = {"EventBusName": rule.bus, "Source": source, "DetailType": detail_type, "Detail": {}}
-            out.append((f"{name} ({detail_type})", [entry]))
-        return out
+        """A realistic event per rule, from the project's own producers and consumers."""
+        from designer.debug.event_templates import event_templates
+
+        return event_templates(self.document.project, self.document.definitions)
 
     # running ----------------------------------------------------------------------------------
 
