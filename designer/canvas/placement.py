@@ -16,6 +16,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from PySide6.QtCore import QPointF, QRectF
 
 GAP = 24.0  # the clearance kept around a placed box
+FLOW_GAP = 56.0  # between a state and the next one in its flow, as the layered layout leaves
 STEP = 12.0  # the search grid of `free_offset`
 MAX_RINGS = 160
 
@@ -73,14 +74,20 @@ def free_offset(group: list[QRectF], others: list[QRectF], gap: float = GAP, ste
 
 
 def make_room(
-    new: QRectF, boxes: Mapping[Hashable, QRectF], direction: str = "TB", gap: float = GAP
+    new: QRectF,
+    boxes: Mapping[Hashable, QRectF],
+    direction: str = "TB",
+    gap: float = GAP,
+    flow_gap: float = FLOW_GAP,
 ) -> tuple[QPointF, dict[Hashable, QPointF]] | None:
     """Room for `new` in the flow: (its own move, the others' moves).
 
     `new` first steps down (right) past boxes that start above (left of) it and are in its
     way, as a state inserted under another goes under it; then every box from its row on
-    moves down together, just far enough. None when that would take `new` far from where
-    it was meant to go (a tall neighbour beside it): the caller looks for free space instead.
+    moves down together, just far enough. Along the flow boxes keep `flow_gap` apart (room
+    for the transitions between them), across it `gap`. None when that would take `new` far
+    from where it was meant to go (a tall neighbour beside it): the caller looks for free
+    space instead.
     """
     lr = direction == "LR"
 
@@ -90,24 +97,29 @@ def make_room(
     def trail(box: QRectF) -> float:
         return box.right() if lr else box.bottom()
 
+    def grown(box: QRectF) -> QRectF:
+        if lr:
+            return box.adjusted(-flow_gap, -gap, flow_gap, gap)
+        return box.adjusted(-gap, -flow_gap, gap, flow_gap)
+
     step = 0.0
-    limit = 2 * ((new.width() if lr else new.height()) + gap)
+    limit = 2 * ((new.width() if lr else new.height()) + flow_gap)
     for _ in range(len(boxes) + 1):
         here = new.translated(step, 0) if lr else new.translated(0, step)
-        grown = here.adjusted(-gap, -gap, gap, gap)
-        before = [b for b in boxes.values() if grown.intersects(b) and lead(b) < lead(here) - 0.5]
+        around = grown(here)
+        before = [b for b in boxes.values() if around.intersects(b) and lead(b) < lead(here) - 0.5]
         if not before:
             break
-        step = max(trail(b) for b in before) + gap - lead(new)
+        step = max(trail(b) for b in before) + flow_gap - lead(new)
         if step > limit:
             return None
     own = QPointF(step, 0) if lr else QPointF(0, step)
     here = new.translated(own)
-    grown = here.adjusted(-gap, -gap, gap, gap)
-    blocking = [b for b in boxes.values() if grown.intersects(b)]
+    around = grown(here)
+    blocking = [b for b in boxes.values() if around.intersects(b)]
     if not blocking:
         return own, {}
-    shift = max(trail(here) + gap - lead(b) for b in blocking)
+    shift = max(trail(here) + flow_gap - lead(b) for b in blocking)
     delta = QPointF(shift, 0) if lr else QPointF(0, shift)
     return own, {k: delta for k, b in boxes.items() if lead(b) >= lead(here) - 0.5}
 
