@@ -246,14 +246,21 @@ async def test_responses_answer_in_order_and_switching_back_to_handler_is_one_un
     assert TASK in win.document.project.state_machines[MACHINE].mocks
 
 
-async def test_a_renamed_task_keeps_its_mocked_result(win: Any) -> None:
-    from designer.document.commands import RenameStateCommand
-    from designer.document.paths import StateAddress
-
+async def test_a_renamed_or_deleted_task_keeps_its_mocked_result_with_it(win: Any) -> None:
     section = await select_task(win)
     click(section.mode_buttons["mock"])
-    win.document.push(RenameStateCommand(win.document, StateAddress.parse(MACHINE, f"/States/{TASK}"), "Pay"))
+    name = win.inspector.name
+    name.setFocus()
+    name.selectAll()
+    QTest.keyClicks(name, "Pay")
+    QTest.keyClick(name, Qt.Key.Key_Return)
     assert set(win.document.project.state_machines[MACHINE].mocks) == {"Pay"}
+    win.document.undo_stack.undo()
+    assert set(win.document.project.state_machines[MACHINE].mocks) == {TASK}
+    await select_task(win)
+    QTest.keyClick(win.view.viewport(), Qt.Key.Key_Delete)
+    assert TASK not in win.document.definition(MACHINE)["States"]
+    assert not win.document.project.state_machines[MACHINE].mocks
     win.document.undo_stack.undo()
     assert set(win.document.project.state_machines[MACHINE].mocks) == {TASK}
 
