@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPointF, QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QByteArray, QPointF, QSettings, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -52,6 +52,16 @@ GEOMETRY_KEY = "window/geometry"
 DOCK_STATE_KEY = "window/dockState"
 DOCK_STATE_VERSION = 1  # raise when the docks change so that an old arrangement is not restored
 BOTTOM_DOCK_HEIGHT = 150  # problems and execution panels at first open: a few rows, a quarter at most
+FIRST_OPEN_SIZE = (1440, 900), (1600, 1000)  # the window's first size: at least, at most
+
+
+def first_open_size() -> QSize:
+    """The window's size before the user chose one: the screen's free area within the bounds
+    (a screen smaller than the least is left to the window manager, which fits the window)."""
+    (least_w, least_h), (most_w, most_h) = FIRST_OPEN_SIZE
+    screen = QGuiApplication.primaryScreen()
+    free = screen.availableGeometry().size() if screen is not None else QSize(most_w, most_h)
+    return QSize(max(least_w, min(free.width(), most_w)), max(least_h, min(free.height(), most_h)))
 
 
 class MainWindow(QMainWindow):
@@ -97,7 +107,7 @@ class MainWindow(QMainWindow):
         self._close_confirmed = False
         self._recovery_queue: list[RecoveryEntry] = []
         self.apply_theme()
-        self.resize(1440, 900)
+        self.resize(first_open_size())
         self.restore_layout()
         self.actions_.rebuild_recent(self.recent_files())
         self._update_title()
@@ -123,7 +133,7 @@ class MainWindow(QMainWindow):
         # The canvas owns most of the window: the side docks run the full height (the bottom
         # panels sit under the canvas only) and the bottom panels start low; the execution
         # docks join them as tabs and can be made smaller still (see debug/run_menu.shrinkable).
-        self.resize(1440, 900)  # the default size, so that the dock sizes below are kept
+        self.resize(first_open_size())  # the default size, so that the dock sizes below are kept
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         palette_width = self.palette.minimumSizeHint().width()
@@ -442,8 +452,13 @@ class MainWindow(QMainWindow):
         try:
             data = self.autosave.read(entry)
         except DocumentLoadError as exc:
-            self.autosave.keep_for_later(entry)
-            self.show_message("Cannot recover", f"{exc}\n\nThe recovery data was left in {entry.directory}.")
+            kept = self.autosave.set_aside(entry)
+            self.show_message(
+                "Cannot recover",
+                f"StateCanvas cannot read the unsaved changes to {entry.title}.\n\n{exc}\n\n"
+                f"The data was kept as {kept} and will not be offered again.",
+            )
+            self._offer_next_recovery()
             return
         self.document.reset(data)
         self.document.undo_stack.resetClean()  # recovered work is unsaved work

@@ -108,6 +108,11 @@ class Autosave(QObject):
         self.claimed.discard(entry.key)
         self.store.remove(entry.key)
 
+    def set_aside(self, entry: RecoveryEntry) -> Path:
+        """An entry that cannot be read: out of future offers, its data kept for the user to rescue."""
+        self.claimed.discard(entry.key)
+        return self.store.set_aside(entry.key)
+
     def keep_for_later(self, entry: RecoveryEntry) -> None:
         """Leave the entry for a later start: give up the claim, keep the data."""
         self.claimed.discard(entry.key)

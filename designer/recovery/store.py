@@ -135,6 +135,17 @@ class RecoveryStore:
         data.kind = "asl" if entry.kind == "asl" and entry.original else "project"
         return data
 
+    def set_aside(self, key: str) -> Path:
+        """Keep an entry that cannot be read out of future offers, without deleting the user's data."""
+        entry = self.entry(key)
+        target = entry.data_file.with_name(entry.data_file.name + ".unreadable")
+        with contextlib.suppress(OSError):
+            entry.data_file.replace(target)
+        for file in (entry.meta_file, entry.lock_file):
+            with contextlib.suppress(OSError):
+                file.unlink()
+        return target
+
     def remove(self, key: str) -> None:
         """Delete an entry, unless another live instance owns it."""
         entry = self.entry(key)

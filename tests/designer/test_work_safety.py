@@ -335,6 +335,26 @@ def test_recovering_another_document_over_recovered_work_asks_first(
     assert crashed.entry(untitled).data_file.exists() and not crashed.entry(untitled).lock_file.exists()
 
 
+def test_unreadable_recovery_data_is_set_aside_not_offered_forever(
+    qtbot: Any, win: MainWindow, tmp_path: Path
+) -> None:
+    add_pass_with_tab(qtbot, win)
+    assert win.autosave.save_now()
+    (entry,) = win.autosave.store.entries()
+    entry.data_file.write_text('{"formatVersion": 1, "stateMachines": {', encoding="utf-8")
+    write_lock(entry.lock_file, dead_pid())
+    win.ask_before_close = False
+    again = make_window(qtbot, win.document.path, tmp_path, "again.ini")
+    again.ask_before_close = False
+    question(again).button(Button.Yes).click()
+    message = question(again)
+    assert "cannot read" in message.text() and ".unreadable" in message.text()
+    assert "Traceback" not in message.text()
+    assert not again.document.modified and "Pass" not in again.document.definition(M)["States"]
+    assert entry.data_file.with_name(entry.data_file.name + ".unreadable").exists()
+    assert again.autosave.offerable() == []
+
+
 # -- 3. atomic saves with a backup ----------------------------------------------------------------
 
 
