@@ -120,6 +120,10 @@ def _write_new(path: Path, text: str) -> bool:
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
+            if hasattr(os, "fchmod"):  # a source file as any other (mkstemp makes it owner-only)
+                umask = os.umask(0)
+                os.umask(umask)
+                os.fchmod(out.fileno(), 0o666 & ~umask)
             out.write(text)
             out.flush()
             os.fsync(out.fileno())

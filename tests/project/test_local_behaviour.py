@@ -194,6 +194,7 @@ def test_a_stub_never_replaces_a_file(tmp_path: Path) -> None:
     assert created and beside.name == "charge_payment_2.py"
     assert first.read_text() == "def other(event, context):\n    return 1\n"
     assert not [p for p in (tmp_path / "handlers").iterdir() if p.name.endswith(".tmp")]
+    assert beside.stat().st_mode & 0o044  # readable as any source file, not owner-only
     assert load_handler("handlers/charge_payment_2.py:handler", tmp_path)({"a": 1}, None) == {"a": 1}
 
 
