@@ -219,6 +219,26 @@ def test_recovery_is_per_document_and_follows_new_and_open(
     second.ask_before_close = False
 
 
+def test_save_as_moves_the_work_out_of_the_untitled_entry(
+    qtbot: Any, win: MainWindow, tmp_path: Path, monkeypatch: Any
+) -> None:
+    activate(qtbot, win)
+    shortcut(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    click_state(win, win.document.definition("StateMachine")["StartAt"], "StateMachine")
+    QTest.keyClick(win.view.viewport(), Qt.Key.Key_Tab)
+    assert win.autosave.save_now()
+    (untitled,) = win.autosave.store.entries()
+    assert untitled.original is None
+    target = tmp_path / "work" / "new.statecanvas.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    shortcut(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert target.exists() and not win.document.modified
+    assert win.autosave.store.entries() == []
+    QTest.keyClick(win.view.viewport(), Qt.Key.Key_Tab)
+    assert win.autosave.save_now()
+    assert [e.original for e in win.autosave.store.entries()] == [str(target.resolve())]
+
+
 def test_a_second_instance_never_offers_a_live_instances_work(
     qtbot: Any, win: MainWindow, tmp_path: Path
 ) -> None:
@@ -363,8 +383,10 @@ def test_save_keeps_the_previous_version_as_a_backup(
 ) -> None:
     original = copy_of_example.read_text(encoding="utf-8")
     add_pass_with_tab(qtbot, win)
+    assert win.autosave.save_now() and win.autosave.store.entries()
     shortcut(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert not win.document.modified
+    assert win.autosave.store.entries() == [], "saved work needs no recovery data"
     assert "Pass" in json.loads(copy_of_example.read_text(encoding="utf-8"))["States"]
     assert (copy_of_example.parent / "order-processing.asl.json.bak").read_text(encoding="utf-8") == original
     assert sorted(p.name for p in copy_of_example.parent.iterdir()) == [
