@@ -18,7 +18,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPainter
 
 LEGIBLE_PX = 9  # the smallest text, in screen pixels, that a newcomer reads without leaning in
-CARD_PX = 10  # a card's name when the box has room for it
+CARD_PX = 10  # a card's name from CARD_ZOOM up, where boxes have room for it
+CARD_ZOOM = 0.6
 _BREAK = re.compile(r"(?<=[\s_\-./:])|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -83,11 +84,13 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> lis
     return lines
 
 
-def _layout(text: str, base: QFont, width: float, height: float) -> tuple[list[str], int, bool]:
+def _layout(text: str, base: QFont, width: float, height: float, lod: float) -> tuple[list[str], int, bool]:
     """The lines and pixel size a card of `width` x `height` screen pixels shows `text` in
-    (remembered per whole-pixel size: every frame of a drag repaints every card in sight)."""
+    (remembered per whole-pixel size: every frame of a drag repaints every card in sight).
+    All cards at one zoom share one size, so that no name looks more important than another."""
     _BASES.setdefault(base.key(), base)
-    lines, pixels, complete = _cached_layout(text, base.key(), int(width), int(height))
+    preferred = CARD_PX if lod >= CARD_ZOOM else LEGIBLE_PX
+    lines, pixels, complete = _cached_layout(text, base.key(), int(width), int(height), preferred)
     return list(lines), pixels, complete
 
 
@@ -95,13 +98,17 @@ _BASES: dict[str, QFont] = {}
 
 
 @lru_cache(maxsize=4096)
-def _cached_layout(text: str, font_key: str, width: int, height: int) -> tuple[tuple[str, ...], int, bool]:
-    lines, pixels, complete = _measure(text, _BASES[font_key], width, height)
+def _cached_layout(
+    text: str, font_key: str, width: int, height: int, preferred: int
+) -> tuple[tuple[str, ...], int, bool]:
+    lines, pixels, complete = _measure(text, _BASES[font_key], width, height, preferred)
     return tuple(lines), pixels, complete
 
 
-def _measure(text: str, base: QFont, width: float, height: float) -> tuple[list[str], int, bool]:
-    for pixels in (CARD_PX, LEGIBLE_PX):
+def _measure(
+    text: str, base: QFont, width: float, height: float, preferred: int
+) -> tuple[list[str], int, bool]:
+    for pixels in dict.fromkeys((preferred, LEGIBLE_PX)):
         metrics = QFontMetricsF(card_font(base, pixels))
         lines = wrap(text, metrics, width, int(height // metrics.lineSpacing()))
         if lines is not None:
@@ -125,7 +132,7 @@ def paint_card_name(
     if lod <= 0:
         return PaintedLabel((), 0.0, False)
     width, height = rect.width() * lod, rect.height() * lod
-    lines, pixels, complete = _layout(text, base, width, height)
+    lines, pixels, complete = _layout(text, base, width, height, lod)
     if not lines:
         return PaintedLabel((), float(pixels), False)
     painter.save()

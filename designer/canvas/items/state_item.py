@@ -141,8 +141,8 @@ class StateItem(NodeItem):
             painter.drawEllipse(self.port_centre(), PORT_RADIUS, PORT_RADIUS)
 
     def card_rect(self) -> QRectF:
-        if self.kind in ("Succeed", "Fail"):
-            return self._rect.adjusted(14, 3, -14, -3)
+        if self.kind in ("Succeed", "Fail"):  # the round ends leave room for a line of text
+            return self._rect.adjusted(8, 3, -8, -3)
         if self.kind == "Choice":
             return self._rect.adjusted(24, 3, -16, -3)
         return self._rect.adjusted(18, 3, -8, -3)
