@@ -41,6 +41,7 @@ from designer.panels.problems import ProblemsPanel
 from designer.recovery import Autosave, RecoveryEntry, default_recovery_dir
 from designer.theme import theme_named
 from designer.wheel_guard import install_wheel_guard
+from engine.project.atomic import atomic_write_text
 
 OPEN_FILTER = (
     "StateCanvas files (*.statecanvas.json *.asl.json *.asl.yaml *.json *.yaml *.yml);;"
@@ -352,7 +353,7 @@ class MainWindow(QMainWindow):
             machine = machine or self.current_machine()
             if machine is None:
                 raise ValueError("there is no state machine to export")
-            Path(path).write_text(self.document.canonical_text(machine), encoding="utf-8")
+            atomic_write_text(path, self.document.canonical_text(machine), backup=False)
         elif fmt == "png":
             export_png(self.scene, path)
         elif fmt == "svg":
