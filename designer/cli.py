@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from engine.cli import EXIT_USAGE, add_engine_commands, run_parsed
@@ -50,9 +51,13 @@ def export_picture(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_design(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Open the designer on FILE, or on the bundled example when no file is given."""
+    """Open the designer on FILE (a project's folder stands for its project file), or on the
+    bundled example when no file is given."""
     from designer.app import display_problem, run
+    from engine.cli_project import project_file
 
+    if args.file is not None and Path(args.file).is_dir():
+        args.file = str(project_file(args.file))
     problem = display_problem()
     if problem is not None:
         print(

@@ -120,3 +120,16 @@ def test_run_of_a_project_refuses_options_for_a_lone_definition() -> None:
     code, _, err = cli("run", str(EXAMPLE_DIR), "--state-machine", "Returns", "--handler", "a=b.py:c")
     assert code == 2
     assert "--handler is for a single definition, not a project" in err
+
+
+def test_design_opens_the_project_in_a_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import designer.app
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(designer.app, "display_problem", lambda: None)
+    monkeypatch.setattr(designer.app, "run", lambda path: opened.append(path) or 0)
+    assert cli("design", str(EXAMPLE_DIR))[0] == 0
+    assert opened == [str(EXAMPLE)]
+    code, _, err = cli("design", str(tmp_path))
+    assert code == 2 and f"{tmp_path}: this folder holds no project file" in err
+    assert opened == [str(EXAMPLE)]
