@@ -20,6 +20,7 @@ from designer.canvas.items.state_item import StateItem
 from designer.canvas.labels import catch_label, choice_label
 from designer.canvas.layout import layered_layout
 from designer.canvas.obstacles import BoxIndex
+from designer.canvas.placement import free_offset
 from designer.document.edits import references
 from designer.document.paths import Scope, StateAddress, child_scopes, scope_states, split_state_path
 
@@ -189,6 +190,7 @@ class MachineProjection:
         view = self.top
         result = self._layout(view, 56.0, 40.0, with_start=True)
         view.back_edges = set(result.back_edges)
+        fresh = []  # placed by the layout among states that keep a place of their own
         for name, item in view.items.items():
             stored = self.document.position(item.address.layout_key)
             if stored is not None:
@@ -197,6 +199,15 @@ class MachineProjection:
                 item.setPos(current[name])
             elif name in result.positions:
                 item.setPos(*result.positions[name])
+                fresh.append(item)
+        if fresh and len(fresh) < len(view.items):
+            # A state the layout placed (added in the code view, say) slides off any state
+            # that kept its place, rather than landing on it.
+            ids = {id(i) for i in fresh}
+            taken = [i.mapRectToParent(i.rect()) for i in view.items.values() if id(i) not in ids]
+            for item in fresh:
+                item.setPos(item.pos() + free_offset([item.mapRectToParent(item.rect())], taken))
+                taken.append(item.mapRectToParent(item.rect()))
         self.place_start_marker()
 
     def auto_layout_positions(self, only: set[str] | None = None) -> dict[str, tuple[float, float]]:

@@ -187,6 +187,20 @@ def test_a_drop_on_a_state_never_lands_on_it(flow_view: CanvasView) -> None:
     assert overlaps(scene) == []
 
 
+def test_a_state_added_in_the_code_lands_clear_of_the_others(qapp: Any) -> None:
+    from designer.document.commands import ReplaceDefinitionCommand
+
+    document = document_for(FLOW)
+    scene = DesignerScene(document)
+    edited = json.loads(json.dumps(FLOW))
+    edited["States"]["Fetch"]["Next"] = "Extra"
+    edited["States"]["Extra"] = {"Type": "Pass", "Next": "Check"}
+    document.push(ReplaceDefinitionCommand(document, M, edited))  # what the code view pushes
+    assert scene.state_item(M, "/States/Extra") is not None
+    assert overlaps(scene) == []
+    scene.detach()
+
+
 # -- no item over another ----------------------------------------------------------------------
 
 
