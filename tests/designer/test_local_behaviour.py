@@ -157,6 +157,19 @@ async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_s
     assert "exists already" in win.inspector.findChild(LocalBehaviourSection).message.text()
 
 
+async def test_without_an_application_for_python_files_the_section_says_where_the_file_is(
+    win: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)  # no desktop launcher
+    section = await select_task(win)
+    click(section.handler.create_stub)
+    stub = tmp_path / "shop" / "handlers" / "charge_payment.py"
+    message = win.inspector.findChild(LocalBehaviourSection).message.text()
+    assert f"Open {stub} in your editor." in message
+    click(win.inspector.findChild(LocalBehaviourSection).handler.open_button)
+    assert f"open {stub} in your editor" in win.inspector.findChild(LocalBehaviourSection).message.text()
+
+
 async def test_the_run_panel_link_shows_the_section(win: Any) -> None:
     await run_to_end(win)
     win.debug.run_panel.status.linkActivated.emit(f"serve:/States/{TASK}")  # the label's own signal

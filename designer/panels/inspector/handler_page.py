@@ -160,12 +160,12 @@ class HandlerPage(QWidget):
             return
         relative = self._relative(path)
         if self._serve(f"{relative}:{STUB_FUNCTION}", function):
-            self._say(
+            done = (
                 f"Created {relative}; edit it and run again."
                 if created
                 else f"{relative} exists already: it is used as it is (not overwritten)."
             )
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            self._say(done if _open(path) else f"{done} Open {path} in your editor.")
 
     def open_handler(self) -> None:
         spec = self.document.project.functions.get(self.function_name or "")
@@ -173,7 +173,8 @@ class HandlerPage(QWidget):
         if path is None or not path.is_file():
             self._say(f"There is no handler file to open{f' at {path}' if path else ''}.")
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if not _open(path):
+            self._say(f"No application here opens Python files: open {path} in your editor.")
 
     def _ask_to_save(self) -> None:
         untitled = self.document.path is None
@@ -218,3 +219,8 @@ class HandlerPage(QWidget):
         path = Path(file)
         base = self._base_dir()
         return path if path.is_absolute() or base is None else base / path
+
+
+def _open(path: Path) -> bool:
+    """Open the file with the desktop's application for it; False when there is none."""
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
