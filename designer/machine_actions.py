@@ -66,7 +66,10 @@ def add_machine(window: MainWindow) -> None:
     if isinstance(form, MachineForm):
         form.name.setFocus(Qt.FocusReason.OtherFocusReason)
         form.name.selectAll()
-    window.statusBar().showMessage(f"Added state machine {name}; name it in the inspector.", 8000)
+    note = f"Added state machine {name}; name it in the inspector."
+    if document.kind != "project":
+        note += " Several state machines are saved as a project (File > Save As, .statecanvas.json)."
+    window.statusBar().showMessage(note, 12000)
 
 
 def selected_machine(window: MainWindow) -> str | None:

@@ -31,6 +31,23 @@ def tidy_form(parent: QWidget | None = None) -> QFormLayout:
     return form
 
 
+def align_labels(forms: list[QFormLayout]) -> None:
+    """Give the label columns of forms shown one under the other the same width, so their
+    fields start at the same x (the header's form and the Configuration tab's, for one)."""
+    labels = [
+        item.widget()
+        for form in forms
+        for row in range(form.rowCount())
+        if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+        and isinstance(item.widget(), QLabel)
+    ]
+    for label in labels:
+        label.setMinimumWidth(0)
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
 def caption(text: str) -> QLabel:
     """A quiet explanatory line."""
     label = QLabel(text)

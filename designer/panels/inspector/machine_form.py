@@ -23,7 +23,7 @@ from designer.document.machine_commands import (
 from designer.document.patch import MISSING
 from designer.document.project_document import ProjectDocument
 from designer.panels.inspector.fields import BoolField, ComboField, LineField
-from designer.panels.inspector.layout import Section, caption
+from designer.panels.inspector.layout import Section, align_labels, caption
 
 TYPE_LABELS = {"STANDARD": "Standard (long-running, exactly once)", "EXPRESS": "Express (short, high volume)"}
 LEVEL_LABELS = {
@@ -87,6 +87,7 @@ class MachineForm(QWidget):
             caption("Written to CloudFormation and SAM exports; local runs neither log nor trace.")
         )
         layout.addWidget(deployment)
+        align_labels([definition.form, deployment.form])
         self.name.editingFinished.connect(self._rename)
 
     # loading -------------------------------------------------------------------------------------

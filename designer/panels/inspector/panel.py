@@ -38,7 +38,7 @@ from designer.document.patch import MISSING
 from designer.document.paths import StateAddress, scope_states
 from designer.document.project_document import ProjectDocument
 from designer.panels.inspector.context import StateContext
-from designer.panels.inspector.layout import tidy_form
+from designer.panels.inspector.layout import align_labels, tidy_form
 from designer.panels.inspector.machine_form import MachineForm
 from designer.panels.inspector.resource_forms import ResourceForm
 from designer.panels.inspector.schema import SECTIONS, query_language
@@ -255,6 +255,9 @@ class InspectorPanel(QWidget):
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.raw_field.set_theme(theme)
+        # A style sheet reads palette() once: set it again for the new theme's caption colour.
+        for label in (self.subtitle, self.json_hint):
+            label.setStyleSheet("color: palette(placeholder-text);")
         self._replace_form(None)
         self.reload()
 
@@ -392,6 +395,9 @@ class InspectorPanel(QWidget):
         if not isinstance(self.form, StateForm) or self.form.signature != form_signature(ctx):
             self.ctx = ctx
             self._replace_form(StateForm(ctx))
+            configuration = self.form.sections.get("Configuration")
+            if configuration is not None:
+                align_labels([self.header.layout(), configuration.form])
         assert isinstance(self.form, StateForm) and self.ctx is not None
         self.ctx.load_diagnostics()
         self.form.load(self.ctx)
