@@ -254,6 +254,23 @@ def test_a_second_instance_never_offers_a_live_instances_work(
     assert entry.data_file.exists()
 
 
+def test_the_same_file_changed_in_two_instances_keeps_both_recoveries(qtbot: Any, win: MainWindow) -> None:
+    add_pass_with_tab(qtbot, win)
+    assert win.autosave.save_now()
+    (theirs,) = win.autosave.store.entries()
+    write_lock(theirs.lock_file, os.getppid())  # the other instance wrote this file's entry
+    before = theirs.data_file.read_bytes()
+    QTest.keyClick(win.view.viewport(), Qt.Key.Key_Tab)
+    assert win.autosave.save_now()
+    entries = win.autosave.store.entries()
+    assert len(entries) == 2 and theirs.data_file.read_bytes() == before
+    ours = next(e for e in entries if e.key != theirs.key)
+    assert ours.belongs_to(win.document.path) and json.loads(ours.lock_file.read_text())["pid"] == os.getpid()
+    win.ask_before_close = False
+    win.close()
+    assert not ours.data_file.exists() and theirs.data_file.exists()
+
+
 def test_a_dead_instances_lock_is_taken_over(qtbot: Any, win: MainWindow, tmp_path: Path) -> None:
     add_pass_with_tab(qtbot, win)
     assert win.autosave.save_now()
