@@ -151,8 +151,11 @@ def _point_at(document: ProjectDocument, address: StateAddress, field: tuple[str
     if field == ("Resource",):
         document.push(SetFieldCommand(document, address, ("Resource",), arn))
         return
-    container = field[0]
     state = document.state(address)
+    container = field[0]
+    if not isinstance(state.get(container), dict):  # no payload yet: the state's query language says
+        language = state.get("QueryLanguage") or document.definition(address.machine).get("QueryLanguage")
+        container = "Arguments" if language == "JSONata" else "Parameters"
     payload = copy.deepcopy(state.get(container)) if isinstance(state.get(container), dict) else None
     if payload is None:
         jsonata = container == "Arguments"

@@ -387,3 +387,35 @@ async def test_a_built_in_service_task_says_so(qtbot: Any, tmp_path: Path) -> No
         assert "MessageId" in picture.output
     finally:
         await close(window)
+
+
+def test_a_handler_is_pointed_at_however_the_task_names_its_function(qapp: Any) -> None:
+    from designer_helpers import document_for
+
+    from designer.document.paths import StateAddress
+    from designer.document.task_behaviour import behaviour_of, serve_with_handler
+
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:charge-payment"
+    states = {
+        "Jsonata": {
+            "Type": "Task",
+            "QueryLanguage": "JSONata",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "End": True,
+        },
+        "Dynamic": {**state_template("Task"), "Parameters": {"FunctionName.$": "$.fn", "Payload.$": "$"}},
+        "Direct": {"Type": "Task", "Resource": arn.replace("charge-payment", "old"), "End": True},
+    }
+    document = document_for({"StartAt": "Jsonata", "States": states})
+    for name in states:
+        address = StateAddress.parse("Orders", f"/States/{name}")
+        serve_with_handler(document, address, "charge-payment", "handlers/charge_payment.py:handler")
+        assert behaviour_of(document, address).kind == "handler"
+    defined = document.definition("Orders")["States"]
+    assert defined["Jsonata"]["Arguments"] == {"FunctionName": arn, "Payload": "{% $states.input %}"}
+    assert defined["Dynamic"]["Parameters"] == {"FunctionName": arn, "Payload.$": "$"}
+    assert defined["Direct"]["Resource"] == arn
+    for _ in states:
+        document.undo_stack.undo()
+    assert document.definition("Orders")["States"] == states
+    assert not document.project.functions
