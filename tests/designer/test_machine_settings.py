@@ -268,6 +268,8 @@ def test_a_frame_shows_the_machines_settings_and_each_edit_is_one_undo_step(
         "JSONata",
     )
     assert list(definition)[:3] == ["Comment", "QueryLanguage", "StartAt"]  # ASL's usual order
+    code = win.code_view.editor.toPlainText()  # the code view beside it shows each setting
+    assert '"TimeoutSeconds": 3600' in code and '"QueryLanguage": "JSONata"' in code
     spec = win.document.project.state_machines[M].to_json()
     assert spec["type"] == "EXPRESS" and spec["tracingEnabled"] is True
     assert spec["logging"] == {"level": "ERROR", "includeExecutionData": True}
