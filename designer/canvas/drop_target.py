@@ -140,16 +140,20 @@ def append_zone(item: StateItem, direction: str, tolerance: float) -> QRectF:
 
 
 def state_to_append_after(scene: DesignerScene, pos: QPointF, tolerance: float) -> StateItem | None:
-    """The open-ended state whose append zone holds `pos` (the nearest port if several)."""
+    """The open-ended state whose append zone holds `pos` (the nearest port if several).
+
+    Only states whose box comes within reach above (or left of) `pos` can qualify, so the
+    scene's index finds the few to look at however big the machine is."""
+    reach = max(APPEND_REACH, 2 * tolerance) + tolerance
+    near = QRectF(pos.x() - reach, pos.y() - reach, reach + tolerance, reach + tolerance)
     best: tuple[float, StateItem] | None = None
-    for projection in scene.machines.values():
-        for item in projection.items.values():
-            if not open_end(item) or not item.isVisible():
-                continue
-            if append_zone(item, scene.direction, tolerance).contains(pos):
-                distance = QLineF(item.mapToScene(item.port_centre()), pos).length()
-                if best is None or distance < best[0]:
-                    best = (distance, item)
+    for item in scene.items(near, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
+        if not isinstance(item, StateItem) or not open_end(item) or not item.isVisible():
+            continue
+        if append_zone(item, scene.direction, tolerance).contains(pos):
+            distance = QLineF(item.mapToScene(item.port_centre()), pos).length()
+            if best is None or distance < best[0]:
+                best = (distance, item)
     return best[1] if best is not None else None
 
 
