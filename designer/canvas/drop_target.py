@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SPLICE_KINDS = ("next", "choice", "default", "catch")
 APPEND_REACH = 90.0  # scene units below a state (right of it, left to right) that append to it
 GHOST_SIZE = (188.0, 54.0)
+PORT_REACH = 10.0  # the port's own radius, around which a drop appends
 APPEND_GAP = 56.0  # the rank gap of the layered layout: an appended state sits one rank below
 
 
@@ -55,7 +56,11 @@ def entry_flows(entry: str) -> tuple[bool, bool]:
 
 def find_drop_target(scene: DesignerScene, entry: str, pos: QPointF, tolerance: float) -> DropTarget:
     splice, append = entry_flows(entry)
-    if (splice or append) and _state_under(scene, pos) is not None:
+    under = _state_under(scene, pos) if splice or append else None
+    if under is not None:
+        port = under.mapToScene(under.port_centre())
+        if append and open_end(under) and QLineF(port, pos).length() <= tolerance + PORT_REACH:
+            return DropTarget(after=under)  # on its output port
         return DropTarget()  # a state under the cursor wins: the drop goes beside it
     if splice:
         found = nearest_edge(scene, pos, tolerance)

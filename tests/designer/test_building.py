@@ -165,6 +165,9 @@ def test_a_drop_past_the_output_port_of_a_last_state_appends_after_it(flow_view:
     below = view.mapFromScene(store.mapToScene(store.port_centre())) + QPoint(8, 30)
     assert drag_to(view, mime, below)
     assert scene.drop_hint.shown() and scene.drop_hint.after is store and scene.drop_hint.edge is None
+    on_port = view.mapFromScene(store.mapToScene(store.port_centre()) + QPointF(0, -4))
+    drag_to(view, mime, on_port)
+    assert scene.drop_hint.after is store, "the port itself appends too"
     drop_at(view, mime, below)
     states = document.definition(M)["States"]
     assert states["Store"].get("Next") == "Succeed" and "End" not in states["Store"]
