@@ -1,8 +1,11 @@
-"""Under a queue on the canvas, while events flow: its live depth and a sparkline of it.
+"""Inside a queue on the canvas, while events flow: its live depth and a sparkline of it.
 
-The gauge is laid out from the font's own measurements (a counts line, a dead-letter badge at
-its right, the sparkline below both), so that no part of it runs into another at any font size
-or screen density; a fixed 14-unit text row used to spill onto the sparkline with larger fonts.
+The gauge takes the place of the queue's caption, inside the queue's own box, so that it never
+covers a neighbour, an edge or a label (hung under the queue, it covered whatever the layout put
+there). Its parts are laid out from the font's measurements (a counts line, a dead-letter badge
+at its right, the sparkline below both), so that none runs into another at any font size. When
+the queue is drawn as a zoomed-out card the gauge steps aside: the queue's depth meter alone
+shows the depth, and the tooltip tells the numbers.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from designer.canvas.items.base import font
+from designer.canvas.items.base import detail_level, font, legible
 from designer.canvas.items.resource_items import ResourceItem
 
-PAD = 6.0
-GAP = 3.0
-SPARK_HEIGHT = 11.0
+PAD = 2.0
+GAP = 2.0
+SPARK_MIN, SPARK_MAX = 5.0, 11.0
 DLQ_COLOUR = "#C24E00"
+TEXT_LEFT, METER_ROOM, TOP = 46.0, 44.0, 23.0  # the caption's place in a queue (resource_items.py)
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,11 @@ class GaugeLayout:
     counts: QRectF  # "3 visible · 1 in flight"
     badge: QRectF | None  # "DLQ 2", when the queue has a dead-letter queue
     spark: QRectF
-    height: float
+    height: float  # from the top of the caption's place
 
 
 class QueueGauge(QGraphicsItem):
-    """Under a queue: its live depth (visible, in flight, dead-lettered) and a sparkline."""
+    """In a queue: its live depth (visible, in flight, dead-lettered) and a sparkline."""
 
     def __init__(self, parent: ResourceItem) -> None:
         super().__init__(parent)
@@ -42,13 +46,12 @@ class QueueGauge(QGraphicsItem):
         self.dlq: int | None = None
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(4)
-        self.setPos(0, parent.rect().bottom() + 4)
 
     def set_depth(self, visible: int, in_flight: int, dlq: int | None, samples: list[int]) -> None:
-        had_badge = self.dlq is not None
         self.visible_count, self.in_flight, self.dlq, self.samples = visible, in_flight, dlq, samples[-60:]
-        if had_badge != (dlq is not None):
-            self.prepareGeometryChange()
+        self.setToolTip(
+            f"{self.queue.name}: {self.counts_text()}" + (f", {self.dlq} dead-lettered" if dlq else "")
+        )
         self.queue.depth = visible
         self.queue.update()
         self.update()
@@ -56,41 +59,57 @@ class QueueGauge(QGraphicsItem):
     def counts_text(self) -> str:
         return f"{self.visible_count} visible · {self.in_flight} in flight"
 
+    def counts_fitting(self, width: float) -> str:
+        """The counts in the words that fit `width`: in full, shorter, or the two numbers."""
+        metrics = QFontMetricsF(font("label"))
+        v, f = self.visible_count, self.in_flight
+        for text in (self.counts_text(), f"{v} visible · {f} flying", f"{v} vis · {f} fly", f"{v} · {f}"):
+            if metrics.horizontalAdvance(text) <= width:
+                return text
+        return metrics.elidedText(f"{v} · {f}", Qt.TextElideMode.ElideRight, width)
+
     def badge_text(self) -> str:
         return f"DLQ {self.dlq}"
 
+    def area(self) -> QRectF:
+        """Where the queue writes its caption: between its icon column and its depth meter."""
+        r = self.queue.rect()
+        return QRectF(
+            r.left() + TEXT_LEFT, r.top() + TOP, r.width() - TEXT_LEFT - METER_ROOM, r.height() - TOP - 3
+        )
+
     def layout(self) -> GaugeLayout:
+        area = self.area()
         metrics = QFontMetricsF(font("label"))
         line = metrics.height()
-        width = self.queue.rect().width()
         badge = None
-        right = width - PAD
+        right = area.right()
         if self.dlq is not None:
-            badge_width = metrics.horizontalAdvance(self.badge_text()) + 10
-            badge = QRectF(right - badge_width, PAD - 1, badge_width, line + 2)
+            badge_width = metrics.horizontalAdvance(self.badge_text()) + 8
+            badge = QRectF(right - badge_width, area.top(), badge_width, line)
             right = badge.left() - GAP
-        counts = QRectF(PAD, PAD, max(right - PAD, 0.0), line)
-        top = max(counts.bottom(), badge.bottom() if badge is not None else 0.0) + GAP
-        spark = QRectF(PAD, top, width - 2 * PAD, SPARK_HEIGHT)
-        return GaugeLayout(counts, badge, spark, spark.bottom() + PAD - 2)
+        counts = QRectF(area.left(), area.top(), max(right - area.left(), 0.0), line)
+        top = counts.bottom() + GAP
+        height = max(SPARK_MIN, min(SPARK_MAX, area.bottom() - PAD - top))
+        spark = QRectF(area.left(), top, area.width(), height)
+        return GaugeLayout(counts, badge, spark, spark.bottom() + PAD - area.top())
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self.queue.rect().width(), self.layout().height)
+        area = self.area()
+        return QRectF(area.left(), area.top(), area.width(), max(area.height(), self.layout().height))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        if not legible("name", detail_level(painter, option)):
+            return  # a zoomed-out card: its name alone; the depth meter shows the depth
         theme = self.queue.theme()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         parts = self.layout()
-        rect = QRectF(0, 0, self.queue.rect().width(), parts.height)
-        painter.setPen(QPen(theme.color("lane_border"), 1.0))
-        painter.setBrush(theme.color("node_fill"))
-        painter.drawRoundedRect(rect, 5, 5)
+        painter.fillRect(self.boundingRect(), theme.color("node_fill"))  # in place of the caption
         painter.setFont(font("label"))
         painter.setPen(theme.color("node_text"))
-        metrics = QFontMetricsF(font("label"))
-        counts = metrics.elidedText(self.counts_text(), Qt.TextElideMode.ElideRight, parts.counts.width())
+        counts = self.counts_fitting(parts.counts.width())
         painter.drawText(parts.counts, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, counts)
         if parts.badge is not None:
             warn = QColor(DLQ_COLOUR if self.dlq else "#6B7480")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QFontMetricsF, QHelpEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
 
@@ -160,5 +160,11 @@ def test_the_queue_gauge_parts_never_overlap(window: Any) -> None:
             assert not parts.counts.intersects(parts.badge)
             assert parts.counts.bottom() < parts.spark.top() and parts.badge.bottom() < parts.spark.top()
             assert gauge.boundingRect().contains(parts.badge) and gauge.boundingRect().contains(parts.spark)
+            if points <= size * 1.5:  # inside the queue's own box: it covers no neighbour, edge or label
+                assert item.rect().contains(gauge.boundingRect())
+                assert parts.counts.top() >= item.rect().top() + 22  # below the queue's name
     finally:
         label.setPointSizeF(size)
+    assert "12 visible · 3 in flight" in gauge.toolTip()
+    assert gauge.counts_fitting(10_000) == "12 visible · 3 in flight"
+    assert gauge.counts_fitting(QFontMetricsF(base.font("label")).horizontalAdvance("12 · 3")) == "12 · 3"
