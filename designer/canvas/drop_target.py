@@ -102,19 +102,22 @@ def nearest_on(points: list[QPointF], pos: QPointF) -> tuple[float, QPointF]:
     return best
 
 
+def spliceable(edge: EdgeItem) -> bool:
+    """A transition between two states, or the Start marker's edge (the new state then
+    becomes the first)."""
+    if not isinstance(edge.target, StateItem) or len(edge._points) < 2:
+        return False
+    if edge.kind == "start":
+        return True
+    return edge.kind in SPLICE_KINDS and bool(edge.field) and isinstance(edge.source, StateItem)
+
+
 def nearest_edge(scene: DesignerScene, pos: QPointF, tolerance: float) -> tuple[EdgeItem, QPointF] | None:
     """The transition nearest `pos` within `tolerance` (its label counts as part of it)."""
     box = QRectF(pos.x() - tolerance, pos.y() - tolerance, 2 * tolerance, 2 * tolerance)
     best: tuple[float, EdgeItem, QPointF] | None = None
     for item in scene.items(box, Qt.ItemSelectionMode.IntersectsItemBoundingRect):
-        if not (
-            isinstance(item, EdgeItem)
-            and item.kind in SPLICE_KINDS
-            and item.field
-            and isinstance(item.source, StateItem)
-            and isinstance(item.target, StateItem)
-            and len(item._points) >= 2
-        ):
+        if not (isinstance(item, EdgeItem) and spliceable(item)):
             continue
         distance, point = nearest_on(polyline(item), pos)
         label = item.mapRectToScene(item.label_rect()) if not item.label_rect().isNull() else QRectF()

@@ -38,9 +38,9 @@ def insert_state_on_edge(editor: CanvasEditor, kind: str, edge: EdgeItem, pos: Q
     the edge) with room made below it; None when `kind` cannot sit there."""
     if kind in ("Succeed", "Fail"):
         return None
-    source, target = edge.source, edge.target
-    assert isinstance(source, StateItem) and isinstance(target, StateItem)
-    machine, scope = source.address.machine, source.address.scope
+    target = edge.target
+    assert isinstance(target, StateItem)
+    machine, scope = target.address.machine, target.address.scope
     name, value = _new_value(editor, kind, machine)
     value.pop("End", None)
     if kind == "Choice":  # a placeholder rule and the Default both keep the flow going where it went

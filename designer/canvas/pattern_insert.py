@@ -18,7 +18,13 @@ from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.state_item import StateItem
 from designer.canvas.patterns import PATTERNS, Namer, to_jsonata
 from designer.canvas.spacing import settle_states, settle_top_level, top_level_items
-from designer.document.commands import AddResourceCommand, AddStateCommand, ConnectCommand, SetFieldCommand
+from designer.document.commands import (
+    AddResourceCommand,
+    AddStateCommand,
+    ConnectCommand,
+    SetFieldCommand,
+    SetStartCommand,
+)
 from designer.document.edits import EditRefused
 from designer.document.field_commands import SetListSectionCommand
 from designer.document.paths import Scope, StateAddress, all_state_names
@@ -94,13 +100,19 @@ def _placed(local: QPointF | None, offset: tuple[float, float] = (0.0, 0.0)) -> 
 
 
 def _splice(editor: CanvasEditor, edge: EdgeItem, entry: str, exit_: str | None, exit_scope: Scope) -> None:
-    """Point the edge's source at `entry`, and `exit_` (if any) at the edge's old target."""
+    """Point the edge's source (the Start marker: StartAt) at `entry`, and `exit_` (if any)
+    at the edge's old target."""
     source, target = edge.source, edge.target
-    assert isinstance(source, StateItem) and isinstance(target, StateItem)
+    assert isinstance(target, StateItem)
     document = editor.document
-    document.push(SetFieldCommand(document, source.address, edge_field(edge), entry))
+    if edge.kind == "start":
+        address = StateAddress(target.address.machine, target.address.scope, entry)
+        document.push(SetStartCommand(document, address))
+    else:
+        assert isinstance(source, StateItem)
+        document.push(SetFieldCommand(document, source.address, edge_field(edge), entry))
     if exit_ is not None:
-        address = StateAddress(source.address.machine, exit_scope, exit_)
+        address = StateAddress(target.address.machine, exit_scope, exit_)
         document.push(SetFieldCommand(document, address, ("Next",), target.address.name))
 
 
@@ -127,7 +139,7 @@ def insert_pattern(
         if after is not None:
             anchor = ghost_rect(after, editor.scene.direction).center()
         if edge is not None or after is not None:
-            source = edge.source if edge is not None else after
+            source = edge.target if edge is not None else after  # (one scope: either end)
             assert isinstance(source, StateItem)
             machine, scope = source.address.machine, source.address.scope
             local = _frame_position(editor, machine, scope, anchor)

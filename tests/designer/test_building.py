@@ -149,6 +149,25 @@ def test_dragging_over_an_edge_highlights_it_and_the_drop_splices_the_state_in(f
     assert snapshot(document) == before, "one undo takes the state and the room made for it"
 
 
+def test_a_drop_on_the_start_edge_makes_the_new_state_the_first(flow_view: CanvasView) -> None:
+    view, scene = flow_view, flow_view.scene()
+    document = scene.document
+    before = snapshot(document)
+    start = next(e for e in scene.machines[M].top.edges if e.kind == "start")
+    mime = palette_mime("state:Pass")
+    point = beside_edge(view, start, 6)
+    drag_to(view, mime, point)
+    assert scene.drop_hint.edge is start
+    drop_at(view, mime, point)
+    definition = document.definition(M)
+    assert definition["StartAt"] == "Pass" and definition["States"]["Pass"]["Next"] == "Fetch"
+    assert overlaps(scene) == []
+    first, fetch = scene.state_item(M, "/States/Pass"), scene.state_item(M, "/States/Fetch")
+    assert first.scene_box().bottom() < fetch.scene_box().top()
+    document.undo_stack.undo()
+    assert snapshot(document) == before
+
+
 def test_leaving_the_canvas_takes_the_hint_away(flow_view: CanvasView) -> None:
     view, scene = flow_view, flow_view.scene()
     drag_to(view, palette_mime("state:Pass"), beside_edge(view, edge_between(scene, "Fetch", "Check"), 4))
