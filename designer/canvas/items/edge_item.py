@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, font
 from designer.canvas.obstacles import BoxIndex
@@ -20,9 +20,15 @@ KINDS = ("next", "choice", "default", "catch", "start", "route")
 CORNER = 10.0
 ARROW = 9.0
 _PENS: dict[tuple, QPen] = {}  # (theme, kind, back-edge, selected) -> pen, made once
+_NO_PEN = QPen(Qt.PenStyle.NoPen)  # the bounding box is the rectangle itself, no pen around it
+_SHAPE_MODES = (Qt.ItemSelectionMode.IntersectsItemShape, Qt.ItemSelectionMode.ContainsItemShape)
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem(QGraphicsRectItem):
+    """An edge; its rectangle (never drawn) is its bounding box. Qt asks every item of a frame
+    for its bounding box on each paint and hit test: kept on the C++ side, that costs no call
+    into Python, which on a machine of thousands of edges is most of a frame."""
+
     def __init__(
         self,
         source: NodeItem,
@@ -54,6 +60,7 @@ class EdgeItem(QGraphicsItem):
         self._points: list[QPointF] = []
         self._label_rect = QRectF()
         self._bounds = QRectF()
+        self.setPen(_NO_PEN)
         self.setZValue(0.5 if kind != "route" else 3)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, kind != "start")
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)  # exposedRect
@@ -116,6 +123,7 @@ class EdgeItem(QGraphicsItem):
         self._bounds = (
             self._path.boundingRect().adjusted(-ARROW, -ARROW, ARROW, ARROW).united(self._label_rect)
         )
+        self.setRect(self._bounds)
 
     def _place_label(self) -> QRectF:
         if not self.text or len(self._points) < 2:
@@ -156,12 +164,10 @@ class EdgeItem(QGraphicsItem):
         self._label_rect.translate(0, dy)
         self._shape = None
         self._bounds = self._bounds.united(self._label_rect)
+        self.setRect(self._bounds)
 
     def label_rect(self) -> QRectF:
         return QRectF(self._label_rect)
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
 
     def shape(self) -> QPainterPath:
         # Hit tests ask for this on every mouse move over the edge; stroke once per path.
@@ -172,6 +178,31 @@ class EdgeItem(QGraphicsItem):
             if not self._label_rect.isNull():
                 self._shape.addRect(self._label_rect)
         return self._shape
+
+    def contains(self, point: QPointF) -> bool:
+        # Qt asks this of every edge whose bounding box holds the mouse, and a long edge's box
+        # covers much of the graph. Until the stroke is made, the segments' boxes (which hold
+        # all of it) answer most of them without making it; once made, it answers fastest.
+        if (
+            self._shape is None
+            and not self._label_rect.contains(point)
+            and not any(s.contains(point) for s in self._segments)
+        ):
+            return False
+        return self.shape().contains(point)
+
+    def collidesWithPath(
+        self, path: QPainterPath, mode: Qt.ItemSelectionMode = Qt.ItemSelectionMode.IntersectsItemShape
+    ) -> bool:
+        if mode in _SHAPE_MODES:
+            area = path.controlPointRect()
+            if not area.width():  # as Qt widens a line's box, so that it can intersect
+                area.adjust(-0.00001, 0, 0.00001, 0)
+            if not area.height():
+                area.adjust(0, -0.00001, 0, 0.00001)
+            if not self._label_rect.intersects(area) and not any(s.intersects(area) for s in self._segments):
+                return False
+        return super().collidesWithPath(path, mode)
 
     # painting ----------------------------------------------------------------------------------
 
