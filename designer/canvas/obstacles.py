@@ -3,8 +3,9 @@
 Routing asks two questions of the boxes around an edge: does this segment cross one, and how
 far left and right do the boxes in this band along the flow reach. On a machine of thousands of
 states a list answers both in time proportional to the whole scope, for every edge: opening a
-large file took seconds. `BoxIndex` answers the first from a grid and the second from a sparse
-table over bins along the flow, so an edge costs what the boxes near it cost.
+large file took seconds. `BoxIndex` answers the first from stripes of boxes sorted along them,
+the second from a sparse table over bins along the flow: an edge costs what the boxes near it
+cost.
 
 All boxes here are in routing coordinates (top-down: a left-right scope is transposed in) and
 already include the routing clearance.
@@ -12,6 +13,7 @@ already include the routing clearance.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QRectF
@@ -60,26 +62,29 @@ class RectBlockers(Blockers):
 class BoxIndex:
     """The boxes of one scope, for routing its edges: built once per pass, shared by all edges."""
 
-    CELL = 256.0  # grid cell for crossing tests
+    STRIPE = 64.0  # width of the columns (and height of the rows) for crossing tests
     BIN = 160.0  # bin along the flow for band extremes
 
     def __init__(self, boxes: Iterable[tuple[object, QRectF]], direction: str = "TB") -> None:
         self.lr = direction == "LR"
         self.boxes: list[Box] = []
-        self.cells: dict[tuple[int, int], list[Box]] = {}
+        # Boxes by the columns they cover, sorted by top, and by rows, sorted by left: a
+        # segment (always thin: routes are orthogonal) looks only at the boxes along it.
+        self.columns = _Stripes(1, 3)
+        self.rows = _Stripes(0, 2)
         self.bins: dict[int, list[Box]] = {}
-        cell, size = self.CELL, self.BIN
+        size = self.BIN
         for key, rect in boxes:
             r = (transposed(rect) if self.lr else rect).adjusted(-CLEARANCE, -CLEARANCE, CLEARANCE, CLEARANCE)
             box = (r.left(), r.top(), r.right(), r.bottom(), id(key))
             self.boxes.append(box)
             for b in range(int(box[1] // size), int(box[3] // size) + 1):
                 self.bins.setdefault(b, []).append(box)
-            if box[0] == box[2] or box[1] == box[3]:
-                continue  # a null rectangle crosses nothing
-            for cx in range(int(box[0] // cell), int(box[2] // cell) + 1):
-                for cy in range(int(box[1] // cell), int(box[3] // cell) + 1):
-                    self.cells.setdefault((cx, cy), []).append(box)
+            if box[0] != box[2] and box[1] != box[3]:  # a null rectangle crosses nothing
+                self.columns.add(box, box[0], box[2])
+                self.rows.add(box, box[1], box[3])
+        self.columns.sort()
+        self.rows.sort()
         self._table: tuple[int, list[list[Ranked]], list[list[Ranked]]] | None = None
 
     def without(self, exclude: Sequence[object]) -> IndexBlockers:
@@ -90,17 +95,17 @@ class BoxIndex:
 
     def crossed(self, segment: QRectF, skip: frozenset[int]) -> bool:
         sl, st, sr, sb = segment.left(), segment.top(), segment.right(), segment.bottom()
-        cell = self.CELL
-        x0, x1, y0, y1 = int(sl // cell), int(sr // cell), int(st // cell), int(sb // cell)
-        if (x1 - x0 + 1) * (y1 - y0 + 1) > len(self.boxes):
-            candidates: Iterable[list[Box]] = (self.boxes,)  # fewer boxes than cells to visit
+        w = self.STRIPE
+        across, along = int(sr // w) - int(sl // w), int(sb // w) - int(st // w)
+        if min(across, along) > 16:  # not a segment but a region: every box
+            candidates: Iterable[Box] = self.boxes
+        elif across <= along:
+            candidates = self.columns.near(sl, sr, st, sb)
         else:
-            cells = self.cells
-            candidates = (cells.get((cx, cy), ()) for cx in range(x0, x1 + 1) for cy in range(y0, y1 + 1))
-        for boxes in candidates:
-            for left, top, right, bottom, owner in boxes:
-                if left < sr and sl < right and top < sb and st < bottom and owner not in skip:
-                    return True
+            candidates = self.rows.near(st, sb, sl, sr)
+        for left, top, right, bottom, owner in candidates:
+            if left < sr and sl < right and top < sb and st < bottom and owner not in skip:
+                return True
         return False
 
     # band extremes -----------------------------------------------------------------------------
@@ -170,6 +175,39 @@ class BoxIndex:
                 step *= 2
             self._table = (base, lefts, rights)
         return self._table
+
+
+class _Stripes:
+    """Boxes by the stripes of one axis they cover, each stripe sorted along the other axis."""
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end  # the box fields bounding a box along the stripe
+        self.boxes: dict[int, list[Box]] = {}
+        self.starts: dict[int, list[float]] = {}
+        self.reach: dict[int, float] = {}  # the longest box along each stripe
+
+    def add(self, box: Box, lo: float, hi: float) -> None:
+        w = BoxIndex.STRIPE
+        for s in range(int(lo // w), int(hi // w) + 1):
+            self.boxes.setdefault(s, []).append(box)
+
+    def sort(self) -> None:
+        a, b = self.start, self.end
+        for s, boxes in self.boxes.items():
+            boxes.sort(key=lambda box: box[a])
+            self.starts[s] = [box[a] for box in boxes]
+            self.reach[s] = max(box[b] - box[a] for box in boxes)
+
+    def near(self, lo: float, hi: float, start: float, end: float) -> Iterable[Box]:
+        """Boxes in the stripes from `lo` to `hi` that may overlap `start`..`end` along them."""
+        w = BoxIndex.STRIPE
+        for s in range(int(lo // w), int(hi // w) + 1):
+            starts = self.starts.get(s)
+            if starts is None:
+                continue
+            boxes = self.boxes[s]
+            first = bisect.bisect_right(starts, start - self.reach[s] - 1.0)
+            yield from boxes[first : bisect.bisect_left(starts, end)]
 
 
 class IndexBlockers(Blockers):
