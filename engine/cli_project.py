@@ -20,7 +20,7 @@ def project_file(arg: str | Path) -> Path:
     path = Path(arg)
     if not path.is_dir():
         if not path.exists():
-            raise RunUsageError(f"{path}: no such file or folder")
+            raise RunUsageError(f"{path}: no such file")
         return path
     found = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(PROJECT_SUFFIXES))
     if len(found) == 1:
