@@ -187,7 +187,7 @@ class TimelineCanvas(QWidget):
         faint = QColor(text)
         faint.setAlpha(60)
         painter.setPen(text)
-        caption = "time since start" if self.timed else "event order (no time passed)"
+        caption = "time since start" if self.timed else "event order"  # no time passed: see the tooltip
         painter.drawText(QRectF(4, 0, LABEL_W - 8, AXIS_H - 4), Qt.AlignmentFlag.AlignVCenter, caption)
         painter.setPen(QPen(faint, 1.0))
         painter.drawLine(QPointF(LABEL_W, AXIS_H - 4), QPointF(self.width() - 4, AXIS_H - 4))
@@ -209,6 +209,11 @@ class TimelineCanvas(QWidget):
         row = int((y - AXIS_H - 4) // ROW)
         return row if y >= AXIS_H + 4 and 0 <= row < len(self.bars) else None
 
+    def axis_tooltip(self) -> str:
+        if self.timed:
+            return f"Time since the execution started; it ran {duration_text(self.span)}."
+        return "No time passed during this run (the virtual clock moves only for Waits): bars in event order."
+
     def tooltip_for(self, row: int) -> str:
         bar = self.bars[row]
         lines = [f"{bar.label}: {bar.status}", f"events {bar.start} to {bar.end}"]
@@ -221,7 +226,9 @@ class TimelineCanvas(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             row = self.row_at(event.pos().y())
-            if row is None:
+            if event.pos().y() < AXIS_H:
+                QToolTip.showText(event.globalPos(), self.axis_tooltip(), self)
+            elif row is None:
                 QToolTip.hideText()
             else:
                 QToolTip.showText(event.globalPos(), self.tooltip_for(row), self)
