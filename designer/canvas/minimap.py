@@ -45,6 +45,7 @@ class Minimap(QGraphicsView):
         self.folded: bool | None = None  # None: placed automatically; else as the user chose
         self.corner = "bottom-right"
         self._dragging = False
+        self._content: QRectF | None = None  # the scene's content, measured when the scene changes
         self.setFixedSize(*SIZE)
         self.setInteractive(False)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -88,7 +89,7 @@ class Minimap(QGraphicsView):
         return any(item.isVisible() for item in items)
 
     def everything_visible(self) -> bool:
-        content = self.main.scene().content_rect()
+        content = self._content if self._content is not None else self.main.scene().content_rect()
         visible = self.main.mapToScene(self.main.viewport().rect()).boundingRect()
         return content.isEmpty() or visible.contains(content)
 
@@ -128,7 +129,7 @@ class Minimap(QGraphicsView):
         self.viewport().update()
 
     def refit(self) -> None:
-        rect = self.main.scene().content_rect()
+        rect = self._content = self.main.scene().content_rect()
         if not rect.isEmpty():
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         self.refresh()
