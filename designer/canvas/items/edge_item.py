@@ -56,6 +56,7 @@ class EdgeItem(QGraphicsRectItem):
         self._path = QPainterPath()
         self._arrow = QPolygonF()
         self._segments: list[QRectF] = []  # each segment's box, with room for the arrowhead
+        self._spans: list[tuple[float, float, float, float]] = []  # the same: left, top, right, bottom
         self._shape: QPainterPath | None = None
         self._points: list[QPointF] = []
         self._label_rect = QRectF()
@@ -118,6 +119,7 @@ class EdgeItem(QGraphicsRectItem):
         self._segments = [
             QRectF(a, b).normalized().adjusted(-pad, -pad, pad, pad) for a, b in itertools.pairwise(points)
         ]
+        self._spans = [(r.left(), r.top(), r.right(), r.bottom()) for r in self._segments]
         self._shape = None
         self._label_rect = self._place_label()
         self._bounds = (
@@ -258,7 +260,13 @@ class EdgeItem(QGraphicsRectItem):
             return True
         if self._label_rect.intersects(exposed):
             return True
-        return any(segment.intersects(exposed) for segment in self._segments)
+        # Called for every edge whose box meets the repainted area (on a large machine hundreds
+        # of long ones per frame), so compared as floats; QRectF.intersects, as the segments'
+        # boxes are never empty.
+        el, et, er, eb = exposed.left(), exposed.top(), exposed.right(), exposed.bottom()
+        return any(
+            left < er and el < right and top < eb and et < bottom for left, top, right, bottom in self._spans
+        )
 
     def crosses(self, boxes: Sequence[QRectF]) -> bool:
         """Whether the edge's path or label meets any of `boxes` (in this edge's coordinates)."""
