@@ -26,6 +26,9 @@ STACK_GAP = 32.0  # between a box and what hangs under it (room for a route to c
 ROW_GAP = 16.0  # between satellites side by side
 ROW_STRETCH = 1.6  # a row of satellites may be this much wider than the box it hangs from
 
+COMPONENT_GAP = 90.0  # between parts of a project that no route joins
+ASPECT = 1.6  # the shape (width / height) unconnected parts are packed towards: a screen's
+
 Size = tuple[float, float]
 
 
@@ -106,9 +109,9 @@ def project_layout(
         s, t = owner.get(s, s), owner.get(t, t)
         if s != t:
             lifted.append((s, t))
-    result = layered_layout(boxes, lifted, direction="LR", rank_gap=RANK_GAP, node_gap=NODE_GAP)
+    placed = _pack(boxes, lifted)
     positions: dict[str, tuple[float, float]] = {}
-    for key, (x, y) in result.positions.items():
+    for key, (x, y) in placed.items():
         group = groups.get(key)
         if group is None:
             positions[key] = (x, y)
@@ -126,3 +129,49 @@ def project_layout(
             top += rh
     # Whole units: routes between boxes snap to them, and stay straight when the boxes do too.
     return {k: (float(round(x)), float(round(y))) for k, (x, y) in positions.items()}
+
+
+def _components(keys: list[str], edges: list[tuple[str, str]]) -> list[list[str]]:
+    """Keys joined by routes, each part in the keys' order, parts in order of first key."""
+    parent = {k: k for k in keys}
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for s, t in edges:
+        parent[find(s)] = find(t)
+    parts: dict[str, list[str]] = {}
+    for k in keys:
+        parts.setdefault(find(k), []).append(k)
+    return list(parts.values())
+
+
+def _pack(boxes: dict[str, Size], edges: list[tuple[str, str]]) -> dict[str, tuple[float, float]]:
+    """Each part laid out along its routes, the parts then set in rows (largest first) about
+    as wide as a screen is for their total area, rather than in one tall column."""
+    laid: list[tuple[float, float, dict[str, tuple[float, float]]]] = []
+    for part in _components(list(boxes), edges):
+        sizes = {k: boxes[k] for k in part}
+        inner = [(s, t) for s, t in edges if s in sizes and t in sizes]
+        result = layered_layout(sizes, inner, direction="LR", rank_gap=RANK_GAP, node_gap=NODE_GAP)
+        x0, y0, x1, y1 = result.bounds(sizes)
+        laid.append((x1 - x0, y1 - y0, {k: (x - x0, y - y0) for k, (x, y) in result.positions.items()}))
+    if len(laid) == 1:
+        return laid[0][2]
+    area = sum((w + COMPONENT_GAP) * (h + COMPONENT_GAP) for w, h, _ in laid)
+    width = max(max(w for w, _, _ in laid), (area * ASPECT) ** 0.5)
+    order = sorted(range(len(laid)), key=lambda i: -laid[i][1])
+    positions: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for i in order:
+        w, h, inner_positions = laid[i]
+        if x > 0 and x + w > width:
+            x, y, row_height = 0.0, y + row_height + COMPONENT_GAP, 0.0
+        for key, (px, py) in inner_positions.items():
+            positions[key] = (x + px, y + py)
+        x += w + COMPONENT_GAP
+        row_height = max(row_height, h)
+    return positions

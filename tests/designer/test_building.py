@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from designer_helpers import REPO, document_for
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -381,3 +381,40 @@ def test_realworld_corpus_is_checked_when_present() -> None:
     if not REALWORLD.is_dir():
         pytest.skip(f"the real-world corpus is not at {REALWORLD}; its overlap checks are skipped")
     assert _corpus(), "the corpus index lists files the designer opens"
+
+
+def test_project_layout_hangs_rules_and_satellites_and_packs_unjoined_parts() -> None:
+    from designer.canvas.placement import overlapping
+    from designer.canvas.project_layout import project_layout
+
+    sizes = {
+        "bus:orders": (300.0, 58.0),
+        "rule:A": (250.0, 66.0),
+        "rule:B": (250.0, 66.0),
+        "queue:q": (220.0, 58.0),
+        "queue:dlq": (220.0, 58.0),
+        "stateMachine:M": (400.0, 600.0),
+        "function:f": (180.0, 50.0),
+        **{f"stateMachine:Alone{i}": (400.0, 500.0) for i in range(4)},
+    }
+    routes = [
+        ("bus:orders", "rule:A"),
+        ("bus:orders", "rule:B"),
+        ("rule:A", "queue:q"),
+        ("queue:q", "queue:dlq"),
+        ("queue:q", "stateMachine:M"),
+        ("stateMachine:M", "function:f"),
+    ]
+    at = project_layout(sizes, routes)
+    boxes = {k: QRectF(x, y, *sizes[k]) for k, (x, y) in at.items()}
+    assert overlapping(boxes) == []
+    bus, rule_a, rule_b = boxes["bus:orders"], boxes["rule:A"], boxes["rule:B"]
+    assert bus.bottom() < rule_a.top() < rule_b.top() and rule_a.left() < bus.right()  # hanging rules
+    assert boxes["queue:dlq"].top() > boxes["queue:q"].bottom()  # a dead-letter queue under its queue
+    assert boxes["function:f"].top() > boxes["stateMachine:M"].bottom()  # a machine's function under it
+    left = {round(b.left()) for k, b in boxes.items() if "Alone" in k}
+    assert len(left) > 1, "machines no route joins are set side by side, not in one column"
+    everything = QRectF()
+    for box in boxes.values():
+        everything = everything.united(box)
+    assert everything.width() > everything.height() / 2
