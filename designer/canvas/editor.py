@@ -117,10 +117,11 @@ class CanvasEditor(QObject):
             name = unique_name(kind, taken)
             # Inner states of a dropped container need machine-wide unique names too.
             value = _rename_inner(value, taken | {name})
-            position = None
-            if scope == () and local is not None:
-                position = (round(local.x() - 94, 1), round(local.y() - 27, 1))
             address = StateAddress(machine, scope, name)
+            position = None
+            if scope == () and local is not None:  # centred where it was dropped
+                rect = StateItem(address, value).rect()
+                position = (round(local.x() - rect.width() / 2, 1), round(local.y() - rect.height() / 2, 1))
             self.document.push(AddStateCommand(self.document, address, value, position))
             if scope == ():
                 settle_states(self.scene, machine, [name])
