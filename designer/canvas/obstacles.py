@@ -63,7 +63,7 @@ class BoxIndex:
     """The boxes of one scope, for routing its edges: built once per pass, shared by all edges."""
 
     STRIPE = 64.0  # width of the columns (and height of the rows) for crossing tests
-    BIN = 160.0  # bin along the flow for band extremes
+    BIN = 480.0  # bin along the flow for band extremes
 
     def __init__(self, boxes: Iterable[tuple[object, QRectF]], direction: str = "TB") -> None:
         self.lr = direction == "LR"
