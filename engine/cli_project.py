@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.cli_run import RunUsageError
-
-PROJECT_SUFFIXES = (".statecanvas.json", ".scproj.json")
+from engine.project.loader import PROJECT_SUFFIXES
 
 
 def project_file(arg: str | Path) -> Path:
