@@ -23,7 +23,7 @@ from designer.canvas.layout import layered_layout
 RANK_GAP = 70.0  # between columns: room for the route channels and their labels
 NODE_GAP = 36.0  # between boxes of one column
 STACK_GAP = 32.0  # between a box and what hangs under it (room for a route to come down)
-ROW_GAP = 16.0  # between satellites side by side
+ROW_GAP = 28.0  # between satellites side by side (a route may pass between them)
 ROW_STRETCH = 1.6  # a row of satellites may be this much wider than the box it hangs from
 
 COMPONENT_GAP = 90.0  # between parts of a project that no route joins
