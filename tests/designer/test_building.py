@@ -85,6 +85,20 @@ def drop_at(view: CanvasView, mime: QMimeData, point: QPoint) -> None:
     QApplication.sendEvent(view.viewport(), event)
 
 
+def accent_pixels_near(view: CanvasView, point: QPoint, radius: int = 12) -> int:
+    """How many pixels of the viewport around `point` are in the accent colour's hue."""
+    image = view.viewport().grab().toImage()
+    accent = view.scene().theme.color("accent")
+    count = 0
+    for y in range(point.y() - radius, point.y() + radius):
+        for x in range(point.x() - radius, point.x() + radius):
+            if 0 <= x < image.width() and 0 <= y < image.height():
+                colour = image.pixelColor(x, y)
+                if colour.saturation() > 60 and abs(colour.hue() - accent.hue()) < 12:
+                    count += 1
+    return count
+
+
 def snapshot(document: ProjectDocument) -> str:
     return json.dumps(document.snapshot().definitions) + document.project.model_dump_json()
 
@@ -130,10 +144,12 @@ def test_dragging_over_an_edge_highlights_it_and_the_drop_splices_the_state_in(f
     point = beside_edge(view, edge, 10)  # 10 screen pixels off the line, 20 scene units
     assert drag_to(view, mime, point)
     assert scene.drop_hint.shown() and scene.drop_hint.edge is edge
+    assert accent_pixels_near(view, beside_edge(view, edge, 0)) > 20, "the highlight is drawn"
 
     far = beside_edge(view, edge, 60)
     drag_to(view, mime, far)
     assert not scene.drop_hint.shown(), "no hint away from every edge and port"
+    assert accent_pixels_near(view, beside_edge(view, edge, 0)) < 5
     drag_to(view, mime, point)
     assert scene.drop_hint.edge is edge
 
