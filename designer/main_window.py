@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         palette_width = self.palette.minimumSizeHint().width()
         self.resizeDocks([self.palette_dock], [palette_width], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.code_dock], [380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.code_dock], [360], Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.code_dock], [500, 340], Qt.Orientation.Vertical)
         self.resizeDocks([self.problems_dock], [BOTTOM_DOCK_HEIGHT], Qt.Orientation.Vertical)
 

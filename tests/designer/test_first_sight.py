@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -229,3 +229,38 @@ def test_card_names_break_between_words(qapp: Any) -> None:
     assert wrap("PublishOrderCreated", metrics, narrow, 2) == ["PublishOrder", "Created"]
     assert wrap("PublishOrderCreated", metrics, narrow, 1) is None
     assert wrap("Supercalifragilistic", metrics, 10, 5) is None  # no break point: cannot be made to fit
+
+
+def test_a_problem_badge_keeps_its_count_legible_zoomed_out(window: Any, qtbot: Any) -> None:
+    open_shown(window, qtbot)
+    view = window.view
+    item = next(i for i in window.scene.items() if isinstance(i, NodeItem) and i.label() == "ChargePayment")
+    item.set_problems(["first problem", "second problem"])
+    QApplication.processEvents()
+    assert view.scale_factor() < 0.7  # zoomed out: the badge's digits would be under 6 px
+    corner = item.mapToScene(item.rect().topRight())
+    centre = view.mapFromScene(corner)
+    image = painted(window)
+    fill = QColor(window.scene.theme.color("badge_fill"))
+    ink = QColor(window.scene.theme.color("badge_text"))
+    red = [
+        (x, y)
+        for x in range(centre.x() - 12, centre.x() + 12)
+        for y in range(centre.y() - 12, centre.y() + 12)
+        if image.pixelColor(x, y) == fill
+    ]
+    xs, ys = [x for x, _ in red], [y for _, y in red]
+    assert red and max(ys) - min(ys) >= 9  # a badge about 12 screen pixels across (9 at full size)
+    digits = [
+        (x, y)
+        for x in range(min(xs), max(xs) + 1)
+        for y in range(min(ys), max(ys) + 1)
+        if _close(image.pixelColor(x, y), ink)
+    ]
+    assert digits, "the count is drawn, not a bare red dot"
+    height = max(y for _, y in digits) - min(y for _, y in digits) + 1
+    assert height >= 6  # a 9-pixel font's digit, where the full-size font would be under 5 pixels
+
+
+def _close(a: QColor, b: QColor) -> bool:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 90

@@ -3,7 +3,7 @@
 Painters read colours from the scene's theme. Below the zoom where a node's name would be drawn
 smaller than `LEGIBLE_PX` screen pixels, a node is a simplified card with its name only, written at
 a fixed on-screen size (card_text.py): a zoomed-out canvas shows names, never empty boxes. Small
-decorations (icons, badges' digits) are left out below `LOD_TEXT`.
+decorations (icons, edge labels) are left out below `LOD_TEXT`; a problem badge keeps its digits legible.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from designer.canvas.items.card_text import (
     LEGIBLE_PX,
     PaintedLabel,
+    card_font,
     legible_scale,
     paint_card_name,
     screen_pixels,
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 LOD_TEXT = 0.4
 BADGE_RADIUS = 9.0
+BADGE_MAX_RADIUS = 12.0  # what the bounding rectangle's margin holds (with the pen)
+BADGE_SCREEN_RADIUS = 7.5  # zoomed out, the badge is about this many screen pixels across, halved
 
 
 def detail_level(painter: QPainter, option: QStyleOptionGraphicsItem) -> float:
@@ -194,20 +197,31 @@ class NodeItem(QGraphicsItem):
             painter.drawPath(self.outline())
 
     def paint_badge(self, painter: QPainter, theme: Theme, lod: float) -> None:
+        """The problem count in a red corner badge; zoomed out, the badge grows (within the
+        bounding rectangle) and its digits keep a legible on-screen size."""
         if not self.problems:
             return
         centre = QPointF(self._rect.right() - 2, self._rect.top() + 2)
+        radius = BADGE_RADIUS
+        if lod > 0:
+            radius = min(BADGE_MAX_RADIUS, max(BADGE_RADIUS, BADGE_SCREEN_RADIUS / lod))
         painter.setPen(QPen(theme.color("node_fill"), 1.5))
         painter.setBrush(theme.color("badge_fill"))
-        painter.drawEllipse(centre, BADGE_RADIUS, BADGE_RADIUS)
-        if lod >= LOD_TEXT:
-            painter.setPen(theme.color("badge_text"))
+        painter.drawEllipse(centre, radius, radius)
+        text = str(len(self.problems)) if len(self.problems) < 10 else "9+"
+        painter.setPen(theme.color("badge_text"))
+        if legible("badge", lod):
             painter.setFont(font("badge"))
-            box = QRectF(
-                centre.x() - BADGE_RADIUS, centre.y() - BADGE_RADIUS, 2 * BADGE_RADIUS, 2 * BADGE_RADIUS
-            )
-            text = str(len(self.problems)) if len(self.problems) < 10 else "9+"
+            box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        elif lod > 0:
+            side = 2 * radius * lod
+            painter.save()
+            painter.translate(centre)
+            painter.scale(1 / lod, 1 / lod)
+            painter.setFont(card_font(font("badge"), LEGIBLE_PX))
+            painter.drawText(QRectF(-side / 2, -side / 2, side, side), Qt.AlignmentFlag.AlignCenter, text)
+            painter.restore()
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

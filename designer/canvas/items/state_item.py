@@ -142,7 +142,7 @@ class StateItem(NodeItem):
 
     def card_rect(self) -> QRectF:
         if self.kind in ("Succeed", "Fail"):  # the round ends leave room for a line of text
-            return self._rect.adjusted(8, 3, -8, -3)
+            return self._rect.adjusted(6, 3, -6, -3)
         if self.kind == "Choice":
             return self._rect.adjusted(24, 3, -16, -3)
         return self._rect.adjusted(18, 3, -8, -3)
