@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from designer.canvas.items.base import NodeItem
 from designer.canvas.items.card_text import LEGIBLE_PX
+from designer.canvas.items.frame_item import StartMarkerItem
 
 WIDTH, HEIGHT = 1600, 1000
 REPO = Path(__file__).resolve().parents[2]
@@ -132,6 +133,8 @@ def test_every_name_reads_at_the_zoom_chosen_at_open(window: Any, qtbot: Any) ->
     assert scale >= 0.4  # a card at this zoom is large enough for its name: the floor is not hit by accident
     assert_every_name_reads(window)
     named = [i for i in window.scene.items() if isinstance(i, NodeItem) and i.label()]
+    starts = [i for i in window.scene.items() if isinstance(i, StartMarkerItem)]
+    assert starts and all(s.painted_label and s.painted_label.complete for s in starts)  # "Start" reads too
     # A newcomer reads every name of the example without touching anything: all are in sight.
     assert {i.label() for i in names_on_screen(window)} == {i.label() for i in named}
 

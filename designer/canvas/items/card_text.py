@@ -145,6 +145,11 @@ def paint_card_name(
     return PaintedLabel(tuple(lines), float(pixels), complete)
 
 
+def card_fits(text: str, base: QFont, rect: QRectF, lod: float) -> bool:
+    """Whether `text` fits whole on a card over `rect` (item coordinates) at zoom `lod`."""
+    return lod > 0 and _layout(text, base, rect.width() * lod, rect.height() * lod, lod)[2]
+
+
 def legible_scale(text: str, base: QFont, width: float, height: float) -> float:
     """The smallest zoom at which `text` fits whole on a card of `width` x `height` scene units
     in one or two lines of `LEGIBLE_PX` text (1.0 when it needs more than two lines)."""

@@ -8,7 +8,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, elided, font, legible
+from designer.canvas.items.base import NodeItem, detail_level, elided, font, legible
+from designer.canvas.items.card_text import card_fits, paint_card_name
 from designer.canvas.items.icons import draw_icon
 
 FRAME_HEADER = 46.0
@@ -156,10 +157,19 @@ class StartMarkerItem(NodeItem):
         painter.setPen(QPen(theme.color("node_border"), 1.0))
         painter.setBrush(theme.color("marker_fill"))
         painter.drawPath(self.outline())
+        lod = detail_level(painter, option)
+        word = self._rect.adjusted(3, 1, -3, -1)
+        if not legible("caption", lod) and card_fits("Start", font("caption"), word, lod):
+            # Zoomed out: the word alone across the pill, at a legible size (no room for the dot).
+            self.painted_label = paint_card_name(
+                painter, word, "Start", font("caption"), theme.color("marker_text"), lod
+            )
+            return
+        self.painted_label = None  # the word is drawn small (beside the dot) or not at all
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(theme.type_colors.get("Succeed", "#009E73")))
         painter.drawEllipse(QPointF(13, 12), 4.5, 4.5)
-        if detail_level(painter, option) >= LOD_TEXT:
+        if legible("caption", lod):
             painter.setPen(theme.color("marker_text"))
             painter.setFont(font("caption"))
             painter.drawText(self._rect.adjusted(22, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, "Start")
