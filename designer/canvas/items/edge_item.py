@@ -21,6 +21,7 @@ CORNER = 10.0
 ARROW = 9.0
 _PENS: dict[tuple, QPen] = {}  # (theme, kind, back-edge, selected) -> pen, made once
 _NO_PEN = QPen(Qt.PenStyle.NoPen)  # the bounding box is the rectangle itself, no pen around it
+_END_MARGIN = 12.0  # room around a route's end nodes for their own controls
 _SHAPE_MODES = (Qt.ItemSelectionMode.IntersectsItemShape, Qt.ItemSelectionMode.ContainsItemShape)
 
 
@@ -62,7 +63,9 @@ class EdgeItem(QGraphicsRectItem):
         self._label_rect = QRectF()
         self._bounds = QRectF()
         self.setPen(_NO_PEN)
-        self.setZValue(0.5 if kind != "route" else 3)
+        # Routes pass over frames and containers but under nodes, so a route that leaves a state
+        # never covers the state's own controls (its port, its breakpoint dot).
+        self.setZValue(0.5 if kind != "route" else 1.5)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, kind != "start")
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)  # exposedRect
         source.edges.append(self)
@@ -179,6 +182,14 @@ class EdgeItem(QGraphicsRectItem):
             self._shape = stroker.createStroke(self._path)
             if not self._label_rect.isNull():
                 self._shape.addRect(self._label_rect)
+            if self.kind == "route":
+                # A route is drawn over frames, so over the states inside them too: it must not
+                # take the clicks meant for its ends (a state's port, its breakpoint dot).
+                for node in (self.source, self.target):
+                    ends = QPainterPath()
+                    rect = self.mapFromScene(node.sceneBoundingRect()).boundingRect()
+                    ends.addRect(rect.adjusted(-_END_MARGIN, -_END_MARGIN, _END_MARGIN, _END_MARGIN))
+                    self._shape = self._shape.subtracted(ends)
         return self._shape
 
     def contains(self, point: QPointF) -> bool:
