@@ -132,6 +132,8 @@ class Actions:
         edit.addActions([self.cut, self.copy, self.paste, self.delete, self.duplicate, self.rename])
         edit.addAction(self.quick_add)
         edit.addSeparator()
+        edit.addActions([self.add_machine, self.delete_machine])
+        edit.addSeparator()
         edit.addActions([self.select_all, self.find])
         view = bar.addMenu("&View")
         view.addActions([self.fit, self.centre, self.zoom_in, self.zoom_out])
