@@ -116,6 +116,7 @@ class InspectorPanel(QWidget):
         self.slots: dict[str, QVBoxLayout] = {}
         for title in TABS:
             self._add_page(title)
+        self._keep_tabs_in_sight()
         self.chosen_tab = "Configuration"
         self._arranging = False
         self.tabs.currentChanged.connect(self._tab_chosen)
@@ -169,6 +170,16 @@ class InspectorPanel(QWidget):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self._fit_tab_titles()
+
+    def _keep_tabs_in_sight(self) -> None:
+        """The inspector is never narrower than its tabs with their short titles, so a narrow
+        dock cannot push Variables or JSON behind scroll arrows."""
+        bar = self.tabs.tabBar()
+        for index, title in enumerate(TABS):
+            bar.setTabText(index, SHORT_TITLES.get(title, title))
+        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        extra = (margins.left() + margins.right()) if margins is not None else 0
+        self.setMinimumWidth(bar.sizeHint().width() + extra + 2)
 
     def _fit_tab_titles(self) -> None:
         """Full titles when they fit; else the short ones, so that every tab stays in sight
