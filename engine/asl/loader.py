@@ -9,12 +9,16 @@ hand-written `.asl.json` files only parse with a YAML reader (trailing commas).
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
+
+from engine.asl.yaml12 import Yaml12Loader, non_finite_problem, number_length_problem
 
 # CreateStateMachine's limit on the definition's length, in characters.
 MAX_DEFINITION_LENGTH = 1_048_576
@@ -22,6 +26,11 @@ MAX_DEFINITION_LENGTH = 1_048_576
 _MAX_FILE_BYTES = 4 * MAX_DEFINITION_LENGTH
 # A YAML document may not expand (through aliases) to more values than this.
 MAX_YAML_VALUES = 200_000
+# Nor to more characters of scalars: a few values repeated through aliases can still weigh gigabytes
+# once written out as JSON. Four times the definition limit leaves room for a whole template.
+MAX_YAML_EXPANDED_CHARS = 4 * MAX_DEFINITION_LENGTH
+# The code of a load error for well-formed YAML that holds a value with no JSON form.
+YAML_VALUE = "YAML_VALUE"
 
 
 class DefinitionLoadError(Exception):
@@ -118,7 +127,9 @@ def parse_text(
     json_error: json.JSONDecodeError | None = None
     if prefer == "json":
         try:
-            return LoadedText(json.loads(text), "json")
+            return LoadedText(loads_json(text), "json")
+        except _NumberRefused as exc:
+            raise _number_error(exc, text, source) from None
         except json.JSONDecodeError as exc:
             if not yaml_fallback:
                 raise _json_load_error(exc, source) from None
@@ -129,13 +140,62 @@ def parse_text(
         value = _parse_yaml(text, source)
     except DefinitionLoadError as exc:
         # A refusal for safety (alias bombs, absurd nesting) says more than the JSON error would.
-        if json_error is not None and exc.code != "UNSAFE":
+        if json_error is not None and exc.code not in ("UNSAFE", YAML_VALUE):
             raise _json_load_error(json_error, source) from None
         raise
     if json_error is not None and not isinstance(value, (dict, list)):
         # A bare word is valid YAML but was clearly meant as JSON.
         raise _json_load_error(json_error, source)
     return LoadedText(value, "yaml")
+
+
+class _NumberRefused(ValueError):
+    """A number AWS's JSON reader refuses: too long, or not finite."""
+
+    def __init__(self, literal: str, reason: str) -> None:
+        super().__init__(reason)
+        self.literal = literal
+        self.reason = reason
+
+
+def _checked_int(literal: str) -> int:
+    problem = number_length_problem(literal)
+    if problem is not None:
+        raise _NumberRefused(literal, problem)
+    return int(literal)
+
+
+def _checked_float(literal: str) -> float:
+    problem = number_length_problem(literal)
+    if problem is not None:
+        raise _NumberRefused(literal, problem)
+    value = float(literal)
+    if value in (math.inf, -math.inf):
+        raise _NumberRefused(literal, non_finite_problem(literal))
+    return value
+
+
+def _refuse_constant(literal: str) -> Any:
+    raise _NumberRefused(
+        literal,
+        f"Non-standard token '{literal}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow",
+    )
+
+
+def loads_json(text: str) -> Any:
+    """`json.loads` refusing what AWS's JSON reader refuses: NaN, infinities and overlong numbers."""
+    return json.loads(
+        text, parse_int=_checked_int, parse_float=_checked_float, parse_constant=_refuse_constant
+    )
+
+
+def _number_error(exc: _NumberRefused, text: str, source: str | None) -> DefinitionLoadError:
+    pos = text.find(exc.literal)
+    line = column = None
+    if pos >= 0:
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return DefinitionLoadError(exc.reason, source=source, line=line, column=column)
 
 
 def load_document(source: str | Path | dict[str, Any]) -> Any:
@@ -180,11 +240,11 @@ def jackson_message(exc: json.JSONDecodeError) -> str:
     )
 
 
-class _SafeLoader(yaml.SafeLoader):
-    """YAML without Python objects; CloudFormation's short tags become their long form."""
+class _SafeLoader(Yaml12Loader):
+    """YAML 1.2 without Python objects; CloudFormation's short tags become their long form."""
 
 
-def _cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+def _cfn_tag(loader: Yaml12Loader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
     name = "Ref" if tag_suffix == "Ref" else f"Fn::{tag_suffix}"
     if isinstance(node, yaml.ScalarNode):
         value: Any = loader.construct_scalar(node)
@@ -248,6 +308,8 @@ def _parse_yaml(text: str, source: str | None) -> Any:
             source=source,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
+            # Well-formed YAML holding a value JSON cannot carry: say that, not why it isn't JSON.
+            code=YAML_VALUE if isinstance(exc, ConstructorError) else "INVALID_JSON_DESCRIPTION",
         ) from None
     except yaml.YAMLError as exc:
         raise DefinitionLoadError(f"invalid YAML: {exc}", source=source) from None
@@ -261,6 +323,7 @@ def _parse_yaml(text: str, source: str | None) -> Any:
 def _check_expansion(root: yaml.Node, source: str | None) -> None:
     """Refuse documents whose aliases multiply into a huge value (the 'billion laughs')."""
     sizes: dict[int, int] = {}
+    weights: dict[int, int] = {}
     visiting: set[int] = set()
 
     def size(node: yaml.Node) -> int:
@@ -276,12 +339,27 @@ def _check_expansion(root: yaml.Node, source: str | None) -> None:
             )
         visiting.add(key)
         total = 1
+        weight = len(node.value) if isinstance(node, yaml.ScalarNode) else 1
+        children: list[yaml.Node] = []
         if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
+            children = list(node.value)
         elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
+            children = [part for pair in node.value for part in pair]
+        for child in children:
+            total += size(child)
+            weight += weights[id(child)]
         visiting.discard(key)
         sizes[key] = total
+        weights[key] = weight
+        if weight > MAX_YAML_EXPANDED_CHARS:
+            raise DefinitionLoadError(
+                f"the YAML aliases expand to more than {MAX_YAML_EXPANDED_CHARS:,} characters; "
+                "refusing to read it",
+                source=source,
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                code="UNSAFE",
+            )
         if total > MAX_YAML_VALUES:
             raise DefinitionLoadError(
                 f"the YAML aliases expand to more than {MAX_YAML_VALUES:,} values; refusing to read it",

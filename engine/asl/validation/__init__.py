@@ -23,6 +23,7 @@ from engine.asl.validation import messages as msg
 from engine.asl.validation.checker import Checker
 from engine.asl.validation.fields import TOP_LEVEL_FIELDS
 from engine.asl.validation.graph_rules import check_graphs
+from engine.asl.validation.json_values import json_value_problem
 from engine.asl.validation.scope import QUERY_LANGUAGES, Scope, check_states_object
 
 __all__ = ["validate", "validate_file"]
@@ -46,15 +47,9 @@ def validate(
         except DefinitionLoadError as exc:
             return [load_error_diagnostic(exc)]
     else:
-        depth = nesting_depth(definition)
-        if depth > MAX_JSON_DEPTH:
-            return [
-                error(
-                    INVALID_JSON_DESCRIPTION,
-                    f"Document nesting depth ({depth}) exceeds the maximum allowed ({MAX_JSON_DEPTH}, "
-                    "from `StreamReadConstraints.getMaxNestingDepth()`)",
-                )
-            ]
+        problem = json_value_problem(definition)
+        if problem is not None:
+            return [error(INVALID_JSON_DESCRIPTION, problem[0], problem[1] if problem[1] != "/" else None)]
         size = _compact_length(definition)
         if size is None:
             return [error(INVALID_JSON_DESCRIPTION, "The definition is nested too deeply to read")]
@@ -98,25 +93,6 @@ def load_error_diagnostic(exc: DefinitionLoadError) -> Diagnostic:
     if message.startswith("Unrecognized token") and "\n at " in message:
         location = message.split("\n at ", 1)[1]
     return error(INVALID_JSON_DESCRIPTION if exc.code != "IO" else "IO_ERROR", message, location)
-
-
-# AWS reads definitions with Jackson, whose readers refuse documents nested deeper than this.
-MAX_JSON_DEPTH = 1000
-
-
-def nesting_depth(value: Any) -> int:
-    """How deeply objects and arrays nest in a JSON value (iteratively: no recursion limit)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in item)
-    return deepest
 
 
 def _compact_length(definition: Any) -> int | None:

@@ -44,6 +44,7 @@ def _check_rule(checker: Checker, rule: Any, loc: str, language: str, *, top: bo
             checker.error(msg.required(["Next"]), loc)
         else:
             checker.expect_string(rule, "Next", loc)
+        checker.expect_object(rule, "Assign", loc)
     if language == "JSONata":
         _check_jsonata_rule(checker, rule, loc, top=top)
     else:

@@ -38,6 +38,9 @@ def reference_path_error(text: str) -> str | None:
         path = parse_path(text)
     except PathSyntaxError as exc:
         return str(exc) or "invalid path"
+    if path.root != "$":
+        # `$$`, `$var` and `$states` name the context object or variables, which a result never goes into.
+        return "Reference path must start with '$' followed by '.' or '['"
     if not path.is_reference_path:
         return "Reference path must only contain names and array indexes"
     return None

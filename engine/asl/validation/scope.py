@@ -59,6 +59,9 @@ def check_state(
         checker.error(msg.required(["Type"]), loc)
         return
     state_type = state["Type"]
+    if not isinstance(state_type, str):
+        checker.error(msg.expected_type("STRING"), f"{loc}/Type")
+        return
     if state_type not in STATE_FIELDS:
         checker.error(msg.type_values(), f"{loc}/Type")
         return

@@ -37,6 +37,8 @@ def check_typed_state(
 ) -> None:
     if state_type in ("Pass", "Task", "Wait", "Parallel", "Map"):
         check_transition(checker, state, loc)
+    # Variables are given as a JSON object of names and values, in both query languages.
+    checker.expect_object(state, "Assign", loc)
     if language == "JSONPath":
         _check_jsonpath_fields(checker, state, loc)
     else:
@@ -261,6 +263,7 @@ def check_catchers(checker: Checker, state: dict[str, Any], loc: str, language: 
                 checker.error(msg.wrong_query_language("JSONPath", field), where)
         _check_error_equals(checker, catcher, where, last=i == len(catchers) - 1)
         checker.expect_string(catcher, "Next", where)
+        checker.expect_object(catcher, "Assign", where)
         if language == "JSONPath":
             check_reference_path_field(checker, catcher, "ResultPath", where)
             if "Assign" in catcher:
