@@ -110,14 +110,20 @@ def run_parsed(parser: argparse.ArgumentParser, argv: Sequence[str] | None, out:
 
 def _usage_errors() -> tuple[type[Exception], ...]:
     from engine.cli_run import RunUsageError
+    from engine.strict_json import JsonInputError
 
-    return (RunUsageError,)
+    return (RunUsageError, JsonInputError)
 
 
 def read_definition_text(file: str) -> tuple[str, str]:
     """(text, display name) of a definition file, or UsageError when it cannot be read."""
     if file == "-":
-        return sys.stdin.read(), "<stdin>"
+        from engine.asl.loader import MAX_DEFINITION_LENGTH
+        from engine.strict_json import read_limited
+
+        limit = 4 * MAX_DEFINITION_LENGTH  # UTF-8 takes at most four bytes a character
+        bound = f"{MAX_DEFINITION_LENGTH:,} characters"
+        return read_limited("-", limit=limit, what="a state machine definition", bound=bound), "<stdin>"
     try:
         return read_text_file(Path(file)), file
     except DefinitionLoadError as exc:

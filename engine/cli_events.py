@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from pathlib import Path
 from typing import Any, TextIO
 
 from engine.cli_run import RunUsageError
@@ -75,18 +74,15 @@ def cmd_put_events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from engine.strict_json import check_payload_size, loads_strict, read_limited
+
+    what = "a PutEvents request"
     if args.entries_file:
-        try:
-            text = Path(args.entries_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RunUsageError(f"{args.entries_file}: {exc.strerror or exc}") from None
-        where = args.entries_file
+        text, where = read_limited(args.entries_file, what=what), args.entries_file
     else:
         text, where = args.entries, "--entries"
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RunUsageError(f"{where}: not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+        check_payload_size(text, where, what)
+    value = loads_strict(text, where)
     entries = value if isinstance(value, list) else [value]
     if not all(isinstance(e, dict) for e in entries):
         raise RunUsageError(f"{where}: PutEvents entries are JSON objects")

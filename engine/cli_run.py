@@ -160,20 +160,17 @@ def _open_store(spec: str | None) -> Any:
 
 
 def _input(args: argparse.Namespace) -> Any:
+    """The execution input: strict JSON of at most 256 KiB, as StartExecution takes it."""
+    from engine.strict_json import check_payload_size, loads_strict, read_limited
+
     if args.input_file:
-        try:
-            text = Path(args.input_file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RunUsageError(f"{args.input_file}: {exc.strerror or exc}") from None
-        where = args.input_file
+        text, where = read_limited(args.input_file), args.input_file
     elif args.input is not None:
         text, where = args.input, "--input"
+        check_payload_size(text, where)
     else:
         return {}
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RunUsageError(f"{where}: not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    return loads_strict(text, where)
 
 
 def _load_handler(spec: str) -> tuple[str, Any]:

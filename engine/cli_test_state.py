@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError, _load_handler, read_definition_and_handlers
+from engine.cli_run import _load_handler, read_definition_and_handlers
 
 DEFAULT_ROLE = "arn:aws:iam::123456789012:role/StateCanvasTestState"
 
@@ -44,6 +44,7 @@ def add_test_state_command(sub: argparse._SubParsersAction, read_text: Any) -> N
 
 def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
     from engine.runtime.test_state import TestStateError, test_state
+    from engine.strict_json import check_payload_size, loads_strict
 
     definition, _, handlers = read_definition_and_handlers(read_text, args.file, args.state_machine)
     request: dict[str, Any] = {"inspection_level": args.inspection_level, "role_arn": DEFAULT_ROLE}
@@ -59,10 +60,8 @@ def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO, read_text
         error, _, cause = args.mock_error.partition(":")
         request["mock"] = {"errorOutput": {"error": error, "cause": cause}}
     handlers |= dict(_load_handler(spec) for spec in args.handler_specs)
-    try:
-        data = json.loads(args.input)
-    except json.JSONDecodeError as exc:
-        raise RunUsageError(f"--input: not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    check_payload_size(args.input, "--input")
+    data = loads_strict(args.input, "--input")
     try:
         response = test_state(definition, data, handlers=handlers, **request)
     except TestStateError as exc:

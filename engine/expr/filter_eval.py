@@ -9,7 +9,6 @@ comparison false except for ``!=`` and ``nin`` (their negations hold), and
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from engine.expr.errors import PathNotFoundError
@@ -25,12 +24,12 @@ from engine.expr.filter_ast import (
     PathOperand,
     Regex,
 )
+from engine.expr.user_regex import compile_flagged
 
 if TYPE_CHECKING:
     from engine.expr.path_eval import Scope
 
 _MISSING = object()
-_REGEX_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
 
 
 def test_filter(expr: FilterExpr, node: Any, scope: Scope) -> bool:
@@ -107,10 +106,7 @@ def compare(op: str, left: Any, right: Any) -> bool:
     if op == "=~":
         if not isinstance(left, str) or not isinstance(right, Regex):
             return False
-        flags = 0
-        for flag in right.flags:
-            flags |= _REGEX_FLAGS[flag]
-        return re.fullmatch(right.pattern, left, flags) is not None
+        return compile_flagged(right.pattern, right.flags).fullmatch(left) is not None
     if op == "in":
         return isinstance(right, list) and contains(right, left)
     if op == "contains":

@@ -31,6 +31,7 @@ from engine.expr.filter_ast import (
     PathOperand,
     Regex,
 )
+from engine.expr.user_regex import UserRegexError, compile_flagged
 
 if TYPE_CHECKING:
     from engine.expr.path_ast import Path
@@ -185,11 +186,12 @@ class FilterParser:
         flag_start = self.pos
         while self.pos < len(text) and text[self.pos] in "imsx":
             self.pos += 1
+        flags = text[flag_start : self.pos]
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            compile_flagged(pattern, flags)
+        except UserRegexError as exc:
             raise self.fail(f"invalid regular expression: {exc}") from None
-        return Regex(pattern, text[flag_start : self.pos])
+        return Regex(pattern, flags)
 
     def read_array(self) -> tuple:
         self.pos += 1

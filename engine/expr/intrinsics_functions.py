@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.expr.errors import ExprError
-from engine.expr.java_text import compact_json, json_type_name
+from engine.expr.java_text import compact_json, java_utf8, json_type_name
 
 RUNTIME_ERROR = "States.Runtime"
 ARRAY_RANGE_LIMIT = 1000
@@ -224,17 +224,41 @@ def _array_length(name: str, args: list[Any]) -> int:
 
 
 def _array_unique(name: str, args: list[Any]) -> list[Any]:
-    """First occurrences kept, in order (a ``LinkedHashSet``)."""
+    """First occurrences kept, in order (a ``LinkedHashSet``), in one pass over hashed keys."""
     unique: list[Any] = []
+    seen: set[Any] = set()
     for item in _array(name, args, 0):
-        if not any(json_equal(item, seen) for seen in unique):
+        key = equality_key(item)
+        if key not in seen:
+            seen.add(key)
             unique.append(item)
     return unique
 
 
+def equality_key(value: Any) -> Any:
+    """A hashable key under which two values are equal exactly when ``json_equal`` says so.
+
+    The type tag keeps ``true`` apart from ``1`` and ``1`` apart from ``1.0``, as the JVM does;
+    objects are keyed by their set of (name, key) pairs, so member order does not matter.
+    """
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, int):
+        return ("i", value)
+    if isinstance(value, float):
+        return ("f", value)
+    if isinstance(value, str):
+        return ("s", value)
+    if isinstance(value, dict):
+        return ("o", frozenset((key, equality_key(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("a", tuple(equality_key(item) for item in value))
+    return ("n", None) if value is None else ("?", id(value))
+
+
 def _base64_encode(name: str, args: list[Any]) -> str:
     text = _text_within_limit(name, args, 0)
-    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return base64.b64encode(java_utf8(text)).decode("ascii")
 
 
 def _base64_decode(name: str, args: list[Any]) -> str:
@@ -259,7 +283,7 @@ def _hash(name: str, args: list[Any]) -> str:
             + ".",
             function=name,
         )
-    return hashlib.new(digest, text.encode("utf-8")).hexdigest()
+    return hashlib.new(digest, java_utf8(text)).hexdigest()
 
 
 def _json_merge(name: str, args: list[Any]) -> dict[str, Any]:

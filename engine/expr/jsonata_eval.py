@@ -37,7 +37,16 @@ from typing import Any, Final
 from engine.expr.errors import ExprError
 from engine.expr.java_text import compact_json, json_type_name
 from engine.expr.jsonata_functions import SFN_FUNCTION_BINDINGS, JsonataFunctionError, to_jsonata
-from engine.expr.jsonata_import import JSONATA_RECURSION_LIMIT, Functions, JException, Jsonata, Timebox, Utils
+from engine.expr.jsonata_import import (
+    JSONATA_RECURSION_LIMIT,
+    Functions,
+    JException,
+    Jsonata,
+    RegexFlags,
+    Timebox,
+    Utils,
+)
+from engine.expr.user_regex import RegexBudgetError, UserRegex, UserRegexError, compile_user_regex
 
 QUERY_EVALUATION_ERROR: Final = "States.QueryEvaluationError"
 # AWS bounds evaluation; a runaway expression (tail recursion loops forever) must not hang the engine.
@@ -168,11 +177,25 @@ def compile_jsonata(expression: str) -> Jsonata:
         raise JsonataSyntaxError(_jsonata_message(exc), expression=expression, code=exc.error) from None
     except RecursionError:
         raise JsonataSyntaxError(STACK_OVERFLOW, expression=expression) from None
+    except _BadRegex as exc:
+        raise JsonataSyntaxError(str(exc), expression=expression) from None
+
+
+def _regex_engine(pattern: str, flags: RegexFlags) -> UserRegex:
+    """JSONata's ``/regex/`` literals run on a linear-time engine, never on Python's backtracking ``re``."""
+    try:
+        return compile_user_regex(pattern, ignore_case=flags.case_insensitive, multiline=flags.multiline)
+    except UserRegexError as exc:
+        raise _BadRegex(f"Invalid regular expression: /{pattern}/: {exc}") from None
+
+
+class _BadRegex(Exception):
+    """A ``/regex/`` literal that does not compile (JavaScript's SyntaxError)."""
 
 
 @lru_cache(maxsize=2048)
 def _compile_cached(expression: str) -> Jsonata:
-    compiled = Jsonata(expression)
+    compiled = Jsonata(expression, _regex_engine)
     compiled.set_output_convert_nulls(False)  # keep JSON null apart from undefined
     compiled.set_validate_input(False)  # the input is always None; values arrive as bindings
     return compiled
@@ -202,7 +225,7 @@ def evaluate_jsonata(expression: str, *, states: dict[str, Any], variables: dict
             result = instance.evaluate(None, frame)
     except JException as exc:
         raise JsonataEvaluationError(_jsonata_message(exc), expression=expression, code=exc.error) from None
-    except JsonataFunctionError as exc:
+    except (JsonataFunctionError, RegexBudgetError) as exc:
         raise JsonataEvaluationError(str(exc), expression=expression) from None
     except RecursionError:
         raise JsonataEvaluationError(STACK_OVERFLOW, expression=expression) from None
@@ -210,7 +233,7 @@ def evaluate_jsonata(expression: str, *, states: dict[str, Any], variables: dict
         raise JsonataEvaluationError(
             "D1001: Number out of range: Infinity", expression=expression, code="D1001"
         ) from None
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
         # a defect of jsonata-python rather than of the expression: still the state's failure, not ours
         raise JsonataEvaluationError(f"internal error: {exc}", expression=expression) from None
     return _result_to_json(result, expression)
@@ -255,7 +278,7 @@ def _result_to_json(result: Any, expression: str) -> Any:
 
 
 def _is_function(value: Any) -> bool:
-    return Functions.is_lambda(value) or Utils.is_function(value) or isinstance(value, re.Pattern)
+    return Functions.is_lambda(value) or Utils.is_function(value) or isinstance(value, re.Pattern | UserRegex)
 
 
 def jsonata_to_json(value: Any) -> Any:

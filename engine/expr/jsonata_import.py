@@ -14,10 +14,20 @@ _limit = sys.getrecursionlimit()
 import jsonata  # noqa: E402 - must run between reading and restoring the limit
 from jsonata import JException, Jsonata, Timebox, Utils  # noqa: E402
 from jsonata.functions import Functions  # noqa: E402
+from jsonata.regex_engine import RegexFlags  # noqa: E402
 
 sys.setrecursionlimit(_limit)
 
 # What jsonata-python wants: its evaluator recurses through many Python frames per JSONata level.
 JSONATA_RECURSION_LIMIT = 10_000
 
-__all__ = ["JSONATA_RECURSION_LIMIT", "Functions", "JException", "Jsonata", "Timebox", "Utils", "jsonata"]
+__all__ = [
+    "JSONATA_RECURSION_LIMIT",
+    "Functions",
+    "JException",
+    "Jsonata",
+    "RegexFlags",
+    "Timebox",
+    "Utils",
+    "jsonata",
+]

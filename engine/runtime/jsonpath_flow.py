@@ -24,6 +24,7 @@ from engine.expr import (
     set_at_reference_path,
 )
 from engine.expr.path_ast import Index, Name
+from engine.expr.user_regex import RegexBudgetError
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 
@@ -50,7 +51,10 @@ class PathScope:
         if isinstance(path, str):
             path = parse_path(path)
         context = self.make_context() if CONTEXT in path.text else None
-        return evaluate(path, data, context=context, variables=self.variables)
+        try:
+            return evaluate(path, data, context=context, variables=self.variables)
+        except RegexBudgetError as exc:  # a filter's =~ ran past its time budget: the state fails
+            raise self.fail(exc.message) from None
 
     def fail(self, message: str, error: str = RUNTIME) -> StateFailure:
         return StateFailure(error, self.prefix + message)

@@ -35,7 +35,13 @@ from engine.integrations import ServiceRegistry
 from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION
 from engine.runtime.clock import VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame, iso_time
-from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, StateFailure
+from engine.runtime.errors import (
+    DEFECTS,
+    EXCEED_TOLERATED_FAILURE_THRESHOLD,
+    RUNTIME,
+    StateFailure,
+    defect_failure,
+)
 from engine.runtime.history import History, payload_details, to_json_text
 from engine.runtime.interpreter import Interpreter
 from engine.runtime.jsonpath_flow import apply_result_path, render_template, select
@@ -50,6 +56,7 @@ from engine.runtime.test_state_request import (
     parse_request,
     refuse,
 )
+from engine.strict_json import loads_strict
 
 __all__ = ["INSPECTION_LEVELS", "TestStateError", "run_test_state_request", "test_state", "test_state_async"]
 
@@ -134,7 +141,7 @@ def run_test_state_request(request: dict[str, Any], **options: Any) -> dict[str,
     raw_input = request.get("input")
     if isinstance(raw_input, str):
         try:
-            data = json.loads(raw_input)
+            data = loads_strict(raw_input)
         except ValueError:
             raise refuse("Invalid input: the input must be valid JSON", "InvalidExecutionInput") from None
     else:
@@ -269,7 +276,10 @@ class _TestRun:
 
     async def _outcome(self) -> _Outcome:
         try:
-            result = await self._run_state()
+            try:
+                result = await self._run_state()
+            except DEFECTS as exc:
+                raise defect_failure(exc, self.run.prefix) from exc
         except StateFailure as failure:
             return self._failed(failure)
         if result.assigned:

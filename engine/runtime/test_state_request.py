@@ -10,7 +10,6 @@ here, apart from running the state.
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,10 @@ from typing import Any
 from engine.asl.diagnostics import invalid_definition_message
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.asl.validation import load_error_diagnostic, validate
+from engine.asl.validation.json_values import copy_json
 from engine.asl.validation.resources import classify_resource
 from engine.runtime.test_state_shapes import check_mock_result
+from engine.strict_json import loads_strict
 
 VALIDATION_EXCEPTION = "ValidationException"
 INVALID_DEFINITION = "InvalidDefinition"
@@ -179,11 +180,12 @@ def _load_definition(definition: Any) -> dict[str, Any]:
                 invalid_definition_message([load_error_diagnostic(exc)]), INVALID_DEFINITION
             ) from None
     else:
-        document = copy.deepcopy(definition)
+        document = definition
     diagnostics = validate(document, test_state=True)
     if any(d.severity == "ERROR" for d in diagnostics):
         raise refuse(invalid_definition_message(diagnostics), INVALID_DEFINITION)
-    return document
+    # The caller's dict is never edited; the copy is iterative, so any depth validation admits copies.
+    return copy_json(document) if document is definition else document
 
 
 def _pick_state(document: dict[str, Any], state_name: str | None) -> tuple[dict[str, Any], str, str]:
@@ -247,7 +249,7 @@ def _read_mock(mock: dict[str, Any] | None) -> MockSpec | None:
         text = mock["result"]
         if isinstance(text, str):
             try:
-                spec.result = json.loads(text)
+                spec.result = loads_strict(text)
             except ValueError:
                 raise refuse("Mocked result must be valid JSON") from None
         else:  # a caller in Python may hand the value itself
@@ -355,7 +357,7 @@ def _read_reader_data(data: Any) -> Any:
     if data is None or not isinstance(data, str):
         return copy.deepcopy(data)
     try:
-        return json.loads(data)
+        return loads_strict(data)
     except ValueError:
         return data  # CSV and other text sources are read as text
 
@@ -374,7 +376,7 @@ def _non_negative(value: Any, member: str) -> int | None:
 def _json_value(value: Any, message: str) -> Any:
     if isinstance(value, (str, bytes)):
         try:
-            return json.loads(value)
+            return loads_strict(value)
         except ValueError:
             raise refuse(message) from None
     return copy.deepcopy(value)
