@@ -11,6 +11,7 @@ literals keep their text split at unescaped ``{}`` placeholders.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,9 @@ from functools import lru_cache
 from engine.expr.errors import IntrinsicSyntaxError, PathSyntaxError
 from engine.expr.jsonpath import parse_path
 from engine.expr.path_ast import Path
+
+# AWS reads numbers with Jackson, which refuses literals longer than this.
+MAX_NUMBER_LENGTH = 1000
 
 # name -> (minimum, maximum or None for unbounded) argument count, for validators.
 INTRINSIC_ARITY: dict[str, tuple[int, int | None]] = {
@@ -159,7 +163,12 @@ class IntrinsicParser:
         if match:
             self.pos = match.end()
             token = match.group()
-            return Literal(int(token) if token.lstrip("-").isdigit() else float(token))
+            if len(token) > MAX_NUMBER_LENGTH:
+                raise self.fail(f"a number may have at most {MAX_NUMBER_LENGTH} characters")
+            value = int(token) if token.lstrip("-").isdigit() else float(token)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise self.fail(f"the number {token} is out of range")
+            return Literal(value)
         for word, value in _KEYWORDS.items():
             if self.text.startswith(word, self.pos):
                 end = self.pos + len(word)

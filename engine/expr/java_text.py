@@ -141,3 +141,12 @@ def json_type_name(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "array"
     return type(value).__name__
+
+
+def java_utf8(text: str) -> bytes:
+    """`text` as UTF-8 bytes the way Java's `String.getBytes(UTF_8)` makes them.
+
+    JSON strings may hold lone surrogates (`"\\ud800"`); Java encodes each as `?` where Python's
+    strict codec raises, so hashes and Base64 of such text match AWS's instead of failing.
+    """
+    return text.encode("utf-8", "replace")

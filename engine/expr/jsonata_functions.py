@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.expr.intrinsics_functions import ARRAY_RANGE_LIMIT, HASH_ALGORITHMS
-from engine.expr.java_text import compact_json, json_type_name
+from engine.expr.java_text import compact_json, java_utf8, json_type_name
 from engine.expr.jsonata_import import JException, Jsonata, Utils
 
 
@@ -124,7 +124,7 @@ def hash_(*args: Any) -> str:
             f"The hash algorithm {_shown(algorithm)} is not supported by $hash; use one of "
             + ", ".join(HASH_ALGORITHMS)
         )
-    return hashlib.new(digest, value.encode("utf-8")).hexdigest()
+    return hashlib.new(digest, java_utf8(value)).hexdigest()
 
 
 def random_(*args: Any) -> float:

@@ -76,3 +76,31 @@ class ExecutionAborted(Exception):
 
 class ExecutionTimedOut(Exception):
     """The machine's own TimeoutSeconds ran out."""
+
+
+# Exceptions that mean "this value could not be handled" rather than a deliberate signal
+# (StateFailure, ExecutionAborted, a history limit, a TestState refusal).
+DEFECTS: tuple[type[BaseException], ...] = (
+    ArithmeticError,
+    AttributeError,
+    LookupError,
+    RecursionError,
+    TypeError,
+    ValueError,
+)
+
+
+def defect_failure(exc: BaseException, prefix: str) -> StateFailure:
+    """An unexpected exception inside a state, as the run-time failure AWS reports for what it cannot do.
+
+    Validation and the evaluation paths are meant to catch every such case with AWS's own error;
+    this is the last line, so that a run ends FAILED with States.Runtime and a cause the user can
+    read, never with an exception out of the engine.
+    """
+    from engine.expr.errors import ExprError
+
+    if isinstance(exc, ExprError) and not isinstance(exc, (LookupError, ValueError)):
+        detail = str(exc)
+    else:
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return StateFailure(RUNTIME, prefix + f"The state could not be evaluated ({detail[:500]}).")

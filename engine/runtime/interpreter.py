@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.runtime import debug_gate
 from engine.runtime.env import ExecutionEnv, Frame
-from engine.runtime.errors import DATA_LIMIT_EXCEEDED, ExecutionAborted, StateFailure
+from engine.runtime.errors import DATA_LIMIT_EXCEEDED, DEFECTS, ExecutionAborted, StateFailure, defect_failure
 from engine.runtime.history import MAX_PAYLOAD_BYTES, to_json_text
 from engine.runtime.jsonpath_flow import apply_result_path, render_template
 from engine.runtime.retry import RetryState, find_catcher
@@ -113,9 +113,12 @@ class Interpreter:
         retry = RetryState(state.get("Retry")) if state_type in WITH_RETRY else None
         while True:
             try:
-                result = await handler(run)
-                reused = input_text if result.output is data and state_type in PASS_THROUGH else None
-                result.output_text = self._checked_text(run, result.output, reused)
+                try:
+                    result = await handler(run)
+                    reused = input_text if result.output is data and state_type in PASS_THROUGH else None
+                    result.output_text = self._checked_text(run, result.output, reused)
+                except DEFECTS as exc:
+                    raise defect_failure(exc, run.prefix) from exc
                 break
             except StateFailure as failure:
                 if failure.event == "EvaluationFailed":

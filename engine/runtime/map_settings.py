@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass
 
 from engine.expr import PathNotFoundError
+from engine.expr.jsonata_eval import describe_unexpected_type
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.state_run import StateRun
@@ -19,7 +20,10 @@ class MapSettings:
 
 
 def read_concurrency(run: StateRun) -> int:
-    return int(_value(run, "MaxConcurrency", integer=True) or 0)
+    value = _value(run, "MaxConcurrency", integer=True)
+    if value is not None and value < 0:
+        raise StateFailure(RUNTIME, run.prefix + "MaxConcurrency cannot be negative.")
+    return int(value or 0)
 
 
 def read_settings(run: StateRun, max_concurrency: int) -> MapSettings:
@@ -38,12 +42,24 @@ def read_settings(run: StateRun, max_concurrency: int) -> MapSettings:
     return settings
 
 
+def _is_number(value: object, *, integer: bool) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return not integer or isinstance(value, int) or value.is_integer()
+
+
 def _value(run: StateRun, field: str, *, integer: bool) -> float | None:
     state = run.state
     if field in state:
         value = state[field]
         if run.jsonata and isinstance(value, str):
-            value = run.jsonata_scope().evaluate(value, field)
+            scope = run.jsonata_scope()
+            value = scope.evaluate(value, field)
+            if not _is_number(value, integer=integer):
+                expected = "integer" if integer else "number"
+                raise scope.fail(
+                    describe_unexpected_type(state[field][2:-2].strip(), field, expected, value), field
+                )
         return value
     path_field = f"{field}Path"
     if path_field not in state:

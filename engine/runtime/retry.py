@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -19,6 +20,10 @@ def error_matches(names: list[str], failure: StateFailure) -> bool:
         if name == TASK_FAILED and error != TIMEOUT and not (error or "").startswith("States.Runtime"):
             return True
     return False
+
+
+# The largest MaxDelaySeconds a retrier may set (366 days).
+MAX_RETRY_DELAY = 31_622_400
 
 
 class RetryState:
@@ -39,9 +44,13 @@ class RetryState:
                 return None
             interval = retrier.get("IntervalSeconds", 1)
             backoff = retrier.get("BackoffRate", 2.0)
-            delay = interval * (backoff ** self.attempts[i])
-            if "MaxDelaySeconds" in retrier:
-                delay = min(delay, retrier["MaxDelaySeconds"])
+            try:
+                delay = float(interval * (backoff ** self.attempts[i]))
+            except OverflowError:
+                delay = math.inf
+            # An execution lasts at most a year, so no back-off waits longer than MaxDelaySeconds'
+            # own ceiling; AWS documents no other bound, and an unbounded one overflows the calendar.
+            delay = min(delay, retrier.get("MaxDelaySeconds", MAX_RETRY_DELAY), MAX_RETRY_DELAY)
             if retrier.get("JitterStrategy") == "FULL":
                 delay = rng.uniform(0, delay)
             self.attempts[i] += 1

@@ -62,3 +62,25 @@ def json_value_problem(value: Any) -> tuple[str, str] | None:
             "/",
         )
     return None
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value, made without recursion so that any depth validation admits copies."""
+    if not isinstance(value, (dict, list)):
+        return value
+    root: Any = {} if isinstance(value, dict) else []
+    stack: list[tuple[Any, Any]] = [(value, root)]
+    while stack:
+        source, target = stack.pop()
+        items = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, child in items:
+            if isinstance(child, (dict, list)):
+                copied: Any = {} if isinstance(child, dict) else []
+                stack.append((child, copied))
+            else:
+                copied = child
+            if isinstance(target, dict):
+                target[key] = copied
+            else:
+                target.append(copied)
+    return root
