@@ -26,6 +26,7 @@ from designer.debug.overlay import STATUS_COLOURS, CanvasDecorator
 from designer.debug.rerun import Rerunning
 from designer.debug.run_menu import RunMenu
 from designer.debug.session import RunSession
+from designer.debug.shown import PictureCache, Shown
 from designer.debug.unserved import unserved_tasks
 from designer.document.paths import StateAddress
 from engine.runtime.debugger import Debugger, Pause
@@ -49,6 +50,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
         self.debugger: Debugger | None = None
         self.pause: Pause | None = None
         self.picture: ExecutionPicture | None = None
+        self.shown: Shown | None = None  # what every execution view shows (see designer.debug.shown)
+        self.pictures = PictureCache()
         self.shown_arn: str | None = None
         self.cursor: int | None = None  # events shown (time travel); None: the live end
         self.focus: dict[str, int | None] = {}  # Map/Parallel state path -> iteration/branch shown
@@ -102,6 +105,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
         self.breakpoints = {}
         self.decorator.breakpoints = {}
         self.pause, self.picture, self.shown_arn, self.cursor, self.selected = None, None, None, None, None
+        self.shown = None
+        self.pictures.clear()
         self._clear_panels()
         self._machines_changed()
         self._update_actions()
@@ -216,6 +221,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
     def _adopt(self, session: RunSession, debugger: Debugger | None) -> None:
         self.session, self.debugger = session, debugger
         self.pause, self.picture, self.cursor, self.shown_arn = None, None, None, None
+        self.shown = None
+        self.pictures.clear()
         self.focus = {}
         self._pipeline_key = None
         self.decorator.clear()

@@ -15,6 +15,7 @@ import shiboken6
 from designer.canvas.items.state_item import StateItem
 from designer.debug.dataflow import mock_for, pipeline_for
 from designer.debug.history_model import FAILED, ExecutionPicture, Visit
+from designer.debug.shown import Shown
 from designer.debug.status_glyphs import execution_glyph_html
 from designer.debug.unserved import unserved_tasks
 from designer.document.paths import StateAddress, get_in
@@ -87,35 +88,18 @@ class ExecutionViews:
         if arn is None:
             self._refresh_choreography()
             return
-        machine = session.machine_of(arn)
-        events = session.history(arn)
-        picture = ExecutionPicture(
-            events, session.definition_of(arn), upto=self.cursor, notes=session.notes(arn)
-        )
-        picture.execution_arn = arn
-        self.picture = picture
-        iterations, dimmed = self._iterations(picture)
-        paused_path = None
-        if (
-            self.cursor is None
-            and self.pause is not None
-            and machine == session.main_machine
-            and arn == session.main_arn
-        ):
-            thread = self._pause_thread(self.pause)
-            if all(iterations.get(name) in (None, index) for name, index in thread):  # the iteration shown
-                paused_path = picture.resolve(self.pause.state, thread)
+        shown = self._shown_for(arn)
+        picture, machine, events = shown.picture, shown.machine, session.history(arn)
+        self.picture, self.shown = picture, shown
+        iterations, dimmed, paused_path = shown.iterations, shown.dimmed, shown.paused_path
         taken = picture.edges_taken(iterations)
         started = picture.started_scopes()
         if paused_path is not None:  # the transition into the paused state is taken already
-            thread = self._pause_thread(self.pause)  # type: ignore[arg-type]
+            thread = shown.pause_thread
             scope = paused_path.rsplit("/States/", 1)[0]
-            before = [
-                v for v in picture.visits.values() if v.thread == thread and v.scope == scope and v.path
-            ]
-            if before:
-                last = max(before, key=lambda v: v.entered_id)
-                taken.add((last.path, paused_path, last.final_failure is not None))  # type: ignore[arg-type]
+            last = picture.last_visit_in(thread, scope)
+            if last is not None and last.path is not None:
+                taken.add((last.path, paused_path, last.final_failure is not None))
             else:
                 started.add(scope)
         unserved = unserved_tasks(
@@ -128,8 +112,11 @@ class ExecutionViews:
         for other_machine, other_arn in self._latest_per_machine().items():
             if other_machine == machine:
                 continue
-            other = ExecutionPicture(
-                session.history(other_arn), session.definition_of(other_arn), notes=session.notes(other_arn)
+            other = self.pictures.live(
+                other_arn,
+                session.history(other_arn),
+                session.definition_of(other_arn),
+                session.notes(other_arn),
             )
             hints = unserved_tasks(
                 other, self.document.project, other_machine, self.document.definitions.get(other_machine)
@@ -146,6 +133,27 @@ class ExecutionViews:
         self._refresh_state_data()
         self._update_actions()
 
+    def _shown_for(self, arn: str) -> Shown:
+        """The one answer every view reads: which execution, which moment, which iterations,
+        and whether the pause lies in what is shown."""
+        session = self.session
+        events, definition, notes = session.history(arn), session.definition_of(arn), session.notes(arn)
+        if self.cursor is None:
+            picture = self.pictures.live(arn, events, definition, notes)
+        else:
+            picture = self.pictures.at(arn, events, definition, notes, self.cursor)
+        iterations, dimmed = self._iterations(picture)
+        shown = Shown(arn, session.machine_of(arn), picture, self.cursor, iterations, dimmed)
+        shown.focus = dict(self.focus)
+        if self.cursor is None and self.pause is not None and arn == session.main_arn:
+            shown.pause = self.pause
+            shown.pause_thread = thread = self._pause_thread(self.pause)
+            path = picture.resolve(self.pause.state, thread)
+            in_branch = path is not None and path not in dimmed
+            if in_branch and all(iterations.get(name) in (None, index) for name, index in thread):
+                shown.paused_path = path
+        return shown
+
     def _latest_per_machine(self) -> dict[str, str]:
         out: dict[str, str] = {}
         if self.session is not None:
@@ -161,18 +169,24 @@ class ExecutionViews:
         paused: str | None,
         unserved: dict[str, str] | None = None,
     ) -> None:
-        status = "PAUSED" if paused else picture.status
-        if self.cursor is not None:
-            status = picture.status
+        shown = self.shown
+        status = "PAUSED" if shown is not None and shown.paused else picture.status
         mark = execution_glyph_html(status)  # drawn: a font may have no pause character
         colour = STATUS_TEXT_COLOURS.get(status, "#2F3A48")
         word = status.replace("_", " ").title()
         text = f"<span style='color:{colour}'><b>{mark} {word}</b></span> · {html.escape(machine)}"
-        if paused and self.pause is not None:
-            reason = {"run-to": "run to", "error": "on an error"}.get(self.pause.reason, self.pause.reason)
-            text += f" · paused at <b>{html.escape(self.pause.state)}</b> ({reason})"
+        if shown is not None and shown.pause is not None:
+            pause = shown.pause
+            reason = {"run-to": "run to", "error": "on an error"}.get(pause.reason, pause.reason)
+            where = shown.where(shown.pause_thread)
+            inside = f" in {where}" if where else ""
+            text += f" · paused at <b>{html.escape(pause.state)}</b>{inside} ({reason})"
+            if shown.pause_elsewhere:  # the pickers show another iteration or branch: say which
+                text += f" · showing {html.escape(shown.shown_choice() or 'another branch')}"
         elif self.cursor is not None:
             text += f" · as it was after event {self.cursor}"
+            if self.pause is not None:
+                text += f" (now paused at {html.escape(self.pause.state)})"
         else:
             current = picture.current()
             if current and picture.status == "RUNNING":
@@ -220,6 +234,8 @@ class ExecutionViews:
             if visit.state_type == "Map":
                 iterations: dict[int, str] = {}
                 for run in picture.map_runs(visit.name):
+                    for index in range(run.length or 0):  # every item, started or not
+                        iterations.setdefault(index, "not started")
                     iterations.update(run.iterations)
                 choices: list[tuple[str, Any]] = [("All iterations", None)]
                 choices += [(f"Iteration {i} · {s}", i) for i, s in sorted(iterations.items())]
@@ -242,11 +258,7 @@ class ExecutionViews:
             status = record.status if record is not None else ""
             labels.append((other, f"{session.machine_of(other)} · {other.rsplit(':', 1)[-1][:8]} · {status}"))
         self.events_panel.set_executions(labels, arn)
-        owner: dict[int, str] = {}
-        for visit in picture.visits.values():
-            for eid in visit.events:
-                owner[eid] = visit.name
-        self.events_panel.set_events(picture.events, [owner.get(e.get("id", 0), "") for e in picture.events])
+        self.events_panel.set_events(picture.events, picture.event_states)
 
     def _refresh_timeline(self, picture: ExecutionPicture) -> None:
         bars = []
@@ -322,38 +334,43 @@ class ExecutionViews:
                 self.window.editor.select_item(item)
 
     def _refresh_state_data(self) -> None:
-        picture, selected = self.picture, self.selected
+        """The selected state as `self.shown` has it: the same execution, moment and iteration as
+        the status line and the canvas (never another iteration's run in place of the one chosen)."""
+        shown, selected = self.shown, self.selected
         panel = self.state_panel
         panel.apply_input.setEnabled(False)
-        if selected is None or picture is None or self.session is None:
+        if selected is None or shown is None or self.session is None:
             return
+        picture = shown.picture
         machine, path = selected
-        if self.session.machine_of(picture.execution_arn) != machine:
+        if shown.machine != machine:
             panel.clear(f"{StateAddress.parse(machine, path).name} has not run in this execution.")
             return
         name = StateAddress.parse(machine, path).name
-        paused_here = (
-            self.cursor is None
-            and self.pause is not None
-            and picture.execution_arn == self.session.main_arn
-            and picture.resolve(self.pause.state, self._pause_thread(self.pause)) == path
-        )
-        iterations, _dimmed = self._iterations(picture)
-        visits = picture.visits_of(path, iterations) or picture.visits_of(path)
-        if paused_here and self.pause is not None:
-            panel.set_visits(f"<b>{html.escape(name)}</b> · paused before it runs", [], None)
+        moment = f" · as it was after event {shown.cursor}" if shown.cursor is not None else ""
+        if shown.paused_path == path and shown.pause is not None:
+            pause = shown.pause
+            where = shown.where(shown.pause_thread)
+            inside = f" · {where}" if where else ""
+            panel.set_visits(f"<b>{html.escape(name)}</b> · paused before it runs{inside}", [], None)
             context = {
                 "State": {"Name": name},
                 "Execution": {"Id": picture.execution_arn, "Input": picture.input},
             }
-            panel.show_paused(self.pause.input, self.pause.variables, context, key=("paused", id(self.pause)))
+            panel.show_paused(pause.input, pause.variables, context, key=("paused", id(pause)))
             panel.apply_input.setEnabled(True)
-            self._show_pipeline(machine, path, None, self.pause.input, self.pause.variables, None, context)
+            self._show_pipeline(machine, path, None, pause.input, pause.variables, None, context)
             return
+        visits = shown.visits_of(path)
         if not visits:
-            panel.clear(
-                f"<b>{html.escape(name)}</b> has not run" + (" yet." if picture.status == "RUNNING" else ".")
-            )
+            choice = shown.shown_choice()
+            if path in shown.dimmed:
+                text = f"<b>{html.escape(name)}</b> is in a branch not shown ({html.escape(choice)})."
+            else:
+                text = f"<b>{html.escape(name)}</b> has not run"
+                text += f" in {html.escape(choice)}" if choice else ""
+                text += (" yet" if picture.status == "RUNNING" else "") + moment + "."
+            panel.clear(text)
             self._pipeline_key = None
             return
         chosen = next((v for v in visits if v.entered_id == self.selected_visit), visits[-1])
@@ -361,7 +378,9 @@ class ExecutionViews:
         for i, visit in enumerate(visits):
             where = f" · iteration {visit.thread[-1][1]}" if visit.thread else ""
             labels.append((visit.entered_id, f"run {i + 1} of {len(visits)}{where} · {visit.status}"))
-        panel.set_visits(f"<b>{html.escape(name)}</b> · {chosen.status}", labels, chosen.entered_id)
+        where = shown.where(chosen.thread)
+        title = f"<b>{html.escape(name)}</b> · {chosen.status}{' · ' + where if where else ''}{moment}"
+        panel.set_visits(title, labels, chosen.entered_id)
         attempts = []
         for n, failure in enumerate(chosen.failures, start=1):
             attempts.append(
@@ -415,26 +434,35 @@ class ExecutionViews:
         )
         state = get_in(definition, segments(path)) or {}
         name = StateAddress.parse(machine, path).name
-        before_result = visit is None and state.get("Type") in ("Task", "Map", "Parallel")
-        note = (
-            "Paused before it runs: the steps after the result appear once it has run."
-            if before_result
-            else ""
-        )
+        running = visit is not None and not visit.has_output and visit.final_failure is None
+        before_result = running or (visit is None and state.get("Type") in ("Task", "Map", "Parallel"))
+        note = ""
         if before_result:
+            when = "Running at this point" if running else "Paused before it runs"
+            note = f"{when}: the steps after the result appear once it has run."
+        if before_result and state.get("Type") in ("Task", "Map", "Parallel"):
             mock = {
                 "result": "[]" if state.get("Type") != "Task" else "{}"
             }  # only to reach the steps before it
 
+        # TestState takes no `Map` in a mocked context object (as AWS's): an iteration's state is
+        # replayed on its recorded input, and the Context object tab still shows its Map item.
+        replay_context = {k: v for k, v in context.items() if k != "Map"}
+        failed = visit is not None and visit.final_failure is not None
+
         async def compute() -> None:
-            steps, _response = await pipeline_for(
-                definition, name, state, data, variables=variables, mock=mock, context=context
+            steps, response = await pipeline_for(
+                definition, name, state, data, variables=variables, mock=mock, context=replay_context
             )
             if self._pipeline_key == key and shiboken6.isValid(self.state_panel):
+                text = note
                 if before_result:
                     before = ("Input", "InputPath", "Parameters", "ItemsPath", "ItemSelector", "Arguments")
                     steps = [s for s in steps if s.label in before]
-                self.state_panel.pipeline.set_steps(steps, note)
+                elif response.get("status") == "FAILED" and not failed:  # never a silent "(not reached)"
+                    why = f"{response.get('error')}: {response.get('cause')}"
+                    text = f"The engine could not replay this run: {why}"
+                self.state_panel.pipeline.set_steps(steps, text)
 
         self._spawn(compute())
 

@@ -194,7 +194,7 @@ class ExecutionPicture:
         upto: int | None = None,
         notes: dict[int, EventNote] | None = None,
     ) -> None:
-        self.events = events[: len(events) if upto is None else max(0, upto)]
+        self.events: list[dict[str, Any]] = []
         self.definition = definition or {}
         self.notes = notes or {}
         self.visits: dict[int, Visit] = {}
@@ -209,7 +209,15 @@ class ExecutionPicture:
         self._paths = _state_paths(self.definition)
         self._values: dict[str, dict[str, Any]] | None = None
         self._types = {path: value.get("Type", "") for path, value in self._state_values().items()}
-        self._read()
+        # what the reading carries from one event to the next, so that `extend` can go on later
+        self._running: list[int] = []  # visits entered and not exited
+        self._open_iterations: dict[str, list[tuple[int, int]]] = {}  # Map name -> [(map visit, index)]
+        self._last_in_scope: dict[tuple[Thread, str], int] = {}
+        self.by_path: dict[str, list[int]] = {}  # state path -> its visit ids, in entry order
+        self.event_states: list[str] = []  # per event, the name of the state it belongs to ("": none)
+        self._edges: dict[tuple[str, str, bool], set[Thread]] = {}  # transition -> iterations it ran in
+        self._started: set[str] = set()
+        self.extend(events if upto is None else events[: max(0, upto)])
 
     @classmethod
     def build(cls, events: list[dict[str, Any]], definition: Any, **kw: Any) -> ExecutionPicture:
@@ -230,12 +238,17 @@ class ExecutionPicture:
         """State path -> type, for every state of the definition."""
         return self._types
 
-    def _read(self) -> None:
-        running: list[int] = []  # visits entered and not exited (attribution without notes)
-        open_iterations: dict[str, list[tuple[int, int]]] = {}  # Map name -> [(map visit, index)]
-        last_in_scope: dict[tuple[Thread, str], int] = {}
-        iteration_of_visit: dict[int, Thread] = {}
-        for event in self.events:
+    def extend(self, events: list[dict[str, Any]]) -> None:
+        """Read further events, appended to the history since the last reading. A live picture
+        grows by the new events only, so showing a pause costs the same at any history length."""
+        if events and self.status == "NOT_STARTED":
+            self.status = "RUNNING"
+        running = self._running  # attribution without notes reads what is still running
+        open_iterations = self._open_iterations
+        last_in_scope = self._last_in_scope
+        for event in events:
+            self.events.append(event)
+            self.event_states.append("")
             kind = event.get("type", "")
             details = details_of(event)
             eid = event.get("id", 0)
@@ -274,10 +287,13 @@ class ExecutionPicture:
                 visit.previous = last_in_scope.get(scope_key)
                 last_in_scope[scope_key] = eid
                 visit.events.append(eid)
+                self.event_states[-1] = name
+                self._note_transition(visit)
                 self.visits[eid] = visit
                 self.order.append(eid)
+                if path is not None:
+                    self.by_path.setdefault(path, []).append(eid)
                 running.append(eid)
-                iteration_of_visit[eid] = thread
                 continue
             if kind == "MapIterationStarted" or kind.startswith("MapIteration"):
                 index = details.get("index", 0)
@@ -299,11 +315,13 @@ class ExecutionPicture:
                     if (owner, index) in opened:
                         opened.remove((owner, index))
                 self.visits[owner].events.append(eid)
+                self.event_states[-1] = self.visits[owner].name
                 continue
             visit = self._visit_for(kind, details, note, running)
             if visit is None:
                 continue
             visit.events.append(eid)
+            self.event_states[-1] = visit.name
             if kind == "MapStateStarted":
                 self.maps.setdefault(
                     visit.entered_id, MapRun(visit.entered_id, visit.name)
@@ -393,10 +411,8 @@ class ExecutionPicture:
         """The runs of a state, limited to the chosen iteration of each Map it lies in."""
         chosen = iterations or {}
         out = []
-        for vid in self.order:
+        for vid in self.by_path.get(path, ()):
             visit = self.visits[vid]
-            if visit.path != path:
-                continue
             if any(chosen.get(m) is not None and chosen[m] != i for m, i in visit.thread):
                 continue
             out.append(visit)
@@ -411,30 +427,41 @@ class ExecutionPicture:
         return best.status, sum(v.retries for v in visits), len(visits)
 
     def statuses(self, iterations: dict[str, int | None] | None = None) -> dict[str, tuple[str, int, int]]:
-        paths = {v.path for v in self.visits.values() if v.path is not None}
-        return {path: self.status_of(path, iterations) for path in paths}
+        return {path: self.status_of(path, iterations) for path in self.by_path}
 
     def current(self) -> list[Visit]:
-        return [self.visits[v] for v in self.order if self.visits[v].status == RUNNING]
+        return [self.visits[v] for v in self._running if self.visits[v].status == RUNNING]
+
+    def last_visit_in(self, thread: Thread, scope: str) -> Visit | None:
+        """The latest run of a state in `scope` within the iteration chain `thread`."""
+        vid = self._last_in_scope.get((thread, scope))
+        return self.visits.get(vid) if vid is not None else None
+
+    def _note_transition(self, visit: Visit) -> None:
+        if visit.path is None:
+            return
+        if visit.previous is None:
+            self._started.add(visit.scope)
+            return
+        before = self.visits.get(visit.previous)
+        if before is not None and before.path is not None:  # the state before has ended: settled
+            key = (before.path, visit.path, before.final_failure is not None)
+            self._edges.setdefault(key, set()).add(visit.thread)
 
     def edges_taken(self, iterations: dict[str, int | None] | None = None) -> set[tuple[str, str, bool]]:
         """(from path, to path, via a Catch) for every transition the execution made."""
-        chosen = iterations or {}
-        out = set()
-        for vid in self.order:
-            visit = self.visits[vid]
-            if any(chosen.get(m) is not None and chosen[m] != i for m, i in visit.thread):
-                continue
-            if visit.previous is None or visit.path is None:
-                continue
-            before = self.visits.get(visit.previous)
-            if before is not None and before.path is not None:
-                out.add((before.path, visit.path, before.final_failure is not None))
-        return out
+        chosen = {m: i for m, i in (iterations or {}).items() if i is not None}
+        if not chosen:
+            return set(self._edges)
+        return {
+            edge
+            for edge, threads in self._edges.items()
+            if any(all(chosen.get(m, i) == i for m, i in thread) for thread in threads)
+        }
 
     def started_scopes(self) -> set[str]:
         """Scopes whose StartAt state ran (the start marker's edge is then taken)."""
-        return {v.scope for v in self.visits.values() if v.previous is None and v.path is not None}
+        return set(self._started)
 
     def map_runs(self, map_name: str) -> list[MapRun]:
         return [run for run in self.maps.values() if run.name == map_name]
