@@ -1,7 +1,7 @@
 """`statecanvas debug`: the terminal front end of the debugger, driven one command per line.
 
-Commands: step, into, out, continue, break STATE [if EXPR], clear STATE, print [PATH], history,
-quit. The execution starts paused at its first state. Every pause prints a line
+Commands: step, into, out, continue, break STATE [if EXPR], clear STATE, print [EXPR], history,
+help, quit. The execution starts paused at its first state. Every pause prints a line
 `paused at STATE` followed by the state's input as JSON; the end prints the same object as
 `statecanvas run --json`.
 """
@@ -14,12 +14,14 @@ import json
 import sys
 from typing import Any, TextIO
 
+from engine.cli_debug_breaks import BreakRefused, parse_break, print_expression
 from engine.cli_run import RunUsageError, _input, _load_handler, read_definition_and_handlers
-from engine.runtime.debugger import Debugger, Pause, evaluate_condition
+from engine.runtime.debug_conditions import GRAMMAR
+from engine.runtime.debugger import Debugger, Pause
 
 HELP = (
-    "commands: step | into | out | continue | break STATE [if EXPR] | clear STATE | print [PATH] | "
-    "history | quit"
+    "commands: step | into | out | continue | break STATE [if EXPR] | clear STATE | print [EXPR] | "
+    "history | help | quit"
 )
 
 
@@ -28,6 +30,8 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
         "debug",
         help="step through a state machine in the terminal",
         description=__doc__.split("\n\n")[1] if __doc__ else None,
+        epilog=GRAMMAR,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cmd.add_argument("file", metavar="FILE", help="an ASL file, or a project (its file or folder)")
     cmd.add_argument("--state-machine", metavar="NAME", help="for a project, which state machine")
@@ -40,7 +44,7 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
         metavar="STATE",
         action="append",
         default=[],
-        help="pause before this state (repeatable)",
+        help="pause before this state (repeatable); 'STATE if EXPR' pauses only when EXPR holds",
     )
     cmd.add_argument(
         "--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append", default=[]
@@ -57,6 +61,11 @@ def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any
     if problems:
         raise RunUsageError(f"{name}: {invalid_definition_message(problems)}")
     handlers |= dict(_load_handler(spec) for spec in args.handler_specs)
+    for text in args.breaks:
+        try:
+            parse_break(text, _all_states(definition))
+        except BreakRefused as exc:
+            raise RunUsageError(f"--break {text}: {exc}") from None
     return asyncio.run(_session(definition, _input(args), args.breaks, handlers, out))
 
 
@@ -66,11 +75,12 @@ async def _session(
     from engine.runtime import run_async
 
     debugger = Debugger()
-    states = set(_all_states(definition))
-    for state in breaks:
-        if state not in states:
-            print(f"warning: no state named {state!r}", file=out)
-        debugger.set_breakpoint(state)
+    states = _all_states(definition)
+    for text in breaks:  # checked by cmd_debug before the session began
+        debugger.set_breakpoint(*parse_break(text, states))
+    debugger.on_condition_error.append(
+        lambda _state, message: print(f"note: {message}", file=out, flush=True)
+    )
     debugger.pause()
     events: list[dict[str, Any]] = []
     execution = asyncio.ensure_future(
@@ -110,27 +120,29 @@ async def _session(
             debugger.resume()
             pause = None
         elif command in ("break", "b"):
-            state, _, condition = rest.partition(" if ")
-            if not state.strip():
-                print("usage: break STATE [if EXPR]", file=out)
+            try:
+                state, condition = parse_break(rest, states)
+            except BreakRefused as exc:
+                print(exc, file=out)
             else:
-                debugger.set_breakpoint(state.strip(), condition.strip() or None)
-                print(
-                    f"breakpoint at {state.strip()}" + (f" if {condition.strip()}" if condition else ""),
-                    file=out,
-                )
+                debugger.set_breakpoint(state, condition)
+                print(f"breakpoint at {state}" + (f" if {condition}" if condition else ""), file=out)
         elif command == "clear":
             debugger.clear_breakpoint(rest)
             print(f"cleared {rest}", file=out)
         elif command in ("print", "p"):
-            value = pause.input if not rest else evaluate_condition(rest, pause.input, pause.variables)
-            print(json.dumps(value, ensure_ascii=False), file=out)
+            if rest:
+                print_expression(rest, pause, out)
+            else:
+                print(json.dumps(pause.input, ensure_ascii=False), file=out)
         elif command == "history":
             for event in events:
                 print(json.dumps(event, ensure_ascii=False, default=str), file=out)
         elif command in ("quit", "q", "exit"):
             debugger.stop()
             pause = None
+        elif command == "help":
+            print(f"{HELP}\n{GRAMMAR}", file=out)
         elif command:
             print(HELP, file=out)
         out.flush()

@@ -57,3 +57,109 @@ def test_conditional_breakpoint_from_standard_input(tmp_path: Path) -> None:
     assert "breakpoint at B if {% $states.input.a.n = 1 %}" in done.stdout
     assert "paused at B" in done.stdout
     assert json.loads(done.stdout.splitlines()[-1])["status"] == "SUCCEEDED"
+
+
+MAP_MACHINE = {
+    "StartAt": "Each",
+    "States": {
+        "Each": {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "ItemProcessor": {"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "End": True}}},
+            "End": True,
+        }
+    },
+}
+ITEMS = '{"items": [{"value": 1}, {"value": 2}, {"value": 3}, {"value": 4}]}'
+
+
+def debug_map(tmp_path: Path, commands: str, *args: str) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "map.asl.json"
+    path.write_text(json.dumps(MAP_MACHINE), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "engine", "debug", str(path), "--input", ITEMS, *args],
+        input=commands,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
+    )
+
+
+def test_a_condition_as_users_write_it_pauses_on_the_right_map_iteration(tmp_path: Path) -> None:
+    done = debug_map(tmp_path, "break Inner if $.value == 3\ncontinue\nprint\nprint $index\ncontinue\n")
+    lines = done.stdout.splitlines()
+    assert lines[2] == "breakpoint at Inner if $.value == 3"
+    assert lines[3:7] == ["paused at Inner", '{"value": 3}', '{"value": 3}', "2"]
+    assert json.loads(lines[-1])["status"] == "SUCCEEDED"
+    assert lines.count("paused at Inner") == 1
+
+
+def test_states_input_and_the_map_index_in_conditions(tmp_path: Path) -> None:
+    for condition in (
+        "$states.input.value = 3",
+        "$index == 2 && $.value > 2",
+        "{% $states.input.value = 3 %}",
+    ):
+        done = debug_map(tmp_path, f"break Inner if {condition}\ncontinue\ncontinue\n")
+        lines = done.stdout.splitlines()
+        assert lines.count("paused at Inner") == 1, (condition, done.stdout)
+        assert lines[lines.index("paused at Inner") + 1] == '{"value": 3}'
+
+
+def test_an_unknown_state_and_an_unparsable_condition_are_refused_and_the_session_goes_on(
+    tmp_path: Path,
+) -> None:
+    done = debug_map(tmp_path, "break Nope\nbreak Iner\nbreak Inner if $$$(\nprint\nprint $.items[1]\n")
+    out = done.stdout
+    assert "refused: no state named 'Nope'; the states are Each, Inner" in out
+    assert "refused: no state named 'Iner'; did you mean Inner?" in out
+    assert "refused: the condition does not parse at column 3: expected '.' or '['" in out
+    assert "\n  $$$(\n    ^\n" in out  # the caret under the column at fault
+    lines = out.splitlines()
+    after = lines.index("    ^")
+    assert json.loads(lines[after + 1]) == json.loads(ITEMS)  # print still prints
+    assert json.loads(lines[after + 2]) == {"value": 2}
+    assert "paused at Inner" not in out  # nothing was set
+    assert json.loads(lines[-1])["status"] == "SUCCEEDED"
+    assert "Traceback" not in out + done.stderr
+
+
+def test_a_condition_that_cannot_be_decided_is_said_once(tmp_path: Path) -> None:
+    done = debug_map(tmp_path, "break Inner if $.missing > 1\ncontinue\n")
+    notes = [line for line in done.stdout.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1
+    assert "could not be evaluated at Inner in Each[0]" in notes[0] and "does not pause" in notes[0]
+
+
+def test_print_reads_the_condition_grammar(tmp_path: Path) -> None:
+    done = debug_map(tmp_path, "print $.items[0].value == 1\nprint $.nope\nprint $.items ==\n")
+    out = done.stdout
+    assert "\ntrue\n" in out
+    assert "cannot evaluate $.nope: path '$.nope' does not resolve" in out
+    assert "the expression does not parse at column 11" in out
+
+
+def test_a_break_option_is_checked_before_the_run(tmp_path: Path) -> None:
+    refused = debug_map(tmp_path, "", "--break", "Inner if $.value ==")
+    assert refused.returncode == 2
+    assert "does not parse at column 11" in refused.stderr and "Traceback" not in refused.stderr
+    assert debug_map(tmp_path, "", "--break", "Nope").returncode == 2
+    done = debug_map(tmp_path, "continue\ncontinue\n", "--break", "Inner if $.value = 4")
+    assert done.stdout.splitlines().count("paused at Inner") == 1
+    assert '{"value": 4}' in done.stdout
+
+
+def test_debug_help_states_the_condition_grammar() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "engine", "debug", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
+    )
+    assert "conditions (break STATE if EXPR):" in done.stdout
+    assert '$.total > 100 && $.country == "BR"' in done.stdout
+    assert "$item and $index" in done.stdout

@@ -15,37 +15,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.expr import PathNotFoundError, PathSyntaxError, evaluate
+from engine.runtime.debug_conditions import BreakCondition, scope_at
 from engine.runtime.debug_gate import ChildPoint, RetryPoint, StatePoint, Tracer
 
 
 @dataclass
 class Breakpoint:
     state: str
-    condition: str | None = None  # a JSONPath ($.x) or a JSONata expression ({% ... %} or bare)
+    condition: str | None = None  # in the grammar of engine.runtime.debug_conditions; None: always
 
-    def holds(self, data: Any, variables: dict[str, Any]) -> bool:
-        if not self.condition:
-            return True
-        return bool(evaluate_condition(self.condition, data, variables))
+    def __post_init__(self) -> None:
+        # parsed here, so a condition that does not parse is refused (ConditionSyntaxError) where it is set
+        text = (self.condition or "").strip()
+        self.check = BreakCondition.parse(self.state, text) if text else None
 
-
-def evaluate_condition(condition: str, data: Any, variables: dict[str, Any]) -> Any:
-    """A breakpoint predicate over the state input: JSONPath selects a truthy value, or JSONata."""
-    text = condition.strip()
-    if text.startswith("$") and not text.startswith("$states") and not text.startswith("{%"):
-        try:
-            return evaluate(text, data, variables=variables)
-        except (PathNotFoundError, PathSyntaxError):
-            return None
-    from engine.expr.jsonata_eval import UNDEFINED, JsonataEvaluationError, evaluate_jsonata
-
-    body = text[2:-2].strip() if text.startswith("{%") and text.endswith("%}") else text
-    try:
-        value = evaluate_jsonata(body, states={"input": data}, variables=variables)
-    except JsonataEvaluationError:
-        return None
-    return None if value is UNDEFINED else value
+    def holds(self, point: StatePoint, report: list[Callable[[str, str], None]]) -> bool:
+        """Whether to pause at `point`; a condition that cannot be decided there does not pause and
+        tells `report`'s listeners once."""
+        return self.check is None or self.check.holds_at(point, report)
 
 
 @dataclass
@@ -69,6 +56,7 @@ class Debugger(Tracer):
         self.break_on_error = break_on_error
         self.break_on_caught = break_on_caught
         self.on_pause: list[Callable[[Pause], None]] = []
+        self.on_condition_error: list[Callable[[str, str], None]] = []  # (state, message), once each
         self._mode = "run"  # run, step, into, out, pause
         self._anchor_depth = 0
         self._run_to: str | None = None
@@ -163,7 +151,7 @@ class Debugger(Tracer):
             self._run_to = None
             return "run-to"
         breakpoint_ = self.breakpoints.get(point.name)
-        if breakpoint_ is not None and breakpoint_.holds(point.data, point.variables):
+        if breakpoint_ is not None and breakpoint_.holds(point, self.on_condition_error):
             return "breakpoint"
         if self._mode == "pause" or self._mode == "into":
             return "pause" if self._mode == "pause" else "step"
@@ -183,6 +171,7 @@ class Debugger(Tracer):
             depth,
             reason,
             error,
+            scope_at(point).context,
         )
         self.current = pause
         self._anchor_depth = depth
