@@ -9,6 +9,9 @@ While real work runs outside the loop (a local handler in a thread), the virtual
 it then runs at real speed, so a task's timeout means real seconds for that work instead of
 expiring the instant the loop looks idle. Interactive runs that wait for people (callbacks sent
 from the designer) use the real clock.
+
+While a debugger holds an execution paused, its virtual time stands still (`pause_time`):
+nothing the paused user is looking at may move on, not even a Wait in another branch.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class VirtualClock:
         self._advancer: asyncio.Task[None] | None = None
         self._holds = 0
         self._frozen = 0
+        self._paused = 0
 
     def now(self) -> datetime:
         return self._now
@@ -67,6 +71,18 @@ class VirtualClock:
     def thaw(self) -> None:
         self._frozen = max(0, self._frozen - 1)
 
+    def pause_time(self) -> None:
+        """A debugger paused the execution: time stands still until `resume_time`. Neither the
+        idle advancer, nor a driver (`advance_to_next`, `advance`), nor a hold moves it."""
+        self._paused += 1
+
+    def resume_time(self) -> None:
+        self._paused = max(0, self._paused - 1)
+
+    @property
+    def time_paused(self) -> bool:
+        return self._paused > 0
+
     @property
     def busy_in_real_time(self) -> bool:
         """Someone holds the clock: real work (a handler) is running right now."""
@@ -78,7 +94,10 @@ class VirtualClock:
         return self._sleepers[0][0] if self._sleepers else None
 
     def advance_to_next(self) -> bool:
-        """Jump to the earliest sleeper's deadline and wake it; False when nobody sleeps."""
+        """Jump to the earliest sleeper's deadline and wake it; False when nobody sleeps (or time is
+        paused by a debugger)."""
+        if self._paused:
+            return False
         deadline = self.next_deadline()
         if deadline is None:
             return False
@@ -88,7 +107,9 @@ class VirtualClock:
         return True
 
     def advance(self, seconds: float) -> None:
-        """Move time forward by hand (tests), waking whoever is due."""
+        """Move time forward by hand (tests), waking whoever is due; nothing while time is paused."""
+        if self._paused:
+            return
         self._now += timedelta(seconds=seconds)
         self._wake_due()
 
@@ -112,7 +133,7 @@ class VirtualClock:
                 heapq.heappop(self._sleepers)  # a sleep cancelled early (a wait woken by its event)
             if not self._sleepers:
                 return
-            if self._frozen:
+            if self._frozen or self._paused:
                 await asyncio.sleep(0.005)  # a driver moves time; keep real work flowing meanwhile
                 continue
             if self._holds:
