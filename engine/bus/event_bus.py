@@ -54,6 +54,8 @@ from engine.runtime.clock import RealClock
 
 
 class EventBus:
+    hops: Any = None  # a HopGate (engine.project.hops) while a debugger steps through choreography
+
     def __init__(
         self,
         name: str = "default",
@@ -247,13 +249,30 @@ class EventBus:
                 trace.deliveries.append(delivery)
                 jobs.append((rule, target, delivery))
         self.traces.record(trace)
+        hops = self.hops
+        if hops is not None and hops.watching:
+            self._track(asyncio.get_running_loop().create_task(self._dispatch_at_hop(hops, trace, jobs)))
+            return
+        self._start_deliveries(trace, jobs)
+
+    async def _dispatch_at_hop(
+        self, hops: Any, trace: BusTrace, jobs: list[tuple[Rule, Target, TargetDelivery]]
+    ) -> None:
+        """Under a stepping debugger the routed event first stops at the bus, rules decided,
+        nothing delivered; its deliveries then run as that hop's story."""
+        async with hops.passing(hops.bus_hop(trace)):
+            self._start_deliveries(trace, jobs)
+
+    def _start_deliveries(self, trace: BusTrace, jobs: list[tuple[Rule, Target, TargetDelivery]]) -> None:
         if not jobs:
             return
         loop = asyncio.get_running_loop()
         for rule, target, delivery in jobs:
-            task = loop.create_task(self._deliver(trace, rule, target, delivery))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._track(loop.create_task(self._deliver(trace, rule, target, delivery)))
+
+    def _track(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _deliver(self, trace: BusTrace, rule: Rule, target: Target, delivery: TargetDelivery) -> None:
         rule_arn_text = self.rule_arn(rule.name)

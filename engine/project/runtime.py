@@ -39,6 +39,7 @@ class ProjectRuntime:
         from engine.messaging.topics import SnsService
 
         self.loaded = loaded
+        self.hops: Any = None  # a HopGate (engine.project.hops) while a debugger steps through choreography
         project = loaded.project
         self.clock = VirtualClock() if clock == "virtual" else RealClock() if clock == "real" else clock
         self.trace = Trace()
@@ -128,16 +129,21 @@ class ProjectRuntime:
         ref = parse_ref(target_ref)
         if ref is None:
             raise TargetDeliveryError(NO_RESOURCE, f"{target_ref} is not a resource of this project")
+        hops = self.stepping_hops()
         if ref.kind == "queue":
-            self.sqs.send_message(
+            sent = self.sqs.send_message(
                 ref.name, payload, message_attributes=attributes or None, message_group_id=message_group_id
             )
+            if hops is not None:
+                await hops.queued(ref.name, payload, sent, self.sqs.depth(ref.name))
         elif ref.kind == "topic":
-            await self.sns.publish(
-                ref.name, payload, message_attributes=attributes or None, message_group_id=message_group_id
-            )
+            hop = hops.topic_hop(self.sns, ref.name, payload, attributes) if hops else None
+            at_topic = hops.passing(hop) if hops else NO_HOP
+            options = {"message_attributes": attributes or None, "message_group_id": message_group_id}
+            async with at_topic:
+                await self.sns.publish(ref.name, payload, **options)
         elif ref.kind == "stateMachine":
-            self.start_execution(ref.name, json.loads(payload), cause=f"{source} delivery")
+            await self.start_execution_at_hop(ref.name, json.loads(payload), cause=f"{source} delivery")
         elif ref.kind == "function":
             event = json.loads(payload)
             await self._call_function(ref.name, event)
@@ -166,6 +172,15 @@ class ProjectRuntime:
         running.task.add_done_callback(lambda task: self.trace.execution_finished(machine, running.arn, task))
         return running
 
+    async def start_execution_at_hop(self, machine: str, data: Any, *, cause: str) -> Any:
+        """Start `machine` for a delivery; under a stepping debugger the start is a hop of its own,
+        and the execution's work belongs to that hop's story."""
+        hops = self.stepping_hops()
+        if hops is None:
+            return self.start_execution(machine, data, cause=cause)
+        async with hops.passing(hops.hop("execution", machine, data, cause=cause)):
+            return self.start_execution(machine, data, cause=cause)
+
     def put_events(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
         for entry in entries:
             if "Detail" in entry and not isinstance(entry["Detail"], str):
@@ -185,12 +200,16 @@ class ProjectRuntime:
         if target.kind == "function":
 
             async def handler(event: Any, context: Any) -> Any:
-                return await self._call_function(target.name, event)
+                async with self._received(queue, event["Records"][0], spec.target):
+                    return await self._call_function(target.name, event)
         else:
 
             async def handler(event: Any, context: Any) -> Any:
                 for record in event["Records"]:  # a pipe to a state machine: fire and forget
-                    self.start_execution(target.name, json.loads(record["body"]), cause=f"queue {queue}")
+                    async with self._received(queue, record, spec.target):
+                        await self.start_execution_at_hop(
+                            target.name, json.loads(record["body"]), cause=f"queue {queue}"
+                        )
                 return None
 
         return QueueConsumer(
@@ -202,6 +221,18 @@ class ProjectRuntime:
             report_batch_item_failures=spec.report_batch_item_failures or target.kind == "function",
             function_name=target.name,
         )
+
+    def stepping_hops(self) -> Any:
+        """The hop gate, when a debugger could pause choreography now; else None (nothing to do)."""
+        hops = self.hops
+        return hops if hops is not None and hops.watching else None
+
+    def _received(self, queue: str, record: dict[str, Any], target: str) -> Any:
+        """The consumer of `queue` holds `record`: a hop under a stepping debugger, else nothing."""
+        hops = self.stepping_hops()
+        if hops is None:
+            return NO_HOP
+        return hops.passing(hops.consumer_hop(queue, record, target, self.sqs.depth(queue)))
 
     async def settle(self, *, max_rounds: int = 100_000) -> None:
         """Run until nothing more can happen: no deliverable message, no execution or delivery
@@ -217,11 +248,15 @@ class ProjectRuntime:
             self.clock.freeze()
         try:
             for _ in range(max_rounds):
+                if self.hops is not None:
+                    await self.hops.wait_resumed()  # paused at a hop: nothing is delivered, time stands
                 before = self._progress()
                 for _ in range(5):
                     await asyncio.sleep(0)
                 moved = 0
                 for consumer in self.consumers:
+                    if self.hops is not None:
+                        await self.hops.wait_resumed()
                     outcome = await consumer.poll_once(wait_time_seconds=0)
                     moved += outcome.received
                 if moved or self._progress() != before:
@@ -278,6 +313,9 @@ class ProjectRuntime:
 
     async def close(self) -> None:
         await self.events.close()
+
+
+NO_HOP = contextlib.nullcontext()
 
 
 def _dead_letter_first(project: Any) -> list[str]:

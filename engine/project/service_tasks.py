@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from engine.integrations.request import TaskError, TaskRequest
+from engine.project.hops import origin
 
 
 def _http_metadata(request_id: str) -> dict[str, Any]:
@@ -53,6 +54,11 @@ class ProjectServiceTasks:
             )
         except SqsError as exc:
             raise TaskError(f"SQS.{exc.type if hasattr(exc, 'type') else 'SqsException'}", str(exc)) from None
+        hops = self.runtime.stepping_hops()
+        if hops is not None:
+            name = self.runtime.sqs.resolve(payload.get("QueueUrl", "")).name
+            with origin(request.execution_arn):
+                await hops.queued(name, body, result, self.runtime.sqs.depth(name))
         out = {"MD5OfMessageBody": hashlib.md5(body.encode()).hexdigest(), "MessageId": result["MessageId"]}
         return {**out, **_http_metadata(str(uuid.uuid4()))}
 
@@ -62,17 +68,28 @@ class ProjectServiceTasks:
         if request.action != "publish":
             raise TaskError("SNS.InvalidAction", f"unsupported action {request.action}")
         payload = _payload(request)
+        hops = self.runtime.stepping_hops()
+        topic, message = payload.get("TopicArn", ""), _text(payload.get("Message"))
         try:
-            result = await self.runtime.sns.publish(
-                payload.get("TopicArn", ""),
-                _text(payload.get("Message")),
-                subject=payload.get("Subject"),
-                message_attributes=payload.get("MessageAttributes"),
-                message_group_id=payload.get("MessageGroupId"),
-            )
+            with origin(request.execution_arn):
+                if hops is not None and topic.rsplit(":", 1)[-1] in self.runtime.sns.topics:
+                    hop = hops.topic_hop(self.runtime.sns, topic, message, payload.get("MessageAttributes"))
+                    async with hops.passing(hop):
+                        result = await self._publish(topic, message, payload)
+                else:
+                    result = await self._publish(topic, message, payload)
         except SnsError as exc:
             raise TaskError(f"SNS.{exc.code}Exception", exc.message) from None
         return {**result, **_http_metadata(str(uuid.uuid4()))}
+
+    async def _publish(self, topic: str, message: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return await self.runtime.sns.publish(
+            topic,
+            message,
+            subject=payload.get("Subject"),
+            message_attributes=payload.get("MessageAttributes"),
+            message_group_id=payload.get("MessageGroupId"),
+        )
 
     async def events(self, request: TaskRequest) -> Any:
         if request.action != "putEvents":
@@ -83,7 +100,8 @@ class ProjectServiceTasks:
             if "Detail" in entry and not isinstance(entry["Detail"], str):
                 entry["Detail"] = json.dumps(entry["Detail"], separators=(",", ":"))
             entries.append(entry)
-        response = self.runtime.events.put_events(entries)
+        with origin(request.execution_arn):  # the bus hops this sets off are this execution's story
+            response = self.runtime.events.put_events(entries)
         if response.get("FailedEntryCount"):
             raise TaskError("EventBridge.FailedEntry", json.dumps(response, separators=(",", ":")))
         return {**response, **_http_metadata(str(uuid.uuid4()))}
