@@ -9,6 +9,7 @@ run on the same event loop, so one event can be followed across the whole canvas
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
