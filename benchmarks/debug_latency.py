@@ -3,13 +3,19 @@ attached but idle debugger costs an execution.
 
 1. Pause latency: the designer (offscreen, qasync) steps through a chain of Pass states; for every
    step the time from the gate pausing (the Debugger's on_pause listener, inside the engine) to the
-   paused state's status overlay being painted by the view. Target: median under 50 ms.
+   paused state's status overlay being painted by the view, and to every panel showing the pause.
+   Measured with 1,000 and with 20,000 history events before the chain (a counting loop runs first,
+   unpaused), side by side: the cost must not grow with the history. Target: median under 50 ms at
+   both sizes, and a ratio near 1. The first pause after the loop is shown apart: it is where the
+   designer reads the history the loop wrote while nothing was shown; every later pause reads only
+   the events since the one before. The state data follows the canvas by design (AFTER_PAUSE_MS).
 2. Idle debugger: the 1,000-Pass chain run with `engine.run_async` (virtual clock), with no gate
    and with a `Debugger` attached that has no breakpoints, best and median of several runs each.
    Target: the debugger costs under 10% of throughput. The same chain is also run through the
    designer's own session (the live store annotating every event) for reference.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/debug_latency.py [--steps 200] [--repeat 7]
+    QT_QPA_PLATFORM=offscreen python benchmarks/debug_latency.py [--steps 100] [--repeat 7]
+        [--sizes 1000,20000]
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -33,7 +40,27 @@ def pass_chain(n: int) -> dict:
     return {"StartAt": "S0", "States": states}
 
 
-async def pause_latency(steps: int) -> list[float]:
+def counted_chain(loops: int, steps: int) -> dict:
+    """A loop of `loops` rounds (Count, More: four history events a round), then `steps` Passes."""
+    chain = pass_chain(steps)
+    states = {
+        "Count": {
+            "Type": "Pass",
+            "Parameters": {"i.$": "States.MathAdd($.i, 1)", "n.$": "$.n"},
+            "Next": "More",
+        },
+        "More": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.i", "NumericLessThanPath": "$.n", "Next": "Count"}],
+            "Default": "S0",
+        },
+        **chain["States"],
+    }
+    return {"StartAt": "Count", "States": states}
+
+
+async def pause_latency(steps: int, events: int = 0) -> tuple[list[float], list[float], int]:
+    """(pause -> canvas painted, pause -> panels shown) per step, in ms, and the history length."""
     from PySide6.QtCore import QSettings
 
     from designer.document.files import DocumentData
@@ -50,7 +77,8 @@ async def pause_latency(steps: int) -> list[float]:
     window.ask_before_close = False
     window.resize(1400, 900)
     window.show()
-    chain = pass_chain(steps + 2)
+    loops = max(events // 4, 1)
+    chain = counted_chain(loops, steps + 2)
     window.document.reset(
         DocumentData(
             Project(name="bench", state_machines={"Chain": StateMachineSpec()}), {"Chain": chain}, None
@@ -58,7 +86,7 @@ async def pause_latency(steps: int) -> list[float]:
     )
     d = window.debug
     d.run_panel.machine.setCurrentText("Chain")
-    d.run_panel.input.set_value({})
+    d.run_panel.input.set_value({"i": 0, "n": loops})
     painted: dict[str, float] = {}
     paused_at: dict[str, float] = {}
 
@@ -70,24 +98,46 @@ async def pause_latency(steps: int) -> list[float]:
     projection = window.scene.machines["Chain"]
     for item in projection.items.values():
         d.decorator.overlay(item).on_paint = on_paint
-    d.start(debug=True, first="pause")
+    shown_at: dict[str, float] = {}
+    state_panel = d.state_panel
+
+    def on_panels(text: str) -> None:
+        if "paused before it runs" in text:
+            name = text.split("<b>", 1)[1].split("</b>", 1)[0]
+            shown_at.setdefault(name, time.perf_counter())
+
+    state_panel.title.setText = _spy(state_panel.title.setText, on_panels)  # type: ignore[method-assign]
+    d.start(debug=True, first="S0")  # the loop runs unpaused, then the chain is stepped
     d.debugger.on_pause.insert(0, lambda pause: paused_at.setdefault(pause.state, time.perf_counter()))
-    latencies = []
+    latencies, panels = [], []
+    length = 0
     while len(latencies) < steps:
         while d.pause is None:
             await asyncio.sleep(0)
         name = d.pause.state
         item = projection.items[f"/States/{name}"]
         window.view.centerOn(item)  # the paused state is on screen, as the controller keeps it
-        while name not in painted:
+        while name not in painted or name not in shown_at:
             await asyncio.sleep(0)
         if name in paused_at:
             latencies.append((painted[name] - paused_at[name]) * 1000)
+            panels.append((shown_at[name] - paused_at[name]) * 1000)
+        length = len(d.session.history())
         d.step()
     d.stop()
     await d.session.wait()
     window.close()
-    return latencies
+    return latencies, panels, length
+
+
+def _spy(method: Callable[[str], None], listener: Callable[[str], None]) -> Callable[[str], None]:
+    """`method`, also telling `listener` (when the state data shows the pause)."""
+
+    def call(text: str) -> None:
+        method(text)
+        listener(text)
+
+    return call
 
 
 async def chain_throughput(repeat: int) -> dict[str, list[float]]:
@@ -113,7 +163,8 @@ async def chain_throughput(repeat: int) -> dict[str, list[float]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--sizes", default="1000,20000", help="history lengths to pause at, comma-separated")
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     import qasync
@@ -123,14 +174,26 @@ def main() -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        latencies = loop.run_until_complete(pause_latency(args.steps))
+        sizes = [int(size) for size in args.sizes.split(",")]
+        results = [loop.run_until_complete(pause_latency(args.steps, size)) for size in sizes]
         rates = loop.run_until_complete(chain_throughput(args.repeat))
-    median = statistics.median(latencies)
-    print(f"pause -> canvas painted, {len(latencies)} steps (qasync, offscreen):")
-    print(
-        f"  median {median:.2f} ms, p90 {statistics.quantiles(latencies, n=10)[-1]:.2f} ms, "
-        f"max {max(latencies):.2f} ms  (target < 50 ms: {'met' if median < 50 else 'MISSED'})"
-    )
+    print(f"pause latency, {args.steps} steps at each history length (qasync, offscreen), ms:")
+    header = "".join(f"{f'{length:,} events':>22s}" for _l, _p, length in results)
+    print(f"  {'':34s}{header}{'ratio':>10s}")
+    for label, pick in (("pause -> canvas painted", 0), ("pause -> state data shown", 1)):
+        for stat, fn in (
+            ("first", lambda v: v[0]),  # the first pause after the unpaused loop reads it all once
+            ("median", lambda v: statistics.median(v[1:])),
+            ("p90", lambda v: statistics.quantiles(v[1:], n=10)[-1]),
+            ("max", lambda v: max(v[1:])),
+        ):
+            values = [fn(result[pick]) for result in results]
+            cells = "".join(f"{v:22.2f}" for v in values)
+            print(f"  {label + ' ' + stat:34s}{cells}{values[-1] / values[0]:10.2f}")
+    medians = [statistics.median(result[0][1:]) for result in results]
+    flat = medians[-1] / medians[0]
+    met = all(m < 50 for m in medians)
+    print(f"canvas target < 50 ms: {'met' if met else 'MISSED'}; largest / smallest median {flat:.2f}")
     base = statistics.median(rates["no gate"])
     print("1,000-Pass chain, transitions per second (virtual clock, on the Qt loop):")
     for label, values in rates.items():

@@ -217,6 +217,8 @@ class ExecutionPicture:
         self.event_states: list[str] = []  # per event, the name of the state it belongs to ("": none)
         self._edges: dict[tuple[str, str, bool], set[Thread]] = {}  # transition -> iterations it ran in
         self._started: set[str] = set()
+        self._touched: set[str | None] = set()  # state paths whose runs changed since `statuses`
+        self._statuses: dict[str, tuple[str, int, int]] = {}
         self.extend(events if upto is None else events[: max(0, upto)])
 
     @classmethod
@@ -265,6 +267,7 @@ class ExecutionPicture:
                     visit = self.visits[vid]
                     if visit.exited_id is None:
                         visit.ended = True
+                        self._touched.add(visit.path)
                         if kind != "ExecutionSucceeded" and not visit.failures and self.error:
                             visit.failures.append(Failure(eid, kind, self.error, self.cause))
                 continue
@@ -288,6 +291,7 @@ class ExecutionPicture:
                 last_in_scope[scope_key] = eid
                 visit.events.append(eid)
                 self.event_states[-1] = name
+                self._touched.add(path)
                 self._note_transition(visit)
                 self.visits[eid] = visit
                 self.order.append(eid)
@@ -322,6 +326,7 @@ class ExecutionPicture:
                 continue
             visit.events.append(eid)
             self.event_states[-1] = visit.name
+            self._touched.add(visit.path)
             if kind == "MapStateStarted":
                 self.maps.setdefault(
                     visit.entered_id, MapRun(visit.entered_id, visit.name)
@@ -427,7 +432,13 @@ class ExecutionPicture:
         return best.status, sum(v.retries for v in visits), len(visits)
 
     def statuses(self, iterations: dict[str, int | None] | None = None) -> dict[str, tuple[str, int, int]]:
-        return {path: self.status_of(path, iterations) for path in self.by_path}
+        if any(index is not None for index in (iterations or {}).values()):
+            return {path: self.status_of(path, iterations) for path in self.by_path}
+        for path in self._touched:  # every iteration shown: only the states events touched since
+            if path is not None and path in self.by_path:
+                self._statuses[path] = self.status_of(path)
+        self._touched.clear()
+        return dict(self._statuses)
 
     def current(self) -> list[Visit]:
         return [self.visits[v] for v in self._running if self.visits[v].status == RUNNING]
