@@ -265,6 +265,9 @@ class ProjectRuntime:
                 if virtual and self.clock.busy_in_real_time:
                     await asyncio.sleep(0.002)  # a handler is working in real time
                     continue
+                if virtual and getattr(self.clock, "time_paused", False):
+                    await asyncio.sleep(0.005)  # a debugger holds an execution: time stands still
+                    continue
                 busy = self._work_in_flight()
                 due = self._next_message_due()
                 if not virtual:
