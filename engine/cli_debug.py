@@ -1,9 +1,15 @@
 """`statecanvas debug`: the terminal front end of the debugger, driven one command per line.
 
 Commands: step, into, out, continue, break STATE [if EXPR], clear STATE, print [EXPR], history,
-help, quit. The execution starts paused at its first state. Every pause prints a line
-`paused at STATE` followed by the state's input as JSON; the end prints the same object as
+branches, switch N, help, quit. The execution starts paused at its first state. Every pause
+prints a line `paused at STATE` (inside a Parallel branch or a Map iteration followed by
+`[thread N: LABEL]`) and then the state's input as JSON; the end prints the same object as
 `statecanvas run --json`.
+
+A pause in one branch or iteration holds every other one at its next state (all-stop):
+`branches` lists them (the current one marked *), `switch N` makes thread N the one that
+step, into, out and print act on, and continue lets them all go. With --non-stop the other
+branches and iterations run on while one is paused.
 """
 
 from __future__ import annotations
@@ -15,13 +21,14 @@ import sys
 from typing import Any, TextIO
 
 from engine.cli_debug_breaks import BreakRefused, parse_break, print_expression
+from engine.cli_debug_threads import list_threads, print_pause, switch_thread
 from engine.cli_run import RunUsageError, _input, _load_handler, read_definition_and_handlers
 from engine.runtime.debug_conditions import GRAMMAR
 from engine.runtime.debugger import Debugger, Pause
 
 HELP = (
     "commands: step | into | out | continue | break STATE [if EXPR] | clear STATE | print [EXPR] | "
-    "history | help | quit"
+    "history | branches | switch N | help | quit"
 )
 
 
@@ -29,7 +36,7 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
     cmd = sub.add_parser(
         "debug",
         help="step through a state machine in the terminal",
-        description=__doc__.split("\n\n")[1] if __doc__ else None,
+        description="\n\n".join(__doc__.split("\n\n")[1:3]) if __doc__ else None,
         epilog=GRAMMAR,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -45,6 +52,11 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
         action="append",
         default=[],
         help="pause before this state (repeatable); 'STATE if EXPR' pauses only when EXPR holds",
+    )
+    cmd.add_argument(
+        "--non-stop",
+        action="store_true",
+        help="a pause stops only its own branch or iteration; the others run on",
     )
     cmd.add_argument(
         "--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append", default=[]
@@ -66,15 +78,22 @@ def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any
             parse_break(text, _all_states(definition))
         except BreakRefused as exc:
             raise RunUsageError(f"--break {text}: {exc}") from None
-    return asyncio.run(_session(definition, _input(args), args.breaks, handlers, out))
+    session = _session(definition, _input(args), args.breaks, handlers, out, non_stop=args.non_stop)
+    return asyncio.run(session)
 
 
 async def _session(
-    definition: dict[str, Any], data: Any, breaks: list[str], handlers: dict[str, Any], out: TextIO
+    definition: dict[str, Any],
+    data: Any,
+    breaks: list[str],
+    handlers: dict[str, Any],
+    out: TextIO,
+    *,
+    non_stop: bool = False,
 ) -> int:
     from engine.runtime import run_async
 
-    debugger = Debugger()
+    debugger = Debugger(non_stop=non_stop)
     states = _all_states(definition)
     for text in breaks:  # checked by cmd_debug before the session began
         debugger.set_breakpoint(*parse_break(text, states))
@@ -96,8 +115,7 @@ async def _session(
                 waiter.cancel()
                 break
             pause = waiter.result()
-            print(f"paused at {pause.state}", file=out)
-            print(json.dumps(pause.input, ensure_ascii=False), file=out)
+            print_pause(pause, out)
             out.flush()
         line = await loop.run_in_executor(None, sys.stdin.readline)
         if not line:  # end of input: let the execution finish
@@ -141,6 +159,10 @@ async def _session(
         elif command in ("quit", "q", "exit"):
             debugger.stop()
             pause = None
+        elif command in ("branches", "threads"):
+            await list_threads(debugger, out)
+        elif command in ("switch", "thread"):
+            pause = await switch_thread(debugger, rest, out) or pause
         elif command == "help":
             print(f"{HELP}\n{GRAMMAR}", file=out)
         elif command:

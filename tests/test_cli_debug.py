@@ -87,13 +87,27 @@ def debug_map(tmp_path: Path, commands: str, *args: str) -> subprocess.Completed
     )
 
 
+def paused_at(lines: list[str], state: str) -> list[int]:
+    """Where the pause lines at `state` are (inside an iteration they name its thread after it)."""
+    return [
+        i
+        for i, line in enumerate(lines)
+        if line == f"paused at {state}" or line.startswith(f"paused at {state} [")
+    ]
+
+
 def test_a_condition_as_users_write_it_pauses_on_the_right_map_iteration(tmp_path: Path) -> None:
     done = debug_map(tmp_path, "break Inner if $.value == 3\ncontinue\nprint\nprint $index\ncontinue\n")
     lines = done.stdout.splitlines()
     assert lines[2] == "breakpoint at Inner if $.value == 3"
-    assert lines[3:7] == ["paused at Inner", '{"value": 3}', '{"value": 3}', "2"]
+    assert lines[3:7] == [
+        "paused at Inner [thread 4: Map Each/iteration 2]",
+        '{"value": 3}',
+        '{"value": 3}',
+        "2",
+    ]
     assert json.loads(lines[-1])["status"] == "SUCCEEDED"
-    assert lines.count("paused at Inner") == 1
+    assert len(paused_at(lines, "Inner")) == 1
 
 
 def test_states_input_and_the_map_index_in_conditions(tmp_path: Path) -> None:
@@ -104,8 +118,8 @@ def test_states_input_and_the_map_index_in_conditions(tmp_path: Path) -> None:
     ):
         done = debug_map(tmp_path, f"break Inner if {condition}\ncontinue\ncontinue\n")
         lines = done.stdout.splitlines()
-        assert lines.count("paused at Inner") == 1, (condition, done.stdout)
-        assert lines[lines.index("paused at Inner") + 1] == '{"value": 3}'
+        assert len(paused_at(lines, "Inner")) == 1, (condition, done.stdout)
+        assert lines[paused_at(lines, "Inner")[0] + 1] == '{"value": 3}'
 
 
 def test_an_unknown_state_and_an_unparsable_condition_are_refused_and_the_session_goes_on(
@@ -147,7 +161,7 @@ def test_a_break_option_is_checked_before_the_run(tmp_path: Path) -> None:
     assert "does not parse at column 11" in refused.stderr and "Traceback" not in refused.stderr
     assert debug_map(tmp_path, "", "--break", "Nope").returncode == 2
     done = debug_map(tmp_path, "continue\ncontinue\n", "--break", "Inner if $.value = 4")
-    assert done.stdout.splitlines().count("paused at Inner") == 1
+    assert len(paused_at(done.stdout.splitlines(), "Inner")) == 1
     assert '{"value": 4}' in done.stdout
 
 
@@ -163,3 +177,119 @@ def test_debug_help_states_the_condition_grammar() -> None:
     assert "conditions (break STATE if EXPR):" in done.stdout
     assert '$.total > 100 && $.country == "BR"' in done.stdout
     assert "$item and $index" in done.stdout
+
+
+def pass_branch(prefix: str) -> dict[str, object]:
+    first, second = f"{prefix}1", f"{prefix}2"
+    return {
+        "StartAt": first,
+        "States": {
+            first: {"Type": "Pass", "Result": first, "ResultPath": f"$.{first}", "Next": second},
+            second: {"Type": "Pass", "Result": second, "ResultPath": f"$.{second}", "End": True},
+        },
+    }
+
+
+FAN_MACHINE = {
+    "StartAt": "Start",
+    "States": {
+        "Start": {"Type": "Pass", "Next": "Fan"},
+        "Fan": {"Type": "Parallel", "Branches": [pass_branch(p) for p in "ABC"], "Next": "Join"},
+        "Join": {"Type": "Pass", "End": True},
+    },
+}
+
+
+def debug_fan(tmp_path: Path, commands: str, *args: str) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "fan.asl.json"
+    path.write_text(json.dumps(FAN_MACHINE), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "engine", "debug", str(path), "--input", "{}", *args],
+        input=commands,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
+    )
+
+
+def test_branches_lists_the_held_branches_and_switch_steps_another_one(tmp_path: Path) -> None:
+    done = debug_fan(tmp_path, "step\ninto\nbranches\nswitch 3\nstep\nbranches\ncontinue\n")
+    lines = done.stdout.splitlines()
+    assert lines[:6] == [
+        "paused at Start",
+        "{}",
+        "paused at Fan",
+        "{}",
+        "paused at A1 [thread 2: Parallel Fan/branch 1]",  # into the first branch
+        "{}",
+    ]
+    assert lines[6:10] == [  # the other branches stopped at their first state: none had run
+        "    1  Execution              waiting in Fan",
+        "*   2  Parallel Fan/branch 1  paused at A1 (step)",
+        "    3  Parallel Fan/branch 2  paused at B1",
+        "    4  Parallel Fan/branch 3  paused at C1",
+    ]
+    assert lines[10:14] == [
+        "paused at B1 [thread 3: Parallel Fan/branch 2]",  # switch 3
+        "{}",
+        "paused at B2 [thread 3: Parallel Fan/branch 2]",  # step runs branch 2 alone
+        '{"B1": "B1"}',
+    ]
+    assert lines[14:18] == [
+        "    1  Execution              waiting in Fan",
+        "    2  Parallel Fan/branch 1  paused at A1 (step)",
+        "*   3  Parallel Fan/branch 2  paused at B2 (step)",
+        "    4  Parallel Fan/branch 3  paused at C1",
+    ]
+    ran = subprocess.run(
+        [sys.executable, "-m", "engine", "run", str(tmp_path / "fan.asl.json"), "--input", "{}", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
+    )
+    assert json.loads(lines[-1]) == json.loads(ran.stdout)  # continue let every branch finish
+    assert len(lines) == 19 and done.returncode == 0
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_switch_refuses_what_is_not_a_held_thread(tmp_path: Path) -> None:
+    done = debug_fan(tmp_path, "break A2\ncontinue\nswitch\nswitch 1\nswitch 9\nprint\n")
+    out = done.stdout
+    assert "paused at A2 [thread 2: Parallel Fan/branch 1]" in out
+    assert "usage: switch N   (N from `branches`)" in out
+    assert "thread 1 (Execution) is not paused: waiting in Fan" in out
+    assert "no thread 9" in out
+    assert out.splitlines()[-2] == '{"A1": "A1"}'  # print still speaks of the thread paused
+    assert json.loads(out.splitlines()[-1])["status"] == "SUCCEEDED"
+
+
+def test_map_iterations_are_threads_too(tmp_path: Path) -> None:
+    done = debug_map(tmp_path, "into\nbranches\nswitch 4\nprint $index\ncontinue\n")
+    lines = done.stdout.splitlines()
+    assert lines[2:4] == ["paused at Inner [thread 2: Map Each/iteration 0]", '{"value": 1}']
+    assert lines[4:9] == [
+        "    1  Execution             waiting in Each",
+        "*   2  Map Each/iteration 0  paused at Inner (step)",
+        "    3  Map Each/iteration 1  paused at Inner",
+        "    4  Map Each/iteration 2  paused at Inner",
+        "    5  Map Each/iteration 3  paused at Inner",
+    ]
+    assert lines[9:12] == ["paused at Inner [thread 4: Map Each/iteration 2]", '{"value": 3}', "2"]
+    assert json.loads(lines[-1])["output"] == json.loads(ITEMS)["items"]
+
+
+def test_non_stop_lets_the_other_branches_finish(tmp_path: Path) -> None:
+    done = debug_fan(tmp_path, "break A1\ncontinue\nbranches\nswitch 3\ncontinue\n", "--non-stop")
+    lines = done.stdout.splitlines()
+    assert lines[3:7] == [
+        "paused at A1 [thread 2: Parallel Fan/branch 1]",
+        "{}",
+        "    1  Execution              waiting in Fan",
+        "*   2  Parallel Fan/branch 1  paused at A1 (breakpoint)",
+    ]
+    assert lines[7] == "no thread 3"  # branch 2 ran to its end meanwhile
+    assert json.loads(lines[-1])["status"] == "SUCCEEDED"
