@@ -332,7 +332,7 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: Path) -> bool:
         try:
-            saved = self.document.save(path)
+            saved = self.document.save(path, shown_at=self.scene.shown_positions())
         except (OSError, ValueError) as exc:
             self.show_message(
                 "Cannot save",

@@ -267,6 +267,16 @@ class DesignerScene(QGraphicsScene):
                 return projection.frame
         return None
 
+    def shown_positions(self) -> dict[str, tuple[float, float]]:
+        """Where every movable item stands now, by layout key (what a saved project keeps)."""
+        shown: dict[str, tuple[float, float]] = {}
+        for item in self.items():
+            if isinstance(item, NodeItem):
+                key = item.layout_key()
+                if key:
+                    shown[key] = (item.pos().x(), item.pos().y())
+        return shown
+
     def content_rect(self) -> QRectF:
         return self.itemsBoundingRect().adjusted(-40, -40, 40, 40)
 

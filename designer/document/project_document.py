@@ -28,6 +28,7 @@ from designer.document.files import (
 from designer.document.patch import MISSING, Change, write
 from designer.document.paths import PROCESSOR_KEYS, StateAddress, get_in, owning_state, state_path
 from engine.asl.diagnostics import Diagnostic
+from engine.project.loader import PROJECT_SUFFIXES
 from engine.project.model import (
     BusSpec,
     ConsumerSpec,
@@ -93,15 +94,29 @@ class ProjectDocument(QObject):
         self.document_reset.emit()
         self.path_changed.emit()
 
-    def save(self, path: str | Path | None = None) -> Path:
+    def save(
+        self, path: str | Path | None = None, *, shown_at: dict[str, tuple[float, float]] | None = None
+    ) -> Path:
+        """Write the document. `shown_at` holds where the canvas shows each movable item; a
+        project keeps those places, so the file reopens looking exactly as it was saved (items
+        the layout placed have no stored place until then, and a later layout could differ)."""
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("choose where to save this document")
+        if shown_at and target.name.endswith(PROJECT_SUFFIXES):
+            self._keep_places(shown_at)
         kind = save_document_file(self._data, target)
         self._data.path, self._data.kind = target, kind
         self.undo_stack.setClean()
         self.path_changed.emit()
         return target
+
+    def _keep_places(self, shown_at: dict[str, tuple[float, float]]) -> None:
+        positions = self._data.project.layout.positions
+        for key, (x, y) in shown_at.items():
+            stored = positions.get(key)
+            if stored is None or abs(stored.x - x) > 0.05 or abs(stored.y - y) > 0.05:
+                positions[key] = Position(x=round(x, 1), y=round(y, 1))
 
     def snapshot(self) -> DocumentData:
         return copy.deepcopy(self._data)
