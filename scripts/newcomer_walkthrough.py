@@ -279,7 +279,6 @@ async def machine_settings(walk: Walk) -> None:
     walk.expect(isinstance(form, MachineForm), "selecting the frame shows the machine's settings")
     if isinstance(form, MachineForm):
         from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QLineEdit
 
         for field, text in (
             ("Comment", "Takes an order, charges it and waits for shipping"),
