@@ -11,6 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from engine.asl.loader import DefinitionLoadError, load_document
 from engine.asl.model import State, StateMachine
 from engine.asl.model.containers import RawState
+from engine.expr.java_text import escape_lone_surrogates
 
 _STATE = TypeAdapter(State)
 
@@ -47,4 +48,5 @@ def dump_definition(model: StateMachine | dict[str, Any], *, indent: int | None 
     """Canonical JSON text: fields in the model's order, two-space indent, UTF-8 kept as is."""
     machine = StateMachine.model_validate(model) if isinstance(model, dict) else model
     value = machine.to_json()
-    return json.dumps(value, indent=indent, ensure_ascii=False) + ("\n" if indent is not None else "")
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return escape_lone_surrogates(text) + ("\n" if indent is not None else "")

@@ -7,10 +7,7 @@ file diffs cleanly against what the designer saves. YAML is for SAM projects, wh
 
 from __future__ import annotations
 
-import base64
-import datetime
 import json
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,7 @@ from pydantic import ValidationError
 
 from engine.asl import dump_definition
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.deep_nesting import nesting_headroom
 from engine.export.catalog import as_loaded
 from engine.export.problems import ImportResult
 from engine.project.loader import LoadedProject
@@ -41,7 +39,14 @@ def canonical_value(definition: dict[str, Any]) -> Any:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block-style YAML whose multi-line strings stay readable."""
+    """Block-style YAML whose multi-line strings stay readable.
+
+    Never anchors and aliases: CloudFormation rejects them (only `sam package` expands them),
+    so an object that appears twice is written out twice.
+    """
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -54,9 +59,10 @@ _Dumper.add_representer(str, _str)
 
 def dump_yaml(value: Any) -> str:
     """YAML text in the value's own key order, Unicode kept, no line wrapping."""
-    return yaml.dump(
-        value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**16, default_flow_style=False
-    )
+    with nesting_headroom():
+        return yaml.dump(
+            value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=2**16, default_flow_style=False
+        )
 
 
 def asl_yaml(definition: dict[str, Any]) -> str:
@@ -88,30 +94,12 @@ def machine_name_for(path: Path) -> str:
     return name or "StateMachine"
 
 
-def json_safe(value: Any) -> Any:
-    """A YAML value as JSON: dates and timestamps (YAML reads `2024-01-01` as one) become ISO text.
-
-    The project file and every exporter write JSON, so nothing else may come in.
-    """
-    if isinstance(value, dict):
-        return {str(k) if not isinstance(k, str) else k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return str(value)
-    return value
-
-
 def read_definition(path: Path, result: ImportResult, location: str = "") -> dict[str, Any] | None:
     """A definition file's JSON value, or None with a located problem added to `result`."""
     try:
         text = read_text_file(path)
         prefer = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "json"
-        value = json_safe(parse_text(text, source=str(path), prefer=prefer).value)
+        value = parse_text(text, source=str(path), prefer=prefer).value
     except DefinitionLoadError as exc:
         where = location
         if exc.line is not None:

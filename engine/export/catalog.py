@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.asl.loader import parse_text, read_text_file
+from engine.deep_nesting import nesting_headroom
 from engine.project.loader import LoadedProject
 from engine.project.model import Project
 from engine.project.refs import ResourceRef, parse_ref
@@ -212,4 +213,5 @@ class Substituter:
                 return out
             return node
 
-        return walk(value), variables, refs
+        with nesting_headroom():
+            return walk(value), variables, refs

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from engine.deep_nesting import nesting_headroom
 from engine.export.catalog import as_loaded
 from engine.export.cfn_resources import (
     Grants,
@@ -24,6 +25,7 @@ from engine.export.cfn_resources import (
     metadata,
     partition_arn,
     project_ref,
+    renamed_metadata,
 )
 from engine.export.lambda_handlers import lambda_parts
 from engine.export.machine_settings import logging_configuration, settings_statements, tracing_configuration
@@ -35,6 +37,7 @@ from engine.project.refs import ResourceRef
 DefinitionStyle = Literal["string", "object"]
 
 
+@nesting_headroom()  # the template walks recurse; definitions may nest 1,000 levels
 def cloudformation_template(
     project: LoadedProject | Project,
     *,
@@ -183,7 +186,7 @@ def machine_metadata(name: str, logical: str, spec: StateMachineSpec, bound: Bou
         Domain=spec.domain,
         Comment=spec.comment,
         DefaultInput=spec.default_input,
-        Placeholders=bound.renamed or None,
+        Placeholders=renamed_metadata(bound.renamed),
     )
 
 

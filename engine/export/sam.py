@@ -13,8 +13,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from engine.deep_nesting import nesting_headroom
 from engine.export.asl_text import asl_json, asl_yaml
 from engine.export.catalog import DEFAULT_BUS, as_loaded, logical_base
+from engine.export.cfn_intrinsics import placeholders
 from engine.export.cfn_resources import (
     Grants,
     add_buses,
@@ -23,6 +25,7 @@ from engine.export.cfn_resources import (
     add_subscriptions,
     add_topics,
     project_ref,
+    renamed_metadata,
 )
 from engine.export.cloudformation import add_consumers, bind_machine, function_metadata, machine_metadata
 from engine.export.eventbridge_rules import target_options
@@ -36,6 +39,7 @@ from engine.project.refs import ResourceRef
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
 
+@nesting_headroom()  # the template walks recurse; definitions may nest 1,000 levels
 def sam_template(
     project: LoadedProject | Project,
     *,
@@ -97,10 +101,16 @@ def _functions(b: Builder) -> None:
 
 
 def _as_event(b: Builder, name: str, rule: RuleSpec) -> dict[str, Any] | None:
-    """A rule as a state machine event, when SAM can say everything the rule says."""
-    if len(rule.targets) != 1 or rule.description:
+    """A rule as a state machine event, when SAM can say everything the rule says.
+
+    SAM's EventBridgeRule event has no `State` (a disabled rule stays a plain rule), and a
+    schedule or target ID holding a placeholder needs `Fn::Sub`, which SAM's event does not take.
+    """
+    if len(rule.targets) != 1 or rule.description or rule.state != "ENABLED":
         return None
     target = rule.targets[0]
+    if placeholders(target.id) or placeholders(rule.schedule_expression or ""):
+        return None
     ref = project_ref(b, target.target)
     if ref is None or ref.kind != "stateMachine" or target.message_group_id is not None:
         return None
@@ -127,7 +137,8 @@ def _as_event(b: Builder, name: str, rule: RuleSpec) -> dict[str, Any] | None:
 
         dlq = target.dead_letter_queue
         props["DeadLetterConfig"] = {"Arn": arn_value(b.catalog, dlq if ":" in dlq else f"queue:{dlq}")}
-    props["State"] = rule.state
+    if kind == "Schedule":
+        props["State"] = rule.state
     props["Target"] = {"Id": target.id}
     renamed = renamed if kind == "EventBridgeRule" else {}
     return {"machine": ref.name, "event": {"Type": kind, "Properties": props}, "renamed": renamed}
@@ -231,7 +242,9 @@ def _state_machine(
         meta["EventRules"] = renamed_rules
     if domains:
         meta["EventDomains"] = domains
-    placeholders = {key: renames[rule] for key, (rule, _) in events.items() if rule in renames}
+    placeholders = {
+        key: renamed_metadata(renames[rule]) for key, (rule, _) in events.items() if rule in renames
+    }
     if placeholders:
         meta["EventPlaceholders"] = placeholders
     b.add(logical, "AWS::Serverless::StateMachine", props, metadata=meta or None)

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
-from engine.export.asl_text import import_asl, json_safe
+from engine.export.asl_text import import_asl
 from engine.export.cfn_intrinsics import Flattener
 from engine.export.lambda_handlers import project_handler
 from engine.export.machine_settings import import_settings
@@ -44,7 +44,7 @@ def read_document(path: Path, result: ImportResult, text: str | None = None) -> 
         if text is None:
             text = read_text_file(path, limit=TEMPLATE_LIMIT)
         prefer = "yaml" if path.suffix.lower() in (".yaml", ".yml") else "json"
-        return json_safe(parse_text(text, source=str(path), prefer=prefer).value)
+        return parse_text(text, source=str(path), prefer=prefer).value
     except DefinitionLoadError as exc:
         where = ""
         if exc.line is not None:

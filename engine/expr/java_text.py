@@ -12,6 +12,7 @@ expression layer renders through this module instead.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 # Double.toString switches to computerized scientific notation outside [1e-3, 1e7).
@@ -150,3 +151,18 @@ def java_utf8(text: str) -> bytes:
     strict codec raises, so hashes and Base64 of such text match AWS's instead of failing.
     """
     return text.encode("utf-8", "replace")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_lone_surrogates(json_text: str) -> str:
+    """JSON text with each lone surrogate written as its `\\uXXXX` escape.
+
+    A JSON string may hold a lone surrogate (`"\\ud800"`), but no UTF-8 file, pipe or SQLite
+    column can; a paired one is a single character in Python already. In JSON text such a code
+    point can only sit inside a string, so the escape keeps the text valid and the value unchanged.
+    """
+    if _LONE_SURROGATE.search(json_text) is None:
+        return json_text
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)

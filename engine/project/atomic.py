@@ -35,7 +35,8 @@ def atomic_write_text(path: str | Path, text: str, *, backup: bool = True, encod
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     temp = Path(temp_name)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+        # A lone surrogate (valid in a JSON string) is written as its JSON escape, not refused.
+        with os.fdopen(fd, "w", encoding=encoding, errors="backslashreplace", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

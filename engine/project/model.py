@@ -21,7 +21,9 @@ class ProjectModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
 
     def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+        # Python mode: every field is JSON already, and it serialises definitions as deep as AWS takes
+        # (1,000 levels), where JSON mode stops at 255.
+        return self.model_dump(mode="python", by_alias=True, exclude_none=True, exclude_defaults=True)
 
 
 LogLevel = Literal["ALL", "ERROR", "FATAL", "OFF"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.asl.document import load_document
+from engine.deep_nesting import nesting_headroom
 from engine.integrations import MockConfig, ServiceRegistry
 from engine.runtime.clock import Clock, RealClock, VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame
@@ -176,7 +177,8 @@ async def run_async(
     timeout = machine.get("TimeoutSeconds")
     try:
         body = interpreter.run_scope(machine, input, Frame(), started["input"])
-        output = await _with_timeout(body, timeout, the_clock) if timeout else await body
+        with nesting_headroom():  # payloads and templates may nest as deeply as AWS accepts
+            output = await _with_timeout(body, timeout, the_clock) if timeout else await body
     except StateFailure as failure:
         details = failed_details(failure.error, failure.cause)
         history.add("ExecutionFailed", details)

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from engine.expr.java_text import escape_lone_surrogates
 from engine.runtime.clock import Clock
 
 # Largest payload Step Functions passes between states (bytes of UTF-8 JSON).
@@ -66,7 +67,7 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 def to_json_text(value: Any) -> str:
     """JSON text as Step Functions writes it into histories and outputs: compact, UTF-8 kept."""
-    return _ENCODER.encode(value)
+    return escape_lone_surrogates(_ENCODER.encode(value))
 
 
 class History:

@@ -30,8 +30,10 @@ import uuid
 from typing import Any
 
 from engine.asl.validation.resources import classify_resource
+from engine.deep_nesting import nesting_headroom
 from engine.expr.java_text import json_type_name
 from engine.integrations import ServiceRegistry
+from engine.redaction import SECRET_HEADER_NAMES, redact_secrets
 from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION
 from engine.runtime.clock import VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame, iso_time
@@ -271,13 +273,14 @@ class _TestRun:
                 data["variables"] = json.dumps(self.frame.variables, ensure_ascii=False)
             if self.error_details:
                 data["errorDetails"] = dict(self.error_details)
-            response["inspectionData"] = data
+            response["inspectionData"] = data if self.request.reveal_secrets else redact_secrets(data)
         return response
 
     async def _outcome(self) -> _Outcome:
         try:
             try:
-                result = await self._run_state()
+                with nesting_headroom():  # payloads and templates may nest as deeply as AWS accepts
+                    result = await self._run_state()
             except DEFECTS as exc:
                 raise defect_failure(exc, self.run.prefix) from exc
         except StateFailure as failure:
@@ -580,7 +583,7 @@ def _redacted(headers: Any) -> Any:
     """Without revealSecrets, authorization headers are not shown."""
     if not isinstance(headers, dict):
         return headers
-    return {k: v for k, v in headers.items() if k.lower() not in ("authorization", "x-api-key")}
+    return {k: v for k, v in headers.items() if not (isinstance(k, str) and k.lower() in SECRET_HEADER_NAMES)}
 
 
 def _header_text(headers: Any) -> str:

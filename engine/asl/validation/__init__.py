@@ -25,6 +25,7 @@ from engine.asl.validation.fields import TOP_LEVEL_FIELDS
 from engine.asl.validation.graph_rules import check_graphs
 from engine.asl.validation.json_values import json_value_problem
 from engine.asl.validation.scope import QUERY_LANGUAGES, Scope, check_states_object
+from engine.deep_nesting import nesting_headroom
 
 __all__ = ["validate", "validate_file"]
 
@@ -58,12 +59,13 @@ def validate(
     if not isinstance(definition, dict):
         return [error(SCHEMA_VALIDATION_FAILED, msg.NOT_A_JSON_OBJECT)]
     checker = Checker(machine_type=machine_type)
-    if test_state and "Type" in definition and "States" not in definition:
-        _check_single_state(checker, definition)
-        return checker.diagnostics
-    _check_machine(checker, definition)
-    if not checker.has_errors:
-        check_graphs(checker, definition)
+    with nesting_headroom():  # the walk recurses; definitions may nest 1,000 levels
+        if test_state and "Type" in definition and "States" not in definition:
+            _check_single_state(checker, definition)
+            return checker.diagnostics
+        _check_machine(checker, definition)
+        if not checker.has_errors:
+            check_graphs(checker, definition)
     return checker.diagnostics
 
 
