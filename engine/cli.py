@@ -77,6 +77,11 @@ def add_engine_commands(sub: argparse._SubParsersAction, *, pictures: Any = None
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # A lone surrogate (valid in a JSON string) prints as its JSON escape instead of failing.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     out = out or sys.stdout
     err = err or sys.stderr
     parser = build_parser()
