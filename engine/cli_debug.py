@@ -21,6 +21,7 @@ import sys
 from typing import Any, TextIO
 
 from engine.cli_debug_breaks import BreakRefused, parse_break, print_expression
+from engine.cli_debug_hops import HOP_COMMANDS, at_hop, next_pause, print_hop, start_lone, start_project
 from engine.cli_debug_threads import list_threads, print_pause, switch_thread
 from engine.cli_run import RunUsageError, _input, _load_handler, read_definition_and_handlers
 from engine.runtime.debug_conditions import GRAMMAR
@@ -41,7 +42,13 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     cmd.add_argument("file", metavar="FILE", help="an ASL file, or a project (its file or folder)")
-    cmd.add_argument("--state-machine", metavar="NAME", help="for a project, which state machine")
+    cmd.add_argument(
+        "--state-machine",
+        metavar="NAME",
+        help="for a project, which state machine: it runs with the project around it, and a step over a "
+        "state that puts an event, sends or publishes stops at each hop (bus, queue, consumer, topic, "
+        "started execution), printed 'paused at hop KIND NAME' and the event or message as JSON",
+    )
     source = cmd.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="JSON")
     source.add_argument("--input-file", metavar="PATH")
@@ -78,8 +85,21 @@ def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any
             parse_break(text, _all_states(definition))
         except BreakRefused as exc:
             raise RunUsageError(f"--break {text}: {exc}") from None
-    session = _session(definition, _input(args), args.breaks, handlers, out, non_stop=args.non_stop)
+    project, data = _project(args)
+    session = _session(definition, data, args.breaks, handlers, out, non_stop=args.non_stop, project=project)
     return asyncio.run(session)
+
+
+def _project(args: argparse.Namespace) -> tuple[tuple[Any, str] | None, Any]:
+    """(the project and the machine to debug, the input) when FILE is a project; else (None, input)."""
+    from engine.cli_debug_hops import project_input
+    from engine.cli_project import choose_machine, load_project_arg, names_project
+
+    if not names_project(args.file):
+        return None, _input(args)
+    loaded = load_project_arg(args.file)
+    machine = choose_machine(loaded, args.state_machine, args.file)
+    return (loaded, machine), project_input(args, loaded, machine)
 
 
 async def _session(
@@ -90,9 +110,8 @@ async def _session(
     out: TextIO,
     *,
     non_stop: bool = False,
+    project: tuple[Any, str] | None = None,
 ) -> int:
-    from engine.runtime import run_async
-
     debugger = Debugger(non_stop=non_stop)
     states = _all_states(definition)
     for text in breaks:  # checked by cmd_debug before the session began
@@ -101,31 +120,37 @@ async def _session(
         lambda _state, message: print(f"note: {message}", file=out, flush=True)
     )
     debugger.pause()
-    events: list[dict[str, Any]] = []
-    execution = asyncio.ensure_future(
-        run_async(definition, data, gate=debugger, handlers=handlers, history_sinks=[events.append])
-    )
+    if project is not None:  # the project around the machine; its choreography stepped hop by hop
+        run = start_project(*project, data, debugger, handlers)
+    else:
+        run = start_lone(definition, data, debugger, handlers)
+    execution = run.execution
     loop = asyncio.get_running_loop()
-    pause: Pause | None = None
+    pause: Any = None  # a Pause at a state, or a Hop of the project's choreography
     while True:
         if pause is None:
-            waiter = asyncio.ensure_future(debugger.next_pause())
-            done, _ = await asyncio.wait({waiter, execution}, return_when=asyncio.FIRST_COMPLETED)
-            if waiter not in done:
-                waiter.cancel()
+            pause = await next_pause(run, debugger)
+            if pause is None:
                 break
-            pause = waiter.result()
-            print_pause(pause, out)
+            if isinstance(pause, Pause):
+                print_pause(pause, out)
+            else:
+                print_hop(pause, out)
             out.flush()
         line = await loop.run_in_executor(None, sys.stdin.readline)
         if not line:  # end of input: let the execution finish
             debugger.breakpoints.clear()
             debugger.resume()
+            if run.hops is not None:
+                run.hops.resume()
             pause = None
             continue
         command, _, rest = line.strip().partition(" ")
         rest = rest.strip()
-        if command in ("step", "s", "next", "n"):
+        if not isinstance(pause, Pause) and command in HOP_COMMANDS:
+            at_hop(run, debugger, HOP_COMMANDS[command])
+            pause = None
+        elif command in ("step", "s", "next", "n"):
             debugger.step()
             pause = None
         elif command in ("into", "i"):
@@ -154,7 +179,7 @@ async def _session(
             else:
                 print(json.dumps(pause.input, ensure_ascii=False), file=out)
         elif command == "history":
-            for event in events:
+            for event in run.history():
                 print(json.dumps(event, ensure_ascii=False, default=str), file=out)
         elif command in ("quit", "q", "exit"):
             debugger.stop()
@@ -168,6 +193,9 @@ async def _session(
         elif command:
             print(HELP, file=out)
         out.flush()
+    run.forget()
+    if run.close is not None:
+        await run.close()
     result = execution.result()
     print(json.dumps(result.to_json(), ensure_ascii=False), file=out)
     return 0 if result.status == "SUCCEEDED" else 1

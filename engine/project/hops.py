@@ -69,6 +69,20 @@ class Hop:
         """The resource first, then what the hop chose there (the rules an event matched)."""
         return [self.key, *(f"rule:{rule}" for rule in self.detail.get("matched", []))]
 
+    # What `print EXPR` and a front end's data view read at a hop, as at a state: the event or the
+    # message is the input; what the hop decided is its context.
+    @property
+    def input(self) -> Any:
+        return self.payload
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        return {}
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return {"Hop": {"Kind": self.kind, "Name": self.name, **self.detail}}
+
     def summary(self) -> str:
         """One line: what is at this hop and what happens to it next."""
         d = self.detail
