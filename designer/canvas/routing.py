@@ -249,11 +249,23 @@ def _grid_path(
         for i in range(bisect.bisect_right(xs, left), bisect.bisect_left(xs, right)):
             blocked_v[i].update(steps)
 
+    # Soft regions as (left, top, right, bottom), as QRectF.contains reads them (a null one
+    # holds nothing): the search asks once per step, hundreds of thousands of times.
+    soft_boxes = [
+        (r.left(), r.top(), r.right(), r.bottom())
+        for r in (s.normalized() for s in soft)
+        if r.left() != r.right() and r.top() != r.bottom()
+    ]
+
     def soft_cost(x0: float, y0: float, x1: float, y1: float) -> float:
-        if not soft:
+        if not soft_boxes:
             return 0.0
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        return SOFT_COST if any(s.contains(QPointF(cx, cy)) for s in soft) else 0.0
+        return (
+            SOFT_COST
+            if any(x0_ <= cx <= x1_ and y0_ <= cy <= y1_ for x0_, y0_, x1_, y1_ in soft_boxes)
+            else 0.0
+        )
 
     si, sj = xs.index(round(first.x(), 1)), ys.index(round(first.y(), 1))
     ti, tj = xs.index(round(last.x(), 1)), ys.index(round(last.y(), 1))
