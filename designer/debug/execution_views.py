@@ -13,17 +13,58 @@ from typing import Any
 import shiboken6
 
 from designer.canvas.items.state_item import StateItem
+from designer.debug.attempts import attempts_of
 from designer.debug.dataflow import mock_for, pipeline_for
 from designer.debug.history_model import FAILED, ExecutionPicture, Visit
 from designer.debug.shown import Shown
 from designer.debug.status_glyphs import execution_glyph_html
 from designer.debug.unserved import unserved_tasks
 from designer.document.paths import StateAddress, get_in
-from designer.panels.execution_timeline import Bar, event_times
+from designer.panels.execution_state import RUN_FROM_NESTED
+from designer.panels.execution_timeline import Bar, duration_text, event_times
 
 log = logging.getLogger("statecanvas.designer.debug")
 SERVE_LINK = "serve:"  # a link in the Run panel's status: select the state, show its local behaviour
 STATUS_TEXT_COLOURS = {"RUNNING": "#0072B2", "PAUSED": "#0072B2", "SUCCEEDED": "#007A5A", "FAILED": "#C24E00"}
+
+
+def run_from_refusal(address: StateAddress) -> str | None:
+    """Why Run from here cannot start at this state (None: it can): only a top-level state can
+    be an execution's StartAt."""
+    if not address.scope:
+        return None
+    parts = list(address.scope)
+    last = len(parts) - 1 - parts[::-1].index("States") if "States" in parts else -1
+    container = str(parts[last + 1]) if 0 <= last < len(parts) - 1 else "a Map or Parallel"
+    return RUN_FROM_NESTED.format(name=address.name, container=container)
+
+
+def retry_rows(picture: ExecutionPicture, visit: Visit) -> list[tuple[str, int, str, str, str, str]]:
+    """The Retries table: each attempt of a run that failed at least once (attempt, event, error,
+    cause, what followed, the back-off before the next attempt)."""
+    if not visit.failures:
+        return []
+    if not visit.attempt_ids:  # failed without attempts (a Pass, a Choice): the failures alone
+        return [
+            (
+                str(n),
+                f.event_id,
+                f.error or "",
+                (f.cause or "")[:300],
+                "retried" if f.retried else "final",
+                "",
+            )
+            for n, f in enumerate(visit.failures, start=1)
+        ]
+    rows = []
+    for attempt in attempts_of(picture, visit):
+        then = {"retried": "retried", "failed": "final"}.get(attempt.outcome, attempt.outcome)
+        backoff = duration_text(attempt.backoff) if attempt.backoff is not None else ""
+        event = attempt.ended_id if attempt.ended_id is not None else attempt.started_id
+        rows.append(
+            (str(attempt.number), event, attempt.error or "", (attempt.cause or "")[:300], then, backoff)
+        )
+    return rows
 
 
 def segments(path: str) -> tuple[Any, ...]:
@@ -177,8 +218,14 @@ class ExecutionViews:
         text = f"<span style='color:{colour}'><b>{mark} {word}</b></span> · {html.escape(machine)}"
         if shown is not None and shown.pause is not None:
             pause = shown.pause
-            reason = {"run-to": "run to", "error": "on an error"}.get(pause.reason, pause.reason)
-            where = shown.where(shown.pause_thread)
+            reason = {
+                "run-to": "run to",
+                "error": "on an error",
+                "halt": "held while another branch paused",
+                "switch": "the stepped branch is done",
+            }.get(pause.reason, pause.reason)
+            branch = pause.label if getattr(pause, "thread", 1) != 1 else ""  # "Parallel Fan/branch 2"
+            where = shown.where(shown.pause_thread) or branch
             inside = f" in {where}" if where else ""
             text += f" · paused at <b>{html.escape(pause.state)}</b>{inside} ({reason})"
             if shown.pause_elsewhere:  # the pickers show another iteration or branch: say which
@@ -266,10 +313,19 @@ class ExecutionViews:
         for vid in picture.order[:400]:
             visit = picture.visits[vid]
             label = visit.name + (f" #{visit.thread[-1][1]}" if visit.thread else "")
-            bars.append(Bar(label, visit.path, vid, visit.exited_id or last, visit.status))
-        history = self.session.history(picture.execution_arn) if self.session is not None else picture.events
-        total = len(history) if self.session is not None else last
-        self.timeline.canvas.set_bars(bars, total, self.cursor, event_times(history))
+            attempts = attempts_of(picture, visit) if visit.failures and visit.attempt_ids else []
+            bars.append(Bar(label, visit.path, vid, visit.exited_id or last, visit.status, attempts))
+        session, arn = self.session, picture.execution_arn
+        if session is None:
+            self.timeline.canvas.set_bars(bars, last, self.cursor, event_times(picture.events))
+            return
+        history = session.history(arn)
+        wall = None
+        if session.clock_kind == "virtual":  # the events' times are virtual: the wall clock's too
+            wall = self.pictures.wall_times(arn, session.store.arrivals.get(arn, {}))
+        self.timeline.canvas.set_bars(
+            bars, len(history), self.cursor, self.pictures.times(arn, history), wall
+        )
 
     def _refresh_choreography(self) -> None:
         session = self.session
@@ -311,6 +367,7 @@ class ExecutionViews:
         machine = item.address.machine
         self.selected = (machine, item.address.path)
         self.selected_visit = None
+        self.state_panel.allow_run_from(run_from_refusal(item.address))
         if self.session is not None and not (self.pause is not None and machine == self.session.main_machine):
             latest = self._latest_per_machine().get(machine)
             current = self.session.machine_of(self.shown_arn) if self.shown_arn else None
@@ -381,17 +438,7 @@ class ExecutionViews:
         where = shown.where(chosen.thread)
         title = f"<b>{html.escape(name)}</b> · {chosen.status}{' · ' + where if where else ''}{moment}"
         panel.set_visits(title, labels, chosen.entered_id)
-        attempts = []
-        for n, failure in enumerate(chosen.failures, start=1):
-            attempts.append(
-                (
-                    str(n),
-                    failure.event_id,
-                    failure.error or "",
-                    (failure.cause or "")[:300],
-                    "retried" if failure.retried else "final",
-                )
-            )
+        attempts = retry_rows(picture, chosen)
         variables = picture.variables_at(chosen)
         context = picture.context_at(chosen)
         panel.show_visit(

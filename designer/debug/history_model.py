@@ -132,6 +132,8 @@ class Visit:
     result: Any = _UNSET  # the task's raw result (TaskSucceeded output), when there was one
     assigned: dict[str, Any] = field(default_factory=dict)
     events: list[int] = field(default_factory=list)
+    attempt_ids: list[int] = field(default_factory=list)  # the event starting each attempt
+    result_id: int | None = None  # the event carrying the task's result
     entered_time: Any = None
     ended: bool = False  # the execution ended while this state was running
 
@@ -335,10 +337,12 @@ class ExecutionPicture:
                 if visit.attempts and visit.failures and not visit.failures[-1].retried:
                     visit.failures[-1].retried = True
                 visit.attempts += 1
+                visit.attempt_ids.append(eid)
             elif kind in FAILURE_EVENTS:
                 visit.failures.append(Failure(eid, kind, details.get("error"), details.get("cause")))
             elif kind in RESULT_EVENTS:
                 visit.result = parse_json(details.get("output"))
+                visit.result_id = eid
             elif kind.endswith("StateExited"):
                 visit.exited_id = eid
                 visit.output = parse_json(details.get("output"))

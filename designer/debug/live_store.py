@@ -14,6 +14,7 @@ interpreter's own objects is read.
 from __future__ import annotations
 
 import contextvars
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -36,6 +37,9 @@ class LiveStore(ExecutionStore):
         self.records: dict[str, ExecutionRecord] = {}
         self.histories: dict[str, list[dict[str, Any]]] = {}
         self.notes: dict[str, dict[int, EventNote]] = {}
+        # wall-clock seconds at which each event arrived: on the virtual clock the events' own
+        # timestamps say how long things would take, these how long the user waited
+        self.arrivals: dict[str, dict[int, float]] = {}
         self.listeners: list[Listener] = []
         self.started: list[Callable[[ExecutionRecord], None]] = []
 
@@ -52,6 +56,7 @@ class LiveStore(ExecutionStore):
         history = self.histories.setdefault(execution_arn, [])
         history.append(event)
         self.notes.setdefault(execution_arn, {})[event["id"]] = self._note(execution_arn, event)
+        self.arrivals.setdefault(execution_arn, {})[event["id"]] = time.time()
         for listener in self.listeners:
             listener(execution_arn, event)
 
@@ -122,7 +127,7 @@ class LiveStore(ExecutionStore):
         return len(self.histories.get(execution_arn, []))
 
     def delete_execution(self, execution_arn: str) -> None:
-        for table in (self.records, self.histories, self.notes):
+        for table in (self.records, self.histories, self.notes, self.arrivals):
             table.pop(execution_arn, None)
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from designer.debug.attempts import moment
 from designer.debug.history_model import ExecutionPicture, Thread, Visit
 
 
@@ -70,6 +71,7 @@ class PictureCache:
     def __init__(self) -> None:
         self._live: dict[str, ExecutionPicture] = {}
         self._past: tuple[str, int, ExecutionPicture] | None = None
+        self._times: dict[tuple[str, str], tuple[int, float | None, dict[int, float]]] = {}
 
     def live(
         self, arn: str, events: list[dict[str, Any]], definition: dict[str, Any], notes: Any
@@ -98,6 +100,31 @@ class PictureCache:
         self._past = (arn, upto, picture)
         return picture
 
+    def times(self, arn: str, events: list[dict[str, Any]]) -> dict[int, float]:
+        """Seconds since the execution's first event, per event id, by the events' timestamps."""
+        count, first, out = self._times.get((arn, "events"), (0, None, {}))
+        for event in events[count:]:
+            seconds, eid = moment(event.get("timestamp")), event.get("id")
+            if seconds is None or not isinstance(eid, int):
+                continue
+            first = seconds if first is None else first
+            out[eid] = seconds - first
+        self._times[(arn, "events")] = (len(events), first, out)
+        return out
+
+    def wall_times(self, arn: str, arrivals: dict[int, float]) -> dict[int, float]:
+        """Seconds since the first event arrived, per event id, by the wall clock."""
+        count, first, out = self._times.get((arn, "wall"), (0, None, {}))
+        for eid in range(count + 1, len(arrivals) + 1):
+            seconds = arrivals.get(eid)
+            if seconds is None:
+                continue
+            first = seconds if first is None else first
+            out[eid] = seconds - first
+        self._times[(arn, "wall")] = (len(arrivals), first, out)
+        return out
+
     def clear(self) -> None:
         self._live.clear()
         self._past = None
+        self._times.clear()

@@ -26,6 +26,12 @@ from PySide6.QtWidgets import (
 from designer.debug.dataflow import Step
 from designer.panels.execution_common import JsonEdit, error_label, pretty
 
+RUN_FROM_TIP = "A new execution starting at this state, on this input"
+RUN_FROM_NESTED = (
+    "Only a top-level state can start an execution: {name} runs inside {container}. "
+    "Use Test state to run it alone on this input."
+)
+
 
 class PipelineView(QScrollArea):
     """The data-flow steps top to bottom: the field and its expression, then the value after it."""
@@ -114,7 +120,7 @@ class StateDataPanel(QWidget):
         self.test.setToolTip("Run this state alone on this input (TestState)")
         self.test.clicked.connect(lambda: self._emit(self.test_requested))
         self.run_from = QPushButton("Run from here")
-        self.run_from.setToolTip("A new execution starting at this state, on this input")
+        self.run_from.setToolTip(RUN_FROM_TIP)
         self.run_from.clicked.connect(lambda: self._emit(self.run_from_requested))
         for button in (self.apply_input, self.test, self.run_from):
             buttons.addWidget(button)
@@ -128,7 +134,10 @@ class StateDataPanel(QWidget):
         self.variables = JsonEdit(read_only=True)
         self.context = JsonEdit(read_only=True)
         self.retries = QTreeWidget()
-        self.retries.setHeaderLabels(["Attempt", "Event", "Error", "Cause", "Then"])
+        self.retries.setHeaderLabels(["Attempt", "Event", "Error", "Cause", "Then", "Back-off"])
+        self.retries.headerItem().setToolTip(
+            5, "Time from the failure to the next attempt (Retry's back-off)"
+        )
         self.retries.setRootIsDecorated(False)
         self.tabs.addTab(self.pipeline, "Data flow")
         self.tabs.addTab(self.output, "Output")
@@ -142,6 +151,11 @@ class StateDataPanel(QWidget):
         self._updating = False
         self._input_key: Any = None
         self.apply_input.setEnabled(False)
+
+    def allow_run_from(self, why_not: str | None) -> None:
+        """Run from here only where an execution can start: otherwise disabled, saying why."""
+        self.run_from.setEnabled(why_not is None)
+        self.run_from.setToolTip(why_not or RUN_FROM_TIP)
 
     def _emit(self, signal: Any) -> None:
         try:
@@ -185,7 +199,7 @@ class StateDataPanel(QWidget):
         has_output: bool,
         variables: dict[str, Any],
         context: dict[str, Any],
-        attempts: list[tuple[str, int, str, str, str]],
+        attempts: list[tuple[str, int, str, str, str, str]],
     ) -> None:
         self._set_input(key, input)
         self.output.setPlainText(pretty(output) if has_output else "(the state has not finished)")

@@ -1,23 +1,28 @@
 """The timeline: one bar per state run, from its StateEntered event to its StateExited, in the
 status colour with the status icon; a time axis with tick labels above the bars, each bar's
-duration beside it (and in its tooltip), and a line at the time-travel cursor.
+duration beside it (and in its tooltip), a marker at each retry attempt with its back-off hatched,
+and a line at the time-travel cursor.
 
 The axis is time since the execution started when time passed during the run (a real clock, or
-Waits on the virtual clock); a run on the virtual clock with no Wait takes no time at all, and
-its bars are then laid out in event order, which the axis says.
+Waits and back-offs on the virtual clock); a run on the virtual clock with no Wait takes no time
+at all, and its bars are then laid out in event order, which the axis says. A run on the virtual
+clock has two times: the events' own (virtual: what the run would take on AWS) and the wall clock
+(when the designer received each event: what the user waited); a picker above the labels
+switches the axis between them.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QScrollArea, QToolTip, QWidget
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QComboBox, QScrollArea, QToolTip, QWidget
 
+from designer.debug.attempts import Attempt, moment
 from designer.debug.overlay import STATUS_COLOURS, paint_status_badge
 
 ROW = 22.0
@@ -34,32 +39,41 @@ class Bar:
     start: int  # event ids
     end: int
     status: str
+    attempts: list[Attempt] = field(default_factory=list)  # shown when the state was retried
+
+
+VIRTUAL, WALL = "virtual", "wall"
+MARKER_HIT = 5.0  # pixels either side of an attempt marker that show its tooltip
 
 
 def event_times(events: list[dict[str, Any]]) -> dict[int, float]:
     """Seconds since the first event, per event id (events without a readable time are left out)."""
     stamps: dict[int, float] = {}
     for event in events:
-        moment = _moment(event.get("timestamp"))
-        if moment is not None and isinstance(event.get("id"), int):
-            stamps[event["id"]] = moment
+        seconds = moment(event.get("timestamp"))
+        if seconds is not None and isinstance(event.get("id"), int):
+            stamps[event["id"]] = seconds
+    return relative(stamps)
+
+
+def relative(stamps: dict[int, float]) -> dict[int, float]:
+    """Epoch seconds per event id, as seconds since the earliest."""
     if not stamps:
         return {}
     first = min(stamps.values())
-    return {eid: moment - first for eid, moment in stamps.items()}
+    return {eid: seconds - first for eid, seconds in stamps.items()}
 
 
-def _moment(value: Any) -> float | None:
-    if isinstance(value, datetime):
-        return value.timestamp()
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            return None
-    if isinstance(value, int | float):
-        return float(value)
-    return None
+def attempt_text(attempt: Attempt) -> str:
+    """One line of a tooltip: attempt 2 · failed ShelfBusy after 120 ms · back-off 5 s."""
+    text = f"attempt {attempt.number} · {attempt.outcome}"
+    if attempt.error:
+        text += f" {attempt.error}"
+    if attempt.started is not None and attempt.ended is not None:
+        text += f" after {duration_text(attempt.ended - attempt.started)}"
+    if attempt.backoff is not None:
+        text += f" · back-off {duration_text(attempt.backoff)}"
+    return text
 
 
 def duration_text(seconds: float) -> str:
@@ -90,17 +104,44 @@ class TimelineCanvas(QWidget):
         self.bars: list[Bar] = []
         self.length = 1
         self.cursor: int | None = None
-        self.times: dict[int, float] = {}
+        self.virtual: dict[int, float] = {}
+        self.wall: dict[int, float] = {}
         self.setMinimumHeight(60)
         self.setMouseTracking(False)
+        self.clock = QComboBox(self)
+        self.clock.addItem("virtual time", VIRTUAL)
+        self.clock.addItem("wall-clock time", WALL)
+        self.clock.setToolTip(
+            "Virtual time: the events' timestamps, what the run would take on AWS (Waits and "
+            "back-offs included).\nWall-clock time: when the designer received each event."
+        )
+        self.clock.setFixedWidth(int(LABEL_W - 8))
+        self.clock.move(4, 0)
+        self.clock.currentIndexChanged.connect(lambda _i: self.update())
+        self.clock.hide()
 
     def set_bars(
-        self, bars: list[Bar], length: int, cursor: int | None, times: dict[int, float] | None = None
+        self,
+        bars: list[Bar],
+        length: int,
+        cursor: int | None,
+        times: dict[int, float] | None = None,
+        wall: dict[int, float] | None = None,
     ) -> None:
+        """`times`: seconds since the start per event id (the events' timestamps); `wall`: the same
+        by the wall clock, for a run whose timestamps are virtual (the axis can then show either)."""
         self.bars, self.length, self.cursor = bars, max(length, 1), cursor
-        self.times = times or {}
+        self.virtual, self.wall = times or {}, wall or {}
+        self.clock.setVisible(bool(self.wall))
         self.setMinimumHeight(int(AXIS_H + ROW * (len(bars) + 1) + 8))
         self.update()
+
+    @property
+    def times(self) -> dict[int, float]:
+        """The times the axis shows: the wall clock's when chosen, else the events' own."""
+        if self.wall and self.clock.currentData() == WALL:
+            return self.wall
+        return self.virtual
 
     # scale ---------------------------------------------------------------------------------------
 
@@ -169,6 +210,7 @@ class TimelineCanvas(QWidget):
             painter.setBrush(QColor(STATUS_COLOURS.get(bar.status, "#8A94A2")))
             painter.drawRoundedRect(rect, 3, 3)
             paint_status_badge(painter, QPointF(rect.left(), y + ROW / 2), 6.5, bar.status)
+            self._paint_attempts(painter, bar, rect)
             seconds = self.duration(bar)
             if seconds is not None:
                 painter.setPen(self.palette().placeholderText().color())
@@ -183,12 +225,51 @@ class TimelineCanvas(QWidget):
             painter.drawLine(QPointF(x, AXIS_H - 4), QPointF(x, self.height()))
         painter.end()
 
+    def attempt_x(self, attempt: Attempt) -> tuple[float, float | None]:
+        """x of an attempt's start, and of its failure when a back-off followed (else None)."""
+        start = self._x(attempt.started_id)
+        if attempt.backoff is None or attempt.ended_id is None:
+            return start, None
+        return start, self._x(attempt.ended_id)
+
+    def _paint_attempts(self, painter: QPainter, bar: Bar, rect: QRectF) -> None:
+        """A tick at each attempt's start; the back-off after a failed attempt hatched."""
+        if len(bar.attempts) < 2:
+            return
+        ink = QColor("#1B1B1B")
+        for k, attempt in enumerate(bar.attempts):
+            x, failed_at = self.attempt_x(attempt)
+            if failed_at is not None and k + 1 < len(bar.attempts):
+                following = self._x(bar.attempts[k + 1].started_id)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(QColor(STATUS_COLOURS.get("retried", "#F0E442")))
+                gap = QRectF(failed_at, rect.top(), max(following - failed_at, 2.0), rect.height())
+                painter.drawRect(gap)
+                painter.setBrush(QBrush(ink, Qt.BrushStyle.BDiagPattern))
+                painter.drawRect(gap)
+            painter.setPen(QPen(ink, 2.0))
+            painter.drawLine(QPointF(x, rect.top() - 3), QPointF(x, rect.bottom() + 3))
+
+    def attempt_at(self, row: int, x: float) -> Attempt | None:
+        """The attempt whose marker (the nearest) or back-off lies under x on a row."""
+        attempts = self.bars[row].attempts if len(self.bars[row].attempts) > 1 else []
+        near = [(abs(x - self.attempt_x(a)[0]), a.number, a) for a in attempts]
+        hits = sorted((d, n, a) for d, n, a in near if d <= MARKER_HIT)
+        if hits:
+            return hits[0][2]
+        for attempt, following in itertools.pairwise(attempts):
+            failed_at = self.attempt_x(attempt)[1]
+            if failed_at is not None and failed_at <= x <= self._x(following.started_id):
+                return attempt
+        return None
+
     def _paint_axis(self, painter: QPainter, text: QColor) -> None:
         faint = QColor(text)
         faint.setAlpha(60)
         painter.setPen(text)
         caption = "time since start" if self.timed else "event order"  # no time passed: see the tooltip
-        painter.drawText(QRectF(4, 0, LABEL_W - 8, AXIS_H - 4), Qt.AlignmentFlag.AlignVCenter, caption)
+        if not self.clock.isVisible():  # else the clock picker stands there
+            painter.drawText(QRectF(4, 0, LABEL_W - 8, AXIS_H - 4), Qt.AlignmentFlag.AlignVCenter, caption)
         painter.setPen(QPen(faint, 1.0))
         painter.drawLine(QPointF(LABEL_W, AXIS_H - 4), QPointF(self.width() - 4, AXIS_H - 4))
         metrics = QFontMetricsF(self.font())
@@ -211,7 +292,8 @@ class TimelineCanvas(QWidget):
 
     def axis_tooltip(self) -> str:
         if self.timed:
-            return f"Time since the execution started; it ran {duration_text(self.span)}."
+            which = "By the wall clock: t" if self.times is self.wall and self.wall else "T"
+            return f"{which}ime since the execution started; it ran {duration_text(self.span)}."
         return "No time passed during this run (the virtual clock moves only for Waits): bars in event order."
 
     def tooltip_for(self, row: int) -> str:
@@ -221,6 +303,8 @@ class TimelineCanvas(QWidget):
         if seconds is not None:
             start = self._time_of(bar.start)
             lines.insert(1, f"took {duration_text(seconds)}, from {duration_text(start) if start else '0'}")
+        if len(bar.attempts) > 1:
+            lines += [attempt_text(attempt) for attempt in bar.attempts]
         return "\n".join(lines)
 
     def event(self, event: QEvent) -> bool:
@@ -231,7 +315,9 @@ class TimelineCanvas(QWidget):
             elif row is None:
                 QToolTip.hideText()
             else:
-                QToolTip.showText(event.globalPos(), self.tooltip_for(row), self)
+                attempt = self.attempt_at(row, event.pos().x())
+                text = attempt_text(attempt) if attempt is not None else self.tooltip_for(row)
+                QToolTip.showText(event.globalPos(), text, self)
             return True
         return super().event(event)
 
