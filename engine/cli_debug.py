@@ -21,6 +21,7 @@ import sys
 from typing import Any, TextIO
 
 from engine.cli_debug_breaks import BreakRefused, parse_break, print_expression
+from engine.cli_debug_history import print_history
 from engine.cli_debug_hops import HOP_COMMANDS, at_hop, next_pause, print_hop, start_lone, start_project
 from engine.cli_debug_threads import list_threads, print_pause, switch_thread
 from engine.cli_run import RunUsageError, _input, _load_handler, read_definition_and_handlers
@@ -29,7 +30,7 @@ from engine.runtime.debugger import Debugger, Pause
 
 HELP = (
     "commands: step | into | out | continue | break STATE [if EXPR] | clear STATE | print [EXPR] | "
-    "history | branches | switch N | help | quit"
+    "history [N] [--json] | branches | switch N | help | quit"
 )
 
 
@@ -179,8 +180,7 @@ async def _session(
             else:
                 print(json.dumps(pause.input, ensure_ascii=False), file=out)
         elif command == "history":
-            for event in run.history():
-                print(json.dumps(event, ensure_ascii=False, default=str), file=out)
+            print_history(run.history(), rest, out)
         elif command in ("quit", "q", "exit"):
             debugger.stop()
             pause = None
