@@ -63,9 +63,12 @@ def _machine(document: Any, machine: str | None) -> tuple[str, dict[str, Any]]:
 
 
 def _write(path: str | Path, text: str) -> Path:
-    target = Path(path)
-    target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-    return target
+    from engine.export.output_file import OutputPathError, write_output_text
+
+    try:
+        return write_output_text(path, text if text.endswith("\n") else text + "\n")
+    except OutputPathError as exc:
+        raise ExportError(f"could not write {exc}") from None
 
 
 def export_asl_yaml(document: Any, path: str | Path, machine: str | None = None) -> Path:

@@ -8,7 +8,9 @@ No traceback ever reaches the user: unexpected failures print one line and exit 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -98,7 +100,11 @@ def run_parsed(parser: argparse.ArgumentParser, argv: Sequence[str] | None, out:
         parser.print_help(out)
         return EXIT_USAGE
     try:
-        return handler(args, out, err)
+        code = handler(args, out, err)
+        out.flush()
+        return code
+    except BrokenPipeError:
+        return _output_closed(out, err)
     except UsageError as exc:
         print(f"statecanvas: {exc}", file=err)
         return EXIT_USAGE
@@ -111,6 +117,22 @@ def run_parsed(parser: argparse.ArgumentParser, argv: Sequence[str] | None, out:
     except Exception as exc:  # the last line of defence: one clear line, never a traceback
         print(f"statecanvas: internal error: {type(exc).__name__}: {exc}", file=err)
         return EXIT_USAGE
+
+
+def _output_closed(out: TextIO, err: TextIO) -> int:
+    """The reader of our output went away (`| head -1`): say so once, and keep Python quiet at exit.
+
+    Python flushes standard output once more when it exits; pointing it at the null device keeps
+    that last flush from printing its own BrokenPipeError.
+    """
+    if out is sys.stdout:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+    with contextlib.suppress(OSError, ValueError):
+        print("statecanvas: the output was closed before everything was written (broken pipe)", file=err)
+    return EXIT_USAGE
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:

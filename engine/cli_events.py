@@ -70,7 +70,31 @@ def cmd_put_events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for name in args.start:
         if name not in loaded.definitions:
             raise RunUsageError(f"--start {name}: no state machine named {name!r} in {args.project}")
-    return asyncio.run(_put_events(loaded, entries, args, out))
+    if args.state is None:
+        return asyncio.run(_put_events(loaded, entries, args, out))
+    return _put_events_holding_state(loaded, entries, args, out, err)
+
+
+def _put_events_holding_state(
+    loaded: Any, entries: list[dict[str, Any]], args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
+    """With --state, this command alone receives the file's messages until it has written them back."""
+    import sqlite3
+    from pathlib import Path
+
+    from engine.file_lock import FileBusyError, exclusive_use
+
+    if Path(args.state).is_dir():
+        raise RunUsageError(f"--state {args.state}: is a folder; give the path of a state file")
+    try:
+        with exclusive_use(args.state, on_wait=lambda message: print(f"statecanvas: {message}", file=err)):
+            return asyncio.run(_put_events(loaded, entries, args, out))
+    except FileBusyError as exc:
+        raise RunUsageError(f"--state {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise RunUsageError(f"--state {args.state}: not a StateCanvas state file ({exc})") from None
+    except OSError as exc:
+        raise RunUsageError(f"--state {args.state}: {exc.strerror or exc}") from None
 
 
 def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -43,12 +43,18 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any
             raise RunUsageError(f"--format {args.format} needs -o OUT")
         args.file = str(path)
         return pictures(args, out, err)
+    from engine.export.output_file import OutputPathError, write_output_text
+
     source = _open(path, err)
     if source is None:
         return 1
-    text = _render(args, *source)
+    try:
+        text = _render(args, *source)
+        if args.output and not _writes_folder(args):
+            write_output_text(args.output, text)
+    except OutputPathError as exc:
+        raise RunUsageError(f"-o {exc}") from None
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=out)
     else:
         out.write(text if text.endswith("\n") else text + "\n")
@@ -107,10 +113,15 @@ def _render(args: argparse.Namespace, loaded: Any, definitions: dict[str, Any], 
     if args.format == "cloudformation":
         return cloudformation_template(loaded, substitutions=substitutions).text("yaml")
     export = sam_template(loaded, substitutions=substitutions)
-    if args.output and Path(args.output).suffix == "":
+    if _writes_folder(args):
         export.write(Path(args.output), "template.yaml")
         return f"SAM application written to {args.output}\n"
     return export.text("yaml")
+
+
+def _writes_folder(args: argparse.Namespace) -> bool:
+    """`sam` to an OUT without a suffix writes an application folder (template and handlers)."""
+    return args.format == "sam" and bool(args.output) and Path(args.output).suffix == ""
 
 
 def _machine(args: argparse.Namespace, definitions: dict[str, Any]) -> str:

@@ -79,7 +79,7 @@ def choose_machine(loaded: Any, wanted: str | None, where: str) -> str:
 def project_definition(arg: str, wanted: str | None) -> tuple[Any, str, dict[str, Any]]:
     """(definition, display name, handlers) of a machine in the project ARG; the handlers are the
     project's local functions, so its Lambda tasks are served as they are in a project run."""
-    from engine.integrations.handler_files import HandlerLoadError, load_handler
+    from engine.integrations.handler_files import FileHandler, HandlerLoadError, handler_file
 
     loaded = load_project_arg(arg)
     name = choose_machine(loaded, wanted, arg)
@@ -87,7 +87,8 @@ def project_definition(arg: str, wanted: str | None) -> tuple[Any, str, dict[str
     for function, spec in loaded.project.functions.items():
         if getattr(spec, "handler", None):
             try:
-                handlers[function] = load_handler(spec.handler, loaded.base_dir)
+                handler_file(spec.handler, loaded.base_dir, confine=True, must_exist=False)
+                handlers[function] = FileHandler(spec.handler, loaded.base_dir)
             except HandlerLoadError as exc:
                 raise RunUsageError(f"{arg}: /functions/{function}/handler: {exc}") from None
     return loaded.definitions[name], f"{arg} ({name})", handlers

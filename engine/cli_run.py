@@ -154,9 +154,13 @@ def _open_store(spec: str | None) -> Any:
     from engine.store import StoreError, default_store_path, open_store
 
     try:
-        return open_store(str(default_store_path()) if spec == "default" else spec)
+        store = open_store(str(default_store_path()) if spec == "default" else spec)
     except (StoreError, OSError) as exc:
         raise RunUsageError(f"--store {spec}: {exc}") from None
+    recover = getattr(store, "abort_interrupted", None)
+    if recover is not None:  # executions a killed run left RUNNING end as ABORTED, with their cause
+        recover()
+    return store
 
 
 def _input(args: argparse.Namespace) -> Any:

@@ -118,13 +118,9 @@ class Rerunning:
 
 def _handlers(document: Any) -> dict[str, Any]:
     """The project's local functions, for TestState of an unmocked Lambda task."""
-    from engine.integrations.handler_files import load_handler
+    from engine.integrations.handler_files import FileHandler
 
-    out = {}
-    base = document.path.parent if document.path is not None else None
-    for name, spec in document.project.functions.items():
-        try:
-            out[name] = load_handler(spec.handler, base) if base is not None else None
-        except Exception:
-            continue
-    return {k: v for k, v in out.items() if v is not None}
+    if document.path is None:
+        return {}
+    base = document.path.parent
+    return {name: FileHandler(spec.handler, base) for name, spec in document.project.functions.items()}

@@ -100,7 +100,7 @@ def load_document_file(path: str | Path) -> DocumentData:
 
 def _load_project(source: Path) -> DocumentData:
     try:
-        loaded = load_project(source)
+        loaded = load_project(source, choreography=False)  # opened anyway, so the user can repair it
     except ProjectError as exc:
         raise DocumentLoadError(source, [f"{p.location or '/'}: {p.message}" for p in exc.problems]) from None
     return DocumentData(loaded.project, dict(loaded.definitions), source, "project")

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.export.asl_text import asl_json, dump_yaml
-from engine.export.catalog import Catalog, Substituter, logical_base
+from engine.export.catalog import Catalog, Substituter, arn_value, logical_base
 from engine.export.cfn_intrinsics import (
     PLACEHOLDER,
     PSEUDO_PARAMETERS,
     escape_dangling,
+    escape_metadata,
     is_plain_name,
     map_strings,
     names_referenced,
@@ -50,14 +51,13 @@ class TemplateExport:
 
     def write(self, directory: str | Path, name: str = "template.yaml") -> Path:
         """Write the template and its files under `directory`; the template's path."""
+        from engine.export.output_file import write_output_text
+
         root = Path(directory)
         for relative, text in self.files.items():
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            write_output_text(root / relative, text, make_folders=True)
         path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.text("json" if name.endswith(".json") else "yaml"), encoding="utf-8")
+        write_output_text(path, self.text("json" if name.endswith(".json") else "yaml"), make_folders=True)
         return path
 
 
@@ -106,7 +106,7 @@ class Builder:
         if depends_on:
             resource["DependsOn"] = sorted(set(depends_on))
         if metadata:
-            resource["Metadata"] = {METADATA_KEY: metadata}
+            resource["Metadata"] = {METADATA_KEY: escape_metadata(metadata)}
         resource["Properties"] = properties
         self.resources[logical] = resource
         return logical
@@ -170,7 +170,8 @@ class Builder:
                 logical = self.new_id(logical + "Parameter")
             parameter: dict[str, Any] = {
                 "Type": "String",
-                "Description": f"Value of ${{{name}}} in the exported definitions",
+                # Plain text: `${...}` outside Fn::Sub reads as a substitution CloudFormation won't make.
+                "Description": f"Value of the {name} placeholder in the exported definitions",
             }
             if isinstance(recorded, (str, int, float)) and not isinstance(recorded, bool):
                 parameter["Default"] = str(recorded)
@@ -178,8 +179,22 @@ class Builder:
             self.catalog.used.add(logical)
         return logical
 
+    def arn(self, text: str) -> Any:
+        """A reference or ARN as a template value; an ARN holding placeholders (imported as
+        `arn:${AWS::Partition}:...`) goes out as `Fn::Sub` with its placeholders bound."""
+        value = arn_value(self.catalog, text)
+        if isinstance(value, str) and placeholders(value):
+            value, _ = self.pattern_value(value, f"arn:{text}")
+        return value
+
     def definition_text(self, bound: BoundDefinition) -> Any:
-        """`Fn::Sub` of the definition's canonical JSON text with its variable map."""
+        """`Fn::Sub` of the definition's canonical JSON text with its variable map.
+
+        A definition with no placeholder goes out as plain text: `Fn::Sub` with nothing to
+        substitute is noise CloudFormation's linter warns about.
+        """
+        if not bound.variables and not any(placeholders(s) for s in strings_in(bound.value)):
+            return asl_json(bound.value)
         text = asl_json(map_strings(bound.value, escape_dangling))
         return {"Fn::Sub": [text, bound.variables]} if bound.variables else {"Fn::Sub": text}
 

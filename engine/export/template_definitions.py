@@ -18,12 +18,14 @@ from engine.export.cfn_intrinsics import (
     PLACEHOLDER,
     Flattener,
     is_intrinsic,
+    is_plain_name,
     map_strings,
     placeholders,
     strings_in,
 )
 from engine.export.problems import pointer
 from engine.export.template_context import TemplateContext
+from engine.project.containment import OutsideProjectError, confined_path
 
 
 def quote_bare_placeholders(text: str) -> str:
@@ -140,7 +142,11 @@ def restore_names(
     value: Any, leftover: dict[str, Any], renames: dict[str, Any]
 ) -> tuple[Any, dict[str, Any]]:
     """Undo export's renaming of placeholders that could not be template variables (`${X.Arn}`)."""
-    names = {str(k): str(v) for k, v in renames.items()}
+    names = {}
+    for key, value in renames.items():
+        # Written {project name: template name}; read the other way round too (older exports).
+        new, old = (str(value), str(key)) if is_plain_name(str(value)) else (str(key), str(value))
+        names[new] = old
 
     def rename(text: str) -> str:
         return PLACEHOLDER.sub(lambda m: "${" + names.get(m.group(1).strip(), m.group(1)) + "}", text)
@@ -170,9 +176,13 @@ def _from_uri(ctx: TemplateContext, uri: Any, where: str) -> dict[str, Any] | No
             "download it and point DefinitionUri at the file",
         )
         return None
-    path = ctx.resolve_uri(uri) if ctx.resolve_uri else None
+    path = ctx.resolve_uri(uri) if ctx.resolve_uri else None  # the user's own choice of file
     if path is None:
-        path = ctx.path.parent / uri
+        try:
+            path = confined_path(ctx.path.parent, uri, "DefinitionUri", place="the template's folder")
+        except OutsideProjectError as exc:
+            ctx.result.problem(where, str(exc))
+            return None
     if not path.is_file():
         ctx.result.problem(
             where,

@@ -21,19 +21,63 @@ class HandlerLoadError(Exception):
     """A handler that cannot be loaded, with the file and the reason."""
 
 
-def load_handler(spec: str, base_dir: Path | None = None) -> Any:
-    """The callable named by `FILE:FUNCTION`, FILE relative to `base_dir` when not absolute.
+def handler_file(
+    spec: str, base_dir: Path | None = None, *, confine: bool = False, must_exist: bool = True
+) -> tuple[Path, str]:
+    """(file, function name) of `FILE:FUNCTION`, checked without running anything.
 
-    A file is imported again when it changed since it was last imported, so that a run started
-    after editing a handler runs the edited code."""
+    With `confine` (a project's own handlers), FILE must be relative and stay inside `base_dir`:
+    a project someone else wrote cannot make StateCanvas import `../anything.py`. Without
+    `must_exist`, a file not written yet passes (its function fails when called, as Lambda's
+    would without its code)."""
     path_text, sep, attr = spec.rpartition(":")
     if not sep or not path_text or not attr:
         raise HandlerLoadError(f"{spec!r}: expected FILE:FUNCTION, e.g. handlers.py:charge")
-    path = Path(path_text)
-    if not path.is_absolute() and base_dir is not None:
-        path = base_dir / path
-    if not path.is_file():
+    if confine and base_dir is not None:
+        from engine.project.containment import OutsideProjectError, confined_path
+
+        try:
+            path = confined_path(base_dir, path_text, "the handler file")
+        except OutsideProjectError as exc:
+            raise HandlerLoadError(str(exc)) from None
+    else:
+        path = Path(path_text)
+        if not path.is_absolute() and base_dir is not None:
+            path = base_dir / path
+    if must_exist and not path.is_file():
         raise HandlerLoadError(f"{path}: no such file")
+    if not attr.isidentifier():
+        raise HandlerLoadError(f"{spec!r}: {attr!r} is not a Python function name")
+    return path, attr
+
+
+class FileHandler:
+    """A project function's handler, imported when the function is first invoked, never before.
+
+    Starting a project (put-events, a run, the designer's Run) must not run code the user never
+    asked for: a handler file is imported only when its function is called, and imported again
+    when it changed. ``resolve()`` returns the callable; the Lambda runtime calls it."""
+
+    def __init__(self, spec: str, base_dir: Path | None) -> None:
+        self.spec = spec
+        self.base_dir = base_dir
+
+    def resolve(self) -> Any:
+        return load_handler(self.spec, self.base_dir, confine=True)
+
+    def __call__(self, event: Any, context: Any) -> Any:
+        return self.resolve()(event, context)
+
+    def __repr__(self) -> str:
+        return f"FileHandler({self.spec!r})"
+
+
+def load_handler(spec: str, base_dir: Path | None = None, *, confine: bool = False) -> Any:
+    """The callable named by `FILE:FUNCTION`, FILE relative to `base_dir` when not absolute.
+
+    A file is imported again when it changed since it was last imported, so that a run started
+    after editing a handler runs the edited code. `confine` as for `handler_file`."""
+    path, attr = handler_file(spec, base_dir, confine=confine)
     module_name = f"statecanvas_handlers_{abs(hash(str(path.resolve())))}"
     stat = path.stat()
     version = (stat.st_mtime_ns, stat.st_size)

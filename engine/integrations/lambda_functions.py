@@ -78,6 +78,9 @@ class LambdaFunctions:
         if handler is None:
             raise function_not_found(arn)
         request_id = str(uuid.uuid4())
+        resolve = getattr(handler, "resolve", None)
+        if resolve is not None:  # a handler file imported only now that its function is called
+            handler = _resolve_handler(resolve, request_id)
         context = LambdaContext(name, arn, request_id)
         for key, value in self.context_extras.items():
             setattr(context, key, value)
@@ -111,6 +114,18 @@ class LambdaFunctions:
                     }
                 ),
             ) from None
+
+
+def _resolve_handler(resolve: Callable[[], Handler], request_id: str) -> Handler:
+    """The callable behind a lazily imported handler; failures are Lambda's import errors."""
+    from engine.integrations.handler_files import HandlerLoadError
+
+    try:
+        return resolve()
+    except HandlerLoadError as exc:
+        error = "Runtime.HandlerNotFound" if "has no function" in str(exc) else "Runtime.ImportModuleError"
+        document = {"errorMessage": str(exc), "errorType": error, "requestId": request_id, "stackTrace": []}
+        raise TaskError(error, json.dumps(document, separators=(",", ":"))) from None
 
 
 _ENGINE_ROOT = str(Path(__file__).resolve().parents[1])

@@ -11,6 +11,8 @@ from pydantic import ValidationError
 
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.project.atomic import atomic_write_text
+from engine.project.checks import choreography_problems
+from engine.project.containment import OutsideProjectError, confined_path
 from engine.project.model import FORMAT_VERSION, Project
 from engine.project.refs import ResourceRef, parse_ref
 
@@ -60,7 +62,9 @@ def looks_like_project(value: Any) -> bool:
     )
 
 
-def load_project(path: str | Path) -> LoadedProject:
+def load_project(path: str | Path, *, choreography: bool = True) -> LoadedProject:
+    """The project at `path`; `choreography=False` leaves its rules, policies and handlers unchecked
+    (the designer opens such a project anyway, so the user can repair it there)."""
     source = Path(path)
     try:
         # Project files are StateCanvas's own: strict JSON, no YAML leniency hiding a typo.
@@ -74,10 +78,10 @@ def load_project(path: str | Path) -> LoadedProject:
                 )
             ]
         ) from None
-    return project_from_value(value, source)
+    return project_from_value(value, source, choreography=choreography)
 
 
-def project_from_value(value: Any, path: Path | None = None) -> LoadedProject:
+def project_from_value(value: Any, path: Path | None = None, *, choreography: bool = True) -> LoadedProject:
     where = str(path) if path else "<project>"
     if not isinstance(value, dict):
         raise ProjectError([ProjectProblem(where, "", "a project file holds a JSON object")])
@@ -98,6 +102,12 @@ def project_from_value(value: Any, path: Path | None = None) -> LoadedProject:
         raise ProjectError([_problem(where, error) for error in exc.errors()]) from None
     loaded = LoadedProject(project, path)
     problems = _load_definitions(loaded) + _check_references(loaded)
+    if not problems and choreography:  # the choreography's own checks read the references checked above
+        where = str(path) if path else "<project>"
+        problems = [
+            ProjectProblem(where, pointer, message)
+            for pointer, message in choreography_problems(project, loaded.base_dir if path else None)
+        ]
     if problems:
         raise ProjectError(problems)
     return loaded
@@ -126,7 +136,11 @@ def _load_definitions(loaded: LoadedProject) -> list[ProjectProblem]:
                 ProjectProblem(where, pointer, "a state machine needs a definition or a definitionFile")
             )
             continue
-        file = loaded.base_dir / spec.definition_file
+        try:
+            file = confined_path(loaded.base_dir, spec.definition_file, "definitionFile")
+        except OutsideProjectError as exc:
+            problems.append(ProjectProblem(where, f"{pointer}/definitionFile", str(exc)))
+            continue
         try:
             text = read_text_file(file)
             value = parse_text(

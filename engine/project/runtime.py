@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from engine.integrations import ServiceRegistry
-from engine.integrations.handler_files import load_handler
+from engine.integrations.handler_files import FileHandler
 from engine.integrations.mock_config import SavedMocks
 from engine.project.loader import LoadedProject
 from engine.project.refs import parse_ref
@@ -51,7 +51,7 @@ class ProjectRuntime:
         registry.functions.context_extras["stepfunctions"] = self.stepfunctions
         registry.functions.clock = self.clock
         for name, spec in project.functions.items():
-            registry.functions.register(name, load_handler(spec.handler, loaded.base_dir))
+            registry.functions.register(name, FileHandler(spec.handler, loaded.base_dir))
         saved = {name: spec.mocks for name, spec in project.state_machines.items() if spec.mocks}
         if saved:
             registry.saved_mocks = SavedMocks(saved)

@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from engine.redaction import mentions_secret, redact_secrets
 from engine.store.record import ExecutionRecord, check_status
 from engine.store.timestamps import format_optional, format_ts, parse_optional, to_utc
 
@@ -64,7 +65,10 @@ def encode_event(event: dict[str, Any]) -> EventRow:
         raise ValueError(f"event {event_id} needs a string 'type'")
     timestamp = event.get("timestamp")
     details = {key: value for key, value in event.items() if key not in _COLUMN_KEYS}
-    return (event_id, previous, event_type, format_optional(timestamp), dump_json(details))
+    text = dump_json(details)
+    if mentions_secret(text):  # an HTTP Task's Authorization header never reaches the store file
+        text = dump_json(redact_secrets(details))
+    return (event_id, previous, event_type, format_optional(timestamp), text)
 
 
 def decode_event(row: EventRow) -> dict[str, Any]:

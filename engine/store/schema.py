@@ -60,7 +60,12 @@ def _create_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_v1,)
+def _add_owner_v2(conn: sqlite3.Connection) -> None:
+    """v2: which process runs each execution (engine.store.ownership), so a killed one is found."""
+    conn.execute("ALTER TABLE executions ADD COLUMN owner TEXT")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_v1, _add_owner_v2)
 
 #: The version this code writes.
 SCHEMA_VERSION = len(MIGRATIONS)

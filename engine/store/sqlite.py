@@ -41,6 +41,7 @@ from engine.store.errors import (
     StoreClosed,
     StoreError,
 )
+from engine.store.ownership import OwnerToken, abort_interrupted
 from engine.store.record import ExecutionRecord, ExecutionStatus, check_status
 from engine.store.schema import MIGRATIONS, Migration, migrate
 from engine.store.timestamps import format_optional, format_ts, parse_optional, parse_ts, utc_now
@@ -50,6 +51,7 @@ _RECORD_COLUMNS = (
     "parent_arn, definition, metadata"
 )
 _EVENT_COLUMNS = "id, previous_event_id, type, timestamp, details"
+_INSERT_EXECUTION = f"INSERT INTO executions ({_RECORD_COLUMNS}, owner) VALUES ({', '.join('?' * 14)})"
 _INSERT_EVENT = (
     "INSERT INTO events (execution_arn, id, previous_event_id, type, timestamp, details) "
     "VALUES (?, ?, ?, ?, ?, ?)"
@@ -99,25 +101,37 @@ class SqliteStore(ExecutionStore):
             raise ValueError("page_size must be at least 1")
         self.path = str(path)
         if self.path != ":memory:" and not self.path.startswith("file:"):
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _prepare_file(Path(self.path))
         self._lock = threading.RLock()
         self._page_size = page_size
         self._closed = False
-        self._conn = sqlite3.connect(
-            self.path,
-            timeout=timeout,
-            isolation_level=None,
-            check_same_thread=False,
-            uri=self.path.startswith("file:"),
-        )
+        try:
+            self._conn = sqlite3.connect(
+                self.path,
+                timeout=timeout,
+                isolation_level=None,
+                check_same_thread=False,
+                uri=self.path.startswith("file:"),
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the execution store: {exc}") from None
         try:
             self.journal_mode: str = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             self._conn.execute(f"PRAGMA synchronous = {synchronous}")
             self._conn.execute("PRAGMA foreign_keys = ON")
             migrate(self._conn, migrations)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            if "not a database" in str(exc):
+                raise StoreError("not an execution store (not an SQLite database)") from None
+            raise StoreError(f"cannot open the execution store: {exc}") from None
         except BaseException:
             self._conn.close()
             raise
+        # Who runs this store's new executions (see engine.store.ownership); a file store only.
+        self._owner: OwnerToken | None = None
+        if self.path != ":memory:" and not self.path.startswith("file:"):
+            self._owner = OwnerToken(self.path)
         if write_batching is True:
             write_batching = WriteBatching()
         self._batching: WriteBatching | None = write_batching or None
@@ -164,6 +178,7 @@ class SqliteStore(ExecutionStore):
 
     def create_execution(self, record: ExecutionRecord) -> None:
         r = normalize_record(record)
+        owner = self._owner.token if self._owner is not None and self._owner.held else None
         values = (
             r.execution_arn,
             r.state_machine_arn,
@@ -178,6 +193,7 @@ class SqliteStore(ExecutionStore):
             r.parent_arn,
             r.definition,
             dump_json(r.metadata),
+            owner,
         )
         with self._lock:
             self._check_open()
@@ -186,7 +202,8 @@ class SqliteStore(ExecutionStore):
                 self._begin_batch()
             try:
                 self._conn.execute(
-                    f"INSERT INTO executions ({_RECORD_COLUMNS}) VALUES ({', '.join('?' * 13)})", values
+                    f"INSERT INTO executions ({_RECORD_COLUMNS}, owner) VALUES ({', '.join('?' * 14)})",
+                    values,
                 )
             except sqlite3.IntegrityError as exc:
                 raise self._integrity(exc, r.execution_arn) from None
@@ -292,6 +309,15 @@ class SqliteStore(ExecutionStore):
             if not self._closed:
                 self._commit_pending()
 
+    def abort_interrupted(self) -> list[str]:
+        """Mark ABORTED the RUNNING executions whose process died; their ARNs (see ownership)."""
+        if self._owner is None:
+            return []
+        with self._lock:
+            self._check_open()
+            self._commit_pending()
+            return abort_interrupted(self._conn, self._owner)
+
     def close(self) -> None:
         if self._flusher is not None:
             self._flusher.stop()  # outside the lock: the flusher may be waiting for it
@@ -303,6 +329,8 @@ class SqliteStore(ExecutionStore):
             finally:
                 self._closed = True
                 self._conn.close()
+                if self._owner is not None:
+                    self._owner.release()
 
     # -- reads --------------------------------------------------------------------------------------
 
@@ -374,3 +402,22 @@ class SqliteStore(ExecutionStore):
             self._check_open()
             row = self._conn.execute("SELECT COUNT(*) FROM events WHERE execution_arn = ?", (execution_arn,))
             return int(row.fetchone()[0])
+
+
+def _prepare_file(path: Path) -> None:
+    """Refuse a folder; create a new store file readable by its owner alone (0600).
+
+    Histories hold every input and output of every execution (payloads, tokens a task received),
+    so other users of the machine must not read them. SQLite gives its -wal and -shm files the
+    database file's mode.
+    """
+    if path.is_dir():
+        raise StoreError("is a folder; give the path of an execution store file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot create the execution store: {exc.strerror or exc}") from None
+    os.close(fd)

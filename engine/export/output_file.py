@@ -1,0 +1,37 @@
+"""Writing an export where the user asked, whole or not at all.
+
+An export is written to a temporary file beside the target and renamed over it, so an
+interrupted export (a full disk, Ctrl-C, a crash) never leaves half a template where the user
+expects a whole one. A target that is a folder, or whose folder does not exist, is refused with
+one sentence before anything is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.project.atomic import atomic_write_text
+
+__all__ = ["OutputPathError", "write_output_text"]
+
+
+class OutputPathError(ValueError):
+    """The export cannot be written there; the message names the path and says why."""
+
+
+def write_output_text(path: str | Path, text: str, *, make_folders: bool = False) -> Path:
+    """Write `text` to `path` atomically; `make_folders` creates missing parent folders first."""
+    target = Path(path)
+    if target.is_dir():
+        raise OutputPathError(f"{target}: is a folder; give the name of a file to write")
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        if make_folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise OutputPathError(f"{target}: the folder {folder} {what}")
+        atomic_write_text(target, text, backup=False)
+    except OSError as exc:
+        raise OutputPathError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    return target
