@@ -27,6 +27,7 @@ from designer.debug.rerun import Rerunning
 from designer.debug.run_menu import RunMenu
 from designer.debug.session import RunSession
 from designer.debug.shown import PictureCache, Shown
+from designer.debug.threads import ThreadSwitching
 from designer.debug.unserved import unserved_tasks
 from designer.document.paths import StateAddress
 from engine.runtime.debugger import Debugger, Pause
@@ -40,7 +41,7 @@ AFTER_PAUSE_MS = 30  # the canvas paints the pause first; panels and selection f
 _UNSET: Any = object()
 
 
-class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
+class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -72,6 +73,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
         self._canvas_timer.timeout.connect(self._after_canvas_change)
         self._build_panels()
         self._build_actions()
+        self._build_threads()
         self._wire()
         self.run_panel.status.linkActivated.connect(self._status_link)
         self._machines_changed()
@@ -188,6 +190,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
             debugger = Debugger(
                 break_on_error=self.break_error_action.isChecked(),
                 break_on_caught=self.break_caught_action.isChecked(),
+                non_stop=self.non_stop_action.isChecked(),
             )
             for path, condition in self.breakpoints.get(machine, {}).items():
                 debugger.set_breakpoint(StateAddress.parse(machine, path).name, condition or None)
@@ -204,6 +207,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, QObject):
                 parent=self,
             )
             self._adopt(session, debugger)
+            self._watch_threads(session, debugger)
             session.start_execution(machine, data)
         except RuntimeError as exc:  # no running asyncio loop: the app was not started through qasync
             self._say(f"Cannot run: {exc}")

@@ -229,9 +229,12 @@ async def test_step_into_a_map_iteration_shows_that_iteration(win: Any) -> None:
     assert d.focus["/States/PickItems"] == 0
     await until(lambda: d.run_panel.container.currentData() == "/States/PickItems", what="the Map picker")
     assert d.run_panel.choice.currentData() == 0
-    await until(lambda: d.picture.progress() == (2, 3), what="the other iterations")  # they ran on
-    d.set_focus("/States/PickItems", 1)  # the iteration picker: iteration 1 finished
-    assert status(win, "Fulfillment", inner) == SUCCEEDED
+    await until(lambda: len(d.thread_picker.rows()) == 4, what="the other iterations")  # all-stop:
+    held = [(row.label, row.where) for row in d.thread_picker.rows()[2:]]  # they wait at their first state
+    assert held == [(f"Map PickItems/iteration {i}", "paused at PickItem") for i in (1, 2)]
+    assert d.picture.progress() == (0, 3)
+    d.set_focus("/States/PickItems", 1)  # the iteration picker: iteration 1 has not run PickItem yet
+    assert status(win, "Fulfillment", inner) == NOT_RUN
     d.set_focus("/States/PickItems", 0)
     assert status(win, "Fulfillment", inner) == PAUSED
     d.step_out()
