@@ -90,6 +90,9 @@ DEFECTS: tuple[type[BaseException], ...] = (
 )
 
 
+DEFECT_MARK = "The state could not be evaluated"
+
+
 def defect_failure(exc: BaseException, prefix: str) -> StateFailure:
     """An unexpected exception inside a state, as the run-time failure AWS reports for what it cannot do.
 
@@ -103,4 +106,4 @@ def defect_failure(exc: BaseException, prefix: str) -> StateFailure:
         detail = str(exc)
     else:
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return StateFailure(RUNTIME, prefix + f"The state could not be evaluated ({detail[:500]}).")
+    return StateFailure(RUNTIME, prefix + f"{DEFECT_MARK} ({detail[:500]}).")
