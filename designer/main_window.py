@@ -235,6 +235,10 @@ class MainWindow(QMainWindow):
             return False
         self.document.reset(data)
         self.view.fit(readable=True)
+        # The keys (F5, F9, F10, F11) act on the opened document at once: the file dialog gave
+        # the keyboard away, and without this nothing would answer them until the canvas is clicked.
+        self.activateWindow()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         if data.path is not None:
             self.add_recent(str(Path(path).resolve()))
         self.statusBar().showMessage(f"Opened {path}", 5000)

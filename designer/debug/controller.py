@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QScrollArea
 from designer.canvas.items.state_item import StateItem
 from designer.debug.breakpoint_editor import BreakpointEditor
 from designer.debug.default_input import SetDefaultInputCommand, default_input
+from designer.debug.entry_machine import entry_machine
 from designer.debug.execution_views import ExecutionViews
 from designer.debug.history_model import ExecutionPicture
 from designer.debug.overlay import STATUS_COLOURS, CanvasDecorator
@@ -84,8 +85,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
 
     def _machines_changed(self) -> None:
         names = self.document.machine_names()
-        current = (
-            self.run_panel.current_machine() or self.window.current_machine() or (names[0] if names else None)
+        current = self.run_panel.current_machine() or entry_machine(
+            self.document.project, self.document.definitions, self.window.current_machine()
         )
         self.run_panel.set_machines(names, current)
         self._load_input(self.run_panel.current_machine())
@@ -110,6 +111,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         self.shown = None
         self.pictures.clear()
         self._clear_panels()
+        self.run_panel.set_machines([], None)  # the new document's own machine is chosen afresh
         self._machines_changed()
         self._update_actions()
 
