@@ -1,16 +1,73 @@
-"""The condition of a breakpoint: a JSONPath (`$.total`, truthy when it selects a truthy value)
-or a JSONata predicate (`{% $states.input.total > 100 %}` or bare `total > 100`), tried against
-an input before it is kept. Opened with `open()` (never `exec()`): it does not block the window."""
+"""The condition of a breakpoint, checked as it is typed and tried before it is kept.
+
+The grammar is the engine's (`engine.runtime.debug_conditions`), the same as the terminal's
+`break STATE if EXPR`: comparisons over JSONPath (`$.total > 100 && $.country == "BR"`),
+`$states.input...`, `$item` / `$index` in a Map, a bare path (truthy) or `{% JSONata %}`. A
+condition that does not parse shows its column and a caret, and OK stays disabled until it
+parses, so what is kept can always be decided. Try decides it on the paused input (or the
+last or default one) and says "pauses", "does not pause" or why it cannot tell.
+Opened with `open()` (never `exec()`): it does not block the window.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from designer.panels.execution_common import JsonEdit
-from engine.runtime.debugger import evaluate_condition
+from designer.panels.execution_common import JsonEdit, error_label
+from engine.runtime.debug_conditions import (
+    GRAMMAR,
+    HELP_LINE,
+    ConditionEvaluationError,
+    ConditionScope,
+    ConditionSyntaxError,
+    parse_condition,
+)
+
+PAUSES = "pauses"
+DOES_NOT_PAUSE = "does not pause"
+
+
+@dataclass
+class ConditionSample:
+    """What Try decides the condition on, and where it comes from (said above the input)."""
+
+    input: Any
+    source: str  # "the paused input", "the input of its last run", "the machine's default input"
+    variables: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def condition_sample(
+    path: str, name: str, pause: Any, last_input: Any, default: Any, *, has_last: bool = False
+) -> ConditionSample:
+    """The paused input when paused at this state, else its last run's input, else the default
+    input. Inside a Map, a context with `Map.Item` (index 0, the input as the item) lets `$index`
+    and `$item` be tried; the user can change it."""
+    if pause is not None and pause.state == name:
+        return ConditionSample(
+            pause.input, "the paused input", dict(pause.variables), dict(pause.context or {})
+        )
+    if has_last:
+        sample = ConditionSample(last_input, "the input of its last run")
+    else:
+        sample = ConditionSample(default if default is not None else {}, "the machine's default input")
+    if "/ItemProcessor/" in path or "/Iterator/" in path:
+        sample.context = {"Map": {"Item": {"Index": 0, "Value": sample.input}}}
+    return sample
 
 
 class BreakpointEditor(QDialog):
@@ -22,47 +79,106 @@ class BreakpointEditor(QDialog):
         path: str,
         name: str,
         condition: str | None,
-        sample: Any,
+        sample: ConditionSample,
         parent: QWidget | None = None,
+        *,
+        last_problem: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.machine, self.path = machine, path
+        self.machine, self.path, self.variables = machine, path, sample.variables
         self.setWindowTitle(f"Breakpoint on {name}")
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Pause before <b>{name}</b> only when this holds for its input:"))
         self.condition = QLineEdit(condition or "")
-        self.condition.setPlaceholderText("$.total  ·  {% $states.input.total > 100 %}  ·  empty: always")
+        self.condition.setFont(fixed)
+        self.condition.setPlaceholderText('$.total > 100 && $.country == "BR"   (empty: always pause)')
         layout.addWidget(self.condition)
-        layout.addWidget(QLabel("Try it on this input"))
-        self.sample = JsonEdit(sample if sample is not None else {})
+        self.problem = error_label()
+        self.problem.setFont(fixed)
+        layout.addWidget(self.problem)
+        self.help = QLabel(HELP_LINE)
+        self.help.setWordWrap(True)
+        self.help.setStyleSheet("color: palette(placeholder-text);")
+        self.help.setToolTip(GRAMMAR)
+        layout.addWidget(self.help)
+        self.last_problem = QLabel(f"Last run: {last_problem}" if last_problem else "")
+        self.last_problem.setWordWrap(True)
+        self.last_problem.setVisible(bool(last_problem))
+        layout.addWidget(self.last_problem)
+        self.sample_caption = QLabel(f"Try it on {sample.source}:")
+        layout.addWidget(self.sample_caption)
+        self.sample = JsonEdit(sample.input)
         self.sample.setMaximumHeight(120)
         layout.addWidget(self.sample)
+        layout.addWidget(QLabel("Context ($$ and $states.context; Map.Item gives $item and $index):"))
+        self.context = JsonEdit(sample.context)
+        self.context.setMaximumHeight(70)
+        layout.addWidget(self.context)
+        row = QHBoxLayout()
+        self.trial = QPushButton("Try")
+        self.trial.clicked.connect(self.try_condition)
+        row.addWidget(self.trial)
         self.result = QLabel("")
-        layout.addWidget(self.result)
-        trial = QPushButton("Try")
-        trial.clicked.connect(self.try_condition)
-        layout.addWidget(trial)
-        buttons = QDialogButtonBox(
+        self.result.setWordWrap(True)
+        row.addWidget(self.result, 1)
+        layout.addLayout(row)
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.condition.textChanged.connect(self.check)
+        self.check()
 
-    def try_condition(self) -> Any:
+    def check(self) -> bool:
+        """Parse what is typed: show where it goes wrong, and allow OK only when it parses."""
+        self.result.setText("")
+        text = self.condition.text()
+        valid = True
+        if text.strip():
+            try:
+                parse_condition(text)
+            except ConditionSyntaxError as exc:
+                valid = False
+                self.problem.setText(f"Column {exc.column}: {exc.message}\n{exc.pointer(indent='')}")
+        if valid:
+            self.problem.setText("")
+        self.problem.setVisible(not valid)
+        self.ok.setEnabled(valid)
+        self.trial.setEnabled(valid)
+        return valid
+
+    def try_condition(self) -> bool | None:
+        """Decide the condition on the sample: True (pauses), False (does not pause), None (cannot tell)."""
         text = self.condition.text().strip()
         if not text:
-            self.result.setText("No condition: the breakpoint always pauses.")
+            self.result.setText(f"No condition: the breakpoint always {PAUSES}.")
             return True
         try:
-            data = self.sample.value()
+            condition = parse_condition(text)
+            scope = ConditionScope(self.sample.value(), self.variables, self.context.value() or {})
+        except ConditionSyntaxError as exc:
+            self.result.setText(f"Does not parse (column {exc.column}): {exc.message}")
+            return None
         except ValueError as exc:
             self.result.setText(str(exc))
             return None
-        value = evaluate_condition(text, data, {})
-        self.result.setText(f"→ {value!r}: {'pauses' if value else 'does not pause'}")
-        return value
+        if not isinstance(scope.context, dict):
+            self.result.setText("The context must be a JSON object.")
+            return None
+        try:
+            holds = condition.holds(scope)
+        except ConditionEvaluationError as exc:
+            self.result.setText(f"Error: {exc.message}. In a run this {DOES_NOT_PAUSE}, and says so once.")
+            return None
+        self.result.setText(f"→ {PAUSES}" if holds else f"→ {DOES_NOT_PAUSE}")
+        return holds
 
     def accept(self) -> None:
+        if not self.check():
+            return
         self.chosen.emit(self.machine, self.path, self.condition.text().strip())
         super().accept()

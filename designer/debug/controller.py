@@ -18,11 +18,12 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QScrollArea
 
 from designer.canvas.items.state_item import StateItem
-from designer.debug.breakpoint_editor import BreakpointEditor
+from designer.debug.breakpoint_editor import BreakpointEditor, condition_sample
 from designer.debug.default_input import SetDefaultInputCommand, default_input
 from designer.debug.entry_machine import entry_machine
 from designer.debug.execution_views import ExecutionViews
 from designer.debug.history_model import ExecutionPicture
+from designer.debug.hop_view import HopView, PanelsHost
 from designer.debug.overlay import STATUS_COLOURS, CanvasDecorator
 from designer.debug.rerun import Rerunning
 from designer.debug.run_menu import RunMenu
@@ -61,6 +62,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         self.selected: tuple[str, str] | None = None  # (machine, state path)
         self.selected_visit: int | None = None
         self.editor: BreakpointEditor | None = None
+        self.condition_notes: dict[str, str] = {}  # state name -> why its condition could not be decided
         self.tasks: set[asyncio.Task[Any]] = set()
         self._pipeline_key: Any = None
         self.decorator = CanvasDecorator(self.scene, self.toggle_breakpoint_item)
@@ -76,6 +78,16 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         self._build_actions()
         self._build_threads()
         self._wire()
+        self.hop_view = HopView(  # stepping through the choreography the debugged states set off
+            PanelsHost(
+                self.scene,
+                window.view,
+                self.choreography,
+                self.docks["Choreography"],
+                self._refresh_choreography,
+                self._say,
+            )
+        )
         self.run_panel.status.linkActivated.connect(self._status_link)
         self._machines_changed()
         self._update_actions()
@@ -196,6 +208,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
             )
             for path, condition in self.breakpoints.get(machine, {}).items():
                 debugger.set_breakpoint(StateAddress.parse(machine, path).name, condition or None)
+            self.condition_notes = {}
+            debugger.on_condition_error.append(self._condition_error)
             if first == "pause":
                 debugger.pause()
             elif first:
@@ -240,6 +254,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         session.trace_changed.connect(self._schedule)
         session.paused.connect(self._on_pause)
         session.finished.connect(self._on_finished)
+        self.hop_view.adopt(session)
 
     def put_events(self, entries: list[dict[str, Any]]) -> None:
         """Put events on the buses: into the current run if there is one, else a new one."""
@@ -309,6 +324,10 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
                 self.start(debug=True, first="pause")
             elif command == "run":
                 self.start(debug=True)
+            return
+        if self.hop_view.command(command):  # paused at a hop: the command moves the event on
+            self._update_actions()
+            self._schedule()
             return
         self.pause = None
         getattr(self.debugger, command)()
@@ -445,18 +464,27 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         if item is None:
             self._say("Select a state to put a conditional breakpoint on.")
             return None
-        machine, path = item.address.machine, item.address.path
-        sample = None
-        if self.picture is not None:
-            visits = self.picture.visits_of(path)
-            sample = visits[-1].input if visits else None
+        machine, path, name = item.address.machine, item.address.path, item.address.name
+        visits = self.picture.visits_of(path) if self.picture is not None else []
+        pause = self.pause if self.session is not None and self.session.main_machine == machine else None
+        last = visits[-1].input if visits else None
+        sample = condition_sample(
+            path, name, pause, last, default_input(self.document, machine), has_last=bool(visits)
+        )
+        condition = self.breakpoints.get(machine, {}).get(path)
         editor = BreakpointEditor(
-            machine, path, item.address.name, self.breakpoints.get(machine, {}).get(path), sample, self.window
+            machine, path, name, condition, sample, self.window, last_problem=self.condition_notes.get(name)
         )
         editor.chosen.connect(lambda m, p, c: self.set_breakpoint(m, p, c or None))
         editor.open()
         self.editor = editor
         return editor
+
+    def _condition_error(self, state: str, message: str) -> None:
+        """A breakpoint condition could not be decided in this run (said once per error): it did
+        not pause there. The status bar says so now, the condition dialog says it again later."""
+        self.condition_notes[state] = message
+        self.window.statusBar().showMessage(message[:1].upper() + message[1:], 20000)
 
     def _break_flags(self) -> None:
         if self.debugger is not None:

@@ -123,7 +123,7 @@ class RunMenu:
             "Breakpoint &Condition…",
             self.edit_condition,
             "Ctrl+Shift+F9",
-            "Pause only when a JSONPath/JSONata predicate holds",
+            'Pause only when a condition holds: $.total > 100 && $.country == "BR", {% JSONata %}',
         )
         self.clear_breakpoints_action = a("Clear All Breakpoints", self.clear_breakpoints)
         self.break_error_action = a("Break on &Error", self._break_flags)
