@@ -23,6 +23,7 @@ from designer.debug.default_input import SetDefaultInputCommand, default_input
 from designer.debug.entry_machine import entry_machine
 from designer.debug.execution_views import ExecutionViews
 from designer.debug.history_model import ExecutionPicture
+from designer.debug.hop_view import HopView, PanelsHost
 from designer.debug.overlay import STATUS_COLOURS, CanvasDecorator
 from designer.debug.rerun import Rerunning
 from designer.debug.run_menu import RunMenu
@@ -77,6 +78,16 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         self._build_actions()
         self._build_threads()
         self._wire()
+        self.hop_view = HopView(  # stepping through the choreography the debugged states set off
+            PanelsHost(
+                self.scene,
+                window.view,
+                self.choreography,
+                self.docks["Choreography"],
+                self._refresh_choreography,
+                self._say,
+            )
+        )
         self.run_panel.status.linkActivated.connect(self._status_link)
         self._machines_changed()
         self._update_actions()
@@ -243,6 +254,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         session.trace_changed.connect(self._schedule)
         session.paused.connect(self._on_pause)
         session.finished.connect(self._on_finished)
+        self.hop_view.adopt(session)
 
     def put_events(self, entries: list[dict[str, Any]]) -> None:
         """Put events on the buses: into the current run if there is one, else a new one."""
@@ -312,6 +324,10 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
                 self.start(debug=True, first="pause")
             elif command == "run":
                 self.start(debug=True)
+            return
+        if self.hop_view.command(command):  # paused at a hop: the command moves the event on
+            self._update_actions()
+            self._schedule()
             return
         self.pause = None
         getattr(self.debugger, command)()

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from designer.debug.history_model import EventNote
 from designer.debug.live_store import LiveStore
+from engine.project.hops import HopGate
 from engine.project.loader import LoadedProject
 from engine.runtime.debugger import Debugger, Pause
 
@@ -39,6 +40,8 @@ class RunSession(QObject):
     event_added = Signal(str, object)  # execution ARN, event
     execution_finished = Signal(str)
     paused = Signal(object)  # engine.runtime.debugger.Pause
+    hop_paused = Signal(object)  # engine.project.hops.Hop: choreography paused at a bus, queue, ...
+    hop_resumed = Signal()
     resumed = Signal()
     queue_changed = Signal(str)  # queue name
     trace_changed = Signal()
@@ -76,8 +79,13 @@ class RunSession(QObject):
         self.task: asyncio.Task[None] | None = None
         self.stopped = False
         self.done = False
+        self.hops: HopGate | None = None  # steps through the choreography the debugged states set off
         if debugger is not None:
             debugger.on_pause.append(self._on_pause)
+            self.hops = HopGate(debugger)
+            self.hops.attach(self.runtime)
+            self.hops.on_pause.append(lambda hop: self._emit_if_valid(self.hop_paused, hop))
+            self.hops.on_resume.append(lambda: self._emit_if_valid(self.hop_resumed))
 
     # starting ---------------------------------------------------------------------------------
 
@@ -86,6 +94,8 @@ class RunSession(QObject):
         stepfunctions = self.runtime.stepfunctions
         arn = self.runtime.machine_arns[machine]
         running = stepfunctions.start_execution(arn, data, gate=self.debugger)
+        if self.hops is not None:
+            self.hops.debugged.add(running.arn)
         trace = self.runtime.trace
         trace.execution_started(machine, running.arn, "started from the designer")
         running.task.add_done_callback(lambda task: trace.execution_finished(machine, running.arn, task))
@@ -143,6 +153,8 @@ class RunSession(QObject):
     def stop(self) -> None:
         """End the run: the debugged execution ends ABORTED; everything else is cancelled."""
         self.stopped = True
+        if self.hops is not None:
+            self.hops.stop()
         if self.debugger is not None:
             self.debugger.stop()
         for running in list(self.runtime.stepfunctions.executions.values()):
@@ -194,6 +206,10 @@ class RunSession(QObject):
             self.execution_finished.emit(arn)
         else:
             self.event_added.emit(arn, event)
+
+    def _emit_if_valid(self, signal: Any, *args: Any) -> None:
+        if shiboken6.isValid(self):
+            signal.emit(*args)
 
     def _on_pause(self, pause: Pause) -> None:
         if shiboken6.isValid(self):

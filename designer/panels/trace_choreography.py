@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from designer.debug.status_glyphs import mark_icon
 from designer.panels.execution_common import JsonEdit, error_label
+from designer.panels.hop_box import HopBox
 
 SPARK = "▁▂▃▄▅▆▇█"
 # Each trace row's icon (a canvas icon or a status glyph, drawn: no font can lose it) and colour.
@@ -97,6 +98,8 @@ class ChoreographyPanel(QWidget):
         middle_layout.setContentsMargins(0, 0, 0, 0)
         self.summary = QLabel("Put an event to see where it goes.")
         middle_layout.addWidget(self.summary)
+        self.hop = HopBox()  # the event or message where the debugged story is paused
+        middle_layout.addWidget(self.hop, 2)
         self.trace = QTreeWidget()
         self.trace.setHeaderHidden(True)
         self.trace.setRootIsDecorated(False)

@@ -1,0 +1,208 @@
+"""The designer's face of choreography stepping: where the event or message is paused on the
+canvas, what it is, and the keys that move it on.
+
+When the debugged story pauses at a hop (engine.project.hops), the bus, queue, topic or state
+machine it is at gets a "paused here" outline (the matched rules a lighter one), the canvas
+scrolls to it, the Choreography panel shows the event or message as JSON with what the hop
+decided, and the queue gauges are brought up to that moment. While a hop is paused, Step Over,
+Step Into and Step Out run it on to the next hop; Continue lets everything run to the next
+breakpoint. The view asks only for the few things it needs from the window (`HopHost`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import shiboken6
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from engine.project.hops import Hop
+
+PAUSED_BLUE = "#0072B2"  # "running / paused here" in the status palette (docs/UI.md)
+MARGIN = 5.0
+
+
+class HopMarker(QGraphicsItem):
+    """An outline around the item an event or message is paused at, with a "paused here" tab."""
+
+    def __init__(self, parent: QGraphicsItem, key: str, label: str, primary: bool) -> None:
+        super().__init__(parent)
+        self.key = key  # the layout key of the item marked
+        self.label = label
+        self.primary = primary
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+        self.setZValue(50)
+
+    def frame(self) -> QRectF:
+        return self.parentItem().boundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+    def tab(self) -> QRectF:
+        metrics = QFontMetricsF(self._font())
+        height = metrics.height() + 4
+        width = metrics.horizontalAdvance(self.label) + height + 8
+        top_left = self.frame().topLeft()
+        return QRectF(top_left.x(), top_left.y() - height, width, height)
+
+    def boundingRect(self) -> QRectF:
+        return self.frame().united(self.tab()).adjusted(-2, -2, 2, 2)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        blue = QColor(PAUSED_BLUE)
+        pen = QPen(blue, 3.0 if self.primary else 2.0)
+        if not self.primary:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(self.frame(), 8, 8)
+        tab = self.tab()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(blue if self.primary else QColor("#FFFFFF"))
+        painter.drawRoundedRect(tab, 4, 4)
+        ink = QColor("#FFFFFF") if self.primary else blue
+        if self.primary:  # the pause glyph: two bars, drawn (no font can lose it)
+            size = tab.height() - 8
+            glyph = QPainterPath()
+            x, y = tab.left() + 5, tab.top() + 4
+            glyph.addRect(QRectF(x, y, size * 0.32, size))
+            glyph.addRect(QRectF(x + size * 0.62, y, size * 0.32, size))
+            painter.fillPath(glyph, ink)
+        painter.setPen(ink)
+        painter.setFont(self._font())
+        text_left = tab.left() + (tab.height() + 2 if self.primary else 6)
+        painter.drawText(
+            QRectF(QPointF(text_left, tab.top()), tab.bottomRight()),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            self.label,
+        )
+
+    @staticmethod
+    def _font() -> QFont:
+        font = QFont()
+        font.setPointSizeF(9.0)
+        font.setBold(True)
+        return font
+
+
+class HopHost(Protocol):
+    """What the hop view needs from the window around it."""
+
+    def item_for_key(self, key: str) -> QGraphicsItem | None: ...
+
+    def reveal(self, item: QGraphicsItem) -> None: ...
+
+    def show_hop(self, hop: Hop | None) -> None: ...  # the Choreography panel's hop box
+
+    def refresh_queues(self) -> None: ...
+
+    def say(self, text: str) -> None: ...
+
+
+class HopView:
+    """Shows the paused hop of the current run and routes the stepping commands to it."""
+
+    def __init__(self, host: HopHost) -> None:
+        self.host = host
+        self.session: Any = None
+        self.hop: Hop | None = None
+        self.markers: list[HopMarker] = []
+        self.state_paused_last = False  # a state paused after the hop did: the keys act on the state
+
+    def adopt(self, session: Any) -> None:
+        """Follow `session`'s hops (a RunSession; one without a debugger has none)."""
+        self.clear()
+        self.session = session
+        session.hop_paused.connect(self._on_hop)
+        session.hop_resumed.connect(self.clear)
+        session.finished.connect(self.clear)
+        session.paused.connect(self._on_state_pause)
+
+    @property
+    def paused(self) -> bool:
+        return self.hop is not None and self.session is not None and self.session.hops is not None
+
+    def command(self, name: str) -> bool:
+        """Act on a stepping command at the paused hop (True), or leave it to the state debugger.
+
+        `name` is the controller's: step, step_into, into, step_out, resume, run. Continue lets the
+        hop go and is also the state debugger's (False); a step moves the hop on, unless a state
+        paused after it did: like a debugger's threads, the keys act on the latest stop."""
+        if not self.paused:
+            return False
+        if name in ("resume", "run"):
+            self.session.hops.resume()
+            return False
+        debugger = self.session.debugger
+        if self.state_paused_last and debugger is not None and debugger.current is not None:
+            return False
+        self.session.hops.step()
+        return True
+
+    def _on_state_pause(self, _pause: Any) -> None:
+        self.state_paused_last = True
+
+    def _on_hop(self, hop: Hop) -> None:
+        self.clear()
+        self.hop = hop
+        self.state_paused_last = False
+        for index, key in enumerate(hop.keys):
+            item = self.host.item_for_key(key)
+            if item is None:
+                continue
+            marker = HopMarker(item, key, "paused here" if index == 0 else "matched", primary=index == 0)
+            self.markers.append(marker)
+            if index == 0:
+                self.host.reveal(item)
+        self.host.refresh_queues()
+        self.host.show_hop(hop)
+        self.host.say(f"Paused at {hop.kind} {hop.name}: {hop.summary()}")
+
+    def clear(self) -> None:
+        for marker in self.markers:
+            if shiboken6.isValid(marker) and marker.scene() is not None:
+                marker.scene().removeItem(marker)
+        self.markers = []
+        if self.hop is not None:
+            self.hop = None
+            self.host.show_hop(None)
+
+    def marked_keys(self) -> list[str]:
+        """The layout keys of the items marked now, the paused one first (for tests and tools)."""
+        return [marker.key for marker in self.markers if shiboken6.isValid(marker) and marker.isVisible()]
+
+
+class PanelsHost:
+    """The window's parts a HopView uses: the canvas, the Choreography panel and its dock, the
+    queue refresh and the status bar."""
+
+    def __init__(
+        self,
+        scene: Any,
+        view: Any,
+        panel: Any,
+        dock: Any,
+        refresh_queues: Any,
+        say: Any,
+    ) -> None:
+        self.scene, self.view, self.panel, self.dock = scene, view, panel, dock
+        self.refresh_queues = refresh_queues
+        self.say = say
+
+    def item_for_key(self, key: str) -> QGraphicsItem | None:
+        return self.scene.item_for_key(key)
+
+    def reveal(self, item: QGraphicsItem) -> None:
+        self.view.ensureVisible(item, 60, 60)
+
+    def show_hop(self, hop: Hop | None) -> None:
+        if not shiboken6.isValid(self.panel):
+            return
+        self.panel.hop.show_hop(hop)
+        if hop is not None:
+            self.dock.show()
+            self.dock.raise_()

@@ -1,0 +1,123 @@
+"""Stepping through choreography in the window: F10 over PublishOrderCreated stops at the bus, the
+queue, the consumer and the started Fulfillment one hop at a time, each marked "paused here" on the
+canvas with its event in the Choreography panel and the queue's depth of that moment.
+
+Keys and clicks go to the real widgets; the test coroutine runs on Qt's loop (qasync) and waits by
+polling with asyncio.sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtTest import QTest
+
+REPO = Path(__file__).resolve().parents[2]
+PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
+
+
+async def until(condition: Callable[[], Any], timeout: float = 15.0, what: str = "the condition") -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
+    from designer.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(PIPELINE, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)
+    window.ask_before_close = False
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    session = window.debug.session
+    if session is not None and not session.done:
+        session.stop()
+        await asyncio.wait_for(session.wait(), 10)
+    if window.message_box is not None:
+        window.message_box.close()
+
+
+def press(win: Any, key: Qt.Key) -> None:
+    QTest.keyClick(win.view.viewport(), key)
+
+
+def click_state(win: Any, machine: str, path: str) -> None:
+    item = win.scene.state_item(machine, path)
+    win.view.centerOn(item)
+    point = win.view.mapFromScene(item.mapToScene(item.boundingRect().center() + QPointF(0, 6)))
+    QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    assert item.isSelected()
+
+
+def gauge(win: Any, queue: str) -> tuple[int, int]:
+    item = win.scene.item_for_key(f"queue:{queue}")
+    meter = getattr(item, "_sc_gauge", None)
+    return (meter.visible_count, meter.in_flight) if meter is not None else (0, 0)
+
+
+async def hop_at(win: Any, kind: str, name: str) -> Any:
+    view = win.debug.hop_view
+    await until(
+        lambda: view.hop is not None and (view.hop.kind, view.hop.name) == (kind, name),
+        what=f"a pause at {kind} {name}",
+    )
+    return view.hop
+
+
+async def test_f10_over_publish_order_created_walks_the_hops_with_the_canvas_following(win: Any) -> None:
+    d = win.debug
+    d.run_panel.machine.setCurrentText("RetailOrder")
+    click_state(win, "RetailOrder", "/States/PublishOrderCreated")
+    press(win, Qt.Key.Key_F9)  # Run > Toggle Breakpoint
+    assert d.breakpoints["RetailOrder"] == {"/States/PublishOrderCreated": None}
+    press(win, Qt.Key.Key_F5)  # Debug: runs to the breakpoint
+    await until(lambda: d.pause is not None and d.pause.state == "PublishOrderCreated", what="the breakpoint")
+    view, box = d.hop_view, d.choreography.hop
+    assert view.marked_keys() == [] and not box.isVisible()
+
+    press(win, Qt.Key.Key_F10)  # over the state: to the first hop of the story it sets off
+    bus = await hop_at(win, "bus", "orders")
+    assert view.marked_keys() == ["bus:orders", "rule:OrderCreatedToFulfillment"]
+    assert box.isVisible() and "rules matched: OrderCreatedToFulfillment" in box.title.text()
+    assert box.payload.value()["detail-type"] == "OrderCreated"
+    assert box.payload.value()["detail"]["orderId"] == "o-1001"
+    assert gauge(win, "fulfillment-orders") == (0, 0)  # matched, not delivered yet
+    assert d.pause is None and "Paused at bus orders" in win.statusBar().currentMessage()
+
+    press(win, Qt.Key.Key_F10)
+    await hop_at(win, "queue", "fulfillment-orders")
+    assert view.marked_keys() == ["queue:fulfillment-orders"]
+    await until(lambda: gauge(win, "fulfillment-orders") == (1, 0), what="the queue's depth on the canvas")
+    assert box.payload.value()["id"] == bus.payload["id"]
+
+    press(win, Qt.Key.Key_F10)
+    await hop_at(win, "consumer", "fulfillment-orders")
+    assert view.marked_keys() == ["queue:fulfillment-orders"]
+    await until(lambda: gauge(win, "fulfillment-orders") == (0, 1), what="the message in flight")
+    assert "for stateMachine:Fulfillment" in box.title.text()
+
+    press(win, Qt.Key.Key_F10)
+    started = await hop_at(win, "execution", "Fulfillment")
+    assert view.marked_keys() == ["stateMachine:Fulfillment"]
+    assert started.payload["detail"]["orderId"] == "o-1001"
+    assert gauge(win, "fulfillment-orders") == (0, 1)
+
+    press(win, Qt.Key.Key_F5)  # continue: every hop and the execution run to the end
+    await until(lambda: d.session.done, what="the end of the run")
+    assert view.marked_keys() == [] and not box.isVisible()
+    assert d.picture.status == "SUCCEEDED"
+    assert gauge(win, "fulfillment-orders") == (0, 0)
