@@ -320,7 +320,8 @@ class Debugger(Tracer):
     def _report(self, thread: DebugThread, reason: str | None = None) -> None:
         """Tell the front ends `thread` paused; it becomes the selected thread. All-stop: every
         other thread holds at its next boundary, and virtual time stands still."""
-        if reason is not None and thread.pause is not None and thread.pause.reason == "halt":
+        kept = ("breakpoint", "error", "run-to")  # a stop of its own: it says more than "switch"
+        if reason is not None and thread.pause is not None and thread.pause.reason not in kept:
             thread.pause = replace(thread.pause, reason=reason)
         pause = thread.pause
         thread.reported = True

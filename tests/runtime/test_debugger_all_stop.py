@@ -128,12 +128,38 @@ async def test_stepping_past_a_branch_end_stops_in_a_held_branch_and_out_reaches
     debugger.step()  # branch 1 ends; the Parallel waits for branches 2 and 3, held: stop in one
     pause = await pause_at(debugger, "B1", "Parallel Fan/branch 2")
     assert pause.reason == "switch"
-    debugger.step_out()  # out of branch 2: to the Parallel's next state, the held branch 3 runs too
+    debugger.step()
+    await pause_at(debugger, "B2", "Parallel Fan/branch 2")
+    debugger.step()  # branch 2 ends too: the step stops in the last one held
+    pause = await pause_at(debugger, "C1", "Parallel Fan/branch 3")
+    assert pause.reason == "switch"
+    debugger.select(number(debugger, "Parallel Fan/branch 3"))
+    debugger.step_into()
+    pause = await pause_at(debugger, "C2", "Parallel Fan/branch 3")
+    debugger.step_out()  # out of branch 3: to the Parallel's next state
     pause = await pause_at(debugger, "Join", "Execution")
     assert pause.depth == 0
     assert [sorted(r) for r in pause.input] == [["A1", "A2"], ["B1", "B2"], ["C1", "C2"]]
     debugger.resume()
     assert (await asyncio.wait_for(execution, 5)).output == (await engine.run_async(FAN, {})).output
+
+
+async def test_a_switch_back_to_a_branch_stepped_before_says_switch() -> None:
+    debugger = Debugger()
+    debugger.set_breakpoint("Fan")
+    execution = start(FAN, debugger)
+    await pause_at(debugger, "Fan")
+    debugger.step_into()
+    await pause_at(debugger, "A1", "Parallel Fan/branch 1")
+    await debugger.settle()
+    debugger.select(number(debugger, "Parallel Fan/branch 2"))
+    debugger.step()
+    await pause_at(debugger, "B2", "Parallel Fan/branch 2")
+    debugger.step()  # branch 2 ends: back to branch 1, where the user was before
+    pause = await pause_at(debugger, "A1", "Parallel Fan/branch 1")
+    assert pause.reason == "switch"
+    debugger.resume()
+    assert (await asyncio.wait_for(execution, 5)).status == "SUCCEEDED"
 
 
 async def test_step_over_a_parallel_from_the_top_runs_every_branch() -> None:
