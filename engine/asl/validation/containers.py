@@ -7,7 +7,7 @@ from typing import Any
 from engine.asl.diagnostics import DUPLICATE_LABEL_NAME, INVALID_LABEL_NAME
 from engine.asl.validation import messages as msg
 from engine.asl.validation.checker import Checker, is_jsonata_text
-from engine.asl.validation.expressions import check_payload_template
+from engine.asl.validation.expressions import check_path_field, check_payload_template
 from engine.asl.validation.fields import BRANCH_FIELDS, PROCESSOR_FIELDS
 from engine.asl.validation.scope import Scope, check_states_object
 
@@ -108,6 +108,18 @@ def _count(checker: Checker, state: dict[str, Any], key: str, loc: str, language
     checker.expect_integer(state, key, loc, low=low)
 
 
+def _static_or_path(checker: Checker, obj: dict[str, Any], static: str, loc: str, language: str) -> None:
+    """A value given both as itself and as a path; the path must be a JSONPath, in JSONPath states only."""
+    path = f"{static}Path"
+    if static in obj and path in obj:
+        checker.error(msg.only_one_of([static, path]), loc)
+    if path in obj:
+        if language == "JSONata":
+            checker.error(msg.wrong_query_language("JSONata", path), loc)
+        else:
+            check_path_field(checker, obj, path, loc, nullable=False)
+
+
 def _check_item_reader(checker: Checker, state: dict[str, Any], loc: str, language: str) -> None:
     if not isinstance(state["ItemReader"], dict):
         checker.error(msg.expected_type("OBJECT"), loc)
@@ -129,6 +141,7 @@ def _check_item_reader(checker: Checker, state: dict[str, Any], loc: str, langua
         if config.get("CSVHeaderLocation") == "GIVEN" and "CSVHeaders" not in config:
             checker.error(msg.required(["CSVHeaders"]), where)
         _count(checker, config, "MaxItems", where, language, low=0)
+        _static_or_path(checker, config, "MaxItems", where, language)
 
 
 def _check_item_batcher(checker: Checker, state: dict[str, Any], loc: str, language: str) -> None:
@@ -151,6 +164,8 @@ def _check_item_batcher(checker: Checker, state: dict[str, Any], loc: str, langu
         language == "JSONata" and is_jsonata_text(batcher["MaxInputBytesPerBatch"])
     ):
         checker.expect_integer(batcher, "MaxInputBytesPerBatch", loc, low=1, high=262_144)
+    for static in ("MaxItemsPerBatch", "MaxInputBytesPerBatch"):
+        _static_or_path(checker, batcher, static, loc, language)
     if language == "JSONPath" and "BatchInput" in batcher:
         check_payload_template(checker, batcher["BatchInput"], f"{loc}/BatchInput")
 

@@ -88,9 +88,40 @@ def payload_value_ok(text: str) -> bool:
     return path_error(text) is None
 
 
+# The intrinsics that return a string, as AWS's Fail state documentation lists them for ErrorPath and
+# CausePath; AWS recorded no refusal to compare with, so this follows the documentation.
+STRING_INTRINSICS = frozenset(
+    (
+        "States.Format",
+        "States.JsonToString",
+        "States.ArrayGetItem",
+        "States.Base64Encode",
+        "States.Base64Decode",
+        "States.Hash",
+        "States.UUID",
+    )
+)
+
+
+def string_intrinsic_problem(text: str) -> str | None:
+    """The name of the intrinsic a Fail field calls when it cannot return a string, or None."""
+    if not looks_like_intrinsic(text):
+        return None
+    try:
+        call = parse_intrinsic(text)
+    except IntrinsicSyntaxError:
+        return None  # reported as an invalid value elsewhere
+    name = getattr(call, "name", None)
+    return name if isinstance(name, str) and name not in STRING_INTRINSICS else None
+
+
 def check_payload_template(checker: Checker, value: Any, loc: str) -> None:
     """Walk a JSONPath payload template (Parameters, ResultSelector, ItemSelector, Assign...)."""
     if isinstance(value, dict):
+        for key in value:
+            # The spec forbids a template whose field names repeat once `.$` is stripped.
+            if isinstance(key, str) and key.endswith(".$") and key[:-2] in value:
+                checker.error(msg.duplicate_template_field(key[:-2]), loc)
         for key, item in value.items():
             if isinstance(key, str) and key.endswith(".$"):
                 if not isinstance(item, str) or not payload_value_ok(item):

@@ -73,6 +73,19 @@ def invalid_payload_path(key: str) -> str:
     return f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"
 
 
+def duplicate_template_field(name: str) -> str:
+    # AWS recorded no wording for this; the spec forbids a name twice once `.$` is stripped.
+    return f"The field '{name}' is given twice in the template: as '{name}' and as '{name}.$'"
+
+
+def intrinsic_not_a_string(field: str, function: str) -> str:
+    # AWS's Fail state documentation lists the intrinsics that return a string; its wording is ours.
+    return (
+        f"The value for the field '{field}' must be a valid JSONPath or an intrinsic function that returns "
+        f"a string; {function} does not"
+    )
+
+
 def wrong_query_language(language: str, field: str) -> str:
     other = "JSONPath" if language == "JSONata" else "JSONata"
     return (

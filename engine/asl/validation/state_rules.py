@@ -14,6 +14,7 @@ from engine.asl.validation.expressions import (
     check_payload_template,
     check_reference_path_field,
     payload_value_ok,
+    string_intrinsic_problem,
 )
 from engine.asl.validation.fields import (
     CATCHER_FIELDS,
@@ -61,6 +62,8 @@ def _check_jsonpath_fields(checker: Checker, state: dict[str, Any], loc: str) ->
                 checker.error(msg.expected_type("STRING"), f"{loc}/{key}")
             elif not payload_value_ok(state[key]):
                 checker.error(msg.INVALID_JSONPATH, f"{loc}/{key}")
+            elif (function := string_intrinsic_problem(state[key])) is not None:
+                checker.error(msg.intrinsic_not_a_string(key, function), f"{loc}/{key}")
     for key in (*PAYLOAD_TEMPLATES, "Assign"):
         if key in state:
             check_payload_template(checker, state[key], f"{loc}/{key}")
