@@ -70,15 +70,12 @@ class ThreadTable:
         thread = self._by_path.get(frame.path)
         return thread if thread is not None else self._add(frame.path, frame)
 
-    def started(self, frame: Any, container: str) -> DebugThread:
-        """A branch or an iteration starts: its parent now waits in `container` for it."""
+    def started(self, frame: Any) -> DebugThread:
+        """A branch or an iteration starts: its parent now waits in the Map or Parallel for it."""
         old = self._by_path.get(frame.path)
         if old is not None:  # a loop ran the container again: the new run is a new thread
             self.ended(old)
         thread = self._add(frame.path, frame)
-        parent = self._by_path.get(frame.path[:-2])
-        if parent is not None:
-            parent.state = container
         task = asyncio.current_task()
         if task is not None:  # a branch or iteration that fails or is cancelled ends with its task
             task.add_done_callback(lambda _task: self.ended(thread))
@@ -107,8 +104,8 @@ class ThreadTable:
             if parent is None:
                 known = above is not None and above.path == path[:-2]
                 parent = self._add(path[:-2], above if known else None)
-            parent.status = WAITING
             name, index = path[-2], path[-1]
+            parent.status, parent.state = WAITING, name  # in the Map or Parallel state `name`
             if frame is not None and frame.kind == "branch":
                 own, kind = f"Parallel {name}/branch {int(index) + 1}", "branch"
             else:  # an inline iteration, or a child execution of a distributed Map

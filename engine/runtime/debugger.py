@@ -218,7 +218,7 @@ class Debugger(Tracer):
         return None
 
     async def before_child(self, point: ChildPoint) -> None:
-        self.threads.started(point.frame, point.state_name)
+        self.threads.started(point.frame)
 
     async def after_child(self, point: ChildPoint) -> None:
         thread = self.threads.at(point.frame)

@@ -275,3 +275,24 @@ async def test_selecting_a_thread_that_is_not_held_says_why() -> None:
             raise AssertionError(f"thread {wrong} was selected")
     debugger.resume()
     assert (await asyncio.wait_for(execution, 5)).status == "SUCCEEDED"
+
+
+async def test_a_distributed_maps_child_executions_are_threads_too() -> None:
+    distributed = copy.deepcopy(ITEMS)
+    distributed["States"]["Items"]["ItemProcessor"]["ProcessorConfig"] = {"Mode": "DISTRIBUTED"}
+    debugger = Debugger()
+    debugger.set_breakpoint("Inner")
+    execution = start(distributed, debugger, copy.deepcopy(FIVE[:3]))
+    await pause_at(debugger, "Inner", "Map Items/iteration 0")
+    await debugger.settle()
+    assert states(debugger) == {
+        "Execution": ("waiting", "Items"),
+        **{f"Map Items/iteration {i}": ("paused", "Inner") for i in range(3)},
+    }
+    debugger.resume()
+    assert (await pause_at(debugger, "Inner")).label == "Map Items/iteration 1"
+    debugger.resume()
+    assert (await pause_at(debugger, "Inner")).label == "Map Items/iteration 2"
+    debugger.resume()
+    result = await asyncio.wait_for(execution, 5)
+    assert result.output == (await engine.run_async(distributed, copy.deepcopy(FIVE[:3]))).output
