@@ -188,30 +188,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate_project(args: argparse.Namespace, out: TextIO) -> int:
-    """Every state machine of a project (its file or folder), each as its own type."""
-    from engine.cli_project import load_project_arg
+    """Every state machine of a project (its file or folder), each as its own type, and its routes."""
+    from engine.cli_validate_project import validate_project
 
-    loaded = load_project_arg(args.file)
-    results = {}
-    for name, definition in sorted(loaded.definitions.items()):
-        machine_type = loaded.project.state_machines[name].type
-        results[name] = validate(definition, machine_type=machine_type)
-    failed = any(d.severity == "ERROR" for diagnostics in results.values() for d in diagnostics)
-    if args.json:
-        machines = {
-            name: {
-                "result": "FAIL" if any(d.severity == "ERROR" for d in diagnostics) else "OK",
-                "diagnostics": [d.to_json() for d in diagnostics],
-                "truncated": False,
-            }
-            for name, diagnostics in results.items()
-        }
-        value = {"file": str(loaded.path), "result": "FAIL" if failed else "OK", "stateMachines": machines}
-        print(json.dumps(value, indent=2, ensure_ascii=False), file=out)
-    else:
-        for name, diagnostics in results.items():
-            _print_diagnostics(f"{loaded.path} ({name})", diagnostics, out)
-    return EXIT_REFUSED if failed else EXIT_OK
+    valid = validate_project(args.file, args.json, out, _print_diagnostics)
+    return EXIT_OK if valid else EXIT_REFUSED
 
 
 def _validate_text(text: str, name: str, prefer: str, machine_type: str) -> list[Diagnostic]:
