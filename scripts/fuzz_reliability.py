@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     tally = targets.Tally()
     folder = Path(tempfile.mkdtemp(prefix="statecanvas-fuzz-"))
     machines = targets.machine_files(folder)
+    paths = sorted(machines.values())
     n, m = args.examples, args.cli_examples
     plan = [
         ("strict json", targets.strict_json, targets.json_texts, n),
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         (
             "test-state",
             targets.cli_test_state,
-            st.tuples(st.sampled_from(sorted(machines.values())), targets.json_texts, targets.json_texts),
+            st.tuples(st.sampled_from(paths), targets.json_texts, targets.json_texts),
             m,
         ),
         ("put-events", targets.cli_put_events, targets.json_texts, max(1, m // 3)),
