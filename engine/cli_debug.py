@@ -162,6 +162,8 @@ async def _session(
             pause = None
         elif command in ("continue", "c"):
             debugger.resume()
+            if run.hops is not None:  # continue lets every paused hop go as well
+                run.hops.resume()
             pause = None
         elif command in ("break", "b"):
             try:

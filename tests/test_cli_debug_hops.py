@@ -43,7 +43,7 @@ def test_step_over_publish_order_created_prints_each_hop_with_its_event() -> Non
     assert "rules matched: OrderCreatedToFulfillment" in bus_line
     assert "not matched: OrderShippedToRetail, ReturnRequestedToReturns" in bus_line
     assert "visible 1, in flight 0" in queue_line
-    assert "for stateMachine:Fulfillment; visible 0, in flight 1" in consumer_line
+    assert "received for stateMachine:Fulfillment (receive #1); visible 0, in flight 1" in consumer_line
     assert "starts (queue fulfillment-orders)" in start_line
     events = [json.loads(lines[i + 1]) for i, _ in hops]
     assert events[0]["detail-type"] == "OrderCreated" and events[0]["detail"]["total"] == 33.0

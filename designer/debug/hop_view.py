@@ -89,6 +89,15 @@ class HopMarker(QGraphicsItem):
         return font
 
 
+def tab_text(hop: Hop) -> str:
+    """The marker's words: "paused here", with a queue's depth of that moment (a zoomed-out queue
+    hides its gauge, and the depth is what a user watches at a queue)."""
+    depth = hop.detail.get("depth")
+    if hop.kind in ("queue", "consumer") and depth:
+        return f"paused here · {depth['visible']} visible · {depth['inFlight']} in flight"
+    return "paused here"
+
+
 class HopHost(Protocol):
     """What the hop view needs from the window around it."""
 
@@ -154,7 +163,7 @@ class HopView:
             item = self.host.item_for_key(key)
             if item is None:
                 continue
-            marker = HopMarker(item, key, "paused here" if index == 0 else "matched", primary=index == 0)
+            marker = HopMarker(item, key, tab_text(hop) if index == 0 else "matched", primary=index == 0)
             self.markers.append(marker)
             if index == 0:
                 self.host.reveal(item)

@@ -16,8 +16,8 @@ class HopBox(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.title = QLabel()
-        self.title.setWordWrap(True)
+        self.title = QLabel()  # one line, so the event keeps the room; the tooltip has all of it
+        self.title.setMinimumWidth(1)
         self.title.setStyleSheet("color: #0072B2; font-weight: bold")
         layout.addWidget(self.title)
         self.payload = JsonEdit(read_only=True)
@@ -33,5 +33,6 @@ class HopBox(QWidget):
             self.payload.setPlainText("")
             return
         self.title.setText(f"Paused at {hop.kind} {hop.name}: {hop.summary()}")
+        self.title.setToolTip(self.title.text())
         self.payload.set_value(hop.payload)
         self.setVisible(True)

@@ -94,14 +94,15 @@ class Hop:
         if self.kind == "queue":
             depth = d.get("depth", {})
             return (
-                f"message {d.get('messageId')} queued; visible {depth.get('visible', 0)}, "
-                f"in flight {depth.get('inFlight', 0)}, delayed {depth.get('delayed', 0)}"
+                f"message queued: visible {depth.get('visible', 0)}, in flight {depth.get('inFlight', 0)}, "
+                f"delayed {depth.get('delayed', 0)} (message {d.get('messageId')})"
             )
         if self.kind == "consumer":
             depth = d.get("depth", {})
             return (
-                f"message {d.get('messageId')} received (receive #{d.get('receiveCount', 1)}) for "
-                f"{d.get('target')}; visible {depth.get('visible', 0)}, in flight {depth.get('inFlight', 0)}"
+                f"message received for {d.get('target')} (receive #{d.get('receiveCount', 1)}); "
+                f"visible {depth.get('visible', 0)}, in flight {depth.get('inFlight', 0)} "
+                f"(message {d.get('messageId')})"
             )
         if self.kind == "topic":
             to = ", ".join(s["endpoint"] for s in d.get("subscriptions", []) if s["delivers"]) or "nobody"

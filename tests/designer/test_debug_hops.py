@@ -102,12 +102,14 @@ async def test_f10_over_publish_order_created_walks_the_hops_with_the_canvas_fol
     await hop_at(win, "queue", "fulfillment-orders")
     assert view.marked_keys() == ["queue:fulfillment-orders"]
     await until(lambda: gauge(win, "fulfillment-orders") == (1, 0), what="the queue's depth on the canvas")
+    assert view.markers[0].label == "paused here · 1 visible · 0 in flight"  # legible when zoomed out too
     assert box.payload.value()["id"] == bus.payload["id"]
 
     press(win, Qt.Key.Key_F10)
     await hop_at(win, "consumer", "fulfillment-orders")
     assert view.marked_keys() == ["queue:fulfillment-orders"]
     await until(lambda: gauge(win, "fulfillment-orders") == (0, 1), what="the message in flight")
+    assert view.markers[0].label == "paused here · 0 visible · 1 in flight"
     assert "for stateMachine:Fulfillment" in box.title.text()
 
     press(win, Qt.Key.Key_F10)
