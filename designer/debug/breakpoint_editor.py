@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -94,8 +94,13 @@ class BreakpointEditor(QDialog):
         self.condition.setFont(fixed)
         self.condition.setPlaceholderText('$.total > 100 && $.country == "BR"   (empty: always pause)')
         layout.addWidget(self.condition)
+        self.pointer = QLabel("^")  # under the column at fault, in the field's own font
+        self.pointer.setFont(fixed)
+        self.pointer.setTextFormat(Qt.TextFormat.PlainText)
+        self.pointer.setStyleSheet("color: #C24E00; font-weight: bold;")
+        layout.addWidget(self.pointer)
         self.problem = error_label()
-        self.problem.setFont(fixed)
+        self.problem.setMinimumHeight(self.problem.fontMetrics().height())  # the dialog does not jump
         layout.addWidget(self.problem)
         self.help = QLabel(HELP_LINE)
         self.help.setWordWrap(True)
@@ -114,6 +119,8 @@ class BreakpointEditor(QDialog):
         layout.addWidget(QLabel("Context ($$ and $states.context; Map.Item gives $item and $index):"))
         self.context = JsonEdit(sample.context)
         self.context.setMaximumHeight(70)
+        for edit in (self.sample, self.context):
+            edit.setTabChangesFocus(True)  # Tab moves on through the dialog, as in any form
         layout.addWidget(self.context)
         row = QHBoxLayout()
         self.trial = QPushButton("Try")
@@ -130,6 +137,7 @@ class BreakpointEditor(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.setMinimumWidth(560)
         self.condition.textChanged.connect(self.check)
         self.check()
 
@@ -143,13 +151,25 @@ class BreakpointEditor(QDialog):
                 parse_condition(text)
             except ConditionSyntaxError as exc:
                 valid = False
-                self.problem.setText(f"Column {exc.column}: {exc.message}\n{exc.pointer(indent='')}")
+                self.problem.setText(f"Column {exc.column}: {exc.message}")
+                self._point_at(exc.position)
         if valid:
             self.problem.setText("")
-        self.problem.setVisible(not valid)
+        self.pointer.setText(" " if valid else "^")
         self.ok.setEnabled(valid)
         self.trial.setEnabled(valid)
         return valid
+
+    def _point_at(self, position: int) -> None:
+        """Put the caret under character `position` of the field, wherever the field has scrolled."""
+        field = self.condition
+        metrics = QFontMetrics(field.font())
+        text = field.text()
+        origin = field.cursorRect().center().x() - metrics.horizontalAdvance(text[: field.cursorPosition()])
+        under = text[position] if position < len(text) else " "
+        centring = (metrics.horizontalAdvance(under) - metrics.horizontalAdvance("^")) // 2
+        x = origin + metrics.horizontalAdvance(text[:position]) + centring
+        self.pointer.setContentsMargins(max(0, min(x, field.width() - 8)), 0, 0, 0)
 
     def try_condition(self) -> bool | None:
         """Decide the condition on the sample: True (pauses), False (does not pause), None (cannot tell)."""

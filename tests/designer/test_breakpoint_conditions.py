@@ -79,6 +79,22 @@ async def open_condition_dialog(win: Any, path: str = INNER) -> Any:
     return editor
 
 
+def under_column(editor: Any) -> int:
+    """The column of the field's text the caret label points at, from where both are drawn."""
+    field, pointer = editor.condition, editor.pointer
+    caret_x = (
+        pointer.mapTo(editor, pointer.contentsRect().topLeft()).x()
+        + pointer.fontMetrics().horizontalAdvance("^") / 2
+    )
+    for position in range(len(field.text()) + 1):
+        field.setCursorPosition(position)
+        left = field.mapTo(editor, field.cursorRect().center()).x()
+        width = field.fontMetrics().horizontalAdvance("M")
+        if left <= caret_x < left + width:
+            return position + 1
+    return 0
+
+
 def retype(widget: Any, text: str) -> None:
     QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(widget, Qt.Key.Key_Delete)
@@ -91,14 +107,14 @@ async def test_a_condition_that_does_not_parse_disables_ok_and_shows_where(win: 
     assert editor.ok.isEnabled()  # empty: always pause
     QTest.keyClicks(editor.condition, "$.value == ")
     assert not editor.ok.isEnabled() and not editor.trial.isEnabled()
-    assert editor.problem.isVisible()
     assert editor.problem.text().startswith("Column 11: expected a path")
-    assert editor.problem.text().splitlines()[-1] == " " * 10 + "^"
+    assert editor.pointer.text() == "^" and under_column(editor) == 11
     QTest.keyClicks(editor.condition, "3")
-    assert editor.ok.isEnabled() and not editor.problem.isVisible()
+    assert editor.ok.isEnabled() and editor.problem.text() == "" and editor.pointer.text() == " "
     retype(editor.condition, "$$$(")
     assert not editor.ok.isEnabled()
     assert editor.problem.text().startswith("Column 3: expected '.' or '['")
+    assert under_column(editor) == 3
     QTest.keyClick(editor.condition, Qt.Key.Key_Return)  # Enter does not keep what does not parse
     assert editor.isVisible() and INNER not in win.debug.breakpoints.get("Mapped", {})
     retype(editor.condition, '$.value == 3 && $index = 2 || $item.value > "a"')
