@@ -38,21 +38,35 @@ def _consistent(one: Membership, other: Membership) -> bool:
     return True
 
 
-def _choose(options: list[list[Membership]], depth: int, chosen: list[Membership]) -> bool:
+def _choose(
+    options: list[list[Membership]], depth: int, chosen: list[Membership], absent: list[list[Membership]]
+) -> bool:
     if depth == len(options):
-        return True
+        return all(not any(_within(slots, chosen) for slots in leaves) for leaves in absent)
     for slots in options[depth]:
         if all(_consistent(slots, earlier) for earlier in chosen):
             chosen.append(slots)
-            if _choose(options, depth + 1, chosen):
+            if _choose(options, depth + 1, chosen, absent):
                 return True
             chosen.pop()
     return False
 
 
+def _within(slots: Membership, chosen: list[Membership]) -> bool:
+    """Whether a leaf sits in the array elements the other fields were matched in."""
+    return all(_consistent(slots, earlier) for earlier in chosen)
+
+
 def match_branch(branch: Branch, flat: Flat) -> bool:
-    """Whether the flattened event satisfies every field of the branch, array-consistently."""
+    """Whether the flattened event satisfies every field of the branch, array-consistently.
+
+    An ``exists: false`` field whose path the event has only inside arrays of objects is
+    satisfied, as event-ruler decides it, when the element the other fields matched in lacks
+    the path: ``{"d": {"a": [{"exists": true}], "b": [{"exists": false}]}}`` matches
+    ``{"d": [{"a": 1, "b": 2}, {"a": 3}]}`` through the second element.
+    """
     constrained: list[list[Membership]] | None = None
+    absent: list[list[Membership]] = []
     for field in branch.fields:
         leaf = flat.get(field.path, MISSING)
         if leaf is MISSING:
@@ -62,6 +76,12 @@ def match_branch(branch: Branch, flat: Flat) -> bool:
         if type(leaf) is not Many:  # the usual case: one leaf, no array
             if not field.test(leaf):
                 return False
+            continue
+        if field.absent_ok and not field.matchers:
+            leaves = [slots for _, slots in leaf]
+            if not all(leaves):  # present outside any array: nothing can make it absent
+                return False
+            absent.append(leaves)
             continue
         test = field.test
         slots_ok: list[Membership] = []
@@ -79,9 +99,12 @@ def match_branch(branch: Branch, flat: Flat) -> bool:
         if constrained is None:
             constrained = []
         constrained.append(slots_ok)
+    if absent:
+        # Absent within an element needs an element chosen by the other fields.
+        return constrained is not None and _choose(constrained, 0, [], absent)
     if constrained is None or len(constrained) < 2:
         return True
-    return _choose(constrained, 0, [])
+    return _choose(constrained, 0, [], absent)
 
 
 def matches(compiled: CompiledPattern, flat: Flat) -> bool:
