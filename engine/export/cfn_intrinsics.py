@@ -67,6 +67,30 @@ def placeholders(text: str) -> list[str]:
     return list(seen)
 
 
+def literal_text(text: str) -> Any:
+    """User text as a template value that CloudFormation keeps as written, `${...}` included.
+
+    A plain string holding `${Name}` reads as a substitution outside `Fn::Sub` (the linter
+    refuses it); an `Fn::Join` that splits each `${` between two parts is the same text with
+    nothing to substitute.
+    """
+    if "${" not in text:
+        return text
+    parts = text.split("${")
+    pieces = [parts[0] + "$"] + ["{" + middle + "$" for middle in parts[1:-1]] + ["{" + parts[-1]]
+    return {"Fn::Join": ["", pieces]}
+
+
+def escape_metadata(value: Any) -> Any:
+    """Metadata with every `${` written `${!`: CloudFormation never substitutes metadata, and
+    the escape keeps the text from reading as a substitution. `unescape_metadata` undoes it."""
+    return map_strings(value, lambda s: s.replace("${", "${!"))
+
+
+def unescape_metadata(value: Any) -> Any:
+    return map_strings(value, lambda s: s.replace("${!", "${"))
+
+
 def is_plain_name(name: str) -> bool:
     """Whether a placeholder name can stand as a template parameter or substitution key."""
     return _PLAIN_NAME.fullmatch(name) is not None

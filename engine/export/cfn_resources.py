@@ -4,14 +4,18 @@ Both the CloudFormation and the SAM writer emit these as plain CloudFormation re
 (SAM has no shorter form for them). Every delivery EventBridge or SNS makes needs permission:
 a role for state machine and bus targets, a queue policy for SQS, a topic policy for SNS, a
 Lambda permission for functions. The writer adds each, scoped to the rule or topic that
-delivers, and makes rules wait (DependsOn) for the queue policies they rely on.
+delivers. A queue policy names its rule by `Fn::GetAtt`, so it already waits for the rule;
+the rule must not also wait for the policy (that is the dependency cycle CloudFormation
+refuses), which is how AWS's own samples wire a rule to a queue. Subscriptions do wait for
+their queue policy: the policy names the topic, not the subscription.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.export.catalog import DEFAULT_BUS, arn_value
+from engine.export.catalog import DEFAULT_BUS
+from engine.export.cfn_intrinsics import literal_text
 from engine.export.eventbridge_rules import arn_service, needs_role, target_options
 from engine.export.template_builder import Builder
 from engine.project.model import QueueSpec, RuleSpec
@@ -80,7 +84,7 @@ def queue_properties(b: Builder, queue: QueueSpec) -> dict[str, Any]:
     if queue.redrive_policy is not None:
         dlq = queue.redrive_policy.dead_letter_queue
         props["RedrivePolicy"] = {
-            "deadLetterTargetArn": arn_value(b.catalog, dlq if ":" in dlq else f"queue:{dlq}"),
+            "deadLetterTargetArn": b.arn(dlq if ":" in dlq else f"queue:{dlq}"),
             "maxReceiveCount": queue.redrive_policy.max_receive_count,
         }
     return props
@@ -207,15 +211,16 @@ def add_rule(b: Builder, name: str, rule: RuleSpec, grants: Grants, *, logical: 
     if rule.event_pattern is not None:
         props["EventPattern"], renamed = b.pattern_value(rule.event_pattern, f"rule:{name}")
     if rule.schedule_expression is not None:
-        props["ScheduleExpression"] = rule.schedule_expression
+        props["ScheduleExpression"], _ = b.pattern_value(rule.schedule_expression, f"rule:{name}")
     props["State"] = rule.state
     if rule.description:
-        props["Description"] = rule.description
-    targets, role_statements, depends = [], [], []
+        props["Description"] = literal_text(rule.description)
+    targets, role_statements = [], []
     role_id = f"{logical}Role"
     for target in rule.targets:
-        arn = arn_value(b.catalog, target.target)
-        out: dict[str, Any] = {"Id": target.id, "Arn": arn}
+        arn = b.arn(target.target)
+        target_id, _ = b.pattern_value(target.id, f"rule:{name}")
+        out: dict[str, Any] = {"Id": target_id, "Arn": arn}
         ref = project_ref(b, target.target)
         named = parse_ref(target.target)  # the default bus is named but not a template resource
         concrete = b.catalog.arn(named) if named and not target.target.startswith("arn:") else target.target
@@ -228,15 +233,13 @@ def add_rule(b: Builder, name: str, rule: RuleSpec, grants: Grants, *, logical: 
                 b.notes.append(f"rule {name}: give role {role_id} the permissions target {target.id} needs")
         out.update(target_options(target))
         if target.dead_letter_queue is not None:
-            out["DeadLetterConfig"] = {"Arn": arn_value(b.catalog, _queue_text(target.dead_letter_queue))}
+            out["DeadLetterConfig"] = {"Arn": b.arn(_queue_text(target.dead_letter_queue))}
             dlq = project_ref(b, target.dead_letter_queue, "queue")
             if dlq is not None:
                 queue_id = b.id("queue", dlq.name)
                 grants.queue(queue_id, "events.amazonaws.com", rule_arn)
-                depends.append(grants.policy_id(b, queue_id))
         if ref is not None and ref.kind == "queue":
             grants.queue(b.id("queue", ref.name), "events.amazonaws.com", rule_arn)
-            depends.append(grants.policy_id(b, b.id("queue", ref.name)))
         elif ref is not None and ref.kind == "topic":
             grants.topics.setdefault(b.id("topic", ref.name), []).append(rule_arn)
         elif ref is not None and ref.kind == "function":
@@ -258,10 +261,17 @@ def add_rule(b: Builder, name: str, rule: RuleSpec, grants: Grants, *, logical: 
         logical,
         "AWS::Events::Rule",
         props,
-        depends_on=depends,
-        metadata=metadata(name, logical, Domain=rule.domain, Placeholders=renamed or None),
+        metadata=metadata(name, logical, Domain=rule.domain, Placeholders=renamed_metadata(renamed)),
     )
     return logical
+
+
+def renamed_metadata(renamed: dict[str, str]) -> dict[str, str] | None:
+    """Placeholders export renamed, keyed by the project's name (`AWS::Region` -> `AWSRegion`).
+
+    Keyed that way round so that no metadata value reads as a pseudo parameter written as text.
+    """
+    return {old: new for new, old in sorted(renamed.items())} or None
 
 
 def _queue_text(text: str) -> str:
@@ -301,7 +311,7 @@ def add_subscriptions(b: Builder, grants: Grants) -> None:
         props: dict[str, Any] = {
             "TopicArn": topic_value,
             "Protocol": protocol,
-            "Endpoint": arn_value(b.catalog, sub.endpoint),
+            "Endpoint": b.arn(sub.endpoint),
         }
         if sub.filter_policy is not None:
             props["FilterPolicy"] = sub.filter_policy

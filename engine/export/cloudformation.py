@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from engine.deep_nesting import nesting_headroom
 from engine.export.catalog import as_loaded
+from engine.export.cfn_intrinsics import literal_text
 from engine.export.cfn_resources import (
     Grants,
     add_buses,
@@ -97,7 +98,7 @@ def add_functions(b: Builder) -> None:
         if spec.timeout is not None:
             fprops["Timeout"] = spec.timeout
         if spec.description:
-            fprops["Description"] = spec.description
+            fprops["Description"] = literal_text(spec.description)
         b.add(logical, "AWS::Lambda::Function", fprops, metadata=function_metadata(b, name, logical))
     b.functions_role = role
 

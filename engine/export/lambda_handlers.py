@@ -11,11 +11,11 @@ from pathlib import PurePosixPath
 
 RUNTIMES = {
     ".py": "python3.12",
-    ".js": "nodejs20.x",
-    ".mjs": "nodejs20.x",
-    ".cjs": "nodejs20.x",
-    ".ts": "nodejs20.x",
-    ".rb": "ruby3.3",
+    ".js": "nodejs24.x",
+    ".mjs": "nodejs24.x",
+    ".cjs": "nodejs24.x",
+    ".ts": "nodejs24.x",
+    ".rb": "ruby3.4",
 }
 SUFFIXES = {"python": ".py", "nodejs": ".js", "ruby": ".rb"}
 

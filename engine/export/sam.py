@@ -16,7 +16,7 @@ from typing import Any
 from engine.deep_nesting import nesting_headroom
 from engine.export.asl_text import asl_json, asl_yaml
 from engine.export.catalog import DEFAULT_BUS, as_loaded, logical_base
-from engine.export.cfn_intrinsics import placeholders
+from engine.export.cfn_intrinsics import literal_text, placeholders
 from engine.export.cfn_resources import (
     Grants,
     add_buses,
@@ -82,7 +82,7 @@ def _functions(b: Builder) -> None:
         if spec.timeout is not None:
             props["Timeout"] = spec.timeout
         if spec.description:
-            props["Description"] = spec.description
+            props["Description"] = literal_text(spec.description)
         sqs_events: dict[str, Any] = {}
         for consumer in b.project.consumers:
             target = project_ref(b, consumer.target)
@@ -133,10 +133,8 @@ def _as_event(b: Builder, name: str, rule: RuleSpec) -> dict[str, Any] | None:
         return None
     props.update(options)
     if target.dead_letter_queue is not None:
-        from engine.export.catalog import arn_value
-
         dlq = target.dead_letter_queue
-        props["DeadLetterConfig"] = {"Arn": arn_value(b.catalog, dlq if ":" in dlq else f"queue:{dlq}")}
+        props["DeadLetterConfig"] = {"Arn": b.arn(dlq if ":" in dlq else f"queue:{dlq}")}
     if kind == "Schedule":
         props["State"] = rule.state
     props["Target"] = {"Id": target.id}

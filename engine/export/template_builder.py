@@ -131,7 +131,7 @@ class Builder:
             if name in variables:
                 continue
             head = name.split(".", 1)[0]
-            if name in recorded and _refers_within(recorded[name], known):
+            if name in recorded and _refers_within(recorded[name], known, set(self.catalog.ids.values())):
                 binding: Any = recorded[name]
             elif head in known and native:
                 continue  # Fn::Sub resolves ${Param}, ${AWS::Region}, ${Resource.Attr} itself
@@ -229,9 +229,15 @@ class Builder:
         return out
 
 
-def _refers_within(value: Any, known: set[str]) -> bool:
-    """Whether every Ref/GetAtt/Sub name in a recorded value exists in the new template."""
-    return all(name in known for _, name in names_referenced(value))
+def _refers_within(value: Any, known: set[str], resources: set[str]) -> bool:
+    """Whether every Ref/GetAtt/Sub name in a recorded value exists in the new template.
+
+    `Fn::GetAtt` needs a resource: a name that became a parameter has no attributes.
+    """
+    return all(
+        name in (resources if where.endswith("/Fn::GetAtt") else known)
+        for where, name in names_referenced(value)
+    )
 
 
 def check_references(template: dict[str, Any]) -> list[str]:
@@ -246,6 +252,8 @@ def check_references(template: dict[str, Any]) -> list[str]:
         for where, name in names_referenced(resource):
             if name not in known:
                 problems.append(f"/Resources/{logical}{where}: {name!r} is not in the template")
+            elif where.endswith("/Fn::GetAtt") and name not in resources:
+                problems.append(f"/Resources/{logical}{where}: {name!r} is not a resource")
         depends = resource.get("DependsOn", [])
         for name in [depends] if isinstance(depends, str) else depends:
             if name not in resources:

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from engine.export.catalog import queue_url
-from engine.export.cfn_intrinsics import PLACEHOLDER, Flattener, get_att_parts, is_intrinsic, ref_name
+from engine.export.cfn_intrinsics import (
+    PLACEHOLDER,
+    Flattener,
+    get_att_parts,
+    is_intrinsic,
+    ref_name,
+    unescape_metadata,
+)
 from engine.export.problems import ImportResult
 from engine.project.model import Project
 from engine.project.refs import ResourceRef
@@ -74,7 +81,7 @@ class TemplateContext:
         if isinstance(meta, dict) and isinstance(meta.get(METADATA_KEY), dict):
             name = meta[METADATA_KEY].get("Name")
             if isinstance(name, str) and name:
-                return name
+                return unescape_metadata(name)
         props = resource.get("Properties")
         if kind == "bus" and isinstance(props, dict):
             name = self.literal(props.get("Name"))
@@ -86,7 +93,7 @@ class TemplateContext:
         resource = self.resources.get(logical)
         meta = resource.get("Metadata") if isinstance(resource, dict) else None
         extra = meta.get(METADATA_KEY) if isinstance(meta, dict) else None
-        return extra if isinstance(extra, dict) else {}
+        return unescape_metadata(extra) if isinstance(extra, dict) else {}
 
     def value_of(self, logical: str, attribute: str | None) -> str | None:
         """What `Ref logical` (attribute None) or `GetAtt logical.attribute` yields, if known."""

@@ -143,9 +143,9 @@ def restore_names(
 ) -> tuple[Any, dict[str, Any]]:
     """Undo export's renaming of placeholders that could not be template variables (`${X.Arn}`)."""
     names = {}
-    for key, value in renames.items():
+    for key, item in renames.items():
         # Written {project name: template name}; read the other way round too (older exports).
-        new, old = (str(value), str(key)) if is_plain_name(str(value)) else (str(key), str(value))
+        new, old = (str(item), str(key)) if is_plain_name(str(item)) else (str(key), str(item))
         names[new] = old
 
     def rename(text: str) -> str:

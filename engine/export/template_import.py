@@ -312,6 +312,8 @@ def _function(ctx: TemplateContext, logical: str, props: dict[str, Any]) -> None
         )
     timeout = ctx.literal(merged.get("Timeout"))
     description = merged.get("Description")
+    if isinstance(description, dict):  # text holding `${` is written as Fn::Join (see literal_text)
+        description = Flattener().text(description)
     ctx.project.functions[ctx.refs[logical].name] = FunctionSpec(
         handler=handler,
         timeout=timeout if isinstance(timeout, int) and not isinstance(timeout, bool) else None,

@@ -119,7 +119,10 @@ def test_cloudformation_resources_and_wiring(shop) -> None:
     assert target["RoleArn"] == {"Fn::GetAtt": ["OrderPlacedRole", "Arn"]}
     assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["RuleDlq", "Arn"]}}
     assert target["RetryPolicy"] == {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 3600}
-    assert rule["DependsOn"] == ["RuleDlqPolicy"]  # the DLQ must accept EventBridge before events flow
+    # The DLQ's policy names the rule (so waits for it); the rule waiting too would be a cycle.
+    assert "DependsOn" not in rule
+    dlq_policy = res["RuleDlqPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert dlq_policy["Condition"]["ArnEquals"]["aws:SourceArn"] == [{"Fn::GetAtt": ["OrderPlaced", "Arn"]}]
     audit = res["AuditEverything"]["Properties"]["Targets"]
     assert audit[0]["SqsParameters"] == {"MessageGroupId": "orders"} and "RoleArn" not in audit[0]
     forward = res["Forward"]["Properties"]
