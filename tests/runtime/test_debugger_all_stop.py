@@ -296,3 +296,29 @@ async def test_a_distributed_maps_child_executions_are_threads_too() -> None:
     debugger.resume()
     result = await asyncio.wait_for(execution, 5)
     assert result.output == (await engine.run_async(distributed, copy.deepcopy(FIVE[:3]))).output
+
+
+async def test_a_project_run_settling_around_a_paused_execution_does_not_move_time() -> None:
+    from engine.project import Project
+    from engine.project.loader import LoadedProject
+    from engine.project.model import StateMachineSpec
+    from engine.project.runtime import ProjectRuntime
+
+    waits = copy.deepcopy(FAN)
+    waits["States"]["Fan"]["Branches"][0] = branch("A", {"Type": "Wait", "Seconds": 5})
+    waits["States"]["Fan"]["Branches"][2] = branch("C", {"Type": "Wait", "Seconds": 60})
+    project = Project(name="waits", state_machines={"Waits": StateMachineSpec()})
+    runtime = ProjectRuntime(LoadedProject(project, None, {"Waits": waits}))
+    began = runtime.clock.now()
+    debugger = Debugger()
+    debugger.set_breakpoint("A2")
+    running = runtime.stepfunctions.start_execution(runtime.machine_arns["Waits"], {}, gate=debugger)
+    settling = asyncio.ensure_future(runtime.settle())  # as the designer's session drives a run
+    await pause_at(debugger, "A2", "Parallel Fan/branch 1")
+    await asyncio.sleep(0.2)
+    assert (runtime.clock.now() - began).total_seconds() == 5  # branch 3's Wait has not jumped
+    debugger.resume()
+    await asyncio.wait_for(settling, 5)
+    assert (await running.task).status == "SUCCEEDED"
+    assert (runtime.clock.now() - began).total_seconds() == 60
+    await runtime.close()
