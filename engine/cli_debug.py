@@ -174,8 +174,9 @@ async def _session(
                 debugger.set_breakpoint(state, condition)
                 print(f"breakpoint at {state}" + (f" if {condition}" if condition else ""), file=out)
         elif command == "clear":
+            known = rest in debugger.breakpoints
             debugger.clear_breakpoint(rest)
-            print(f"cleared {rest}", file=out)
+            print(f"cleared {rest}" if known else f"no breakpoint at {rest!r}", file=out)
         elif command in ("print", "p"):
             if rest:
                 print_expression(rest, pause, out)

@@ -293,3 +293,10 @@ def test_non_stop_lets_the_other_branches_finish(tmp_path: Path) -> None:
     ]
     assert lines[7] == "no thread 3"  # branch 2 ran to its end meanwhile
     assert json.loads(lines[-1])["status"] == "SUCCEEDED"
+
+
+def test_clear_says_when_there_was_no_breakpoint(tmp_path: Path) -> None:
+    done = debug_map(tmp_path, "break Inner if $index == 1\nclear Inner\nclear Inner\ncontinue\n")
+    lines = done.stdout.splitlines()
+    assert "cleared Inner" in lines and "no breakpoint at 'Inner'" in lines
+    assert "paused at Inner" not in lines
