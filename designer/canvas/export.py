@@ -44,11 +44,21 @@ def render_image(scene: QGraphicsScene, scale: float = 2.0, max_side: int = 1200
 
 
 def export_png(scene: QGraphicsScene, path: str | Path, scale: float = 2.0) -> None:
-    if not render_image(scene, scale).save(str(path), "PNG"):
-        raise OSError(f"could not write {path}")
+    from engine.export.output_file import replacing
+
+    with replacing(path) as temp:  # the old picture stays until the new one is whole
+        if not render_image(scene, scale).save(str(temp), "PNG"):
+            raise OSError(f"could not write {path}")
 
 
 def export_svg(scene: QGraphicsScene, path: str | Path, title: str = "StateCanvas") -> None:
+    from engine.export.output_file import replacing
+
+    with replacing(path) as temp:  # the old picture stays until the new one is whole
+        _write_svg(scene, temp, title)
+
+
+def _write_svg(scene: QGraphicsScene, path: Path, title: str) -> None:
     source = _source(scene)
     generator = QSvgGenerator()
     generator.setFileName(str(path))

@@ -8,11 +8,15 @@ one sentence before anything is written.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from engine.project.atomic import atomic_write_text
 
-__all__ = ["OutputPathError", "write_output_text"]
+__all__ = ["OutputPathError", "replacing", "write_output_bytes", "write_output_text"]
 
 
 class OutputPathError(ValueError):
@@ -34,4 +38,37 @@ def write_output_text(path: str | Path, text: str, *, make_folders: bool = False
         atomic_write_text(target, text, backup=False)
     except OSError as exc:
         raise OutputPathError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    return target
+
+
+@contextlib.contextmanager
+def replacing(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside `path` to write to (for writers that want a file name, such as
+    Qt's image and SVG writers); it replaces `path` only when the block ends without an error."""
+    target = Path(path)
+    if target.is_dir():
+        raise OutputPathError(f"{target}: is a folder; give the name of a file to write")
+    fd, temp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=target.parent
+    )
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        with contextlib.suppress(OSError):
+            os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+
+
+def write_output_bytes(path: str | Path, data: bytes) -> Path:
+    """Write `data` to `path` whole or not at all (temporary file, fsync, rename)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(target) as temp, open(temp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
     return target

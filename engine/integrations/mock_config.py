@@ -12,7 +12,6 @@ over the whole execution, retries included, as Step Functions Local counts them.
 from __future__ import annotations
 
 import copy
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,16 +177,23 @@ def parse_response(raw: Any, where: str) -> MockedResponse:
     return MockedResponse(sorted(ranges, key=lambda r: r[0]))
 
 
+# StateCanvas's own bound on a mock config file (AWS has none: Step Functions Local reads it).
+_MAX_MOCK_BYTES = 16 * 1_048_576
+
+
 def _read(source: str | Path | dict[str, Any]) -> dict[str, Any]:
     if isinstance(source, dict):
         return source
-    text = Path(source).read_text(encoding="utf-8") if isinstance(source, Path) else source
+    from engine.strict_json import JsonInputError, loads_strict, read_limited
+
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MockConfigError(
-            f"mock config is not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+        if isinstance(source, Path):  # bounded: a mock config is no place for gigabytes
+            text = read_limited(str(source), limit=_MAX_MOCK_BYTES, what="a mock config", bound="16 MiB")
+        else:
+            text = source
+        data = loads_strict(text, "mock config")
+    except JsonInputError as exc:
+        raise MockConfigError(str(exc)) from None
     if not isinstance(data, dict):
         raise MockConfigError("mock config must be a JSON object")
     return data

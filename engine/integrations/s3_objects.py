@@ -107,9 +107,10 @@ class _Bucket:
 
     def put(self, obj: StoredObject) -> None:
         path = self._file(obj.key)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(obj.body)
+        if path is not None:  # whole or not at all: a killed run never leaves half an object
+            from engine.export.output_file import write_output_bytes
+
+            write_output_bytes(path, obj.body)
         self.objects[obj.key] = obj
 
     def sorted_keys(self) -> list[str]:
