@@ -199,6 +199,7 @@ class RunMenu:
         menu.addActions(
             [self.breakpoint_action, self.condition_action, self.run_to_action, self.test_state_action]
         )
+        self.thread_actions(menu, item)  # "Switch to ..." where another branch or iteration is held
 
     def _wire(self) -> None:
         doc = self.document

@@ -41,9 +41,20 @@ class ThreadSwitching:
             "A pause stops only its own branch or iteration; the others run on (from the next run)",
         )
         self.non_stop_action.setCheckable(True)
+        self.next_thread_action = self._action(
+            "Next Paused &Thread",
+            self.next_thread,
+            "Ctrl+F11",
+            "Switch to the next paused branch or iteration: the one the steps act on",
+        )
+        self.next_thread_action.setEnabled(False)
+        self._insert_after(self.out_action, self.next_thread_action)
+        self._insert_after(self.break_caught_action, self.non_stop_action)
+
+    def _insert_after(self, anchor: Any, action: Any) -> None:
         actions = self.menu.actions()
-        after = actions.index(self.break_caught_action) + 1
-        self.menu.insertAction(actions[after] if after < len(actions) else None, self.non_stop_action)
+        after = actions.index(anchor) + 1
+        self.menu.insertAction(actions[after] if after < len(actions) else None, action)
 
     def _watch_threads(self, session: Any, debugger: Any) -> None:
         """Follow `debugger`'s threads for the picker while `session` runs."""
@@ -60,11 +71,13 @@ class ThreadSwitching:
         debugger, session = self.debugger, self.session
         if debugger is None or session is None or session.done:
             self.thread_picker.set_threads([], None)
+            self.next_thread_action.setEnabled(False)
             return
         threads = debugger.thread_list()
         rows = [ThreadRow(t.number, t.label, t.describe(), t.status == PAUSED) for t in threads]
         selected = debugger.selected
         self.thread_picker.set_threads(rows, selected.number if selected is not None else None)
+        self.next_thread_action.setEnabled(sum(row.paused for row in rows) > 1)
 
     def switch_thread(self, number: int) -> None:
         """Make thread `number` the one stepped and shown (the picker's choice)."""
@@ -79,3 +92,25 @@ class ThreadSwitching:
         self._say(f"Switched to {pause.label}: paused at {pause.state}")
         self._on_pause(pause)
         self.refresh_threads()
+
+    def next_thread(self) -> None:
+        """Switch to the paused thread after the selected one (in the picker's order), round."""
+        if not self._live_debugger():
+            return
+        paused = [t.number for t in self.debugger.thread_list() if t.pause is not None]
+        current = self.debugger.selected
+        later = [n for n in paused if current is None or n > current.number]
+        if len(paused) > 1 or (paused and current is None):
+            self.switch_thread((later or paused)[0])
+
+    def thread_actions(self, menu: Any, item: Any) -> None:
+        """For the state's right-click menu: "Switch to ..." each other thread paused at it."""
+        debugger, session = self.debugger, self.session
+        if not self._live_debugger() or session.main_machine != item.address.machine:
+            return
+        for thread in debugger.thread_list():
+            if thread.pause is None or thread is debugger.selected:
+                continue
+            if self._pause_path(thread.pause) == item.address.path:
+                action = menu.addAction(f"Switch to {thread.label}")
+                action.triggered.connect(lambda _checked=False, n=thread.number: self.switch_thread(n))

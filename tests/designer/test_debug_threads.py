@@ -41,6 +41,7 @@ FAN = {
         "Join": {"Type": "Pass", "End": True},
     },
 }
+A1 = "/States/Fan/Branches[0]/States/A1"
 B1 = "/States/Fan/Branches[1]/States/B1"
 B2 = "/States/Fan/Branches[1]/States/B2"
 
@@ -91,6 +92,13 @@ async def choose(combo: QComboBox, number: int) -> None:
     await until(lambda: not view.isVisible(), what="the picker to close")
 
 
+async def activate(win: Any) -> None:
+    """Back to the window once a menu has closed (offscreen, the closed menu stays the active window)."""
+    await until(lambda: QApplication.activePopupWidget() is None, what="the menu to close")
+    win.activateWindow()
+    await until(lambda: QApplication.activeWindow() is win, what="the window to be active again")
+
+
 def rows(d: Any) -> list[str]:
     combo = d.thread_picker.combo
     return [combo.itemText(i) for i in range(combo.count())]
@@ -135,6 +143,20 @@ async def test_pick_a_held_branch_step_it_with_f10_and_continue_with_f5(win: Any
     assert "4  Parallel Fan/branch 3 · paused at C1" in rows(d)
     assert picker.combo.currentData() == 3
 
+    key(win, Qt.Key.Key_F11, Qt.KeyboardModifier.ControlModifier)  # Next Paused Thread
+    pause = await wait_pause(d, "C1")
+    assert (pause.label, picker.combo.currentData()) == ("Parallel Fan/branch 3", 4)
+
+    menu = win.actions_.context_menu(win.scene.state_item("Fanned", A1))  # right-click on A1
+    menu.popup(win.mapToGlobal(win.rect().center()))
+    await until(menu.isVisible, what="the state's menu")
+    switch = next(a for a in menu.actions() if a.text() == "Switch to Parallel Fan/branch 1")
+    no = Qt.KeyboardModifier.NoModifier
+    QTest.mouseClick(menu, Qt.MouseButton.LeftButton, no, menu.actionGeometry(switch).center())
+    pause = await wait_pause(d, "A1")
+    assert d.debugger.selected.label == "Parallel Fan/branch 1"
+    await activate(win)
+
     key(win, Qt.Key.Key_F5)  # continue: every branch goes on
     await until(lambda: d.session.done, what="the run to end")
     expected = (await engine.run_async(FAN, {})).output
@@ -150,9 +172,7 @@ async def test_non_stop_debugging_lets_the_other_branches_run_on(win: Any) -> No
     rect = menu.actionGeometry(d.non_stop_action)
     QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
     assert d.non_stop_action.isChecked()
-    await until(lambda: not menu.isVisible(), what="the menu to close")
-    win.activateWindow()  # the offscreen platform leaves the closed menu the active window
-    await until(lambda: QApplication.activeWindow() is win, what="the window to be active again")
+    await activate(win)
     key(win, Qt.Key.Key_F11)
     await wait_pause(d, "Start")
     key(win, Qt.Key.Key_F10)
