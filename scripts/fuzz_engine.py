@@ -48,7 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     seed(args.seed)(probe)()
     elapsed = time.monotonic() - started
     print(f"{sum(tally.ran.values())} checks in {elapsed:.0f} s")
-    for target in ("validate", "run", "test-state", "export asl", "export cloudformation"):
+    targets = (
+        "validate",
+        "run",
+        "test-state",
+        "export asl",
+        "export cloudformation",
+        "cli run",
+        "cli test-state",
+    )
+    for target in targets:
         failed = sum(1 for f in tally.failures if f[0] == target)
         print(f"  {target:22} {tally.ran[target]:7} inputs, {tally.ran[target] - failed:7} without a failure")
     seen: set[tuple[str, str]] = set()

@@ -160,11 +160,33 @@ def _string_to_json(name: str, args: list[Any]) -> Any:
     if not text.strip():
         return None
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ValueError as exc:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested beyond what any reader takes
         raise IntrinsicError(
-            f"The argument of {name} is not a valid JSON string: {text}", function=name
+            f"The argument of {name} is not a valid JSON string: {text[:1000]}", function=name
         ) from exc
+    if _nesting_exceeds(value, MAX_JSON_NESTING):
+        raise IntrinsicError(
+            f"The argument of {name} is nested deeper than {MAX_JSON_NESTING} levels", function=name
+        )
+    return value
+
+
+# AWS reads JSON with Jackson, which refuses documents nested deeper than this.
+MAX_JSON_NESTING = 1000
+
+
+def _nesting_exceeds(value: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than `limit` (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _reject_constant(token: str) -> Any:

@@ -27,7 +27,25 @@ from engine.runtime.test_state_request import TestStateError
 # Values ---------------------------------------------------------------------------------------
 
 EDGE_NUMBERS = [0, -0.0, 1, -1, 2**31, 2**63, 10**300, 10**999, 1e308, -1e308, 5e-324, 0.1, 1.5, 1e21]
-EDGE_TEXT = ["", "x", "Yes", "No", "on", "2024-01-01", "1:20", "\ud800", "a\udfffb", "\u0000", "ǅ", "😀" * 3]
+DEEP_JSON_TEXT = "[" * 5000 + "]" * 5000
+EDGE_TEXT = [
+    DEEP_JSON_TEXT,
+    "NaN",
+    "9" * 5000,
+    '{"a": 1e400}',
+    "",
+    "x",
+    "Yes",
+    "No",
+    "on",
+    "2024-01-01",
+    "1:20",
+    "\ud800",
+    "a\udfffb",
+    "\u0000",
+    "ǅ",
+    "😀" * 3,
+]
 PATHS = [
     "$",
     "$.a",
@@ -389,21 +407,35 @@ def check_definition(definition: dict[str, Any], data: Any, tally: Tally, *, exp
             error = exc
         tally.note("test-state", error, (definition, name, data))
     if export:
-        for fmt in ("asl", "cloudformation"):
-            tally.note(f"export {fmt}", export_error(definition, fmt), definition)
+        first = next(iter(definition["States"]))
+        commands = {
+            "export asl": (["export", "{file}", "--format", "asl", "-o", "{out}"], (0,)),
+            "export cloudformation": (
+                ["export", "{file}", "--format", "cloudformation", "-o", "{out}"],
+                (0,),
+            ),
+            "cli run": (["run", "{file}", "--json", "--input", json.dumps(data)], (0, 1)),
+            "cli test-state": (
+                ["test-state", "{file}", "--state", first, "--input", json.dumps(data)],
+                (0, 1, 2),
+            ),
+        }
+        for target, (argv, codes) in commands.items():
+            tally.note(target, command_error(definition, argv, codes), definition)
 
 
-def export_error(definition: dict[str, Any], fmt: str) -> BaseException | None:
-    """Export through the command line in process: any exit but 0, or an internal error, is a finding."""
+def command_error(
+    definition: dict[str, Any], argv: list[str], codes: tuple[int, ...]
+) -> BaseException | None:
+    """A command run in process on the definition: an unexpected exit or an internal error is a finding."""
     from engine.cli import main
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "machine.asl.json"
         source.write_text(json.dumps(definition, ensure_ascii=True), encoding="utf-8")
+        filled = [a.replace("{file}", str(source)).replace("{out}", str(Path(folder) / "out")) for a in argv]
         out, err = io.StringIO(), io.StringIO()
-        code = main(
-            ["export", str(source), "--format", fmt, "-o", str(Path(folder) / "out")], out=out, err=err
-        )
-    if code != 0 or "internal error" in err.getvalue():
+        code = main(filled, out=out, err=err)
+    if code not in codes or "internal error" in err.getvalue():
         return RuntimeError(f"exit {code}: {err.getvalue().strip()[:200]}")
     return None

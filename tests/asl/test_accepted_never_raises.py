@@ -217,3 +217,9 @@ def test_lone_surrogates_reach_the_command_line_and_files_as_json_escapes(tmp_pa
     assert main(["export", str(source), "--format", "asl", "-o", str(tmp_path / "o.json")]) == 0
     written = (tmp_path / "o.json").read_text(encoding="utf-8")
     assert "\\ud800x" in written and json.loads(written)["States"]["A"]["Result"] == "\ud800x"
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000 + "]" * 100_000, "[" * 1001 + "]" * 1001, "NaN", "9" * 5000])
+def test_string_to_json_refuses_what_aws_reader_refuses(text: str) -> None:
+    execution = run(_pass(Parameters={"x.$": "States.StringToJson($.s)"}), {"s": text})
+    assert execution.error == "States.Runtime" and "could not be evaluated" not in execution.cause
