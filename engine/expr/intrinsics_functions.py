@@ -155,12 +155,20 @@ def json_equal(left: Any, right: Any) -> bool:
 # ---------------------------------------------------------------- the functions
 
 
+def _finite_float(text: str) -> float:
+    """A JSON number beyond the double range (`1e999`) is no number AWS can hold: refused, not Infinity."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number out of range: {text}")
+    return value
+
+
 def _string_to_json(name: str, args: list[Any]) -> Any:
     text = _string(name, args, 0)
     if not text.strip():
         return None
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:  # RecursionError: nested beyond what any reader takes
         raise IntrinsicError(
             f"The argument of {name} is not a valid JSON string: {text[:1000]}", function=name

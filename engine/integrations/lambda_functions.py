@@ -101,7 +101,7 @@ class LambdaFunctions:
             if hold is not None:
                 self.clock.release()
         try:
-            return json.loads(json.dumps(result))
+            return json.loads(json.dumps(result, allow_nan=False))  # NaN is no JSON: a marshal error
         except (TypeError, ValueError) as exc:
             raise TaskError(
                 "Runtime.MarshalError",

@@ -159,3 +159,25 @@ def test_a_broken_choreography_is_refused_at_load_located(tmp_path: Path, extra:
     assert run.code in (1, 2) and pointer in run.out + run.err
     run = cli("put-events", str(path), "--entries", '{"Source": "a", "DetailType": "b", "Detail": "{}"}')
     assert run.code == 2 and pointer in run.err and "internal error" not in run.err
+
+
+def test_values_made_at_run_time_stay_json(tmp_path: Path) -> None:
+    parse = {
+        "StartAt": "P",
+        "States": {"P": {"Type": "Pass", "Parameters": {"b.$": "States.StringToJson($.s)"}, "End": True}},
+    }
+    path = tmp_path / "parse.asl.json"
+    path.write_text(json.dumps(parse))
+    for text in ("1e999", "NaN", "[-Infinity]"):
+        run = cli("run", str(path), "--json", "--input", json.dumps({"s": text}))
+        assert run.code == 1 and json.loads(run.out)["error"] == "States.Runtime"
+    (tmp_path / "h.py").write_text("def handler(event, context):\n    return {'x': float('nan')}\n")
+    task = {
+        "StartAt": "T",
+        "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": True}
+        },
+    }
+    path.write_text(json.dumps(task))
+    run = cli("run", str(path), "--json", "--handler", f"f={tmp_path / 'h.py'}:handler")
+    assert run.code == 1 and json.loads(run.out)["error"] == "Runtime.MarshalError"
