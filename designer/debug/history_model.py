@@ -198,7 +198,7 @@ class ExecutionPicture:
     ) -> None:
         self.events: list[dict[str, Any]] = []
         self.definition = definition or {}
-        self.notes = notes or {}
+        self.notes = notes if notes is not None else {}  # the live store's own dict: it fills as events come
         self.visits: dict[int, Visit] = {}
         self.order: list[int] = []  # visit ids in entry order
         self.maps: dict[int, MapRun] = {}  # Map visit id -> its run
