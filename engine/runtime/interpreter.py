@@ -9,6 +9,7 @@ writes its Exited event, or hands its failure to a Catcher, or lets it end the s
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from typing import Any
 
 from engine.runtime import debug_gate
@@ -16,7 +17,7 @@ from engine.runtime.env import ExecutionEnv, Frame
 from engine.runtime.errors import DATA_LIMIT_EXCEEDED, DEFECTS, ExecutionAborted, StateFailure, defect_failure
 from engine.runtime.history import MAX_PAYLOAD_BYTES, to_json_text
 from engine.runtime.jsonpath_flow import apply_result_path, render_template
-from engine.runtime.retry import RetryState, find_catcher
+from engine.runtime.retry import MAX_EXECUTION_SECONDS, RetryState, find_catcher
 from engine.runtime.state_run import StateResult, StateRun, assigned_details
 from engine.runtime.states import (
     choice_state,
@@ -129,7 +130,7 @@ class Interpreter:
                     if delay is not None:
                         if env.gate is not None:
                             await env.gate.before_retry(debug_gate.RetryPoint(name, failure, retry.total))
-                        await env.clock.sleep(delay)
+                        await self._back_off(delay)
                         run.retry_count = retry.total
                         run._context = None
                         continue
@@ -150,6 +151,17 @@ class Interpreter:
                 break
         self._exit(run, result)
         return result
+
+    async def _back_off(self, delay: float) -> None:
+        """Wait before a retry. A standard execution lasts at most a year: one whose back-off would
+        outlive that times out when the year is up, as AWS times it out, instead of sleeping on."""
+        env = self.env
+        deadline = env.info.start_time + timedelta(seconds=MAX_EXECUTION_SECONDS)
+        remaining = (deadline - env.clock.now()).total_seconds()
+        if delay > remaining:
+            await env.clock.sleep(max(0.0, remaining))
+            raise TimeoutError
+        await env.clock.sleep(delay)
 
     def _exit(self, run: StateRun, result: StateResult) -> None:
         if result.output_text is None:  # a Catcher's output: not size-checked, not serialised yet

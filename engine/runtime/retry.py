@@ -24,6 +24,8 @@ def error_matches(names: list[str], failure: StateFailure) -> bool:
 
 # The largest MaxDelaySeconds a retrier may set (366 days).
 MAX_RETRY_DELAY = 31_622_400
+# The longest a standard execution may run: one year.
+MAX_EXECUTION_SECONDS = 31_536_000
 
 
 class RetryState:

@@ -153,8 +153,9 @@ def test_a_retry_back_off_past_the_calendar_does_not_overflow() -> None:
         },
     }
     execution = run(definition)
-    assert execution.status == "FAILED" and execution.error == "Lambda.ResourceNotFoundException"
-    assert sum(e["type"] == "TaskScheduled" for e in execution.history) == 41
+    # The 25th back-off (2**24 seconds) would end past the execution's one-year limit.
+    assert execution.status == "TIMED_OUT"
+    assert sum(e["type"] == "TaskScheduled" for e in execution.history) == 25
 
 
 @pytest.mark.parametrize(
@@ -223,3 +224,22 @@ def test_lone_surrogates_reach_the_command_line_and_files_as_json_escapes(tmp_pa
 def test_string_to_json_refuses_what_aws_reader_refuses(text: str) -> None:
     execution = run(_pass(Parameters={"x.$": "States.StringToJson($.s)"}), {"s": text})
     assert execution.error == "States.Runtime" and "could not be evaluated" not in execution.cause
+
+
+def test_retries_that_would_outlive_an_execution_time_it_out_after_a_year() -> None:
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "missing"},
+        "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 99999999, "IntervalSeconds": 99999999}],
+        "End": True,
+    }
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {"Type": "Parallel", "Branches": [{"StartAt": "T", "States": {"T": task}}], "End": True}
+        },
+    }
+    execution = run(definition)
+    assert execution.status == "TIMED_OUT" and execution.history[-1]["type"] == "ExecutionTimedOut"
+    assert (execution.stop_date - execution.start_date).days == 365
