@@ -175,27 +175,29 @@ class BreakpointEditor(QDialog):
         """Decide the condition on the sample: True (pauses), False (does not pause), None (cannot tell)."""
         text = self.condition.text().strip()
         if not text:
-            self.result.setText(f"No condition: the breakpoint always {PAUSES}.")
-            return True
+            return self._answer(True, f"No condition: the breakpoint always {PAUSES}.")
         try:
             condition = parse_condition(text)
             scope = ConditionScope(self.sample.value(), self.variables, self.context.value() or {})
         except ConditionSyntaxError as exc:
-            self.result.setText(f"Does not parse (column {exc.column}): {exc.message}")
-            return None
+            return self._answer(None, f"Does not parse (column {exc.column}): {exc.message}")
         except ValueError as exc:
-            self.result.setText(str(exc))
-            return None
+            return self._answer(None, str(exc))
         if not isinstance(scope.context, dict):
-            self.result.setText("The context must be a JSON object.")
-            return None
+            return self._answer(None, "The context must be a JSON object.")
         try:
             holds = condition.holds(scope)
         except ConditionEvaluationError as exc:
-            self.result.setText(f"Error: {exc.message}. In a run this {DOES_NOT_PAUSE}, and says so once.")
-            return None
-        self.result.setText(f"→ {PAUSES}" if holds else f"→ {DOES_NOT_PAUSE}")
-        return holds
+            return self._answer(
+                None, f"Error: {exc.message}. In a run this {DOES_NOT_PAUSE}, and says so once."
+            )
+        return self._answer(holds, f"→ {PAUSES}" if holds else f"→ {DOES_NOT_PAUSE}")
+
+    def _answer(self, verdict: bool | None, text: str) -> bool | None:
+        """Show Try's answer; one it cannot give (None) reads in the error colour."""
+        self.result.setText(text)
+        self.result.setStyleSheet("color: #C24E00;" if verdict is None else "")
+        return verdict
 
     def accept(self) -> None:
         if not self.check():

@@ -142,6 +142,7 @@ async def test_try_says_pauses_does_not_pause_or_why_it_cannot_tell(win: Any) ->
     QTest.mouseClick(editor.trial, Qt.MouseButton.LeftButton)
     assert editor.result.text().startswith("Error: path '$.missing' does not resolve")
     assert "does not pause" in editor.result.text()
+    assert "#C24E00" in editor.result.styleSheet()  # an answer it cannot give reads as an error
     retype(editor.condition, "{% $states.input.value * 2 = 6 %}")
     QTest.mouseClick(editor.trial, Qt.MouseButton.LeftButton)
     assert editor.result.text() == "→ pauses"
