@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -26,7 +27,13 @@ def add_export_command(sub: argparse._SubParsersAction, *, pictures: Any = None)
     )
     cmd.add_argument("file", metavar="FILE", help="an ASL file, a template, or a project (file or folder)")
     cmd.add_argument("--format", required=True, choices=formats)
-    cmd.add_argument("-o", "--output", metavar="OUT", help="write here (a directory for sam); default stdout")
+    cmd.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write here; default stdout. For sam, a folder gets a SAM application "
+        "(template.yaml, statemachine/*.asl.json, functions/), a file one template",
+    )
     cmd.add_argument(
         "--state-machine", metavar="NAME", help="which state machine (asl, asl-yaml, mermaid, pictures)"
     )
@@ -112,16 +119,26 @@ def _render(args: argparse.Namespace, loaded: Any, definitions: dict[str, Any], 
         return json.dumps(eventbridge_requests(loaded), indent=2) + "\n"
     if args.format == "cloudformation":
         return cloudformation_template(loaded, substitutions=substitutions).text("yaml")
-    export = sam_template(loaded, substitutions=substitutions)
     if _writes_folder(args):
-        export.write(Path(args.output), "template.yaml")
+        from engine.export.sam_project import sam_project
+
+        project = sam_project(loaded, substitutions=substitutions)
+        project.write(Path(args.output))
         return f"SAM application written to {args.output}\n"
-    return export.text("yaml")
+    # One template: every definition inline, so the file deploys on its own.
+    return sam_template(loaded, substitutions=substitutions, definition_uri=False).text("yaml")
 
 
 def _writes_folder(args: argparse.Namespace) -> bool:
-    """`sam` to an OUT without a suffix writes an application folder (template and handlers)."""
-    return args.format == "sam" and bool(args.output) and Path(args.output).suffix == ""
+    """`sam` to a folder writes a SAM application (template.yaml, statemachine/, functions/).
+
+    A folder is an OUT that exists as one, ends with a slash, or has no suffix; any other OUT
+    is one template file with the definitions inline.
+    """
+    if args.format != "sam" or not args.output:
+        return False
+    out = str(args.output)
+    return out.endswith(("/", os.sep)) or Path(out).is_dir() or Path(out).suffix == ""
 
 
 def _machine(args: argparse.Namespace, definitions: dict[str, Any]) -> str:
