@@ -303,7 +303,7 @@ def machine_files(folder: Path) -> dict[str, Path]:
 
 def cli_run(sample: tuple[Path, str]) -> None:
     path, text = sample
-    code, out, _ = _cli("run", str(path), "--json", "--input", text)
+    code, out, _ = _cli("run", str(path), "--json", f"--input={text}")
     if code != 2:
         _assert_json_output(out)
 
@@ -311,13 +311,13 @@ def cli_run(sample: tuple[Path, str]) -> None:
 def cli_test_state(sample: tuple[Path, str, str]) -> None:
     path, text, mock = sample
     code, out, _ = _cli(
-        "test-state", str(path), "--input", text, "--mock-result", mock, "--inspection-level", "DEBUG"
+        "test-state", str(path), f"--input={text}", f"--mock-result={mock}", "--inspection-level=DEBUG"
     )
     if code != 2:
         _assert_json_output(out)
 
 
 def cli_put_events(text: str) -> None:
-    code, out, _ = _cli("put-events", str(ORDER_PIPELINE), "--json", "--entries", text)
+    code, out, _ = _cli("put-events", str(ORDER_PIPELINE), "--json", f"--entries={text}")
     if code != 2:
         _assert_json_output(out)
