@@ -5,8 +5,9 @@ off across the project is stepped one hop at a time.
 A `step` over a state that puts an event, sends a message or publishes pauses at the first hop of
 that story; each hop prints `paused at hop KIND NAME: ...` (the rules matched and not, the queue's
 depth, where the consumer hands the message, the fan-out) and then the event or message as JSON.
-`step` runs the hop on to the next one, `continue` to the next breakpoint, `print EXPR` reads the
-event or message, `quit` ends the run.
+`step` runs the hop on to the next one, `out` lets the rest of the story run and stops where the
+execution does next, `continue` runs to the next breakpoint, `print EXPR` reads the event or
+message, `quit` ends the run.
 """
 
 from __future__ import annotations
@@ -118,15 +119,17 @@ def print_hop(hop: Hop, out: TextIO) -> None:
 
 # The stepping commands (and their short forms) as they act at a hop.
 HOP_COMMANDS = {
-    **dict.fromkeys(("step", "s", "next", "n", "into", "i", "out", "o"), "step"),
+    **dict.fromkeys(("step", "s", "next", "n", "into", "i"), "step"),
+    **dict.fromkeys(("out", "o"), "out"),
     **dict.fromkeys(("continue", "c"), "continue"),
     **dict.fromkeys(("quit", "q", "exit"), "quit"),
 }
 
 
 def at_hop(run: DebugRun, debugger: Debugger, command: str) -> None:
-    """A stepping command given while paused at a hop: step, into and out run it on to the next
-    hop; continue lets every hop and the execution run to the next breakpoint; quit ends all."""
+    """A stepping command given while paused at a hop: step and into run it on to the next hop;
+    out lets the rest of the story run and stops where the execution does next; continue lets
+    every hop and the execution run to the next breakpoint; quit ends all."""
     hops = run.hops
     assert hops is not None
     if command == "continue":
@@ -135,5 +138,7 @@ def at_hop(run: DebugRun, debugger: Debugger, command: str) -> None:
     elif command == "quit":
         hops.stop()
         debugger.stop()
+    elif command == "out":
+        hops.finish()
     else:
         hops.step()

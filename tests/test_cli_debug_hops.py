@@ -52,6 +52,19 @@ def test_step_over_publish_order_created_prints_each_hop_with_its_event() -> Non
     assert json.loads(lines[-1])["status"] == "SUCCEEDED"  # continue: the round trip completes
 
 
+def test_out_at_a_hop_lets_the_story_run_and_stops_at_the_next_state() -> None:
+    done = debug("continue\nstep\nstep\nout\ncontinue\n", "--break", "PublishOrderCreated")
+    lines = done.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines if line.startswith("paused at")] == [
+        "paused at ValidateOrder",
+        "paused at PublishOrderCreated",
+        "paused at hop bus orders",
+        "paused at hop queue fulfillment-orders",
+        "paused at OrderCompleted",
+    ]
+    assert json.loads(lines[-1])["status"] == "SUCCEEDED"
+
+
 def test_quit_at_a_hop_ends_the_run_aborted() -> None:
     done = debug("continue\nstep\nquit\n", "--break", "PublishOrderCreated")
     lines = done.stdout.splitlines()

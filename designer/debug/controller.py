@@ -255,6 +255,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         session.paused.connect(self._on_pause)
         session.finished.connect(self._on_finished)
         self.hop_view.adopt(session)
+        session.hop_paused.connect(lambda _hop: self._update_actions())
+        session.hop_resumed.connect(self._update_actions)
 
     def put_events(self, entries: list[dict[str, Any]]) -> None:
         """Put events on the buses: into the current run if there is one, else a new one."""
@@ -532,6 +534,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         running = self.session is not None and not self.session.done
         self.pause_action.setEnabled(live and not paused)
         self.step_out_enabled = paused and self.pause is not None and self.pause.depth > 0
+        self.step_out_enabled = self.step_out_enabled or self.hop_view.paused  # out of a story's hops
         self.out_action.setEnabled(self.step_out_enabled)
         self.stop_action.setEnabled(running)
 

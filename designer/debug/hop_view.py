@@ -4,8 +4,9 @@ canvas, what it is, and the keys that move it on.
 When the debugged story pauses at a hop (engine.project.hops), the bus, queue, topic or state
 machine it is at gets a "paused here" outline (the matched rules a lighter one), the canvas
 scrolls to it, the Choreography panel shows the event or message as JSON with what the hop
-decided, and the queue gauges are brought up to that moment. While a hop is paused, Step Over,
-Step Into and Step Out run it on to the next hop; Continue lets everything run to the next
+decided, and the queue gauges are brought up to that moment. While a hop is paused, Step Over
+and Step Into run it on to the next hop, Step Out lets the rest of the story run and stops
+where the debugged execution stops next, and Continue lets everything run to the next
 breakpoint. The view asks only for the few things it needs from the window (`HopHost`).
 """
 
@@ -149,7 +150,10 @@ class HopView:
         debugger = self.session.debugger
         if self.state_paused_last and debugger is not None and debugger.current is not None:
             return False
-        self.session.hops.step()
+        if name == "step_out":
+            self.session.hops.finish()  # the rest of the story runs; the execution's next state pauses
+        else:
+            self.session.hops.step()
         return True
 
     def _on_state_pause(self, _pause: Any) -> None:

@@ -179,6 +179,11 @@ class HopGate:
         """Let every hop pass until the next breakpoint (a state's)."""
         self._go(None)
 
+    def finish(self) -> None:
+        """Step out: let the rest of this story run unpaused, back to where the debugged execution
+        stops next (it is still stepping: its next state pauses)."""
+        self._go(None)
+
     def pause(self) -> None:
         """Pause at the next hop, whichever story it belongs to."""
         self._pause_next = True
@@ -268,15 +273,19 @@ class HopGate:
         self.link(sent.get("MessageId"), hop)
         await self.arrive(hop)
 
-    def consumer_hop(self, queue: str, record: dict[str, Any], target: str, depth: Any) -> Hop:
-        message_id = record.get("messageId")
+    def consumer_hop(self, queue: str, records: list[dict[str, Any]], target: str, depth: Any) -> Hop:
+        """A consumer holds `records` (one message, or a function's batch: then the hop shows the
+        batch's bodies and continues the story of its first message)."""
+        first = records[0]
+        message_id = first.get("messageId")
+        batch = len(records) > 1
         return self.hop(
             "consumer",
             queue,
-            parsed(record.get("body")),
+            [parsed(r.get("body")) for r in records] if batch else parsed(first.get("body")),
             parent=self.linked(message_id),
-            messageId=message_id,
-            receiveCount=int((record.get("attributes") or {}).get("ApproximateReceiveCount", 1)),
+            messageId=[r.get("messageId") for r in records] if batch else message_id,
+            receiveCount=int((first.get("attributes") or {}).get("ApproximateReceiveCount", 1)),
             target=target,
             depth=depth_json(depth),
         )

@@ -201,13 +201,13 @@ class ProjectRuntime:
         if target.kind == "function":
 
             async def handler(event: Any, context: Any) -> Any:
-                async with self._received(queue, event["Records"][0], spec.target):
+                async with self._received(queue, event["Records"], spec.target):
                     return await self._call_function(target.name, event)
         else:
 
             async def handler(event: Any, context: Any) -> Any:
                 for record in event["Records"]:  # a pipe to a state machine: fire and forget
-                    async with self._received(queue, record, spec.target):
+                    async with self._received(queue, [record], spec.target):
                         await self.start_execution_at_hop(
                             target.name, json.loads(record["body"]), cause=f"queue {queue}"
                         )
@@ -228,12 +228,12 @@ class ProjectRuntime:
         hops = self.hops
         return hops if hops is not None and hops.watching else None
 
-    def _received(self, queue: str, record: dict[str, Any], target: str) -> Any:
-        """The consumer of `queue` holds `record`: a hop under a stepping debugger, else nothing."""
+    def _received(self, queue: str, records: list[dict[str, Any]], target: str) -> Any:
+        """The consumer of `queue` holds `records`: a hop under a stepping debugger, else nothing."""
         hops = self.stepping_hops()
         if hops is None:
             return NO_HOP
-        return hops.passing(hops.consumer_hop(queue, record, target, self.sqs.depth(queue)))
+        return hops.passing(hops.consumer_hop(queue, records, target, self.sqs.depth(queue)))
 
     async def settle(self, *, max_rounds: int = 100_000) -> None:
         """Run until nothing more can happen: no deliverable message, no execution or delivery

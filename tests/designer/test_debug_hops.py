@@ -123,3 +123,26 @@ async def test_f10_over_publish_order_created_walks_the_hops_with_the_canvas_fol
     assert view.marked_keys() == [] and not box.isVisible()
     assert d.picture.status == "SUCCEEDED"
     assert gauge(win, "fulfillment-orders") == (0, 0)
+
+
+async def test_step_out_of_the_hops_returns_to_the_machine_being_debugged(win: Any) -> None:
+    d = win.debug
+    d.run_panel.machine.setCurrentText("RetailOrder")
+    click_state(win, "RetailOrder", "/States/PublishOrderCreated")
+    press(win, Qt.Key.Key_F9)
+    press(win, Qt.Key.Key_F5)
+    await until(lambda: d.pause is not None and d.pause.state == "PublishOrderCreated", what="the breakpoint")
+    assert not d.out_action.isEnabled()  # at the top level of the machine: nothing to step out of
+    press(win, Qt.Key.Key_F10)
+    await hop_at(win, "bus", "orders")
+    assert d.out_action.isEnabled()  # out of the story's hops
+    QTest.keyClick(win.view.viewport(), Qt.Key.Key_F11, Qt.KeyboardModifier.ShiftModifier)
+    await until(lambda: d.pause is not None and d.pause.state == "OrderCompleted", what="the next state")
+    assert d.hop_view.hop is None and d.hop_view.marked_keys() == []
+    await until(
+        lambda: any("execution of Fulfillment SUCCEEDED" in line for line in d.choreography.lines()),
+        what="the story's end in the choreography trace",
+    )
+    press(win, Qt.Key.Key_F5)
+    await until(lambda: d.session.done, what="the end of the run")
+    assert d.picture.status == "SUCCEEDED"

@@ -174,3 +174,32 @@ async def test_a_hop_is_reached_by_publishing_from_a_state_too() -> None:
     await drive
     assert _kinds(gate.visited) == [("topic", "order-updates"), ("queue", "customer-notifications")]
     await runtime.close()
+
+
+async def test_finish_lets_the_story_run_and_the_execution_pauses_at_its_next_state() -> None:
+    s = Session()
+    await s.next()
+    s.debugger.step()
+    assert isinstance(await s.next(), Hop)  # the bus
+    s.hops.finish()
+    pause = await s.next()
+    assert isinstance(pause, Pause) and pause.state == "OrderCompleted"
+    assert pause.input["shipment"]["trackingNumber"] == "TRK-o-1001"  # Fulfillment answered meanwhile
+    s.debugger.resume()
+    assert (await s.next()) is None
+    await s.close()
+
+
+def test_a_consumers_batch_is_one_hop_with_every_message() -> None:
+    gate = HopGate()
+    first = gate.hop("queue", "q", {"n": 1}, messageId="m-1")
+    gate.link("m-1", first)
+
+    class Depth:
+        visible, in_flight, delayed = 0, 2, 0
+
+    records = [{"messageId": "m-1", "body": '{"n": 1}'}, {"messageId": "m-2", "body": "plain text"}]
+    hop = gate.consumer_hop("q", records, "function:f", Depth())
+    assert hop.payload == [{"n": 1}, "plain text"] and hop.detail["messageId"] == ["m-1", "m-2"]
+    assert hop.parent is first and hop.key == "queue:q"
+    assert hop.detail["depth"] == {"visible": 0, "inFlight": 2, "delayed": 0}
