@@ -65,6 +65,20 @@ class JsonataScope:
         failure.state = self.state_name  # type: ignore[attr-defined]
         return failure
 
+    def evaluate_number(self, template: Any, field: str, *, integer: bool = True) -> Any:
+        """A numeric field's value (TimeoutSeconds, MaxConcurrency...): an expression whose result
+        is not a number (an integer where one is wanted) fails the state as AWS fails it."""
+        from engine.expr.jsonata_eval import describe_unexpected_type
+
+        value = self.evaluate(template, field)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and integer and isinstance(value, float) and not value.is_integer():
+            number = False
+        if not number and is_expression(template):
+            expected = "integer" if integer else "number"
+            raise self.fail(describe_unexpected_type(template[2:-2].strip(), field, expected, value), field)
+        return value
+
     def evaluate(self, template: Any, field: str) -> Any:
         """A field's value: every `{% %}` string inside it evaluated, the rest kept as written."""
         from engine.expr.jsonata_eval import UNDEFINED, JsonataEvaluationError, evaluate_jsonata

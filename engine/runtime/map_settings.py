@@ -6,7 +6,6 @@ import contextlib
 from dataclasses import dataclass
 
 from engine.expr import PathNotFoundError
-from engine.expr.jsonata_eval import describe_unexpected_type
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.state_run import StateRun
@@ -42,24 +41,12 @@ def read_settings(run: StateRun, max_concurrency: int) -> MapSettings:
     return settings
 
 
-def _is_number(value: object, *, integer: bool) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return not integer or isinstance(value, int) or value.is_integer()
-
-
 def _value(run: StateRun, field: str, *, integer: bool) -> float | None:
     state = run.state
     if field in state:
         value = state[field]
         if run.jsonata and isinstance(value, str):
-            scope = run.jsonata_scope()
-            value = scope.evaluate(value, field)
-            if not _is_number(value, integer=integer):
-                expected = "integer" if integer else "number"
-                raise scope.fail(
-                    describe_unexpected_type(state[field][2:-2].strip(), field, expected, value), field
-                )
+            value = run.jsonata_scope().evaluate_number(value, field, integer=integer)
         return value
     path_field = f"{field}Path"
     if path_field not in state:

@@ -335,19 +335,11 @@ class _TestRun:
             if mock.has_error:
                 raise StateFailure(mock.error, mock.cause)
             return mock.result
-        run, state = self.run, self.request.state
+        run = self.run
         if run.jsonata:
             scope = run.jsonata_scope()
-            timeout = (
-                task_state._number(scope.evaluate(state["TimeoutSeconds"], "TimeoutSeconds"))
-                if "TimeoutSeconds" in state
-                else None
-            )
-            heartbeat = (
-                task_state._number(scope.evaluate(state["HeartbeatSeconds"], "HeartbeatSeconds"))
-                if "HeartbeatSeconds" in state
-                else None
-            )
+            timeout = task_state.jsonata_seconds(run, scope, "TimeoutSeconds")
+            heartbeat = task_state.jsonata_seconds(run, scope, "HeartbeatSeconds")
         else:
             timeout = task_state._seconds(run, "TimeoutSeconds")
             heartbeat = task_state._seconds(run, "HeartbeatSeconds")

@@ -243,3 +243,20 @@ def test_retries_that_would_outlive_an_execution_time_it_out_after_a_year() -> N
     execution = run(definition)
     assert execution.status == "TIMED_OUT" and execution.history[-1]["type"] == "ExecutionTimedOut"
     assert (execution.stop_date - execution.start_date).days == 365
+
+
+@pytest.mark.parametrize("field", ["TimeoutSeconds", "HeartbeatSeconds"])
+@pytest.mark.parametrize("expression", ["'x'", "1.5", "[1]", "null"])
+def test_jsonata_task_seconds_of_the_wrong_type_fail_the_state(field: str, expression: str) -> None:
+    state = {
+        "Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:fn",
+        field: "{% " + expression + " %}",
+        "End": True,
+    }
+    if field == "HeartbeatSeconds":
+        state["TimeoutSeconds"] = 60
+    definition = {"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": state}}
+    execution = run(definition, handlers={"fn": lambda event, context: {"ok": True}})
+    assert execution.error == "States.QueryEvaluationError"
+    assert "Expected 'integer'" in execution.cause

@@ -24,16 +24,8 @@ async def run(run: StateRun) -> StateResult:
         payload = (
             scope.evaluate(run.state["Arguments"], "Arguments") if "Arguments" in run.state else run.input
         )
-        timeout = (
-            _number(scope.evaluate(run.state["TimeoutSeconds"], "TimeoutSeconds"))
-            if "TimeoutSeconds" in run.state
-            else None
-        )
-        heartbeat = (
-            _number(scope.evaluate(run.state["HeartbeatSeconds"], "HeartbeatSeconds"))
-            if "HeartbeatSeconds" in run.state
-            else None
-        )
+        timeout = jsonata_seconds(run, scope, "TimeoutSeconds")
+        heartbeat = jsonata_seconds(run, scope, "HeartbeatSeconds")
     else:
         payload = run.effective_input()
         timeout = _seconds(run, "TimeoutSeconds")
@@ -44,8 +36,14 @@ async def run(run: StateRun) -> StateResult:
     return run.finish_jsonpath(result)
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+def jsonata_seconds(run: StateRun, scope: Any, field: str) -> float | None:
+    """TimeoutSeconds or HeartbeatSeconds of a JSONata Task: a positive integer, or the state fails."""
+    if field not in run.state:
+        return None
+    value = scope.evaluate_number(run.state[field], field)
+    if value <= 0:
+        raise StateFailure(RUNTIME, run.prefix + f"The {field} field must be a positive integer: {value}")
+    return float(value)
 
 
 def _seconds(run: StateRun, field: str) -> float | None:
