@@ -352,6 +352,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
     def pause_now(self) -> None:
         if self._live_debugger():
             self.debugger.pause()  # type: ignore[union-attr]
+            if self.session is not None and self.session.hops is not None:
+                self.session.hops.pause()  # or at the next hop of any story, whichever comes first
 
     def _live_debugger(self) -> bool:
         return self.debugger is not None and self.session is not None and not self.session.done

@@ -312,8 +312,10 @@ class HopGate:
         return self._stepping() and hop.origin in self.debugged and hop.parent is None
 
     def _state_paused(self, _pause: Any) -> None:
-        """The debugged execution paused at a state: the story being stepped has come back to it."""
+        """The debugged execution paused at a state: the story being stepped has come back to it
+        (and a Pause asked of both has been answered there)."""
         self._follow = None
+        self._pause_next = False
 
     def _go(self, follow: Hop | None) -> None:
         self._follow = follow

@@ -203,3 +203,21 @@ def test_a_consumers_batch_is_one_hop_with_every_message() -> None:
     assert hop.payload == [{"n": 1}, "plain text"] and hop.detail["messageId"] == ["m-1", "m-2"]
     assert hop.parent is first and hop.key == "queue:q"
     assert hop.detail["depth"] == {"visible": 0, "inFlight": 2, "delayed": 0}
+
+
+async def test_pause_stops_at_the_next_hop_of_any_story_and_is_answered_once() -> None:
+    runtime = ProjectRuntime(load_project(EXAMPLE))
+    debugger = Debugger()
+    gate = HopGate(debugger)
+    gate.attach(runtime)
+    gate.pause()
+    entry = {"EventBusName": "orders", "Source": "retail.returns", "DetailType": "ReturnRequested"}
+    runtime.put_events([{**entry, "Detail": {"orderId": "o-1001", "sku": "MUG-7"}}])
+    drive = asyncio.ensure_future(runtime.settle())
+    hop = await gate.next_pause(10)
+    assert (hop.kind, hop.name, hop.origin) == ("bus", "orders", None)  # put from outside any execution
+    assert hop.detail["matched"] == ["ReturnRequestedToReturns"]
+    gate.resume()
+    await drive
+    assert [h.kind for h in gate.visited] == ["bus"]  # answered: later hops did not pause, nor were built
+    await runtime.close()
