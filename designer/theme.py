@@ -81,6 +81,20 @@ class Theme:
             (QPalette.ColorRole.HighlightedText, QColor("#FFFFFF")),
         ):
             pal.setColor(role, colour)
+        # Setting a role sets it for every colour group, the disabled one too: without this a
+        # disabled button or action (Run from here inside a Map, Step Out at the top level) would
+        # read exactly like an enabled one.
+        muted = QColor(
+            (text.red() + window.red()) // 2,
+            (text.green() + window.green()) // 2,
+            (text.blue() + window.blue()) // 2,
+        )  # halfway between the text and the window: plainly inactive in both themes
+        for role in (
+            QPalette.ColorRole.WindowText,
+            QPalette.ColorRole.Text,
+            QPalette.ColorRole.ButtonText,
+        ):
+            pal.setColor(QPalette.ColorGroup.Disabled, role, muted)
         return pal
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QHelpEvent
+from PySide6.QtGui import QHelpEvent, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton, QToolTip
 from test_debug import until
@@ -134,5 +134,10 @@ async def test_retries_show_their_back_off_in_the_table_and_on_the_timeline(win:
     assert not d.state_panel.run_from.isEnabled()
     assert "Only a top-level state can start an execution" in d.state_panel.run_from.toolTip()
     assert "Each" in d.state_panel.run_from.toolTip()
+    palette = d.state_panel.run_from.palette()  # and it reads as disabled: greyed, not as an enabled one
+    role = QPalette.ColorRole.ButtonText
+    assert palette.color(QPalette.ColorGroup.Disabled, role) != palette.color(
+        QPalette.ColorGroup.Active, role
+    )
     click_state(win, "/States/Charge")
     assert d.state_panel.run_from.isEnabled()
