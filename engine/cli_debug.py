@@ -22,7 +22,15 @@ from typing import Any, TextIO
 
 from engine.cli_debug_breaks import BreakRefused, parse_break, print_expression
 from engine.cli_debug_history import print_history
-from engine.cli_debug_hops import HOP_COMMANDS, at_hop, next_pause, print_hop, start_lone, start_project
+from engine.cli_debug_hops import (
+    HOP_COMMANDS,
+    at_hop,
+    hop_break,
+    next_pause,
+    print_hop,
+    start_lone,
+    start_project,
+)
 from engine.cli_debug_threads import list_threads, print_pause, switch_thread
 from engine.cli_run import RunUsageError, _input, _load_handler, read_definition_and_handlers
 from engine.runtime.debug_conditions import GRAMMAR
@@ -48,7 +56,8 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
         metavar="NAME",
         help="for a project, which state machine: it runs with the project around it, and a step over a "
         "state that puts an event, sends or publishes stops at each hop (bus, queue, consumer, topic, "
-        "started execution), printed 'paused at hop KIND NAME' and the event or message as JSON",
+        "started execution), printed 'paused at hop KIND NAME' and the event or message as JSON; "
+        "break bus:NAME, rule:NAME, queue:NAME, topic:NAME or stateMachine:NAME pauses at every hop there",
     )
     source = cmd.add_mutually_exclusive_group()
     source.add_argument("--input", metavar="JSON")
@@ -81,12 +90,13 @@ def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any
     if problems:
         raise RunUsageError(f"{name}: {invalid_definition_message(problems)}")
     handlers |= dict(_load_handler(spec) for spec in args.handler_specs)
+    project, data = _project(args)
     for text in args.breaks:
         try:
-            parse_break(text, _all_states(definition))
+            if hop_break(text, project, _all_states(definition)) is None:
+                parse_break(text, _all_states(definition))
         except BreakRefused as exc:
             raise RunUsageError(f"--break {text}: {exc}") from None
-    project, data = _project(args)
     session = _session(definition, data, args.breaks, handlers, out, non_stop=args.non_stop, project=project)
     return asyncio.run(session)
 
@@ -115,14 +125,18 @@ async def _session(
 ) -> int:
     debugger = Debugger(non_stop=non_stop)
     states = _all_states(definition)
+    hop_breaks = [text for text in breaks if hop_break(text, project, states)]
     for text in breaks:  # checked by cmd_debug before the session began
-        debugger.set_breakpoint(*parse_break(text, states))
+        if text not in hop_breaks:
+            debugger.set_breakpoint(*parse_break(text, states))
     debugger.on_condition_error.append(
         lambda _state, message: print(f"note: {message}", file=out, flush=True)
     )
     debugger.pause()
     if project is not None:  # the project around the machine; its choreography stepped hop by hop
         run = start_project(*project, data, debugger, handlers)
+        for text in hop_breaks:
+            run.hops.set_breakpoint(text.strip())  # type: ignore[union-attr]
     else:
         run = start_lone(definition, data, debugger, handlers)
     execution = run.execution
@@ -165,6 +179,11 @@ async def _session(
             if run.hops is not None:  # continue lets every paused hop go as well
                 run.hops.resume()
             pause = None
+        elif command in ("break", "b") and _break_at_hop(rest, project, states, run, out):
+            pass
+        elif command == "clear" and run.hops is not None and rest in run.hops.breakpoints:
+            run.hops.clear_breakpoint(rest)
+            print(f"cleared {rest}", file=out)
         elif command in ("break", "b"):
             try:
                 state, condition = parse_break(rest, states)
@@ -202,6 +221,23 @@ async def _session(
     result = execution.result()
     print(json.dumps(result.to_json(), ensure_ascii=False), file=out)
     return 0 if result.status == "SUCCEEDED" else 1
+
+
+def _break_at_hop(
+    text: str, project: tuple[Any, str] | None, states: list[str], run: Any, out: TextIO
+) -> bool:
+    """`break KIND:NAME` on a resource of the project: set (or refuse, saying why); False when TEXT
+    names no resource, for the state breakpoints to read."""
+    try:
+        key = hop_break(text, project, states)
+    except BreakRefused as exc:
+        print(exc, file=out)
+        return True
+    if key is None:
+        return False
+    run.hops.set_breakpoint(key)
+    print(f"breakpoint at {key}", file=out)
+    return True
 
 
 def _all_states(scope: dict[str, Any]) -> list[str]:

@@ -7,7 +7,8 @@ that story; each hop prints `paused at hop KIND NAME: ...` (the rules matched an
 depth, where the consumer hands the message, the fan-out) and then the event or message as JSON.
 `step` runs the hop on to the next one, `out` lets the rest of the story run and stops where the
 execution does next, `continue` runs to the next breakpoint, `print EXPR` reads the event or
-message, `quit` ends the run.
+message, `quit` ends the run. `break queue:NAME` (or bus:, rule:, topic:, stateMachine:) pauses at
+every hop at that resource, whatever story it belongs to; `clear` takes it away.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from engine.project.hops import Hop, HopGate
+from engine.cli_debug_breaks import BreakRefused
+from engine.project.hops import BREAK_KINDS, Hop, HopGate, resource_keys
 from engine.runtime.debugger import Debugger, Pause
 
 
@@ -81,6 +83,21 @@ def start_project(
         await runtime.close()
 
     return DebugRun(running.task, lambda: list(store.iter_history(running.arn)), hops, close)
+
+
+def hop_break(text: str, project: tuple[Any, str] | None, states: list[str]) -> str | None:
+    """The resource a `break` names when it names one of the project's (`bus:orders`, `rule:NAME`,
+    `queue:NAME`, `topic:NAME`, `stateMachine:NAME`): a hop breakpoint, pausing every event or
+    message there. None when it names a state; BreakRefused for a resource the project lacks."""
+    text = text.strip()
+    kind, sep, name = text.partition(":")
+    if project is None or not sep or kind not in BREAK_KINDS or text in states:
+        return None
+    keys = resource_keys(project[0].project)
+    if text not in keys:
+        known = ", ".join(sorted(k for k in keys if k.startswith(f"{kind}:"))) or "none"
+        raise BreakRefused(f"no {kind} named {name!r} in the project (its {kind}s: {known})")
+    return text
 
 
 def project_input(args: Any, loaded: Any, machine: str) -> Any:

@@ -78,3 +78,23 @@ def test_end_of_input_at_a_hop_lets_the_whole_round_trip_finish() -> None:
     lines = done.stdout.splitlines()
     assert lines[-3].startswith("paused at hop bus orders")
     assert json.loads(lines[-1])["status"] == "SUCCEEDED"
+
+
+def test_a_breakpoint_on_a_queue_pauses_there_and_an_unknown_one_is_refused() -> None:
+    commands = ["break queue:nope", "break queue:customer-notifications", "continue"]
+    done = debug("\n".join([*commands, "print $.detail.trackingNumber", "continue", ""]))
+    lines = done.stdout.splitlines()
+    assert lines[2].startswith("no queue named 'nope' in the project (its queues: queue:customer-notif")
+    assert lines[3] == "breakpoint at queue:customer-notifications"
+    assert lines[4].startswith("paused at hop queue customer-notifications: message queued: visible 1")
+    assert json.loads(lines[5])["detail-type"] == "OrderShipped"  # fanned out by the topic's filter
+    assert lines[6] == '"TRK-o-1001"'
+    assert json.loads(lines[-1])["status"] == "SUCCEEDED"
+
+
+def test_break_on_the_command_line_names_a_resource_or_is_refused() -> None:
+    done = debug("continue\ncontinue\n", "--break", "rule:OrderShippedToRetail")
+    hops = [line for line in done.stdout.splitlines() if line.startswith("paused at hop")]
+    assert len(hops) == 1 and hops[0].startswith("paused at hop bus orders: OrderShipped from")
+    refused = debug("", "--break", "topic:nope")
+    assert refused.returncode == 2 and "--break topic:nope: no topic named 'nope'" in refused.stderr

@@ -150,6 +150,7 @@ class HopGate:
         self.debugger = debugger  # the state debugger of the execution being debugged
         self.debugged: set[str] = set()  # ARNs of the executions that debugger runs
         self.current: Hop | None = None
+        self.breakpoints: set[str] = set()  # resource keys (bus:orders, queue:q): pause at every hop there
         self.visited: list[Hop] = []
         self.on_pause: list[Callable[[Hop], None]] = []
         self.on_resume: list[Callable[[], None]] = []
@@ -192,6 +193,16 @@ class HopGate:
         self.stopped = True
         self._go(None)
 
+    def set_breakpoint(self, key: str) -> None:
+        """Pause at every hop at the resource `key` (`bus:NAME`, `rule:NAME` for the events a rule
+        matches, `queue:NAME` for arrivals and receipts, `topic:NAME`, `stateMachine:NAME` for starts)."""
+        self.breakpoints.add(key)
+
+    def clear_breakpoint(self, key: str) -> bool:
+        known = key in self.breakpoints
+        self.breakpoints.discard(key)
+        return known
+
     async def next_pause(self, timeout: float | None = None) -> Hop:
         queue = self._queue()
         return await asyncio.wait_for(queue.get(), timeout) if timeout else await queue.get()
@@ -207,7 +218,11 @@ class HopGate:
     def watching(self) -> bool:
         """Whether a hop could pause now: a cheap question asked before doing any work for one."""
         return not self.stopped and (
-            self.current is not None or self._follow is not None or self._pause_next or self._stepping()
+            self.current is not None
+            or self._follow is not None
+            or self._pause_next
+            or bool(self.breakpoints)
+            or self._stepping()
         )
 
     def hop(self, kind: str, name: str, payload: Any, parent: Hop | None = None, **detail: Any) -> Hop:
@@ -305,7 +320,7 @@ class HopGate:
         return debugger is not None and bool(getattr(debugger, "stepping", False))
 
     def _wanted(self, hop: Hop) -> bool:
-        if self._pause_next:
+        if self._pause_next or (self.breakpoints and not self.breakpoints.isdisjoint(hop.keys)):
             return True
         if self._follow is not None:
             return hop.story == self._follow.story
@@ -330,6 +345,18 @@ class HopGate:
         if self._pauses is None:
             self._pauses = asyncio.Queue()
         return self._pauses
+
+
+BREAK_KINDS = ("bus", "rule", "queue", "topic", "stateMachine")
+
+
+def resource_keys(project: Any) -> set[str]:
+    """The keys a hop breakpoint can name in `project` (an engine.project Project)."""
+    keys = {"bus:default", *(f"bus:{name}" for name in project.buses)}
+    keys |= {f"rule:{name}" for name in project.rules}
+    keys |= {f"queue:{name}" for name in project.queues}
+    keys |= {f"topic:{name}" for name in project.topics}
+    return keys | {f"stateMachine:{name}" for name in project.state_machines}
 
 
 def depth_json(depth: Any) -> dict[str, int]:
