@@ -272,12 +272,10 @@ class ExecutionViews:
 
     def _containers(self, picture: ExecutionPicture) -> list[tuple[str, str, list[tuple[str, Any]]]]:
         out: list[tuple[str, str, list[tuple[str, Any]]]] = []
-        seen: set[str] = set()
-        for vid in picture.order:
-            visit = picture.visits[vid]
-            if visit.path is None or visit.path in seen or visit.state_type not in ("Map", "Parallel"):
+        for vids in picture.by_path.values():  # each state once, in the order it first ran
+            visit = picture.visits[vids[0]]
+            if visit.state_type not in ("Map", "Parallel"):
                 continue
-            seen.add(visit.path)
             if visit.state_type == "Map":
                 iterations: dict[int, str] = {}
                 for run in picture.map_runs(visit.name):

@@ -122,6 +122,8 @@ class EventFilter(QSortFilterProxyModel):
         self.kind = ""
 
     def set_filter(self, state: str, kind: str) -> None:
+        if (state, kind.strip().lower()) == (self.state, self.kind):
+            return  # rows added since are filtered as they come: nothing to filter again
         modern = hasattr(self, "beginFilterChange")  # Qt 6.9+; invalidateFilter is deprecated there
         if modern:
             self.beginFilterChange()
@@ -210,7 +212,8 @@ class EventTablePanel(QWidget):
             self.state.addItems(names)
             self.state.setCurrentText(current if current in names else ALL_STATES)
             self.state.blockSignals(False)
-            self._filter()
+            if self.state.currentText() != current:  # a new state in the list filters nothing anew
+                self._filter()
 
     def filter_to(self, state: str | None = None, kind: str | None = None) -> None:
         if state is not None:

@@ -53,3 +53,29 @@ def test_a_picture_grown_event_by_event_answers_as_one_read_at_once() -> None:
     past = cache.at(arn, events, FLAKY, notes, 10)
     assert answers(past) == answers(ExecutionPicture(events, FLAKY, upto=10, notes=notes))
     assert cache.at(arn, events, FLAKY, notes, 10) is past
+
+
+def test_the_event_table_filters_rows_as_they_arrive_without_filtering_all_again(qtbot: Any) -> None:
+    from PySide6.QtTest import QTest
+
+    from designer.panels.execution_events import EventTablePanel
+
+    store = LiveStore()
+    run([], store)
+    (arn,) = store.histories
+    events = store.histories[arn]
+    picture = ExecutionPicture(events, FLAKY, notes=store.notes[arn])
+    panel = EventTablePanel()
+    qtbot.addWidget(panel)
+    half = len(events) // 3
+    panel.set_events(events[:half], picture.event_states[:half])
+    QTest.keyClicks(panel.kind, "Exited")  # the user filters by type
+    shown_before = panel.visible_types()
+    assert shown_before and all(kind.endswith("Exited") for kind in shown_before)
+    refiltered: list[int] = []
+    original = panel.proxy.filterAcceptsRow
+    panel.proxy.filterAcceptsRow = lambda row, parent: refiltered.append(row) or original(row, parent)  # type: ignore[method-assign]
+    panel.set_events(events, picture.event_states)  # more events, and states not seen before
+    assert min(refiltered) >= half  # only the new rows were looked at
+    expected = [e["type"] for e in events if e["type"].endswith("Exited")]
+    assert panel.visible_types() == expected
