@@ -144,6 +144,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
     def _after_canvas_change(self) -> None:
         """The scene rebuilt items: put the decorations back on the new ones."""
         self.decorator.refresh_breakpoints()
+        self.hop_view.show_breakpoints()
         self.refresh()
 
     def _machine_chosen(self, machine: str) -> None:
@@ -431,6 +432,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
 
     def toggle_breakpoint(self) -> None:
         items = self.scene.selected_states()
+        if not items and self.hop_view.toggle_selected():  # on a bus, rule, queue or topic
+            return
         if not items:
             self._say("Select a state to set a breakpoint on.")
         for item in items:

@@ -19,7 +19,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from engine.project.hops import Hop
+from designer.debug.overlay import BREAKPOINT_COLOUR
+from engine.project.hops import BREAK_KINDS, Hop
 
 PAUSED_BLUE = "#0072B2"  # "running / paused here" in the status palette (docs/UI.md)
 MARGIN = 5.0
@@ -99,10 +100,38 @@ def tab_text(hop: Hop) -> str:
     return "paused here"
 
 
+class HopBreakpointDot(QGraphicsItem):
+    """A breakpoint on a bus, rule, queue or topic: every event or message there pauses."""
+
+    SIZE = 14.0
+
+    def __init__(self, parent: QGraphicsItem, key: str) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(40)
+        r = parent.boundingRect()
+        self.setPos(r.left() - self.SIZE / 2 - 1, r.center().y() - self.SIZE / 2)
+        self.setToolTip(f"Breakpoint: every event or message at {key} pauses (F9 clears it)")
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-2, -2, self.SIZE + 4, self.SIZE + 4)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor("#FFFFFF"), 1.5))
+        painter.setBrush(QColor(BREAKPOINT_COLOUR))
+        painter.drawEllipse(QRectF(0, 0, self.SIZE, self.SIZE))
+
+
 class HopHost(Protocol):
     """What the hop view needs from the window around it."""
 
     def item_for_key(self, key: str) -> QGraphicsItem | None: ...
+
+    def selected_resource_keys(self) -> list[str]: ...
 
     def reveal(self, item: QGraphicsItem) -> None: ...
 
@@ -122,6 +151,8 @@ class HopView:
         self.hop: Hop | None = None
         self.markers: list[HopMarker] = []
         self.state_paused_last = False  # a state paused after the hop did: the keys act on the state
+        self.breakpoints: set[str] = set()  # resource keys: every hop there pauses
+        self.dots: list[HopBreakpointDot] = []
 
     def adopt(self, session: Any) -> None:
         """Follow `session`'s hops (a RunSession; one without a debugger has none)."""
@@ -131,6 +162,42 @@ class HopView:
         session.hop_resumed.connect(self.clear)
         session.finished.connect(self.clear)
         session.paused.connect(self._on_state_pause)
+        self._push_breakpoints()
+
+    # breakpoints on resources -----------------------------------------------------------------
+
+    def toggle_selected(self) -> bool:
+        """F9 with buses, rules, queues or topics selected: toggle a breakpoint on each (True), or
+        nothing selected of the kind (False, for the state breakpoints to answer)."""
+        keys = self.host.selected_resource_keys()
+        if not keys:
+            return False
+        for key in keys:
+            if key.split(":", 1)[0] not in BREAK_KINDS:
+                self.host.say(f"{key} is not where events stop: break on the rule or queue that feeds it.")
+            elif key in self.breakpoints:
+                self.breakpoints.discard(key)
+            else:
+                self.breakpoints.add(key)
+        self._push_breakpoints()
+        self.show_breakpoints()
+        return True
+
+    def show_breakpoints(self) -> None:
+        """Draw a dot on every resource with a breakpoint (again after the canvas rebuilds)."""
+        for dot in self.dots:
+            if shiboken6.isValid(dot) and dot.scene() is not None:
+                dot.scene().removeItem(dot)
+        self.dots = []
+        for key in sorted(self.breakpoints):
+            item = self.host.item_for_key(key)
+            if item is not None:
+                self.dots.append(HopBreakpointDot(item, key))
+
+    def _push_breakpoints(self) -> None:
+        hops = getattr(self.session, "hops", None)
+        if hops is not None:
+            hops.breakpoints = set(self.breakpoints)
 
     @property
     def paused(self) -> bool:
@@ -208,6 +275,11 @@ class PanelsHost:
 
     def item_for_key(self, key: str) -> QGraphicsItem | None:
         return self.scene.item_for_key(key)
+
+    def selected_resource_keys(self) -> list[str]:
+        from designer.canvas.items.resource_items import ResourceItem
+
+        return [item.layout_key() for item in self.scene.selectedItems() if isinstance(item, ResourceItem)]
 
     def reveal(self, item: QGraphicsItem) -> None:
         self.view.ensureVisible(item, 60, 60)

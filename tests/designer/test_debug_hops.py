@@ -146,3 +146,33 @@ async def test_step_out_of_the_hops_returns_to_the_machine_being_debugged(win: A
     press(win, Qt.Key.Key_F5)
     await until(lambda: d.session.done, what="the end of the run")
     assert d.picture.status == "SUCCEEDED"
+
+
+def click_resource(win: Any, key: str) -> Any:
+    item = win.scene.item_for_key(key)
+    win.view.centerOn(item)
+    point = win.view.mapFromScene(item.mapToScene(item.boundingRect().center()))
+    QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    assert item.isSelected()
+    return item
+
+
+async def test_f9_on_a_queue_pauses_every_message_that_reaches_it(win: Any) -> None:
+    d = win.debug
+    d.run_panel.machine.setCurrentText("RetailOrder")
+    queue = click_resource(win, "queue:customer-notifications")
+    press(win, Qt.Key.Key_F9)
+    assert d.hop_view.breakpoints == {"queue:customer-notifications"}
+    assert [dot.key for dot in d.hop_view.dots] == ["queue:customer-notifications"]
+    assert d.hop_view.dots[0].parentItem() is queue and d.hop_view.dots[0].isVisible()
+    press(win, Qt.Key.Key_F5)  # Debug: no state breakpoint, so the run goes to the queue's
+    hop = await hop_at(win, "queue", "customer-notifications")
+    assert hop.payload["detail-type"] == "OrderShipped" and hop.payload["detail"]["trackingNumber"]
+    assert d.hop_view.marked_keys() == ["queue:customer-notifications"]
+    await until(lambda: gauge(win, "customer-notifications") == (1, 0), what="the queue's depth")
+    press(win, Qt.Key.Key_F5)
+    await until(lambda: d.session.done, what="the end of the run")
+    assert d.picture.status == "SUCCEEDED"
+    click_resource(win, "queue:customer-notifications")
+    press(win, Qt.Key.Key_F9)  # F9 again clears it
+    assert d.hop_view.breakpoints == set() and d.hop_view.dots == []
