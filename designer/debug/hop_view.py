@@ -158,10 +158,11 @@ class HopView:
         """Follow `session`'s hops (a RunSession; one without a debugger has none)."""
         self.clear()
         self.session = session
-        session.hop_paused.connect(self._on_hop)
-        session.hop_resumed.connect(self.clear)
-        session.finished.connect(self.clear)
-        session.paused.connect(self._on_state_pause)
+        # a run replaced by a newer one may still wind down: only the current run's news counts
+        session.hop_paused.connect(lambda hop: self._on_hop(hop) if self.session is session else None)
+        session.hop_resumed.connect(lambda: self.clear() if self.session is session else None)
+        session.finished.connect(lambda: self.clear() if self.session is session else None)
+        session.paused.connect(lambda pause: self._on_state_pause(pause) if self.session is session else None)
         self._push_breakpoints()
 
     # breakpoints on resources -----------------------------------------------------------------
