@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from engine.asl.document import load_document
+from engine.asl.validation.json_values import json_value_problem
 from engine.deep_nesting import nesting_headroom
 from engine.integrations import MockConfig, ServiceRegistry
 from engine.runtime.clock import Clock, RealClock, VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame
-from engine.runtime.errors import ExecutionAborted, StateFailure
+from engine.runtime.errors import ExecutionAborted, InvalidExecutionInput, StateFailure
 from engine.runtime.history import (
     History,
     HistoryLimitExceeded,
@@ -115,6 +116,9 @@ async def run_async(
         if isinstance(definition, dict)
         else load_document(Path(definition) if isinstance(definition, Path) else definition)
     )
+    problem = json_value_problem(input)
+    if problem is not None:
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{problem[0]}' at {problem[1]}")
     the_clock: Clock = VirtualClock() if clock == "virtual" else RealClock() if clock == "real" else clock  # type: ignore[assignment]
     registry = services or ServiceRegistry(handlers=handlers)
     if registry.functions.clock is None:

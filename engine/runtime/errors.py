@@ -74,6 +74,13 @@ class ExecutionAborted(Exception):
         self.cause = cause
 
 
+class InvalidExecutionInput(ValueError):
+    """StartExecution refused the input (AWS's InvalidExecutionInput): a value no JSON text can
+    carry, or one AWS's reader refuses (NaN, a number of more than 1,000 digits, 1,000+ levels)."""
+
+    code = "InvalidExecutionInput"
+
+
 class ExecutionTimedOut(Exception):
     """The machine's own TimeoutSeconds ran out."""
 

@@ -17,7 +17,7 @@ from typing import Any
 from engine.asl.diagnostics import invalid_definition_message
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.asl.validation import load_error_diagnostic, validate
-from engine.asl.validation.json_values import copy_json
+from engine.asl.validation.json_values import copy_json, json_value_problem
 from engine.asl.validation.resources import classify_resource
 from engine.runtime.test_state_shapes import check_mock_result
 from engine.strict_json import loads_strict
@@ -107,6 +107,9 @@ def parse_request(
     if level not in INSPECTION_LEVELS:
         raise enum_error(level, "inspectionLevel", INSPECTION_LEVELS)
     document = _load_definition(definition)
+    problem = json_value_problem(input)
+    if problem is not None:  # a Python caller's value no JSON text could carry
+        raise refuse(f"Invalid input: {problem[0]} (at {problem[1]})", "InvalidExecutionInput")
     state, name, language = _pick_state(document, state_name)
     config = dict(state_configuration or {})
     retry_count = _non_negative(config.get("retrierRetryCount"), "stateConfiguration.retrierRetryCount") or 0

@@ -260,3 +260,17 @@ def test_jsonata_task_seconds_of_the_wrong_type_fail_the_state(field: str, expre
     execution = run(definition, handlers={"fn": lambda event, context: {"ok": True}})
     assert execution.error == "States.QueryEvaluationError"
     assert "Expected 'integer'" in execution.cause
+
+
+@pytest.mark.parametrize(
+    "value", [10**5000, float("nan"), {1, 2}, b"bytes"], ids=["long", "nan", "set", "bytes"]
+)
+def test_an_input_no_json_could_carry_is_refused_as_aws_refuses_it(value: Any) -> None:
+    from engine.runtime.errors import InvalidExecutionInput
+    from engine.runtime.test_state_request import TestStateError
+
+    with pytest.raises(InvalidExecutionInput, match="Invalid State Machine Execution Input"):
+        run(_pass(), {"n": value})
+    with pytest.raises(TestStateError) as refused:
+        test_state(_pass(), {"n": value}, state_name="A")
+    assert refused.value.code == "InvalidExecutionInput"
