@@ -55,6 +55,12 @@ def add_deploy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     deploy.add_argument(
         "--changes-only", action="store_true", help="leave unchanged resources out of the plan"
     )
+    deploy.add_argument(
+        "--stack",
+        metavar="NAME",
+        help="deploy as this CloudFormation stack instead: a change set is the plan, then the stack's "
+        "events until it is done (a failure names the resource and the rollback)",
+    )
     deploy.set_defaults(handler=cmd_deploy)
 
     pull = sub.add_parser(
@@ -68,6 +74,9 @@ def add_deploy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     pull.add_argument("-o", "--output", required=True, metavar="PROJECT", help="the project file to write")
     pull.add_argument("--name", metavar="NAME", help="the project's name (default: from the file name)")
     pull.add_argument("--force", action="store_true", help="overwrite PROJECT if it exists")
+    pull.add_argument(
+        "--stack", metavar="NAME", help="read the state machines and rules of this CloudFormation stack"
+    )
     pull.set_defaults(handler=cmd_pull)
 
 
@@ -108,6 +117,10 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("statecanvas: not deployed: fix the state machines above first", file=err)
         return 1
     clients = _clients(args)
+    if args.stack:
+        from engine.cli_stack import deploy_as_stack
+
+        return deploy_as_stack(loaded, clients, args, out, err)
     applied: list[Any] = []
     done = {"create": "created", "update": "updated", "replace": "replaced"}
 
@@ -154,6 +167,10 @@ def cmd_pull(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise RunUsageError(f"{output.parent}: no such directory")
     clients = _clients(args)
     name = args.name or output.name.split(".")[0] or "project"
+    if args.stack:
+        from engine.cli_stack import pull_stack
+
+        return pull_stack(clients, args.stack, output, name, out, err)
     try:
         result = pull(clients, prefix=args.prefix, name=name)
     except aws_errors() as exc:

@@ -112,8 +112,15 @@ def error_code(exc: BaseException) -> str:
 def aws_errors() -> tuple[type[BaseException], ...]:
     """The exceptions that mean AWS (or the network to it) refused, for `except` clauses."""
     import botocore.exceptions
+    import botocore.parsers
 
-    return (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
+    # A response that does not parse is an endpoint's refusal too (moto's server answers some
+    # failures in the wrong protocol).
+    return (
+        botocore.exceptions.BotoCoreError,
+        botocore.exceptions.ClientError,
+        botocore.parsers.ResponseParserError,
+    )
 
 
 def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:

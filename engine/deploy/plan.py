@@ -23,6 +23,7 @@ ORDER = (
     "subscription",
     "rule",
     "consumer",
+    "policy",  # a stack's queue, topic and IAM policies (the API deploy folds them into their owners)
 )
 LABELS = {
     "role": "IAM role",
@@ -35,8 +36,11 @@ LABELS = {
     "subscription": "subscription",
     "rule": "rule",
     "consumer": "consumer",
+    "policy": "policy",
 }
-SYMBOLS = {"create": "+", "update": "~", "replace": "!", "unchanged": "=", "skip": "-"}
+# delete: only a stack deploy deletes (a resource gone from the template goes from the stack).
+SYMBOLS = {"create": "+", "update": "~", "replace": "!", "delete": "x", "unchanged": "=", "skip": "-"}
+APPLIED = ("create", "update", "replace", "delete")
 
 
 @dataclass
@@ -128,7 +132,7 @@ class Plan:
 
     @property
     def pending(self) -> list[Change]:
-        return [c for c in self.changes if c.action in ("create", "update", "replace")]
+        return [c for c in self.changes if c.action in APPLIED]
 
     @property
     def has_changes(self) -> bool:
@@ -137,7 +141,7 @@ class Plan:
     def summary(self) -> str:
         if not self.has_changes:
             return f"no changes ({self.count('unchanged')} unchanged, {self.count('skip')} skipped)"
-        parts = [f"{self.count(a)} to {a}" for a in ("create", "update", "replace") if self.count(a)] + [
+        parts = [f"{self.count(a)} to {a}" for a in APPLIED if self.count(a)] + [
             f"{self.count('unchanged')} unchanged",
             f"{self.count('skip')} skipped",
         ]
@@ -162,7 +166,8 @@ class Plan:
             "prefix": self.prefix,
             "changes": [c.to_json() for c in self.changes],
             "notes": list(self.notes),
-            "summary": {a: self.count(a) for a in SYMBOLS},
+            # delete only where it can happen (a stack), so the API deploy's summary keeps its shape
+            "summary": {a: self.count(a) for a in SYMBOLS if a != "delete" or self.count(a)},
             "hasChanges": self.has_changes,
         }
 

@@ -207,7 +207,10 @@ def add_rule(b: Builder, name: str, rule: RuleSpec, grants: Grants, *, logical: 
     props: dict[str, Any] = {}
     renamed: dict[str, str] = {}
     if rule.bus != DEFAULT_BUS:
-        props["EventBusName"] = {"Ref": b.id("bus", rule.bus)} if rule.bus in b.project.buses else rule.bus
+        # GetAtt Name: the name whatever Ref gives (moto's CloudFormation gives an object for Ref).
+        props["EventBusName"] = (
+            {"Fn::GetAtt": [b.id("bus", rule.bus), "Name"]} if rule.bus in b.project.buses else rule.bus
+        )
     if rule.event_pattern is not None:
         props["EventPattern"], renamed = b.pattern_value(rule.event_pattern, f"rule:{name}")
     if rule.schedule_expression is not None:

@@ -121,7 +121,7 @@ def _as_event(b: Builder, name: str, rule: RuleSpec) -> dict[str, Any] | None:
         props["Pattern"], renamed = b.pattern_value(rule.event_pattern, f"rule:{name}")
         if rule.bus != DEFAULT_BUS:
             props["EventBusName"] = (
-                {"Ref": b.id("bus", rule.bus)} if rule.bus in b.project.buses else rule.bus
+                {"Fn::GetAtt": [b.id("bus", rule.bus), "Name"]} if rule.bus in b.project.buses else rule.bus
             )
     elif rule.schedule_expression is not None and rule.event_pattern is None and rule.bus == DEFAULT_BUS:
         kind = "Schedule"

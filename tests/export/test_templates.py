@@ -113,7 +113,7 @@ def test_cloudformation_resources_and_wiring(shop) -> None:
         "maxReceiveCount": 3,
     }
     rule = res["OrderPlaced"]
-    assert rule["Properties"]["EventBusName"] == {"Ref": "OrdersBus"}
+    assert rule["Properties"]["EventBusName"] == {"Fn::GetAtt": ["OrdersBus", "Name"]}
     (target,) = rule["Properties"]["Targets"]
     assert target["Arn"] == {"Ref": "Orders"}
     assert target["RoleArn"] == {"Fn::GetAtt": ["OrderPlacedRole", "Arn"]}
@@ -181,7 +181,7 @@ def test_sam_state_machines_functions_and_events(shop) -> None:
     } in orders["Policies"]
     event = orders["Events"]["OrderPlaced"]
     assert event["Type"] == "EventBridgeRule"
-    assert event["Properties"]["EventBusName"] == {"Ref": "OrdersBus"}
+    assert event["Properties"]["EventBusName"] == {"Fn::GetAtt": ["OrdersBus", "Name"]}
     assert event["Properties"]["Target"] == {"Id": "StartOrders"}
     assert "OrderPlaced" not in res  # written as the event, not as a rule resource as well
     assert res["Fulfilment"]["Properties"]["Type"] == "EXPRESS"
