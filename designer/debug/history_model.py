@@ -16,176 +16,59 @@ whenever iterations do not overlap.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
+from designer.debug.history_context import PictureContext, _stamp
+from designer.debug.history_records import (
+    _UNSET,
+    ATTEMPT_STARTS,
+    CAUGHT,
+    EXECUTION_ENDS,
+    FAILED,
+    FAILURE_EVENTS,
+    NOT_RUN,
+    PRECEDENCE,
+    RESULT_EVENTS,
+    RETRIED,
+    RUNNING,
+    SUCCEEDED,
+    EventNote,
+    Failure,
+    MapRun,
+    Thread,
+    Visit,
+    details_of,
+    parse_json,
+    state_name_of,
+)
 from designer.document.paths import iter_states, state_path
 
-Thread = tuple[tuple[str, int], ...]  # the chain of (Map state name, iteration index) an event ran in
-
-# Statuses, in the order the summary of several runs of one state prefers them.
-NOT_RUN, RUNNING, SUCCEEDED, RETRIED, CAUGHT, FAILED = (
-    "not run",
-    "running",
-    "succeeded",
-    "retried",
-    "caught",
-    "failed",
-)
-PRECEDENCE = {NOT_RUN: 0, SUCCEEDED: 1, RETRIED: 2, CAUGHT: 3, FAILED: 4, RUNNING: 5}
-
-ATTEMPT_STARTS = frozenset(
-    (
-        "TaskScheduled",
-        "LambdaFunctionScheduled",
-        "ActivityScheduled",
-        "MapStateStarted",
-        "ParallelStateStarted",
-    )
-)
-FAILURE_EVENTS = frozenset(
-    (
-        "TaskFailed",
-        "TaskTimedOut",
-        "TaskStartFailed",
-        "TaskSubmitFailed",
-        "LambdaFunctionFailed",
-        "LambdaFunctionTimedOut",
-        "LambdaFunctionScheduleFailed",
-        "LambdaFunctionStartFailed",
-        "ActivityFailed",
-        "ActivityTimedOut",
-        "ActivityScheduleFailed",
-        "MapStateFailed",
-        "ParallelStateFailed",
-        "EvaluationFailed",
-        "MapRunFailed",
-    )
-)
-RESULT_EVENTS = frozenset(("TaskSucceeded", "LambdaFunctionSucceeded", "ActivitySucceeded"))
-EXECUTION_ENDS = {
-    "ExecutionSucceeded": "SUCCEEDED",
-    "ExecutionFailed": "FAILED",
-    "ExecutionAborted": "ABORTED",
-    "ExecutionTimedOut": "TIMED_OUT",
-}
-_UNSET: Any = object()
+__all__ = [
+    "ATTEMPT_STARTS",
+    "CAUGHT",
+    "EXECUTION_ENDS",
+    "FAILED",
+    "FAILURE_EVENTS",
+    "NOT_RUN",
+    "PRECEDENCE",
+    "RESULT_EVENTS",
+    "RETRIED",
+    "RUNNING",
+    "SUCCEEDED",
+    "EventNote",
+    "ExecutionPicture",
+    "Failure",
+    "MapRun",
+    "Thread",
+    "Visit",
+    "_stamp",
+    "details_of",
+    "parse_json",
+    "state_name_of",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class EventNote:
-    """Where an event was written: the visit (its StateEntered id) and the iteration chain."""
-
-    visit: int | None
-    thread: Thread = ()
-
-
-def details_of(event: dict[str, Any]) -> dict[str, Any]:
-    for key, value in event.items():
-        if key.endswith("EventDetails") and isinstance(value, dict):
-            return value
-    return {}
-
-
-def parse_json(text: Any) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def state_name_of(event: dict[str, Any]) -> str | None:
-    kind = event.get("type", "")
-    if kind.endswith("StateEntered") or kind.endswith("StateExited"):
-        name = details_of(event).get("name")
-        return name if isinstance(name, str) else None
-    return None
-
-
-@dataclass
-class Failure:
-    event_id: int
-    kind: str  # the event type
-    error: str | None
-    cause: str | None
-    retried: bool = False  # another attempt followed
-
-
-@dataclass
-class Visit:
-    """One run of one state: from its StateEntered event to its StateExited (or the end)."""
-
-    entered_id: int
-    name: str
-    path: str | None
-    state_type: str
-    thread: Thread
-    input: Any
-    previous: int | None = None  # the visit before this one in the same scope and iteration
-    output: Any = _UNSET
-    exited_id: int | None = None
-    attempts: int = 0
-    failures: list[Failure] = field(default_factory=list)
-    result: Any = _UNSET  # the task's raw result (TaskSucceeded output), when there was one
-    assigned: dict[str, Any] = field(default_factory=dict)
-    events: list[int] = field(default_factory=list)
-    attempt_ids: list[int] = field(default_factory=list)  # the event starting each attempt
-    result_id: int | None = None  # the event carrying the task's result
-    entered_time: Any = None
-    ended: bool = False  # the execution ended while this state was running
-
-    @property
-    def has_output(self) -> bool:
-        return self.output is not _UNSET
-
-    @property
-    def has_result(self) -> bool:
-        return self.result is not _UNSET
-
-    @property
-    def retries(self) -> int:
-        return sum(1 for f in self.failures if f.retried)
-
-    @property
-    def final_failure(self) -> Failure | None:
-        last = self.failures[-1] if self.failures else None
-        return last if last is not None and not last.retried else None
-
-    @property
-    def status(self) -> str:
-        if self.exited_id is not None:
-            if self.final_failure is not None:
-                return CAUGHT
-            return RETRIED if self.retries else SUCCEEDED
-        if self.final_failure is not None or self.state_type == "Fail" or self.ended:
-            return FAILED
-        return RUNNING
-
-    @property
-    def scope(self) -> str:
-        if self.path is None:
-            return ""
-        return self.path.rsplit("/States/", 1)[0]
-
-
-@dataclass
-class MapRun:
-    """A Map state's iterations in one visit of the Map."""
-
-    visit: int
-    name: str
-    length: int | None = None
-    iterations: dict[int, str] = field(default_factory=dict)  # index -> running/succeeded/failed/aborted
-
-    @property
-    def done(self) -> int:
-        return sum(1 for s in self.iterations.values() if s != RUNNING)
-
-
-class ExecutionPicture:
+class ExecutionPicture(PictureContext):
     """An execution as it stood after its first `upto` events."""
 
     def __init__(
@@ -488,99 +371,6 @@ class ExecutionPicture:
             return None
         total = sum(run.length if run.length is not None else len(run.iterations) for run in runs)
         return sum(run.done for run in runs), total
-
-    def variables_at(self, visit: Visit) -> dict[str, Any]:
-        """The variables a state saw: what earlier states in its scope chain assigned."""
-        out: dict[str, Any] = {}
-        for vid in self.order:
-            other = self.visits[vid]
-            if vid >= visit.entered_id:
-                break
-            if other.exited_id is None or other.exited_id > visit.entered_id:
-                continue
-            if visit.thread[: len(other.thread)] == other.thread and visit.scope.startswith(other.scope):
-                out.update(other.assigned)
-        return out
-
-    def context_at(self, visit: Visit) -> dict[str, Any]:
-        """The context object (`$$`) as the state saw it, rebuilt from the history."""
-        started = self.events[0] if self.events else {}
-        arn = self.execution_arn
-        context: dict[str, Any] = {
-            "Execution": {
-                "Id": arn,
-                "Input": self.input,
-                "Name": arn.rsplit(":", 1)[-1] if arn else "",
-                "RoleArn": details_of(started).get("roleArn"),
-                "StartTime": _stamp(started.get("timestamp")),
-            },
-            "State": {"EnteredTime": _stamp(visit.entered_time), "Name": visit.name},
-            "StateMachine": {
-                "Id": arn.replace(":execution:", ":stateMachine:").rsplit(":", 1)[0] if arn else "",
-                "Name": arn.split(":")[6] if arn.count(":") >= 7 else "",
-            },
-        }
-        if visit.state_type == "Task":
-            context["State"]["RetryCount"] = visit.retries
-        if visit.thread:
-            map_name, index = visit.thread[-1]
-            owner = next(
-                (v for v in self.visits.values() if v.name == map_name and v.state_type == "Map"), None
-            )
-            items = _items_of(owner.input, self._state_values().get(owner.path or "", {})) if owner else None
-            value = items[index] if isinstance(items, list) and index < len(items) else None
-            context["Map"] = {"Item": {"Index": index, "Value": value}}
-        return context
-
-    def iteration_result(self, map_visit: Visit) -> list[Any]:
-        """A Map's result array (or a Parallel's branch outputs), from its inner states' outputs."""
-        last: dict[Any, Visit] = {}
-        for vid in self.order:
-            visit = self.visits[vid]
-            if vid <= map_visit.entered_id or visit.exited_id is None:
-                continue
-            if map_visit.exited_id is not None and vid > map_visit.exited_id:
-                break
-            if map_visit.state_type == "Map":
-                if visit.thread[: len(map_visit.thread) + 1][:-1] != map_visit.thread:
-                    continue
-                if (
-                    len(visit.thread) <= len(map_visit.thread)
-                    or visit.thread[len(map_visit.thread)][0] != map_visit.name
-                ):
-                    continue
-                key: Any = visit.thread[len(map_visit.thread)][1]
-            else:
-                prefix = f"{map_visit.path}/Branches["  # branch scopes are written Branches[i]
-                if (
-                    visit.path is None
-                    or not visit.path.startswith(prefix)
-                    or visit.thread != map_visit.thread
-                ):
-                    continue
-                key = int(visit.path[len(prefix) :].split("]", 1)[0])
-            if visit.scope.count("/States/") == (map_visit.path or "").count("/States/"):
-                last[key] = visit
-        return [last[k].output for k in sorted(last)]
-
-
-def _stamp(value: Any) -> Any:
-    if value is None or isinstance(value, str):
-        return value
-    try:
-        return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    except AttributeError:
-        return str(value)
-
-
-def _items_of(data: Any, state: dict[str, Any]) -> Any:
-    path = state.get("ItemsPath")
-    if isinstance(path, str) and path.startswith("$.") and isinstance(data, dict):
-        value: Any = data
-        for part in path[2:].split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        return value
-    return data if isinstance(data, list) else None
 
 
 def _fits(kind: str, state_type: str) -> bool:
