@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{sum(tally.ran.values())} checks in {elapsed:.0f} s")
     targets = (
         "validate",
+        "yaml round trip",
         "run",
         "test-state",
         "export asl",

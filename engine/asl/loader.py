@@ -19,6 +19,7 @@ import yaml
 from yaml.constructor import ConstructorError
 
 from engine.asl.yaml12 import Yaml12Loader, non_finite_problem, number_length_problem
+from engine.deep_nesting import nesting_headroom
 
 # CreateStateMachine's limit on the definition's length, in characters.
 MAX_DEFINITION_LENGTH = 1_048_576
@@ -260,7 +261,9 @@ def _cfn_tag(loader: Yaml12Loader, tag_suffix: str, node: yaml.Node) -> dict[str
 _SafeLoader.add_multi_constructor("!", _cfn_tag)
 
 
-MAX_NESTING = 200
+# AWS reads definitions with Jackson, which refuses documents nested deeper than this; YAML is held
+# to the same bound, so that everything StateCanvas writes (YAML exports included) reads back.
+MAX_NESTING = 1000
 
 
 def nesting_depth(text: str) -> int:
@@ -293,6 +296,11 @@ def _parse_yaml(text: str, source: str | None) -> Any:
             source=source,
             code="UNSAFE",
         )
+    with nesting_headroom():  # PyYAML composes and constructs recursively, several frames a level
+        return _compose_yaml(text, source)
+
+
+def _compose_yaml(text: str, source: str | None) -> Any:
     loader: _SafeLoader | None = None
     try:
         loader = _SafeLoader(text)

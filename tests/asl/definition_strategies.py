@@ -384,6 +384,7 @@ def check_definition(definition: dict[str, Any], data: Any, tally: Tally, *, exp
         tally.note("validate", exc, definition)
         return
     tally.note("validate", None, definition)
+    tally.note("yaml round trip", yaml_round_trip_error(definition), definition)
     if not ok:
         return
     try:
@@ -422,6 +423,20 @@ def check_definition(definition: dict[str, Any], data: Any, tally: Tally, *, exp
         }
         for target, (argv, codes) in commands.items():
             tally.note(target, command_error(definition, argv, codes), definition)
+
+
+def yaml_round_trip_error(definition: dict[str, Any]) -> BaseException | None:
+    """The definition written as YAML and read back (as YAML 1.2) must be the same JSON value."""
+    from engine.asl.loader import parse_text
+    from engine.export.asl_text import dump_yaml
+
+    try:
+        again = parse_text(dump_yaml(definition), prefer="yaml").value
+    except Exception as exc:
+        return exc
+    if json.dumps(again, sort_keys=True) != json.dumps(definition, sort_keys=True):
+        return AssertionError("the YAML read back differs from the definition written")
+    return None
 
 
 def command_error(

@@ -274,3 +274,12 @@ def test_an_input_no_json_could_carry_is_refused_as_aws_refuses_it(value: Any) -
     with pytest.raises(TestStateError) as refused:
         test_state(_pass(), {"n": value}, state_name="A")
     assert refused.value.code == "InvalidExecutionInput"
+
+
+def test_a_yaml_export_as_deep_as_aws_accepts_reads_back() -> None:
+    from engine.export.asl_text import dump_yaml
+
+    definition = _pass(Result=_nest(990))
+    assert parse_text(dump_yaml(definition), prefer="yaml").value == definition
+    block = "".join(" " * i + "a:\n" for i in range(1200)) + " " * 1200 + "b: 1\n"
+    assert [d.code for d in validate(block)] == ["INVALID_JSON_DESCRIPTION"]

@@ -47,6 +47,9 @@ def validate(
             definition = parse_text(text).value
         except DefinitionLoadError as exc:
             return [load_error_diagnostic(exc)]
+        problem = json_value_problem(definition)  # YAML in block style nests without brackets
+        if problem is not None:
+            return [error(INVALID_JSON_DESCRIPTION, problem[0], problem[1] if problem[1] != "/" else None)]
     else:
         problem = json_value_problem(definition)
         if problem is not None:
