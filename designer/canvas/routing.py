@@ -249,62 +249,88 @@ def _grid_path(
         for i in range(bisect.bisect_right(xs, left), bisect.bisect_left(xs, right)):
             blocked_v[i].update(steps)
 
-    # Soft regions as (left, top, right, bottom), as QRectF.contains reads them (a null one
-    # holds nothing): the search asks once per step, hundreds of thousands of times.
+    # Each step's length factor: 1 + SOFT_COST where the step's midpoint lies in a soft region
+    # (as QRectF.contains reads it: edges included, a null region holds nothing), else 1.
     soft_boxes = [
         (r.left(), r.top(), r.right(), r.bottom())
         for r in (s.normalized() for s in soft)
         if r.left() != r.right() and r.top() != r.bottom()
     ]
-
-    def soft_cost(x0: float, y0: float, x1: float, y1: float) -> float:
-        if not soft_boxes:
-            return 0.0
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        return (
-            SOFT_COST
-            if any(x0_ <= cx <= x1_ and y0_ <= cy <= y1_ for x0_, y0_, x1_, y1_ in soft_boxes)
-            else 0.0
-        )
+    hmul = _step_factors(xs, ys, soft_boxes)  # hmul[j][i]: (xs[i], ys[j]) -> (xs[i + 1], ys[j])
+    vmul = _step_factors(ys, xs, [(y0, x0, y1, x1) for x0, y0, x1, y1 in soft_boxes])  # vmul[i][j], likewise
 
     si, sj = xs.index(round(first.x(), 1)), ys.index(round(first.y(), 1))
     ti, tj = xs.index(round(last.x(), 1)), ys.index(round(last.y(), 1))
     tx, ty = xs[ti], ys[tj]
+    hx = [abs(x - tx) for x in xs]
+    hy = [abs(y - ty) for y in ys]
     moves = ((1, 0), (-1, 0), (0, 1), (0, -1))
-    start_state = (si, sj, heading)
-    best = {start_state: 0.0}
-    came: dict = {}
-    heap = [(abs(xs[si] - tx) + abs(ys[sj] - ty), 0.0, si, sj, heading)]
+    which = {move: k for k, move in enumerate(moves)}
+    # Costs and predecessors per (i, j, heading), flat; the heap's entries and their order (so
+    # the path chosen among equal ones) are those of a search keyed by tuples.
+    inf = float("inf")
+    best = [inf] * (nx_ * ny_ * 4)
+    best[(si * ny_ + sj) * 4 + which[heading]] = 0.0
+    came: dict[int, tuple[int, int, tuple[int, int]]] = {}
+    heap = [(hx[si] + hy[sj], 0.0, si, sj, heading)]
+    pop, push = heapq.heappop, heapq.heappush
     while heap:
-        _f, g, i, j, d = heapq.heappop(heap)
-        if g > best.get((i, j, d), float("inf")):
+        _f, g, i, j, d = pop(heap)
+        if g > best[(i * ny_ + j) * 4 + which[d]]:
             continue
         if i == ti and j == tj:
             points = []
             state = (i, j, d)
-            while state in came:
+            while (key := (state[0] * ny_ + state[1]) * 4 + which[state[2]]) in came:
                 points.append(QPointF(xs[state[0]], ys[state[1]]))
-                state = came[state]
+                state = came[key]
             points.append(QPointF(xs[si], ys[sj]))
             return list(reversed(points))
-        for di, dj in moves:
-            if (di, dj) == (-d[0], -d[1]):
+        back = (-d[0], -d[1])
+        for move in moves:
+            if move == back:
                 continue
+            di, dj = move
             ni, nj = i + di, j + dj
             if not (0 <= ni < nx_ and 0 <= nj < ny_):
                 continue
-            if dj == 0 and min(i, ni) in blocked_h[j]:
-                continue
-            if di == 0 and min(j, nj) in blocked_v[i]:
-                continue
-            length = abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j])
-            step = length * (1.0 + soft_cost(xs[i], ys[j], xs[ni], ys[nj]))
-            cost = g + step + (BEND_COST if (di, dj) != d else 0.0)
-            if ni == ti and nj == tj and (di, dj) != arrival:
+            if dj == 0:
+                lo = i if i < ni else ni
+                if lo in blocked_h[j]:
+                    continue
+                step = abs(xs[ni] - xs[i]) * hmul[j][lo]
+            else:
+                lo = j if j < nj else nj
+                if lo in blocked_v[i]:
+                    continue
+                step = abs(ys[nj] - ys[j]) * vmul[i][lo]
+            cost = g + step + (BEND_COST if move != d else 0.0)
+            if ni == ti and nj == tj and move != arrival:
                 cost += BEND_COST
-            key = (ni, nj, (di, dj))
-            if cost < best.get(key, float("inf")):
+            key = (ni * ny_ + nj) * 4 + which[move]
+            if cost < best[key]:
                 best[key] = cost
                 came[key] = (i, j, d)
-                heapq.heappush(heap, (cost + abs(xs[ni] - tx) + abs(ys[nj] - ty), cost, ni, nj, (di, dj)))
+                push(heap, (cost + hx[ni] + hy[nj], cost, ni, nj, move))
     return None
+
+
+def _step_factors(
+    along: list[float], across: list[float], soft: list[tuple[float, float, float, float]]
+) -> list[list[float]]:
+    """For each line `across[j]`, the length factor of each step between `along[i]` and
+    `along[i + 1]` on it (soft boxes given as (low along, low across, high along, high across))."""
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(along)]  # ascending, as `along` is
+    soft_factor = 1.0 + SOFT_COST
+    made: dict[tuple[tuple[float, float], ...], list[float]] = {}  # rows under the same regions
+    rows = []
+    for c in across:
+        spans = tuple((lo, hi) for lo, c0, hi, c1 in soft if c0 <= c <= c1)
+        row = made.get(spans)
+        if row is None:
+            row = made[spans] = [1.0 + 0.0] * len(mids)
+            for lo, hi in spans:
+                a, b = bisect.bisect_left(mids, lo), bisect.bisect_right(mids, hi)
+                row[a:b] = [soft_factor] * (b - a)
+        rows.append(row)
+    return rows
