@@ -241,3 +241,20 @@ def test_a_backreference_runs_under_a_budget_that_holds() -> None:
 def test_an_invalid_jsonata_regex_is_a_query_error_not_a_crash() -> None:
     with pytest.raises(JsonataEvaluationError, match="Invalid regular expression"):
         evaluate_jsonata('$match("a", /[z-a]/)', states={}, variables={})
+
+
+def test_event_pattern_wildcards_match_in_linear_time() -> None:
+    from engine.bus.matching import default_pattern_engine
+
+    engine = default_pattern_engine()
+    pattern = {"detail": {"key": [{"wildcard": "*a*a*a*a*b"}]}}
+    assert engine.check(pattern) is None or "complex" in engine.check(pattern)
+    simple = {"detail": {"key": [{"wildcard": "*ab*ab*c"}]}}
+    assert engine.check(simple) is None
+    event = {"source": "s", "detail-type": "t", "detail": {"key": "ab" * 50_000}}
+    with within(0.5):
+        assert not engine.test(simple, event)
+        assert engine.test(simple, {**event, "detail": {"key": "xxabyyabzzc"}})
+    anything_but = {"detail": {"key": [{"anything-but": {"wildcard": "*ab*ab*c"}}]}}
+    with within(0.5):
+        assert engine.test(anything_but, event)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
 from engine.asl.validation.state_rules import is_rfc3339
@@ -13,6 +12,7 @@ from engine.runtime.errors import NO_CHOICE_MATCHED, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import PathScope, render_template, select
 from engine.runtime.state_run import StateResult, StateRun
+from engine.wildcard_match import wildcard_matches
 
 _MISSING = object()
 
@@ -152,43 +152,6 @@ def _instant(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@lru_cache(maxsize=1024)
-def _wildcard(pattern: str) -> tuple[str, ...]:
-    """StringMatches: the literal pieces between `*`s (`\\*`, `\\\\` are a literal star and backslash)."""
-    pieces, piece, i = [], [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            piece.append(pattern[i + 1])
-            i += 2
-            continue
-        if ch == "*":
-            pieces.append("".join(piece))
-            piece = []
-        else:
-            piece.append(ch)
-        i += 1
-    pieces.append("".join(piece))
-    return tuple(pieces)
-
-
 def string_matches(value: str, pattern: str) -> bool:
-    """Whether `value` matches a StringMatches pattern, in time linear in the text.
-
-    A regular expression of `.*`s backtracks polynomially in the number of stars (a 40-character
-    text took seconds); matching the first piece as a prefix, the last as a suffix and each one
-    between at its leftmost place is exact for patterns whose only operator is `*`.
-    """
-    pieces = _wildcard(pattern)
-    if len(pieces) == 1:
-        return value == pieces[0]
-    first, *middle, last = pieces
-    if len(value) < len(first) + len(last) or not value.startswith(first) or not value.endswith(last):
-        return False
-    position, end = len(first), len(value) - len(last)
-    for piece in middle:
-        found = value.find(piece, position, end)
-        if found < 0:
-            return False
-        position = found + len(piece)
-    return True
+    """Whether `value` matches a StringMatches pattern, in time linear in the text."""
+    return wildcard_matches(value, pattern)
