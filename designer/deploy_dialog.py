@@ -25,6 +25,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -61,6 +62,7 @@ class AwsSettings:
     profile: str | None = None
     endpoint_url: str | None = None
     prefix: str = ""
+    stack: str | None = None  # deploy as this CloudFormation stack; None: through the service APIs
 
 
 @dataclass
@@ -98,9 +100,19 @@ class PullReport:
 # -- the work (runs on the worker thread; no Qt here) ------------------------------------------
 
 
+@dataclass(frozen=True)
+class StackLine:
+    """One stack event, already in words, passed where the API path passes a Change."""
+
+    text: str
+
+
 def change_line(change: Any) -> str:
-    """ "created state machine Orders": one applied change, for the log."""
+    """ "created state machine Orders": one applied change (or stack event), for the log."""
     from engine.deploy.plan import LABELS
+
+    if isinstance(change, StackLine):
+        return change.text
 
     return f"{APPLIED.get(change.action, change.action)} {LABELS.get(change.kind, change.kind)} {change.name}"
 
@@ -140,6 +152,11 @@ def run_deploy(
     if errors:
         report.error = "fix the state machines first:\n" + "\n".join(errors[:20])
         return report
+    if settings.stack:
+        from designer.deploy_stack import run_stack_deploy
+
+        line = None if progress is None else (lambda text: progress(StackLine(text)))
+        return run_stack_deploy(loaded, settings, report, on_plan=on_plan, progress=line)
 
     def applied(change: Any) -> None:
         report.applied.append(change_line(change))
@@ -317,6 +334,15 @@ class DeployDialog(QDialog):
         self.endpoint.setPlaceholderText("optional: LocalStack or moto_server URL")
         self.prefix = QLineEdit()
         self.prefix.setPlaceholderText("optional, e.g. dev-")
+        self.through = QComboBox()
+        self.through.addItems(["Service APIs (only what changed)", "CloudFormation stack (change set)"])
+        self.stack = QLineEdit(_stack_name(self.window_))
+        self.stack.setPlaceholderText("the stack to create or update")
+        if self.mode == "deploy":
+            form.addRow("Deploy &through:", self.through)
+            form.addRow("S&tack name:", self.stack)
+        self.through.currentIndexChanged.connect(self._through_changed)
+        self._through_changed()
         form.addRow("&Region:", self.region)
         form.addRow("Pro&file:", self.profile)
         form.addRow("&Endpoint URL:", self.endpoint)
@@ -366,7 +392,7 @@ class DeployDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
-        for edit in (self.region, self.profile, self.endpoint, self.prefix):
+        for edit in (self.region, self.profile, self.endpoint, self.prefix, self.stack):
             edit.textChanged.connect(self._settings_changed)
 
     # -- state ------------------------------------------------------------------------------
@@ -375,9 +401,17 @@ class DeployDialog(QDialog):
         def text(edit: QLineEdit) -> str | None:
             return edit.text().strip() or None
 
+        stack = text(self.stack) if self.mode == "deploy" and self.through.currentIndex() == 1 else None
         return AwsSettings(
-            text(self.region), text(self.profile), text(self.endpoint), self.prefix.text().strip()
+            text(self.region), text(self.profile), text(self.endpoint), self.prefix.text().strip(), stack
         )
+
+    def _through_changed(self) -> None:
+        """A stack names its own resources: the prefix is for the service-API path only."""
+        stack = self.through.currentIndex() == 1
+        self.stack.setEnabled(stack)
+        self.prefix.setEnabled(not stack)
+        self._settings_changed()
 
     @property
     def busy(self) -> bool:
@@ -388,8 +422,11 @@ class DeployDialog(QDialog):
         self.plan_button.setEnabled(ready)
         self.deploy_button.setEnabled(ready and self.planned_for == self.settings())
         self.pull_button.setEnabled(ready)
-        for widget in (self.region, self.profile, self.endpoint, self.prefix, self.output, self.browse):
+        for widget in (self.region, self.profile, self.endpoint, self.output, self.browse, self.through):
             widget.setEnabled(not busy)
+        stack = self.through.currentIndex() == 1
+        self.stack.setEnabled(not busy and stack)
+        self.prefix.setEnabled(not busy and not stack)
         self.progress.setVisible(busy or (self.progress.maximum() > 0 and self.progress.value() > 0))
         self.busy_changed.emit(busy)
 
@@ -455,7 +492,7 @@ class DeployDialog(QDialog):
 
     def _show_plan(self, text: str) -> None:
         self.log.appendPlainText(text.rstrip("\n"))
-        pending = sum(1 for line in text.splitlines() if line.lstrip().startswith(("+", "~", "!")))
+        pending = sum(1 for line in text.splitlines() if line.lstrip().startswith(("+", "~", "!", "x ")))
         self.progress.setRange(0, max(pending, 1))
         self.progress.setValue(0)
         if pending and self._pending is not None and not self._pending[1]:
@@ -555,6 +592,15 @@ class DeployDialog(QDialog):
     def shutdown(self) -> None:
         """Stop taking work and wait for the worker (tests; the app's exit)."""
         self.executor.shutdown(wait=True)
+
+
+def _stack_name(window: Any) -> str:
+    """A stack name from the project's name: letters, digits and hyphens, starting with a letter."""
+    document = getattr(window, "document", None)
+    project = getattr(document, "project", None)
+    raw = str(getattr(project, "name", "") or "statecanvas")
+    name = "".join(c if c.isascii() and c.isalnum() else "-" for c in raw).strip("-")
+    return name if name[:1].isalpha() else f"statecanvas-{name}".rstrip("-")
 
 
 def open_dialog(window: Any, mode: str = "deploy") -> DeployDialog:

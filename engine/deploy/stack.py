@@ -119,7 +119,8 @@ def plan_stack(
     elif status not in (None, *GONE) and _same_as_deployed(clients, stack, body, prepared.parameters):
         return plan, prepared, None, status
     upload_code(clients, prepared)
-    if status == "ROLLBACK_COMPLETE":
+    if status in ("ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"):
+        # A failed first create, or an empty stack a change set was planned on and never run.
         _delete_and_wait(clients, stack)
         status = None
     cfn = clients("cloudformation")
@@ -178,7 +179,7 @@ def deploy_stack(
 ) -> StackResult:
     """Plan through a change set, then (unless `dry_run`) execute it and follow the events."""
     try:
-        plan, _, arn, _ = plan_stack(loaded, clients, stack)
+        plan, _, arn, before = plan_stack(loaded, clients, stack)
     except aws_errors() as exc:
         raise DeployError(f"planning stack {stack} failed: {describe_error(exc)}") from None
     result = StackResult(plan, stack, dry_run=dry_run)
@@ -189,6 +190,8 @@ def deploy_stack(
     cfn = clients("cloudformation")
     if dry_run:
         cfn.delete_change_set(ChangeSetName=arn)
+        if before in (None, *GONE):  # planning a new stack made an empty one: leave nothing behind
+            _delete_and_wait(clients, stack)
         return result
     try:
         seen = {e["EventId"] for e in _events(clients, stack)}
