@@ -31,7 +31,18 @@ __all__ = [
 
 
 class JsonInputError(ValueError):
-    """Text that is not strict JSON, or input over its size limit; the message says where and why."""
+    """Text that is not strict JSON, or input over its size limit; the message says where and why.
+
+    ``reason``, ``line`` and ``column`` hold the parts, for callers that word the place themselves.
+    """
+
+    def __init__(
+        self, message: str, *, reason: str | None = None, line: int | None = None, column: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+        self.line = line
+        self.column = column
 
 
 class _NotANumber(ValueError):
@@ -64,10 +75,18 @@ def loads_strict(text: str, where: str = "input") -> Any:
             why = f"{exc.token} is not a JSON number"
         else:
             why = f"the number {exc.token} is out of range (JSON numbers are doubles, at most about 1.8e308)"
-        raise JsonInputError(f"{where}: not valid JSON (line {line}, column {column}): {why}") from None
+        raise JsonInputError(
+            f"{where}: not valid JSON (line {line}, column {column}): {why}",
+            reason=why,
+            line=line,
+            column=column,
+        ) from None
     except json.JSONDecodeError as exc:
         raise JsonInputError(
-            f"{where}: not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+            f"{where}: not JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+            reason=exc.msg,
+            line=exc.lineno,
+            column=exc.colno,
         ) from None
     except RecursionError:
         raise JsonInputError(f"{where}: not valid JSON: nested too deeply") from None

@@ -41,10 +41,13 @@ class JsonEdit(QPlainTextEdit):
         text = self.toPlainText().strip()
         if not text:
             return None
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        from engine.strict_json import JsonInputError, loads_strict
+
+        try:  # strict: NaN, Infinity and 1e309 are not JSON, and AWS refuses them
+            return loads_strict(text)
+        except JsonInputError as exc:
+            where = f" (line {exc.line}, column {exc.column})" if exc.line is not None else ""
+            raise ValueError(f"not valid JSON: {exc.reason}{where}") from None
 
 
 class LabelledJson(QWidget):

@@ -47,10 +47,14 @@ def parse_json_text(text: str, *, jsonata: bool = False) -> tuple[Any, str | Non
         return MISSING, None
     if jsonata and stripped.startswith("{%") and stripped.endswith("%}"):
         return stripped, None
-    try:
-        return json.loads(stripped), None
-    except json.JSONDecodeError as exc:
-        return None, f"Line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    from engine.strict_json import JsonInputError, loads_strict
+
+    try:  # strict: NaN, Infinity and 1e309 are not JSON, and AWS refuses them
+        return loads_strict(stripped), None
+    except JsonInputError as exc:
+        if exc.line is None:
+            return None, exc.reason
+        return None, f"Line {exc.line}, column {exc.column}: {exc.reason}"
 
 
 class JsonField(QWidget):

@@ -181,3 +181,11 @@ def test_values_made_at_run_time_stay_json(tmp_path: Path) -> None:
     path.write_text(json.dumps(task))
     run = cli("run", str(path), "--json", "--handler", f"f={tmp_path / 'h.py'}:handler")
     assert run.code == 1 and json.loads(run.out)["error"] == "Runtime.MarshalError"
+
+
+def test_the_designer_json_fields_refuse_non_json_numbers_with_their_place() -> None:
+    from designer.panels.json_field import parse_json_text
+
+    value, reason = parse_json_text('{\n  "a": NaN\n}')
+    assert value is None and reason == "Line 2, column 8: NaN is not a JSON number"
+    assert parse_json_text('{"a": 1.5}') == ({"a": 1.5}, None)
