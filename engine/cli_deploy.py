@@ -116,6 +116,8 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not _check_definitions(loaded, err):
         print("statecanvas: not deployed: fix the state machines above first", file=err)
         return 1
+    if args.stack and args.prefix:
+        raise RunUsageError("--prefix is for deploying through the service APIs; a stack names its resources")
     clients = _clients(args)
     if args.stack:
         from engine.cli_stack import deploy_as_stack

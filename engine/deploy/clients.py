@@ -8,6 +8,7 @@ from one that changed something.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +100,13 @@ def describe_error(exc: BaseException) -> str:
         code = error.get("Code", "Error")
         message = error.get("Message", "")
         return f"{operation}: {code}: {message}".strip(": ")
+    text = str(exc)
+    if type(exc).__name__ == "ResponseParserError":
+        # An endpoint that answered an error in another protocol (moto does): its own words.
+        found = re.search(r'"__type":\s*"([^"]+)".*?"message":\s*"([^"]*)"', text)
+        if found:
+            return f"{found.group(1).split('#')[-1]}: {found.group(2)}"
+        return f"the endpoint's answer could not be read: {text.splitlines()[0] if text else ''}".rstrip(": ")
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -176,3 +176,8 @@ def test_a_project_cloudformation_cannot_express_is_refused_before_any_call(
     assert "stack name '9-bad name'" in message
     assert "function 'ghost': handler file nowhere/ghost.py not found" in message
     assert clients.calls == []
+
+
+def test_prefix_is_refused_with_a_stack(aws_env: str) -> None:
+    code, _, err = run("deploy", str(EXAMPLE), "--endpoint-url", aws_env, "--stack", "s", "--prefix", "dev-")
+    assert code == 2 and "--prefix is for deploying through the service APIs" in err

@@ -23,6 +23,7 @@ from cfnlint.api import ConfigMixIn, decode_str, run_template_by_data  # noqa: E
 from cfnlint.core import get_rules  # noqa: E402
 
 from engine.export import cloudformation_template, import_asl, import_template, sam_template  # noqa: E402
+from engine.export.sam_project import sam_project  # noqa: E402
 from engine.project.loader import load_project  # noqa: E402
 
 REALWORLD = ROOT.parent / "shared" / "realworld"
@@ -80,6 +81,10 @@ def lint_case(case: str) -> dict[str, Any]:
                 out["original"] = f"cfn-lint could not lint the original: {type(exc).__name__}: {exc}"
                 before = set()
         out["added"][label] = [message for rule, message in found if rule not in (before or set())]
+    if original is None:  # an example: its SAM application folder too (DefinitionUri, functions/)
+        out["added"]["sam-folder"] = [
+            message for _, message in findings(sam_project(project).export.text("yaml"))
+        ]
     return out
 
 
