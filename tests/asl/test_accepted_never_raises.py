@@ -283,3 +283,13 @@ def test_a_yaml_export_as_deep_as_aws_accepts_reads_back() -> None:
     assert parse_text(dump_yaml(definition), prefer="yaml").value == definition
     block = "".join(" " * i + "a:\n" for i in range(1200)) + " " * 1200 + "b: 1\n"
     assert [d.code for d in validate(block)] == ["INVALID_JSON_DESCRIPTION"]
+
+
+def test_a_python_value_that_contains_itself_is_refused_not_walked_forever() -> None:
+    from engine.runtime.errors import InvalidExecutionInput
+
+    looped: dict[str, Any] = {}
+    looped["a"] = looped
+    assert _errors(_pass(Result=looped)) == [("INVALID_JSON_DESCRIPTION", None)]
+    with pytest.raises(InvalidExecutionInput, match="nesting depth"):
+        run(_pass(), looped)

@@ -31,6 +31,11 @@ def json_value_problem(value: Any) -> tuple[str, str] | None:
     deepest = 0
     while stack:
         item, depth, where = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            # Jackson stops reading at the first level past its limit, and so does this walk
+            # (which also ends it for a Python value that contains itself).
+            deepest = depth
+            break
         if isinstance(item, dict):
             deepest = max(deepest, depth)
             for key, child in item.items():
