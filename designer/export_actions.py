@@ -94,14 +94,14 @@ def export_cloudformation(document: Any, path: str | Path) -> Path:
 
 
 def export_sam(document: Any, directory: str | Path) -> Path:
-    """The SAM template (template.yaml) and the definition files it points at, under `directory`."""
-    from engine.export import sam_template
+    """A SAM application under `directory`: template.yaml, statemachine/ and the handlers' functions/."""
+    from engine.export.sam_project import sam_project
 
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise ExportError(f"{root} is a file; SAM exports to a directory")
     root.mkdir(parents=True, exist_ok=True)
-    return sam_template(loaded_project(document)).write(root, "template.yaml")
+    return sam_project(loaded_project(document)).write(root)
 
 
 def export_mermaid(document: Any, path: str | Path, machine: str | None = None) -> Path:

@@ -72,6 +72,12 @@ def test_sam_writes_the_template_and_its_definition_files(pipeline: ProjectDocum
     for machine in machines:
         uri = machine["Properties"]["DefinitionUri"]
         assert json.loads((tmp_path / "app" / uri).read_text(encoding="utf-8"))["States"]
+    # The handlers' code goes with it, where each function's CodeUri says.
+    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    assert functions
+    for function in functions:
+        code = tmp_path / "app" / function["Properties"]["CodeUri"]
+        assert code.is_dir() and any(code.glob("*.py"))
 
 
 def test_mermaid_charts(pipeline: ProjectDocument, tmp_path: Path) -> None:
