@@ -415,9 +415,9 @@ def check_definition(definition: dict[str, Any], data: Any, tally: Tally, *, exp
                 ["export", "{file}", "--format", "cloudformation", "-o", "{out}"],
                 (0,),
             ),
-            "cli run": (["run", "{file}", "--json", "--input", json.dumps(data)], (0, 1)),
+            "cli run": (["run", "{file}", "--json", "--input=" + json.dumps(data)], (0, 1)),
             "cli test-state": (
-                ["test-state", "{file}", "--state", first, "--input", json.dumps(data)],
+                ["test-state", "{file}", "--state=" + first, "--input=" + json.dumps(data)],
                 (0, 1, 2),
             ),
         }
