@@ -24,6 +24,7 @@ ORDER = (
     "rule",
     "consumer",
     "policy",  # a stack's queue, topic and IAM policies (the API deploy folds them into their owners)
+    "resource",  # any other resource a stack holds (log groups, ...)
 )
 LABELS = {
     "role": "IAM role",
@@ -37,6 +38,7 @@ LABELS = {
     "rule": "rule",
     "consumer": "consumer",
     "policy": "policy",
+    "resource": "resource",
 }
 # delete: only a stack deploy deletes (a resource gone from the template goes from the stack).
 SYMBOLS = {"create": "+", "update": "~", "replace": "!", "delete": "x", "unchanged": "=", "skip": "-"}

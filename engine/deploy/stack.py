@@ -22,6 +22,7 @@ from engine.export.asl_text import dump_yaml
 from engine.project.loader import LoadedProject
 
 KINDS = {
+    "AWS::CloudFormation::Stack": "stack",
     "AWS::IAM::Role": "role",
     "AWS::IAM::Policy": "policy",
     "AWS::Events::EventBus": "bus",
@@ -68,7 +69,7 @@ class StackResult:
 def change_of(raw: dict[str, Any]) -> Change:
     """A change set's resource change as a plan line (replacement shown as replace)."""
     rc = raw.get("ResourceChange", {})
-    kind = KINDS.get(rc.get("ResourceType", ""), "policy")
+    kind = KINDS.get(rc.get("ResourceType", ""), "resource")
     action = ACTIONS.get(rc.get("Action", ""), "update")
     if action == "update" and rc.get("Replacement") == "True":
         action = "replace"

@@ -137,3 +137,14 @@ def test_change_set_actions_map_to_plan_actions() -> None:
     assert change("Modify", "False") == "~ update    rule X (EventPattern)"
     assert change("Modify", "True") == "! replace   rule X (EventPattern)"
     assert change("Remove") == "x delete    rule X (EventPattern)"
+
+
+def test_a_resource_type_without_a_plan_label_is_a_resource() -> None:
+    raw = {
+        "ResourceChange": {
+            "Action": "Add",
+            "LogicalResourceId": "Logs",
+            "ResourceType": "AWS::Logs::LogGroup",
+        }
+    }
+    assert change_of(raw).line() == "+ create    resource Logs"
