@@ -41,11 +41,16 @@ def package_function(base_dir: Path, handler: str) -> Package:
     path_text, sep, _ = handler.partition(":")
     if not sep or not path_text:
         raise PackagingError(f"handler {handler!r} is not FILE:FUNCTION")
-    file = base_dir / path_text
+    from engine.project.containment import OutsideProjectError, confined_path
+
+    try:  # a project's code is what it holds: never a folder above it
+        file = confined_path(base_dir, path_text, "the handler file")
+        code_uri, lambda_handler, runtime = lambda_parts(handler)
+        root = confined_path(base_dir, code_uri, "the handler's folder").resolve()
+    except OutsideProjectError as exc:
+        raise PackagingError(str(exc)) from None
     if not file.is_file():
         raise PackagingError(f"handler file {path_text} not found")
-    code_uri, lambda_handler, runtime = lambda_parts(handler)
-    root = (base_dir / code_uri).resolve() if code_uri != "." else base_dir.resolve()
     files = sorted(p for p in root.rglob("*") if p.is_file() and _wanted(p.relative_to(root)))
     buffer = io.BytesIO()
     total = 0

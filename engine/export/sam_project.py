@@ -28,6 +28,7 @@ from engine.export.catalog import Catalog, as_loaded
 from engine.export.lambda_handlers import lambda_parts
 from engine.export.sam import sam_template
 from engine.export.template_builder import METADATA_KEY, TemplateExport
+from engine.project.containment import is_inside
 from engine.project.loader import LoadedProject
 from engine.project.model import Project
 from engine.project.refs import ResourceRef
@@ -71,6 +72,8 @@ def sam_project(
             continue
         path_text = spec.handler.partition(":")[0].replace("\\", "/")
         source = loaded.base_dir / path_text if loaded.path is not None else None
+        if source is not None and not is_inside(source, loaded.base_dir):
+            source = None  # a handler outside the project is never copied into the export
         if source is None or not source.is_file():
             export.notes.append(
                 f"function {name}: its handler file {path_text} is not in the project; "

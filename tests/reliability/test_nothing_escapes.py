@@ -180,3 +180,14 @@ def test_the_execution_store_is_created_owner_only(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
+
+
+def test_deploy_packaging_never_zips_code_outside_the_project(tmp_path: Path) -> None:
+    from engine.deploy.packaging import PackagingError, package_function
+
+    (tmp_path / "outside.py").write_text("def h(e, c):\n    return e\n")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for handler in ("../outside.py:h", f"{tmp_path / 'outside.py'}:h"):
+        with pytest.raises(PackagingError, match="outside|absolute"):
+            package_function(folder, handler)
