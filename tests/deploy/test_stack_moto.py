@@ -181,3 +181,14 @@ def test_a_project_cloudformation_cannot_express_is_refused_before_any_call(
 def test_prefix_is_refused_with_a_stack(aws_env: str) -> None:
     code, _, err = run("deploy", str(EXAMPLE), "--endpoint-url", aws_env, "--stack", "s", "--prefix", "dev-")
     assert code == 2 and "--prefix is for deploying through the service APIs" in err
+
+
+def test_dry_run_of_a_new_stack_leaves_no_stack_behind(aws_env: str) -> None:
+    region = "us-west-1"
+    code, out, err = run(
+        "deploy", str(EXAMPLE), "--region", region, "--endpoint-url", aws_env, "--stack", "dry", "--dry-run"
+    )
+    assert code == 0, err
+    assert "+ create    state machine RetailOrder" in out and "executing" not in out
+    stacks = _client(aws_env, "cloudformation", region).list_stacks()["StackSummaries"]
+    assert all(s["StackStatus"] == "DELETE_COMPLETE" for s in stacks if s["StackName"] == "dry")
