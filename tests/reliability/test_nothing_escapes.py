@@ -189,5 +189,5 @@ def test_deploy_packaging_never_zips_code_outside_the_project(tmp_path: Path) ->
     folder = tmp_path / "project"
     folder.mkdir()
     for handler in ("../outside.py:h", f"{tmp_path / 'outside.py'}:h"):
-        with pytest.raises(PackagingError, match="outside|absolute"):
+        with pytest.raises(PackagingError, match=r"outside|absolute"):
             package_function(folder, handler)
