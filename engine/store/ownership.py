@@ -119,7 +119,16 @@ def abort_interrupted(conn: sqlite3.Connection, owner: OwnerToken) -> list[str]:
             continue
         if _abort(conn, arn, token):
             aborted.append(arn)
+    _sweep(owner)
     return aborted
+
+
+def _sweep(owner: OwnerToken) -> None:
+    """Remove the token files of dead processes that left no running execution behind."""
+    with contextlib.suppress(OSError):
+        for path in owner.folder.iterdir():
+            if path.name != owner.token:
+                _alive(owner.folder, path.name)  # unlinks the file of a dead owner
 
 
 def _abort(conn: sqlite3.Connection, arn: str, token: str | None) -> bool:

@@ -16,7 +16,7 @@ import pytest
 from reliability_helpers import ROOT, cli
 
 from engine.store import open_store
-from engine.store.ownership import INTERRUPTED_ERROR
+from engine.store.ownership import INTERRUPTED_ERROR, owners_folder
 
 WAIT = {"Type": "Wait", "Seconds": 60, "End": True}
 LONG = {
@@ -135,6 +135,7 @@ def test_a_killed_run_is_marked_aborted_on_the_next_start(tmp_path: Path, sig: s
     quick = tmp_path / "quick.asl.json"
     quick.write_text(json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}))
     assert cli("run", str(quick), "--store", str(store_path)).code == 0
+    assert not list(owners_folder(str(store_path)).iterdir()), "a dead process's token was left behind"
     statuses = _check_ended_aborted(store_path, before)
     assert statuses.count("ABORTED") >= 4  # the run and its three distributed Map children
     assert statuses.count("SUCCEEDED") == 1
