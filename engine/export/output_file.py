@@ -48,9 +48,14 @@ def replacing(path: str | Path) -> Iterator[Path]:
     target = Path(path)
     if target.is_dir():
         raise OutputPathError(f"{target}: is a folder; give the name of a file to write")
-    fd, temp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp" + target.suffix, dir=target.parent
-    )
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputPathError(f"{target}: the folder {folder} {what}")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=folder)
+    except OSError as exc:
+        raise OutputPathError(f"{target}: cannot write: {exc.strerror or exc}") from None
     os.close(fd)
     temp = Path(temp_name)
     try:

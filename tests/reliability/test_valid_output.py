@@ -189,3 +189,28 @@ def test_the_designer_json_fields_refuse_non_json_numbers_with_their_place() -> 
     value, reason = parse_json_text('{\n  "a": NaN\n}')
     assert value is None and reason == "Line 2, column 8: NaN is not a JSON number"
     assert parse_json_text('{"a": 1.5}') == ({"a": 1.5}, None)
+
+
+def test_picture_exports_to_a_folder_or_a_missing_folder_are_one_line_exit_2(
+    machine: Path, tmp_path: Path
+) -> None:
+    for fmt, target in (("svg", tmp_path), ("png", tmp_path / "missing" / "x.png")):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "designer.cli",
+                "export",
+                str(machine),
+                "--format",
+                fmt,
+                "-o",
+                str(target),
+            ],
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+            cwd=ROOT,
+            timeout=120,
+        )
+        err = run.stderr.decode()
+        assert run.returncode == 2 and len(err.strip().splitlines()) == 1 and "internal error" not in err, err
