@@ -49,8 +49,14 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+# Characters a YAML reader takes as line breaks; only double quotes keep them (as \N, \L, \P escapes).
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value else None
+    if any(ch in value for ch in _YAML_BREAKS):
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

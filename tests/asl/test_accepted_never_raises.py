@@ -293,3 +293,11 @@ def test_a_python_value_that_contains_itself_is_refused_not_walked_forever() -> 
     assert _errors(_pass(Result=looped)) == [("INVALID_JSON_DESCRIPTION", None)]
     with pytest.raises(InvalidExecutionInput, match="nesting depth"):
         run(_pass(), looped)
+
+
+@pytest.mark.parametrize("text", ["\x85", "a\x85b", "x\u2028y\u2029z", "two\nlines\x85", "\ud800\x85"])
+def test_yaml_exports_keep_characters_yaml_readers_take_as_line_breaks(text: str) -> None:
+    from engine.export.asl_text import dump_yaml
+
+    definition = _pass(Result=text)
+    assert parse_text(dump_yaml(definition), prefer="yaml").value == definition
