@@ -41,6 +41,9 @@ class ServiceRegistry:
         # case's mocks (`mocks`) win over them.
         self.saved_mocks: SavedMocks | None = None
         self.services: dict[str, Any] = {}  # service name -> async callable(request) (queues, buses...)
+        from engine.integrations.jobs import attach_local_integrations
+
+        attach_local_integrations(self)  # .sync jobs and API Gateway routes, on this registry's clock
 
     def register_service(self, service: str, invoker: Any) -> None:
         self.services[service] = invoker

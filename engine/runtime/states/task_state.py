@@ -194,14 +194,16 @@ async def _invoke_and_wait(run: StateRun, request: TaskRequest) -> Any:
     mocked = services.is_mocked(request)
     if mocked and request.pattern:
         request.extra["submit"]({})  # the mock stands for the submission and the completion
-    result = await services.invoke(request)
     if request.pattern != ".waitForTaskToken" or mocked or request.task_token is None:
-        return result
-    request.extra["submit"](result)
+        return await services.invoke(request)
+    # The token is valid from the moment the task is scheduled: whoever the call reaches may
+    # answer it before the call itself returns (a function that approves at once does).
     pending = run.env.callbacks.wait(
         request.task_token, run.name, run.env.info.execution_arn, request.payload
     )
     try:
+        result = await services.invoke(request)
+        request.extra["submit"](result)
         if request.heartbeat_seconds is None:
             return await pending.future
         while True:

@@ -1,0 +1,234 @@
+"""One workflow per seed integration family, run locally end to end: `.sync` jobs that complete
+(and fail) on the engine's clock, a callback that resumes, a nested execution, and an API
+Gateway call served by a local route."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import engine
+from engine.runtime.service import LocalStepFunctions
+
+
+def _task(resource: str, parameters: dict[str, Any], **rest: Any) -> dict[str, Any]:
+    return {"Type": "Task", "Resource": f"arn:aws:states:::{resource}", "Parameters": parameters, **rest}
+
+
+def _machine(state: dict[str, Any]) -> dict[str, Any]:
+    return {"StartAt": "Job", "States": {"Job": {**state, "End": True}}}
+
+
+def _seconds_between(history: list[dict[str, Any]], first: str, last: str) -> float:
+    times = {event["type"]: event["timestamp"] for event in history}
+    return (times[last] - times[first]).total_seconds()
+
+
+def test_glue_sync_job_runs_on_the_clock_and_answers_with_its_job_run() -> None:
+    execution = engine.run(_machine(_task("glue:startJobRun.sync", {"JobName": "nightly-etl"})), {})
+    assert execution.status == "SUCCEEDED", execution.cause
+    run = execution.output
+    assert run["JobName"] == "nightly-etl" and run["JobRunState"] == "SUCCEEDED"
+    assert run["Id"].startswith("jr_") and isinstance(run["CompletedOn"], int)
+    types = [event["type"] for event in execution.history]
+    assert types.index("TaskSubmitted") < types.index("TaskSucceeded")
+    submitted = next(event for event in execution.history if event["type"] == "TaskSubmitted")
+    assert json.loads(submitted["taskSubmittedEventDetails"]["output"])["JobRunId"] == run["Id"]
+    assert _seconds_between(execution.history, "TaskSubmitted", "TaskSucceeded") == 60
+
+
+def test_glue_request_response_returns_the_run_id_with_the_job_name_copied_in() -> None:
+    execution = engine.run(_machine(_task("glue:startJobRun", {"JobName": "etl"})), {})
+    assert execution.output["JobName"] == "etl" and execution.output["JobRunId"].startswith("jr_")
+    assert execution.output["SdkHttpMetadata"]["HttpStatusCode"] == 200
+
+
+def test_a_batch_job_whose_code_fails_fails_the_task_as_states_task_failed_and_is_caught() -> None:
+    def crunch(event: Any, context: Any) -> Any:
+        raise ValueError(f"cannot read {event['Parameters']['input']}")
+
+    definition = {
+        "StartAt": "Job",
+        "States": {
+            "Job": _task(
+                "batch:submitJob.sync",
+                {
+                    "JobName": "crunch-1",
+                    "JobDefinition": "arn:aws:batch:us-east-1:123456789012:job-definition/crunch:3",
+                    "JobQueue": "default",
+                    "Parameters": {"input": "s3://data/x"},
+                },
+                Catch=[{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.error", "Next": "Handled"}],
+                End=True,
+            ),
+            "Handled": {"Type": "Pass", "End": True},
+        },
+    }
+    execution = engine.run(definition, {}, handlers={"crunch": crunch})
+    assert execution.status == "SUCCEEDED"
+    error = execution.output["error"]
+    assert error["Error"] == "States.TaskFailed"
+    job = json.loads(error["Cause"])
+    assert job["Status"] == "FAILED" and job["JobName"] == "crunch-1" and job["JobQueue"] == "default"
+    assert "cannot read s3://data/x" in job["Container"]["Reason"]
+
+
+def test_ecs_codebuild_and_athena_sync_jobs_end_with_their_services_descriptions() -> None:
+    seen: list[Any] = []
+
+    def report(event: Any, context: Any) -> Any:
+        seen.append(event)
+        return [{"region": "eu", "total": 3}]
+
+    definition = {
+        "StartAt": "Task",
+        "States": {
+            "Task": _task("ecs:runTask.sync", {"TaskDefinition": "web:4", "Cluster": "apps"}, Next="Build"),
+            "Build": _task(
+                "codebuild:startBuild.sync", {"ProjectName": "site"}, ResultPath="$.build", Next="Q"
+            ),
+            "Q": _task(
+                "athena:startQueryExecution.sync",
+                {"QueryString": "SELECT 1", "WorkGroup": "report"},
+                ResultPath="$.query",
+                Next="Rows",
+            ),
+            "Rows": _task(
+                "athena:getQueryResults",
+                {"QueryExecutionId.$": "$.query.QueryExecution.QueryExecutionId"},
+                ResultSelector={"rows.$": "$.ResultSet.Rows"},
+                End=True,
+            ),
+        },
+    }
+    execution = engine.run(definition, {}, handlers={"report": report})
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert execution.output["rows"][1] == {"Data": [{"VarCharValue": "eu"}, {"VarCharValue": "3"}]}
+    assert seen and seen[0]["QueryString"] == "SELECT 1"
+
+
+def test_ecs_task_description_after_sync() -> None:
+    execution = engine.run(
+        _machine(_task("ecs:runTask.sync", {"TaskDefinition": "web:4", "Cluster": "apps"})), {}
+    )
+    task = execution.output
+    assert task["LastStatus"] == "STOPPED" and task["Containers"][0]["ExitCode"] == 0
+    assert task["ClusterArn"].endswith(":cluster/apps")
+    assert task["TaskDefinitionArn"].endswith("task-definition/web:4")
+
+
+def test_a_job_missing_a_required_parameter_fails_with_the_services_validation_error() -> None:
+    execution = engine.run(_machine(_task("codebuild:startBuild.sync", {})), {})
+    assert execution.status == "FAILED"
+    assert execution.error == "CodeBuild.ValidationException" and "projectName" in execution.cause
+
+
+def test_an_athena_query_that_was_never_started_is_not_found() -> None:
+    execution = engine.run(_machine(_task("athena:getQueryExecution", {"QueryExecutionId": "nope"})), {})
+    assert execution.error == "Athena.InvalidRequestException" and "QUERY_NOT_FOUND" in execution.cause
+
+
+def _service_run(parent: dict[str, Any], child: dict[str, Any] | None = None, **handlers: Any) -> Any:
+    async def main() -> Any:
+        service = LocalStepFunctions()
+        for name, handler in handlers.items():
+            service.services.functions.register(name, handler)
+        service.services.functions.context_extras["stepfunctions"] = service
+        if child is not None:
+            service.create_state_machine("Child", child)
+        arn = service.create_state_machine("Parent", parent)
+        return await service.start_execution(arn, {"order": 7}).task
+
+    return asyncio.run(main())
+
+
+def test_a_callback_task_resumes_when_its_token_is_answered() -> None:
+    def approve(event: Any, context: Any) -> Any:
+        context.stepfunctions.send_task_success(event["token"], {"approved": event["order"]})
+        return {}
+
+    parent = _machine(
+        _task(
+            "lambda:invoke.waitForTaskToken",
+            {"FunctionName": "approve", "Payload": {"token.$": "$$.Task.Token", "order.$": "$.order"}},
+        )
+    )
+    execution = _service_run(parent, approve=approve)
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert execution.output == {"approved": 7}
+    assert "TaskSubmitted" in [event["type"] for event in execution.history]
+
+
+def test_a_nested_execution_runs_the_child_to_its_end() -> None:
+    child = {
+        "StartAt": "Double",
+        "States": {"Double": {"Type": "Pass", "Parameters": {"n.$": "$.order"}, "End": True}},
+    }
+    parent = _machine(
+        _task(
+            "states:startExecution.sync:2",
+            {
+                "StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child",
+                "Input": {"order.$": "$.order"},
+            },
+            ResultSelector={"out.$": "$.Output", "status.$": "$.Status"},
+        )
+    )
+    execution = _service_run(parent, child)
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert execution.output == {"out": {"n": 7}, "status": "SUCCEEDED"}
+
+
+def _api_call(path: str, **extra: Any) -> dict[str, Any]:
+    return _machine(
+        _task(
+            "apigateway:invoke",
+            {
+                "ApiEndpoint": "a1b2c3.execute-api.us-east-1.amazonaws.com",
+                "Method": "POST",
+                "Stage": "dev",
+                "Path": path,
+                "Headers": {"x-trace": ["t1"]},
+                "QueryParameters": {"dry": ["true"]},
+                "RequestBody": {"amount": 12},
+            },
+            **extra,
+        )
+    )
+
+
+def test_an_api_gateway_call_is_served_by_the_local_route_with_the_documented_response() -> None:
+    def pay(event: Any, context: Any) -> Any:
+        assert event["pathParameters"] == {"id": "42"} and event["requestContext"]["stage"] == "dev"
+        assert event["queryStringParameters"] == {"dry": "true"} and event["headers"]["x-trace"] == "t1"
+        body = json.loads(event["body"])
+        return {"statusCode": 201, "headers": {"x-paid": "yes"}, "body": json.dumps({"paid": body["amount"]})}
+
+    execution = engine.run(_api_call("/orders/42/pay"), {}, handlers={"POST /orders/{id}/pay": pay})
+    assert execution.status == "SUCCEEDED", execution.cause
+    answer = execution.output
+    assert answer["StatusCode"] == 201 and answer["StatusText"] == "Created"
+    assert answer["ResponseBody"] == {"paid": 12} and answer["Headers"]["x-paid"] == ["yes"]
+
+
+def test_an_api_gateway_error_status_fails_as_api_gateway_status_and_retry_sees_it() -> None:
+    calls: list[int] = []
+
+    def busy(event: Any, context: Any) -> Any:
+        calls.append(1)
+        return {"statusCode": 503, "body": '{"message":"try later"}'}
+
+    retry = [{"ErrorEquals": ["ApiGateway.503"], "IntervalSeconds": 1, "MaxAttempts": 2}]
+    execution = engine.run(
+        _api_call("/orders/1/pay", Retry=retry), {}, handlers={"POST /orders/{id}/pay": busy}
+    )
+    assert execution.status == "FAILED"
+    assert execution.error == "ApiGateway.503" and execution.cause == '{"message":"try later"}'
+    assert len(calls) == 3
+
+
+def test_an_api_gateway_route_nothing_serves_says_how_to_serve_it() -> None:
+    execution = engine.run(_api_call("/nowhere"), {})
+    assert execution.error == "ApiGateway.403"
+    assert "POST /dev/nowhere" in execution.cause and "apiRoutes" in execution.cause
