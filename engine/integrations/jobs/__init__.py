@@ -22,7 +22,11 @@ def attach_local_integrations(registry: Any) -> tuple[JobIntegrations, ApiGatewa
             from engine.services.emulation import emulation_of
         except ImportError:
             emulation_of = None
-        account = emulation_of(registry) if emulation_of is not None else None
+        account = (
+            emulation_of(registry, account=request.account, region=request.region)
+            if emulation_of is not None
+            else None
+        )
         if account is None:
             from engine.integrations.registry import unavailable
 
