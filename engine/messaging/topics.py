@@ -39,6 +39,7 @@ class Subscription:
     raw: bool = False
     policy: FilterPolicy | None = None
     policy_scope: str = "MessageAttributes"
+    policy_text: str | None = None  # the FilterPolicy as given, for GetSubscriptionAttributes
 
 
 @dataclass
@@ -92,10 +93,28 @@ class SnsService:
         found = self._topic(topic)
         policy = compile_filter_policy(filter_policy, filter_policy_scope) if filter_policy else None
         arn = f"{found.arn}:{uuid.uuid4()}"
+        text = None
+        if filter_policy:
+            text = filter_policy if isinstance(filter_policy, str) else json.dumps(filter_policy)
         found.subscriptions.append(
-            Subscription(arn, found.arn, protocol, endpoint, raw, policy, filter_policy_scope)
+            Subscription(arn, found.arn, protocol, endpoint, raw, policy, filter_policy_scope, text)
         )
         return arn
+
+    def delete_topic(self, topic: str) -> None:
+        """DeleteTopic: the topic and its subscriptions; a topic already gone is not an error (as in AWS)."""
+        self.topics.pop(topic.rsplit(":", 1)[-1], None)
+
+    def subscription(self, arn: str) -> Subscription:
+        for topic in self.topics.values():
+            for sub in topic.subscriptions:
+                if sub.arn == arn:
+                    return sub
+        raise SnsError("NotFound", "Subscription does not exist")
+
+    def unsubscribe(self, arn: str) -> None:
+        sub = self.subscription(arn)
+        self._topic(sub.topic_arn).subscriptions.remove(sub)
 
     async def publish(
         self,

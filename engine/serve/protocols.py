@@ -4,4 +4,7 @@ optionally, ``async start(context: ServeContext)`` (create a project's resources
 
 PROTOCOL_MODULES: list[str] = [
     "engine.serve.stepfunctions",
+    "engine.serve.events",
+    "engine.serve.sqs",
+    "engine.serve.sns",
 ]
