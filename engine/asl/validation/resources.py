@@ -5,90 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Optimized service integrations: service -> action -> integration patterns beyond request-response.
-_SYNC = (".sync",)
-_TOKEN = (".waitForTaskToken",)
-_BOTH = (".sync", ".waitForTaskToken")
-OPTIMIZED: dict[str, dict[str, tuple[str, ...]]] = {
-    "lambda": {"invoke": _TOKEN},
-    "sns": {"publish": _TOKEN},
-    "sqs": {"sendMessage": _TOKEN},
-    "events": {"putEvents": _TOKEN},
-    "apigateway": {"invoke": _TOKEN},
-    "http": {"invoke": ()},
-    "dynamodb": {"getItem": (), "putItem": (), "updateItem": (), "deleteItem": ()},
-    "states": {"startExecution": (".sync", ".sync:2", ".waitForTaskToken")},
-    "batch": {"submitJob": _BOTH},
-    "ecs": {"runTask": _BOTH},
-    "glue": {"startJobRun": _BOTH},
-    "databrew": {"startJobRun": _SYNC},
-    "athena": {
-        "startQueryExecution": _BOTH,
-        "stopQueryExecution": (),
-        "getQueryExecution": (),
-        "getQueryResults": (),
-    },
-    "codebuild": {name: _SYNC for name in ("startBuild", "startBuildBatch", "retryBuild", "retryBuildBatch")}
-    | {
-        name: ()
-        for name in (
-            "stopBuild",
-            "stopBuildBatch",
-            "batchDeleteBuilds",
-            "batchGetReports",
-            "deleteBuildBatch",
-        )
-    },
-    "eks": {
-        name: _SYNC
-        for name in (
-            "createCluster",
-            "deleteCluster",
-            "createFargateProfile",
-            "deleteFargateProfile",
-            "createNodegroup",
-            "deleteNodegroup",
-            "runJob",
-        )
-    }
-    | {"call": ()},
-    "emr": {name: _SYNC for name in ("createCluster", "terminateCluster", "addStep")}
-    | {
-        name: ()
-        for name in (
-            "cancelStep",
-            "setClusterTerminationProtection",
-            "modifyInstanceFleetByName",
-            "modifyInstanceGroupByName",
-        )
-    },
-    "emr-containers": {"createVirtualCluster": (), "deleteVirtualCluster": _SYNC, "startJobRun": _SYNC},
-    "emr-serverless": {
-        name: _SYNC
-        for name in (
-            "createApplication",
-            "startApplication",
-            "stopApplication",
-            "deleteApplication",
-            "startJobRun",
-            "cancelJobRun",
-        )
-    },
-    "sagemaker": {
-        name: _SYNC
-        for name in (
-            "createTrainingJob",
-            "createTransformJob",
-            "createProcessingJob",
-            "createHyperParameterTuningJob",
-            "createLabelingJob",
-        )
-    }
-    | {name: () for name in ("createModel", "createEndpointConfig", "createEndpoint", "updateEndpoint")},
-    "mediaconvert": {"createJob": _SYNC},
-    "bedrock": {"invokeModel": (), "createModelCustomizationJob": _SYNC},
-    "s3": {},
-}
+from engine.services.integrations_table import optimized_services
+
+# Optimized service integrations: service -> action -> integration patterns beyond
+# request-response, from the one integration table (engine/services/optimized_integrations.json).
+OPTIMIZED: dict[str, dict[str, tuple[str, ...]]] = optimized_services()
 
 # Integrations whose request cannot be empty: AWS refuses them without Parameters/Arguments.
 NEEDS_PARAMETERS = frozenset(
