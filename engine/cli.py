@@ -76,6 +76,9 @@ def add_engine_commands(sub: argparse._SubParsersAction, *, pictures: Any = None
     from engine.cli_deploy import add_deploy_commands
 
     add_deploy_commands(sub)
+    from engine.cli_serve import add_serve_command
+
+    add_serve_command(sub)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

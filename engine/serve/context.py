@@ -1,0 +1,70 @@
+"""Building what every protocol shares: one project runtime, its store, its clock.
+
+Without a PROJECT the runtime runs an empty project, so state machines, queues and buses created
+through the APIs live in the same runtime (and the same trace) as a project's would. With
+``--state FILE`` executions and histories go to the SQLite execution store in FILE; queue messages
+and the protocols' own tables (state machines, activities, tags) live in the same file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.serve.clock import ScaledClock
+from engine.serve.dispatch import ServeContext
+
+
+def build_context(
+    project: Any = None,
+    *,
+    state_file: str | None = None,
+    mocks_file: str | None = None,
+    time_scale: float = 1.0,
+    base_url: str = "http://127.0.0.1:8083",
+) -> ServeContext:
+    """The context for a server; `project` is a LoadedProject or None (an empty project)."""
+    from engine.project.loader import LoadedProject
+    from engine.project.model import Project
+    from engine.project.runtime import ProjectRuntime
+    from engine.store import open_store
+
+    loaded = project if project is not None else LoadedProject(project=Project(), path=None)
+    store = open_store(state_file) if state_file else open_store(None)
+    if state_file and hasattr(store, "abort_interrupted"):
+        store.abort_interrupted()  # executions a killed server left RUNNING end ABORTED, as they did
+    runtime = ProjectRuntime(
+        loaded,
+        clock=ScaledClock(time_scale),
+        store=store,
+        queue_state=str(Path(state_file)) if state_file else None,
+    )
+    return ServeContext(
+        runtime=runtime,
+        store=store,
+        account=loaded.project.account,
+        region=loaded.project.region,
+        state_file=state_file,
+        time_scale=time_scale,
+        mocks_file=mocks_file,
+        base_url=base_url,
+    )
+
+
+def start_runtime(context: ServeContext) -> None:
+    """Set the runtime moving on the running loop: queue consumers poll, schedules fire."""
+    runtime = context.runtime
+    for consumer in runtime.consumers:
+        consumer.start()
+    runtime.events.start_schedules()
+
+
+async def close_context(context: ServeContext) -> None:
+    runtime = context.runtime
+    for consumer in runtime.consumers:
+        await consumer.stop()
+    for running in list(runtime.stepfunctions.executions.values()):
+        if not running.task.done():
+            running.task.cancel()
+    await runtime.close()
+    context.store.close()

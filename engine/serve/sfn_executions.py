@@ -1,0 +1,350 @@
+"""Executions over the wire: start (also by test case), stop, describe, list, history, sync, redrive.
+
+The execution store is the record of every execution (running or finished, before or after a
+restart); the runtime's Step Functions service holds the tasks of the ones running now. An ARN
+ending ``#TestCase`` starts the machine with that test case of the ``--mocks`` file, as Step
+Functions Local does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
+from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, paginate, timestamp
+from engine.serve.sfn_state import ServeMachine
+from engine.serve.stepfunctions import describe_machine_shape, find_machine, sfn_state
+
+MAX_INPUT = 262_144
+STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
+
+
+def _parse_input(text: str | None) -> Any:
+    from engine.strict_json import JsonInputError, loads_strict
+
+    if text is None:
+        return {}
+    try:
+        return loads_strict(text)
+    except (JsonInputError, ValueError) as exc:
+        raise AwsError("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{exc}'") from None
+
+
+def _registry(context: ServeContext, machine: ServeMachine, test_case: str | None) -> Any:
+    """The runtime's services, with the test case's mocks for this execution alone."""
+    from engine.integrations import MockConfig, ServiceRegistry
+    from engine.integrations.mock_config import MockConfigError
+
+    shared = context.runtime.registry
+    if test_case is None:
+        return shared
+    if context.mocks_file is None:
+        raise AwsError(
+            "StateMachineDoesNotExist",
+            f"State Machine Does Not Exist: '{machine.arn}#{test_case}' (no mock config: start the server "
+            "with --mocks FILE to run test cases)",
+        )
+    try:
+        mocks = MockConfig.load(context.mocks_file, state_machine=machine.name, test_case=test_case)
+    except (MockConfigError, OSError) as exc:
+        raise AwsError("ValidationException", f"Mock config: {exc}") from None
+    registry = ServiceRegistry(mocks=mocks)
+    registry.functions = shared.functions
+    registry.services = shared.services
+    registry.saved_mocks = shared.saved_mocks
+    return registry
+
+
+def start(
+    context: ServeContext,
+    machine: ServeMachine,
+    data: Any,
+    *,
+    name: str | None = None,
+    test_case: str | None = None,
+    gate: Any = None,
+) -> Any:
+    """Start an execution on the runtime; returns its RunningExecution (the task, the ARN)."""
+    from engine.runtime.api import run_async
+    from engine.runtime.service import RunningExecution
+
+    runtime = context.runtime
+    service = runtime.stepfunctions
+    name = name or str(uuid.uuid4())
+    kind = "express" if machine.type == "EXPRESS" else "execution"
+    arn = f"arn:aws:states:{context.region}:{context.account}:{kind}:{machine.name}:{name}"
+    if arn in service.executions or context.store.get_execution(arn) is not None:
+        raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
+    coroutine = run_async(
+        json.loads(machine.definition),
+        data,
+        clock=runtime.clock,
+        name=name,
+        state_machine_name=machine.name,
+        machine_type=machine.type,
+        account=context.account,
+        region=context.region,
+        role_arn=machine.role_arn,
+        gate=gate,
+        services=_registry(context, machine, test_case),
+        store=context.store,
+        callbacks=service.callbacks,
+        history_sinks=[service._count_event],
+    )
+    running = RunningExecution(arn, machine.arn, asyncio.ensure_future(coroutine), gate)
+    service.executions[arn] = running
+    service._loop = asyncio.get_running_loop()
+    runtime.trace.execution_started(machine.name, arn, "API")
+    running.task.add_done_callback(lambda task: _finished(runtime, machine.name, arn, task))
+    return running
+
+
+def _finished(runtime: Any, machine: str, arn: str, task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        runtime.trace.execution_finished(machine, arn, task)
+
+
+def _machine_and_case(context: ServeContext, arn: str) -> tuple[ServeMachine, str | None]:
+    base, _, case = arn.partition("#")
+    return find_machine(context, base), (case or None)
+
+
+async def start_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
+    params = request.params
+    machine, case = _machine_and_case(
+        context, member(params, "stateMachineArn", required=True, min_len=1, max_len=256)
+    )
+    name = member(params, "name", min_len=1, max_len=80)
+    if name is not None:
+        check_name(name)
+    data = _parse_input(member(params, "input", max_len=MAX_INPUT))
+    member(params, "traceHeader", max_len=256)
+    running = start(context, machine, data, name=name, test_case=case)
+    await asyncio.sleep(0)  # the execution records itself (its start date) before its first wait
+    record = context.store.get_execution(running.arn)
+    started = record.start_date if record is not None else context.clock.now()
+    return {"executionArn": running.arn, "startDate": timestamp(started)}
+
+
+async def start_sync_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
+    params = request.params
+    machine, case = _machine_and_case(
+        context, member(params, "stateMachineArn", required=True, min_len=1, max_len=256)
+    )
+    if machine.type != "EXPRESS":
+        raise AwsError(
+            "StateMachineTypeNotSupported", "This operation is not supported by this type of state machine"
+        )
+    name = member(params, "name", min_len=1, max_len=80)
+    if name is not None:
+        check_name(name)
+    data = _parse_input(member(params, "input", max_len=MAX_INPUT))
+    running = start(context, machine, data, name=name, test_case=case)
+    execution = await running.task
+    out = _describe(context, running.arn)
+    out.pop("redriveCount", None)
+    out.pop("redriveStatus", None)
+    elapsed = (execution.stop_date - execution.start_date).total_seconds() if execution.start_date else 0.0
+    out["billingDetails"] = {
+        "billedMemoryUsedInMB": 64,
+        "billedDurationInMilliseconds": max(100, int(elapsed * 1000 + 99) // 100 * 100),
+    }
+    return out
+
+
+def _record(context: ServeContext, arn: str) -> Any:
+    arn_parts(arn, "execution", "express")
+    record = context.store.get_execution(arn)
+    if record is None:
+        raise AwsError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
+    return record
+
+
+def _describe(context: ServeContext, arn: str) -> dict[str, Any]:
+    record = _record(context, arn)
+    out: dict[str, Any] = {
+        "executionArn": record.execution_arn,
+        "stateMachineArn": record.state_machine_arn,
+        "name": record.name,
+        "status": str(record.status),
+        "startDate": timestamp(record.start_date),
+        "input": record.input,
+        "inputDetails": {"included": True},
+    }
+    if record.stop_date is not None:
+        out["stopDate"] = timestamp(record.stop_date)
+    if record.status == "SUCCEEDED":
+        out["output"] = record.output
+        out["outputDetails"] = {"included": True}
+    for key in ("error", "cause"):
+        value = getattr(record, key)
+        if value is not None:
+            out[key] = value
+    out["redriveCount"] = int(record.metadata.get("redriveCount", 0))
+    out["redriveStatus"] = (
+        "REDRIVABLE" if record.status in ("FAILED", "TIMED_OUT", "ABORTED") else "NOT_REDRIVABLE"
+    )
+    return out
+
+
+async def describe_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
+    arn = member(request.params, "executionArn", required=True, min_len=1, max_len=256)
+    return _describe(context, arn)
+
+
+async def describe_state_machine_for_execution(
+    request: ServeRequest, context: ServeContext
+) -> dict[str, Any]:
+    arn = member(request.params, "executionArn", required=True, min_len=1, max_len=256)
+    record = _record(context, arn)
+    machine = sfn_state(context).machines.get(record.state_machine_arn)
+    if machine is None:
+        raise AwsError(
+            "StateMachineDoesNotExist", f"State Machine Does Not Exist: '{record.state_machine_arn}'"
+        )
+    shape = describe_machine_shape(machine)
+    out = {k: shape[k] for k in ("stateMachineArn", "name", "roleArn", "loggingConfiguration")}
+    out["definition"] = record.definition or machine.definition
+    out["updateDate"] = machine.update_date or machine.creation_date
+    out["tracingConfiguration"] = machine.tracing
+    out["revisionId"] = machine.revision_id
+    return out
+
+
+async def stop_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
+    params = request.params
+    arn = member(params, "executionArn", required=True, min_len=1, max_len=256)
+    error = member(params, "error", max_len=256)
+    cause = member(params, "cause", max_len=32768)
+    record = _record(context, arn)
+    if record.status == "RUNNING":
+        await abort(context, arn, error, cause)
+    return {"stopDate": timestamp(context.store.get_execution(arn).stop_date)}
+
+
+async def abort(context: ServeContext, arn: str, error: str | None, cause: str | None) -> None:
+    """Stop a running execution from outside: its task ends, its history ends ExecutionAborted."""
+    running = context.runtime.stepfunctions.executions.get(arn)
+    if running is not None and not running.task.done():
+        running.task.cancel()
+        await asyncio.gather(running.task, return_exceptions=True)
+    record = context.store.get_execution(arn)
+    if record is None or record.status != "RUNNING":
+        return
+    last = context.store.history_length(arn)
+    details: dict[str, Any] = {}
+    if cause is not None:
+        details["cause"] = cause
+    if error is not None:
+        details["error"] = error
+    now = context.clock.now()
+    event = {"id": last + 1, "previousEventId": last, "timestamp": now, "type": "ExecutionAborted"}
+    event["executionAbortedEventDetails"] = details
+    context.store.append_event(arn, event)
+    context.store.finish_execution(arn, status="ABORTED", error=error, cause=cause, stop_date=now)
+
+
+async def list_executions(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
+    params = request.params
+    machine_arn = member(params, "stateMachineArn", min_len=1, max_len=256)
+    map_run = member(params, "mapRunArn", min_len=1, max_len=2000)
+    status = member(params, "statusFilter", choices=STATUSES)
+    limit = member(params, "maxResults", "integer", low=0, high=1000)
+    token = member(params, "nextToken", min_len=1, max_len=3096)
+    if machine_arn is None and map_run is None:
+        raise AwsError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+    if map_run is not None:
+        raise AwsError(
+            "ResourceNotFound", f"Resource not found: '{map_run}'", fields={"resourceName": map_run}
+        )
+    machine = find_machine(context, machine_arn)
+    if machine.type == "EXPRESS":
+        raise AwsError(
+            "StateMachineTypeNotSupported", "This operation is not supported by this type of state machine"
+        )
+    records = context.store.list_executions(machine.arn, status, limit=None)
+    chunk, next_token = paginate(records, token, limit)
+    items = []
+    for r in chunk:
+        item = {
+            "executionArn": r.execution_arn,
+            "stateMachineArn": r.state_machine_arn,
+            "name": r.name,
+            "status": str(r.status),
+            "startDate": timestamp(r.start_date),
+            "redriveCount": int(r.metadata.get("redriveCount", 0)),
+        }
+        if r.stop_date is not None:
+            item["stopDate"] = timestamp(r.stop_date)
+        items.append(item)
+    out: dict[str, Any] = {"executions": items}
+    if next_token:
+        out["nextToken"] = next_token
+    return out
+
+
+_DATA_KEYS = ("input", "output", "inputDetails", "outputDetails", "parameters")
+
+
+async def get_execution_history(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
+    params = request.params
+    arn = member(params, "executionArn", required=True, min_len=1, max_len=256)
+    limit = member(params, "maxResults", "integer", low=0, high=1000) or 100
+    reverse = bool(member(params, "reverseOrder", "boolean"))
+    token = member(params, "nextToken", min_len=1, max_len=3096)
+    with_data = member(params, "includeExecutionData", "boolean")
+    _record(context, arn)
+    after = page_token(token)
+    events: list[dict[str, Any]] = []
+    more = False
+    for event in context.store.iter_history(arn, reverse=reverse, after_id=after):
+        if len(events) == limit:
+            more = True
+            break
+        events.append(_event_shape(event, with_data is not False))
+    out: dict[str, Any] = {"events": events}
+    if more:
+        out["nextToken"] = f"p{events[-1]['id']}"
+    return out
+
+
+def _event_shape(event: dict[str, Any], with_data: bool) -> dict[str, Any]:
+    out = dict(event)
+    out["timestamp"] = timestamp(out.get("timestamp"))
+    if not with_data:
+        for key, value in out.items():
+            if key.endswith("EventDetails") and isinstance(value, dict):
+                out[key] = {k: v for k, v in value.items() if k not in _DATA_KEYS}
+    return out
+
+
+async def redrive_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
+    """Run a failed, timed-out or aborted execution again under its own ARN, from its input."""
+    params = request.params
+    arn = member(params, "executionArn", required=True, min_len=1, max_len=256)
+    member(params, "clientToken", min_len=1, max_len=64)
+    record = _record(context, arn)
+    if record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
+        raise AwsError(
+            "ExecutionNotRedrivable", f"Execution with status {record.status} cannot be redriven: '{arn}'"
+        )
+    raise AwsError(
+        "ExecutionNotRedrivable",
+        f"Redriving is not available locally: start a new execution of '{record.state_machine_arn}' "
+        "with the same input",
+    )
+
+
+OPERATIONS = {
+    "StartExecution": start_execution,
+    "StartSyncExecution": start_sync_execution,
+    "DescribeExecution": describe_execution,
+    "DescribeStateMachineForExecution": describe_state_machine_for_execution,
+    "StopExecution": stop_execution,
+    "ListExecutions": list_executions,
+    "GetExecutionHistory": get_execution_history,
+    "RedriveExecution": redrive_execution,
+}

@@ -1,0 +1,114 @@
+"""What the Step Functions endpoint keeps besides executions: state machines, activities, tags.
+
+Executions and their histories live in the execution store; these resources live in a table of
+their own in the same ``--state`` file (or only in memory), written through on every change so a
+restarted server has them back.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS serve_sfn_resources (
+    arn TEXT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, seq INTEGER NOT NULL)"""
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+@dataclass
+class ServeMachine:
+    arn: str
+    name: str
+    definition: str  # the text the client sent, returned as it came
+    role_arn: str
+    type: str = "STANDARD"
+    creation_date: float = field(default_factory=_now)
+    update_date: float | None = None
+    revision_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    description: str | None = None
+    logging: dict[str, Any] = field(default_factory=lambda: {"level": "OFF", "includeExecutionData": False})
+    tracing: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
+    from_project: bool = False
+
+
+@dataclass
+class ServeActivity:
+    arn: str
+    name: str
+    creation_date: float = field(default_factory=_now)
+
+
+class SfnState:
+    """Machines, activities and tags by ARN, persisted when a file is given."""
+
+    def __init__(self, path: str | None) -> None:
+        self.machines: dict[str, ServeMachine] = {}
+        self.activities: dict[str, ServeActivity] = {}
+        self.tags: dict[str, dict[str, str]] = {}
+        self._lock = threading.Lock()
+        self._seq = 0
+        self._conn: sqlite3.Connection | None = None
+        if path:
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=5.0)
+            self._conn.execute(_SCHEMA)
+            self._load()
+
+    def _load(self) -> None:
+        assert self._conn is not None
+        for arn, kind, body, seq in self._conn.execute(
+            "SELECT arn, kind, body, seq FROM serve_sfn_resources ORDER BY seq"
+        ):
+            data = json.loads(body)
+            self._seq = max(self._seq, seq)
+            if kind == "machine":
+                self.machines[arn] = ServeMachine(**data)
+            elif kind == "activity":
+                self.activities[arn] = ServeActivity(**data)
+            elif kind == "tags":
+                self.tags[arn.removeprefix("tags:")] = data
+
+    def put_machine(self, machine: ServeMachine) -> None:
+        self.machines[machine.arn] = machine
+        self._write(machine.arn, "machine", asdict(machine))
+
+    def put_activity(self, activity: ServeActivity) -> None:
+        self.activities[activity.arn] = activity
+        self._write(activity.arn, "activity", asdict(activity))
+
+    def put_tags(self, arn: str, tags: dict[str, str]) -> None:
+        self.tags[arn] = tags
+        self._write("tags:" + arn, "tags", tags)
+
+    def forget(self, arn: str) -> None:
+        self.machines.pop(arn, None)
+        self.activities.pop(arn, None)
+        self.tags.pop(arn, None)
+        if self._conn is not None:
+            with self._lock:
+                self._conn.execute(
+                    "DELETE FROM serve_sfn_resources WHERE arn IN (?, ?)", (arn, "tags:" + arn)
+                )
+
+    def _write(self, key: str, kind: str, body: Any) -> None:
+        if self._conn is None:
+            return
+        with self._lock:
+            self._seq += 1
+            self._conn.execute(
+                "INSERT INTO serve_sfn_resources (arn, kind, body, seq) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (arn) DO UPDATE SET body = excluded.body",
+                (key, kind, json.dumps(body), self._seq),
+            )
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
