@@ -171,9 +171,10 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text, name = read_definition_text(args.file)
         prefer = "yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
         diagnostics = _validate_text(text, name, prefer, args.type)
+        checks = _service_warnings(text, name, prefer)
     except DefinitionLoadError as exc:  # too large: a definition AWS refuses, so exit 1
         name = args.file
-        diagnostics = [load_error_diagnostic(exc)]
+        diagnostics, checks = [load_error_diagnostic(exc)], []
     errors = [d for d in diagnostics if d.severity == "ERROR"]
     if args.json:
         response = {
@@ -184,9 +185,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         if errors:
             response["error"] = invalid_definition_message(diagnostics)
+        if checks:  # StateCanvas's own warnings, kept out of AWS's answer
+            response["statecanvasWarnings"] = [d.to_json() for d in checks]
         print(json.dumps(response, indent=2, ensure_ascii=False), file=out)
     else:
-        _print_diagnostics(name, diagnostics, out)
+        _print_diagnostics(name, diagnostics + checks, out)
     return EXIT_REFUSED if errors else EXIT_OK
 
 
@@ -206,6 +209,16 @@ def _validate_text(text: str, name: str, prefer: str, machine_type: str) -> list
     except DefinitionLoadError as exc:
         return [load_error_diagnostic(exc)]
     return validate(value, machine_type=machine_type)
+
+
+def _service_warnings(text: str, name: str, prefer: str) -> list[Diagnostic]:
+    """StateCanvas's design-time checks of service Tasks (warnings, never part of AWS's answer)."""
+    from engine.services.parameter_checks import design_warnings
+
+    try:
+        return design_warnings(parse_text(text, source=name, prefer=prefer).value) if text.strip() else []
+    except Exception:  # unreadable text is reported by validation already; a catalog fault is no finding
+        return []
 
 
 def _print_diagnostics(name: str, diagnostics: list[Diagnostic], out: TextIO) -> None:

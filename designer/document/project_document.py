@@ -36,6 +36,7 @@ from engine.project.model import (
     Position,
     QueueSpec,
     RuleSpec,
+    SeedSpec,
     StateMachineSpec,
     SubscriptionSpec,
     TopicSpec,
@@ -240,6 +241,10 @@ class ProjectDocument(QObject):
 
     def _apply_resource(self, path: tuple[Any, ...], value: Any) -> None:
         project = self._data.project
+        if path[0] == "seed":  # what local runs' emulated AWS account starts with
+            project.seed = SeedSpec.model_validate(value if isinstance(value, dict) else {})
+            self.resource_changed.emit("seed", "")
+            return
         if path[0] in LIST_SECTIONS:
             model = LIST_SECTIONS[path[0]]
             setattr(project, path[0], [model.model_validate(v) for v in (value or [])])
@@ -301,9 +306,21 @@ class ProjectDocument(QObject):
                 result = engine.validate(definition, machine_type=machine_type)
             except Exception as exc:  # a validator bug must not take the editor down
                 result = [Diagnostic("ERROR", "INTERNAL", f"validation failed: {exc}", None)]
+            result = result + _service_warnings(definition)
             if result != self.diagnostics.get(machine):
                 self.diagnostics[machine] = result
                 self.diagnostics_changed.emit(machine)
+
+
+def _service_warnings(definition: Any) -> list[Diagnostic]:
+    """StateCanvas's own design-time checks of service Tasks against AWS's API models
+    (warnings beside AWS's diagnostics, never errors)."""
+    from engine.services.parameter_checks import design_warnings
+
+    try:
+        return design_warnings(definition)
+    except Exception:  # a catalog problem must not take the editor down
+        return []
 
 
 def _owner_of(path: tuple[Any, ...]) -> str | None:

@@ -150,6 +150,11 @@ def test_validate_json_keeps_aws_shape(tmp_path: Path) -> None:
     response = json.loads(out.getvalue())
     assert code == 0 and response["result"] == "OK"
     assert all(not d["code"].startswith("SC_") for d in response["diagnostics"])
+    warnings = response["statecanvasWarnings"]
+    assert [(d["code"], d["location"]) for d in warnings] == [
+        ("SC_MISSING_REQUIRED_PARAMETER", "/States/X/Parameters"),
+        ("SC_MISSING_REQUIRED_PARAMETER", "/States/X/Parameters"),
+    ]
 
 
 @pytest.mark.skipif(not (REALWORLD / "asl").is_dir(), reason="no real-world corpus")
