@@ -32,7 +32,9 @@ def lambda_invoke_result(payload: Any) -> dict[str, Any]:
 class ServiceRegistry:
     """Resolves and invokes Task resources. Mocks win over handlers, handlers over built-ins."""
 
-    def __init__(self, *, handlers: dict[str, Any] | None = None, mocks: MockConfig | None = None) -> None:
+    def __init__(
+        self, *, handlers: dict[str, Any] | None = None, mocks: MockConfig | None = None, emulate: bool = True
+    ) -> None:
         self.functions = LambdaFunctions()
         for name, handler in (handlers or {}).items():
             self.functions.register(name, handler)
@@ -41,6 +43,10 @@ class ServiceRegistry:
         # case's mocks (`mocks`) win over them.
         self.saved_mocks: SavedMocks | None = None
         self.services: dict[str, Any] = {}  # service name -> async callable(request) (queues, buses...)
+        # Last of all, AWS services emulated in process (engine.services.emulation): one account
+        # per registry, so per run, created when a Task first needs it.
+        self.emulate = emulate
+        self.emulation: Any = None
         from engine.integrations.jobs import attach_local_integrations
 
         attach_local_integrations(self)  # .sync jobs and API Gateway routes, on this registry's clock
@@ -75,9 +81,24 @@ class ServiceRegistry:
                 )
             result = await self._call_function(function, payload.get("Payload"), request)
             return lambda_invoke_result(result)
+        if request.kind in ("service", "aws-sdk") and request.state_name in self.functions:
+            # a handler named after the Task state serves it in place of the service
+            return await self._call_function(request.state_name, request.payload, request)
+        if request.kind == "aws-sdk":
+            from engine.services.emulation_builtins import NOT_BUILT_IN, serve_builtin_sdk
+
+            served = await serve_builtin_sdk(self.services, request)
+            if served is not NOT_BUILT_IN:
+                return served
         invoker = self.services.get(request.service)
         if invoker is not None:
             return await invoker(request)
+        if request.kind in ("service", "aws-sdk"):
+            from engine.services.emulation import emulation_of
+
+            account = emulation_of(self, account=request.account, region=request.region)
+            if account is not None:
+                return await account.invoke(request)
         raise unavailable(request)
 
     async def _call_function(self, function: str, event: Any, request: TaskRequest) -> Any:
