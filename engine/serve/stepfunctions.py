@@ -239,11 +239,16 @@ async def test_state(request: ServeRequest, context: ServeContext) -> dict[str, 
     member(params, "definition", required=True, min_len=1, max_len=MAX_DEFINITION)
     member(params, "input", max_len=262_144)
     try:
-        return await asyncio.to_thread(
+        answer = await asyncio.to_thread(
             run_test_state_request, params, account=context.account, region=context.region
         )
     except TestStateError as exc:
         raise AwsError(exc.code, exc.message) from None
+    if "output" in answer:
+        from engine.runtime.history import to_json_text
+
+        answer["output"] = to_json_text(answer["output"])  # the API sends the output as JSON text
+    return answer
 
 
 # Tags ---------------------------------------------------------------------------------------------
