@@ -294,6 +294,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         self.pause = None
         self._update_actions()
         self.refresh()
+        self.emulated_view.show_run(self.session)
         self._tell_unserved()
 
     def _tell_unserved(self) -> None:

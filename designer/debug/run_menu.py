@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from designer.canvas.items.state_item import StateItem
+from designer.debug.emulated_view import EmulatedAwsView
+from designer.panels.emulated_aws import EmulatedAwsPanel
 from designer.panels.execution_callbacks import CallbacksPanel
 from designer.panels.execution_events import EventTablePanel
 from designer.panels.execution_run import ExecutionRunPanel
@@ -61,6 +63,8 @@ class RunMenu:
         self.callbacks = CallbacksPanel()
         self.choreography = ChoreographyPanel()
         self.test_panel = TestStatePanel()
+        self.emulated_panel = EmulatedAwsPanel()
+        self.emulated_view = EmulatedAwsView(self.emulated_panel, w.document)
         area = Qt.DockWidgetArea.BottomDockWidgetArea
         self.docks: dict[str, QDockWidget] = {}
         previous = w.problems_dock
@@ -72,6 +76,7 @@ class RunMenu:
             ("Callbacks", self.callbacks),
             ("Choreography", self.choreography),
             ("Test State", self.test_panel),
+            ("Emulated AWS", self.emulated_panel),
         ):
             dock = QDockWidget(title, w)
             dock.setObjectName(f"dock-debug-{title.lower().replace(' ', '-')}")

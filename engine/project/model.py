@@ -7,6 +7,7 @@ own so that moving a box never touches a definition.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -164,6 +165,39 @@ class Layout(ProjectModel):
     direction: Literal["TB", "LR"] = "TB"
 
 
+class SeedTable(ProjectModel):
+    """A DynamoDB table the emulated account has before a run: its key (by default a string
+    partition key `id`) and its items as plain JSON (`{"id": "1", "total": 5}`)."""
+
+    key_schema: list[dict[str, str]] | None = None
+    items: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class SeedSpec(ProjectModel):
+    """What a local run's emulated AWS account holds when the run starts: tables and items,
+    buckets and objects (a key's text, or JSON written as text), and SSM parameters."""
+
+    dynamodb: dict[str, SeedTable] = Field(default_factory=dict)
+    s3: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    ssm: dict[str, str] = Field(default_factory=dict)
+
+    def emulation_spec(self) -> dict[str, Any]:
+        """The emulated account's seeding document (AWS's member names)."""
+        tables = {}
+        for name, table in self.dynamodb.items():
+            spec: dict[str, Any] = {"Items": list(table.items)}
+            if table.key_schema is not None:
+                spec["KeySchema"] = list(table.key_schema)
+            tables[name] = spec
+        return {"dynamodb": tables, "s3": dict(self.s3), "ssm": dict(self.ssm)}
+
+    def is_empty(self) -> bool:
+        return not (self.dynamodb or self.s3 or self.ssm)
+
+
+_ROUTE = re.compile(r"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) /\S*")
+
+
 class Project(ProjectModel):
     format_version: int = FORMAT_VERSION
     name: str = "project"
@@ -179,3 +213,16 @@ class Project(ProjectModel):
     subscriptions: list[SubscriptionSpec] = Field(default_factory=list)
     consumers: list[ConsumerSpec] = Field(default_factory=list)
     layout: Layout = Field(default_factory=Layout)
+    # Local runs only: what the emulated AWS account holds at the start of every run.
+    seed: SeedSpec = Field(default_factory=SeedSpec)
+    # Local runs only: API Gateway routes (`POST /orders/{id}`) served by project functions,
+    # which `apigateway:invoke` Tasks reach.
+    api_routes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("api_routes")
+    @classmethod
+    def _check_routes(cls, routes: dict[str, str]) -> dict[str, str]:
+        for route in routes:
+            if not _ROUTE.fullmatch(route):
+                raise ValueError(f"{route!r}: write a route as METHOD /path, e.g. 'POST /orders/{{id}}'")
+        return routes

@@ -95,7 +95,30 @@ class ProjectRuntime:
         registry.register_service("sns", tasks.sns)
         registry.register_service("events", tasks.events)
         self.registry = registry
+        registry.api_routes.routes.update(project.api_routes)
+        self.emulation = self._seeded_emulation()
         self.consumers = [self._consumer(spec) for spec in project.consumers]
+
+    def _seeded_emulation(self) -> Any:
+        """The run's emulated AWS account, holding the project's seed from the start (created
+        at once only when there is a seed; else on the first call that needs it)."""
+        project = self.loaded.project
+        if project.seed.is_empty():
+            return None
+        from engine.services.emulation import emulation_of
+
+        account = emulation_of(self.registry, account=project.account, region=project.region)
+        if account is not None:
+            account.seed(project.seed.emulation_spec())
+        return account
+
+    def emulated_state(self) -> dict[str, Any]:
+        """What the run's emulated account holds now (tables and items, buckets and objects,
+        parameters); empty when nothing in the run touched emulated AWS."""
+        account = getattr(self.registry, "emulation", None)
+        if account is None or getattr(account, "closed", False):
+            return {}
+        return account.snapshot()
 
     # TargetInvoker / DeadLetterSink for the bus ------------------------------------------------
 

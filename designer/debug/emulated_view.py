@@ -1,0 +1,60 @@
+"""Keeps the Emulated AWS panel in step with the document (its seed) and with runs (what the
+run's emulated account holds when it ends), and turns the panel's seed edits into undoable
+project edits."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from designer.document.commands import EditCommand
+from designer.document.patch import Change
+from designer.panels.emulated_aws import EmulatedAwsPanel
+
+log = logging.getLogger("statecanvas.designer.debug")
+
+
+class SetSeedCommand(EditCommand):
+    def __init__(self, document: Any, seed: dict[str, Any]) -> None:
+        old = document.project.seed.to_json()
+        super().__init__(document, "Edit emulated AWS seed", [Change("resource", "", ("seed",), old, seed)])
+
+
+class EmulatedAwsView:
+    def __init__(self, panel: EmulatedAwsPanel, document: Any) -> None:
+        self.panel = panel
+        self.document = document
+        document.document_reset.connect(self._reset)
+        document.resource_changed.connect(self._resource_changed)
+        panel.seed_edit_requested.connect(self._edit)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.panel.show_state({}, "")
+        self.load_seed()
+
+    def load_seed(self) -> None:
+        document = self.document
+        self.panel.set_seed(document.project.seed.to_json(), editable=document.kind == "project")
+
+    def _resource_changed(self, kind: str, _name: str) -> None:
+        if kind == "seed":
+            self.load_seed()
+
+    def _edit(self, seed: dict[str, Any]) -> None:
+        if seed != self.document.project.seed.to_json():
+            self.document.push(SetSeedCommand(self.document, seed))
+
+    def show_run(self, session: Any) -> None:
+        """What the run's emulated account holds now; a failure to read it is said, not raised."""
+        runtime = getattr(session, "runtime", None)
+        if runtime is None:
+            return
+        try:
+            state = runtime.emulated_state()
+        except Exception as exc:  # the emulation is a library: its surprises stay in the panel
+            log.warning("reading the emulated account failed: %s", exc)
+            self.panel.source.setText(f"The emulated account could not be read: {exc}")
+            return
+        if state:
+            self.panel.show_state(state, "run")
