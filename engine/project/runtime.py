@@ -340,6 +340,9 @@ class ProjectRuntime:
 
     async def close(self) -> None:
         await self.events.close()
+        emulation = getattr(self.registry, "emulation", None)
+        if emulation is not None:  # the run's emulated account goes with it
+            emulation.close()
 
 
 NO_HOP = contextlib.nullcontext()
