@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
@@ -48,7 +49,7 @@ def _registry(context: ServeContext, machine: ServeMachine, test_case: str | Non
             "with --mocks FILE to run test cases)",
         )
     try:
-        mocks = MockConfig.load(context.mocks_file, state_machine=machine.name, test_case=test_case)
+        mocks = MockConfig.load(Path(context.mocks_file), state_machine=machine.name, test_case=test_case)
     except (MockConfigError, OSError) as exc:
         raise AwsError("ValidationException", f"Mock config: {exc}") from None
     registry = ServiceRegistry(mocks=mocks)
