@@ -232,3 +232,74 @@ def test_an_api_gateway_route_nothing_serves_says_how_to_serve_it() -> None:
     execution = engine.run(_api_call("/nowhere"), {})
     assert execution.error == "ApiGateway.403"
     assert "POST /dev/nowhere" in execution.cause and "apiRoutes" in execution.cause
+
+
+ROLE = "arn:aws:iam::123456789012:role/StateCanvasTest"
+
+
+def _sdk(resource: str, parameters: dict[str, Any], **rest: Any) -> dict[str, Any]:
+    return {**_task(f"aws-sdk:{resource}", parameters), "End": True, **rest}
+
+
+def test_test_state_calls_the_emulated_service_for_an_sdk_task() -> None:
+    response = engine.test_state(
+        _sdk("s3:createBucket", {"Bucket": "reports"}), {}, role_arn=ROLE, inspection_level="DEBUG"
+    )
+    assert response["status"] == "SUCCEEDED"
+    assert response["output"] == {"Location": "/reports"}
+    assert json.loads(response["inspectionData"]["afterParameters"]) == {"Bucket": "reports"}
+
+
+def test_test_state_names_an_sdk_error_as_step_functions_does_and_catch_sees_it() -> None:
+    missing = engine.test_state(
+        _sdk("dynamodb:getItem", {"TableName": "Nope", "Key": {"id": {"S": "1"}}}), {}, role_arn=ROLE
+    )
+    assert missing["status"] == "FAILED"
+    assert missing["error"] == "DynamoDb.ResourceNotFoundException"
+    assert "(Service: DynamoDb, Status Code: 400" in missing["cause"]
+    caught = engine.test_state(
+        _sdk(
+            "ssm:getParameter",
+            {"Name": "/shop/currency"},
+            Catch=[{"ErrorEquals": ["Ssm.ParameterNotFoundException"], "Next": "Fallback"}],
+        ),
+        {},
+        role_arn=ROLE,
+    )
+    assert caught["status"] == "CAUGHT_ERROR" and caught["nextState"] == "Fallback"
+    assert caught["output"]["Error"] == "Ssm.ParameterNotFoundException"
+
+
+def test_test_state_of_an_unknown_service_says_how_to_serve_it() -> None:
+    response = engine.test_state(_sdk("nosuchservice:doThing", {}), {}, role_arn=ROLE)
+    assert response["status"] == "FAILED" and "nosuchservice" in response["cause"]
+    assert "mock" in response["cause"]
+
+
+def test_a_project_route_maps_an_api_path_to_a_project_function(tmp_path: Any) -> None:
+    from engine.project.loader import load_project
+    from engine.project.runtime import ProjectRuntime
+
+    (tmp_path / "pay.py").write_text(
+        "import json\n"
+        "def handler(event, context):\n"
+        "    return {'statusCode': 200, 'body': json.dumps({'order': event['pathParameters']['id']})}\n"
+    )
+    project = {
+        "name": "shop",
+        "functions": {"pay": {"handler": "pay.py:handler"}},
+        "apiRoutes": {"POST /orders/{id}/pay": "pay"},
+        "stateMachines": {"Shop": {"definition": _api_call("/orders/9/pay")}},
+    }
+    path = tmp_path / "shop.statecanvas.json"
+    path.write_text(json.dumps(project))
+
+    async def main() -> Any:
+        runtime = ProjectRuntime(load_project(path))
+        running = runtime.start_execution("Shop", {})
+        await runtime.settle()
+        return await running.task
+
+    execution = asyncio.run(main())
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert execution.output["ResponseBody"] == {"order": "9"} and execution.output["StatusCode"] == 200
