@@ -229,6 +229,9 @@ def _check_references(loaded: LoadedProject) -> list[ProjectProblem]:
             ("queue",),
         )
         check(consumer.target, f"/consumers/{i}/target", ("function", "stateMachine"))
+    for route, function in project.api_routes.items():
+        pointer = "/apiRoutes/" + route.replace("~", "~0").replace("/", "~1")
+        check(function if ":" in function else f"function:{function}", pointer, ("function",))
     return problems
 
 

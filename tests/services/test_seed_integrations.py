@@ -303,3 +303,12 @@ def test_a_project_route_maps_an_api_path_to_a_project_function(tmp_path: Any) -
     execution = asyncio.run(main())
     assert execution.status == "SUCCEEDED", execution.cause
     assert execution.output["ResponseBody"] == {"order": "9"} and execution.output["StatusCode"] == 200
+
+
+def test_a_route_to_a_function_the_project_lacks_is_a_located_problem() -> None:
+    import pytest
+
+    from engine.project.loader import ProjectError, project_from_value
+
+    with pytest.raises(ProjectError, match=r"/apiRoutes/GET ~1orders: no function named 'nope'"):
+        project_from_value({"apiRoutes": {"GET /orders": "nope"}})
