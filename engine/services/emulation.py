@@ -154,7 +154,7 @@ class EmulatedAccount:
 
     async def invoke(self, request: TaskRequest) -> Any:
         """Serve a Task's request (what the ServiceRegistry hands over when nothing else serves it)."""
-        if request.pattern:
+        if request.pattern.startswith(".sync"):  # a callback's call is made; the token answers later
             raise errors.not_emulated(
                 request.resource,
                 request.service,
@@ -175,6 +175,18 @@ class EmulatedAccount:
             region=request.region or None,
             resource=request.resource,
         )
+
+    def seed(self, spec: dict[str, Any]) -> None:
+        """Create tables with items, buckets with objects and parameters (see emulation_state)."""
+        from engine.services.emulation_state import seed
+
+        seed(self, spec)
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the account holds now, as plain JSON (see emulation_state)."""
+        from engine.services.emulation_state import snapshot
+
+        return snapshot(self)
 
     def close(self) -> None:
         """Forget this account's emulated resources."""
@@ -204,4 +216,7 @@ def emulation_of(registry: Any, *, account: str, region: str) -> EmulatedAccount
     if current is None or current.closed:
         current = EmulatedAccount(account, region)
         registry.emulation = current
+        seeded = getattr(registry, "emulation_seed", None)  # what the project starts its runs with
+        if seeded:
+            current.seed(seeded)
     return current

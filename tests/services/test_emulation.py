@@ -191,3 +191,65 @@ def test_parameters_the_operation_refuses_fail_as_the_sdk_exception() -> None:
     run = engine.run(definition, {})
     assert run.error == "DynamoDb.DynamoDbException"
     assert 'Missing required parameter in input: "Key"' in run.cause
+
+
+def test_a_seeded_account_serves_the_run_and_its_snapshot_shows_what_the_run_left() -> None:
+    from engine.integrations import ServiceRegistry
+
+    registry = ServiceRegistry()
+    registry.emulation_seed = {
+        "dynamodb": {"Prices": {"key": "sku", "items": [{"sku": "BOOK-42", "price": 12.5, "tags": ["a"]}]}},
+        "s3": {"config-bucket": {"limits.json": {"max": 3}}},
+        "ssm": {"/shop/currency": "EUR"},
+    }
+    definition = {
+        "StartAt": "Price",
+        "States": {
+            "Price": _task(
+                SDK + "dynamodb:getItem",
+                {"TableName": "Prices", "Key": {"sku": {"S": "BOOK-42"}}},
+                "Currency",
+                ResultSelector={"price.$": "$.Item.price.N"},
+                ResultPath="$.price",
+            ),
+            "Currency": _task(
+                SDK + "ssm:getParameter",
+                {"Name": "/shop/currency"},
+                "Save",
+                ResultSelector={"value.$": "$.Parameter.Value"},
+                ResultPath="$.currency",
+            ),
+            "Save": _task(
+                SDK + "dynamodb:putItem",
+                {"TableName": "Prices", "Item": {"sku": {"S": "MUG-7"}, "price": {"N": "8"}}},
+                None,
+                ResultPath=None,
+            ),
+        },
+    }
+    run = engine.run(definition, {}, services=registry)
+    assert run.status == "SUCCEEDED", (run.error, run.cause)
+    assert run.output == {"price": {"price": "12.5"}, "currency": {"value": "EUR"}}
+    held = registry.emulation.snapshot()
+    assert held["dynamodb"]["Prices"]["key"] == "sku"
+    assert sorted(held["dynamodb"]["Prices"]["items"], key=lambda item: item["sku"]) == [
+        {"sku": "BOOK-42", "price": 12.5, "tags": ["a"]},
+        {"sku": "MUG-7", "price": 8},
+    ]
+    assert held["s3"] == {"config-bucket": {"limits.json": '{"max": 3}'}}
+    assert held["ssm"] == {"/shop/currency": "EUR"}
+    registry.emulation.close()
+
+
+def test_a_seed_that_cannot_be_applied_says_where() -> None:
+    from engine.services.emulation import EmulatedAccount
+    from engine.services.emulation_state import SeedError
+
+    account = EmulatedAccount()
+    try:
+        with pytest.raises(SeedError, match="/dynamodb/Orders: give the table's key"):
+            account.seed({"dynamodb": {"Orders": {"items": []}}})
+        with pytest.raises(SeedError, match="/sqs: only dynamodb, s3 and ssm"):
+            account.seed({"sqs": {}})
+    finally:
+        account.close()
