@@ -47,6 +47,7 @@ class ServiceRegistry:
         # per registry, so per run, created when a Task first needs it.
         self.emulate = emulate
         self.emulation: Any = None
+        self.emulation_seed: dict[str, Any] | None = None  # what each run's account starts with
         from engine.integrations.jobs import attach_local_integrations
 
         attach_local_integrations(self)  # .sync jobs and API Gateway routes, on this registry's clock
