@@ -109,7 +109,9 @@ class ProjectRuntime:
 
         account = emulation_of(self.registry, account=project.account, region=project.region)
         if account is not None:
-            account.seed(project.seed.emulation_spec())
+            from engine.project.emulated_state import seed_account
+
+            seed_account(account, project.seed.emulation_spec())
         return account
 
     def emulated_state(self) -> dict[str, Any]:
@@ -118,7 +120,9 @@ class ProjectRuntime:
         account = getattr(self.registry, "emulation", None)
         if account is None or getattr(account, "closed", False):
             return {}
-        return account.snapshot()
+        from engine.project.emulated_state import account_snapshot
+
+        return account_snapshot(account)
 
     # TargetInvoker / DeadLetterSink for the bus ------------------------------------------------
 
@@ -137,6 +141,9 @@ class ProjectRuntime:
         )
 
     async def _deliver_from_topic(self, endpoint: str, payload: str, attributes: dict[str, Any]) -> None:
+        ref = parse_ref(endpoint)
+        if ref is not None and ref.kind == "function":
+            payload = _lambda_sns_event(payload)
         await self._deliver(endpoint, payload, attributes, message_group_id=None, source="topic")
 
     async def _deliver(
@@ -346,6 +353,21 @@ class ProjectRuntime:
 
 
 NO_HOP = contextlib.nullcontext()
+
+
+def _lambda_sns_event(payload: str) -> str:
+    """What Lambda receives from SNS: the notification inside `Records`, so a handler written
+    for AWS (`event["Records"][0]["Sns"]["Message"]`) reads it the same way locally."""
+    try:
+        envelope = json.loads(payload)
+    except ValueError:
+        return payload
+    if not isinstance(envelope, dict) or envelope.get("Type") != "Notification":
+        return payload
+    unsubscribe = str(envelope.get("UnsubscribeURL", ""))
+    subscription = unsubscribe.partition("SubscriptionArn=")[2] or str(envelope.get("TopicArn", ""))
+    record = {"EventSource": "aws:sns", "EventVersion": "1.0", "EventSubscriptionArn": subscription}
+    return json.dumps({"Records": [{**record, "Sns": envelope}]})
 
 
 def _dead_letter_first(project: Any) -> list[str]:
