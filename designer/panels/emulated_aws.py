@@ -30,8 +30,8 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole
 SERVICES = (("dynamodb", "DynamoDB tables"), ("s3", "S3 buckets"), ("ssm", "SSM parameters"))
 
 
-def _item_label(item: dict[str, Any], key_schema: list[dict[str, Any]] | None) -> str:
-    names = [key["AttributeName"] for key in key_schema or [] if "AttributeName" in key]
+def _item_label(item: dict[str, Any], key: Any) -> str:
+    names = key if isinstance(key, list) else [key]
     names = [name for name in names if name in item] or list(item)[:2]
     return ", ".join(f"{name}={json.dumps(item.get(name), ensure_ascii=False)}" for name in names)
 
@@ -78,7 +78,7 @@ class EmulatedAwsPanel(QWidget):
         seed_layout.setContentsMargins(0, 0, 0, 0)
         self.seed_note = QLabel(
             "What the emulated account holds when a run starts: "
-            '{"dynamodb": {"Table": {"keySchema": [...], "items": [...]}}, '
+            '{"dynamodb": {"Table": {"key": "id", "items": [...]}}, '
             '"s3": {"bucket": {"key": text or JSON}}, "ssm": {"/name": "value"}}'
         )
         self.seed_note.setWordWrap(True)
@@ -133,11 +133,11 @@ class EmulatedAwsPanel(QWidget):
 
     def _add_resource(self, group: QTreeWidgetItem, service: str, name: str, value: Any) -> None:
         if service == "dynamodb":
-            items = value.get("Items", []) if isinstance(value, dict) else []
+            items = value.get("items", []) if isinstance(value, dict) else []
             node = QTreeWidgetItem([name, f"{len(items)} item{'s' * (len(items) != 1)}"])
             node.setData(0, VALUE_ROLE, value)
             for item in items:
-                child = QTreeWidgetItem([_item_label(item, value.get("KeySchema")), ""])
+                child = QTreeWidgetItem([_item_label(item, value.get("key", "id")), ""])
                 child.setData(0, VALUE_ROLE, item)
                 node.addChild(child)
         elif service == "s3":
@@ -183,13 +183,12 @@ class EmulatedAwsPanel(QWidget):
 
 
 def _seed_as_state(seed: dict[str, Any]) -> dict[str, Any]:
-    """The seed in the snapshot's shape, so the tree reads the same before and after a run."""
-    tables = {}
-    for name, table in (seed.get("dynamodb") or {}).items():
-        entry: dict[str, Any] = {"Items": list(table.get("items", []))}
-        if table.get("keySchema") is not None:
-            entry["KeySchema"] = table["keySchema"]
-        tables[name] = entry
+    """The seed in a snapshot's shape (every table's key spelled out, bodies as text), so the
+    tree reads the same before and after a run."""
+    tables = {
+        name: {"key": table.get("key", "id"), "items": list(table.get("items", []))}
+        for name, table in (seed.get("dynamodb") or {}).items()
+    }
     objects = {
         bucket: {key: body if isinstance(body, str) else json.dumps(body) for key, body in content.items()}
         for bucket, content in (seed.get("s3") or {}).items()

@@ -166,29 +166,27 @@ class Layout(ProjectModel):
 
 
 class SeedTable(ProjectModel):
-    """A DynamoDB table the emulated account has before a run: its key (by default a string
-    partition key `id`) and its items as plain JSON (`{"id": "1", "total": 5}`)."""
+    """A DynamoDB table the emulated account has before a run: its key (the partition key's
+    name, or `[partition, sort]`) and its items as plain JSON (`{"id": "1", "total": 5}`)."""
 
-    key_schema: list[dict[str, str]] | None = None
+    key: str | list[str] = "id"
     items: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class SeedSpec(ProjectModel):
     """What a local run's emulated AWS account holds when the run starts: tables and items,
-    buckets and objects (a key's text, or JSON written as text), and SSM parameters."""
+    buckets and objects (a key's text, or JSON written as text), and SSM parameters. The same
+    shape as what the designer shows of an account after a run."""
 
     dynamodb: dict[str, SeedTable] = Field(default_factory=dict)
     s3: dict[str, dict[str, Any]] = Field(default_factory=dict)
     ssm: dict[str, str] = Field(default_factory=dict)
 
     def emulation_spec(self) -> dict[str, Any]:
-        """The emulated account's seeding document (AWS's member names)."""
-        tables = {}
-        for name, table in self.dynamodb.items():
-            spec: dict[str, Any] = {"Items": list(table.items)}
-            if table.key_schema is not None:
-                spec["KeySchema"] = list(table.key_schema)
-            tables[name] = spec
+        """The emulated account's seeding document (every table's key spelled out)."""
+        tables = {
+            name: {"key": table.key, "items": list(table.items)} for name, table in self.dynamodb.items()
+        }
         return {"dynamodb": tables, "s3": dict(self.s3), "ssm": dict(self.ssm)}
 
     def is_empty(self) -> bool:

@@ -109,9 +109,12 @@ class ProjectRuntime:
 
         account = emulation_of(self.registry, account=project.account, region=project.region)
         if account is not None:
-            from engine.project.emulated_state import seed_account
+            from engine.services.emulation_state import SeedError
 
-            seed_account(account, project.seed.emulation_spec())
+            try:
+                account.seed(project.seed.emulation_spec())
+            except SeedError as exc:  # located in the seed: "/dynamodb/Orders: ..."
+                raise ValueError(f"the project's seed at seed{exc}") from None
         return account
 
     def emulated_state(self) -> dict[str, Any]:
@@ -120,9 +123,7 @@ class ProjectRuntime:
         account = getattr(self.registry, "emulation", None)
         if account is None or getattr(account, "closed", False):
             return {}
-        from engine.project.emulated_state import account_snapshot
-
-        return account_snapshot(account)
+        return account.snapshot()
 
     # TargetInvoker / DeadLetterSink for the bus ------------------------------------------------
 

@@ -167,3 +167,23 @@ async def test_a_project_without_a_seed_opens_and_saves_without_one(qtbot: Any, 
     assert _group(panel, "DynamoDB tables").childCount() == 0
     window.document.save()
     assert "seed" not in json.loads(Path(window.document.path).read_text())
+
+
+async def test_after_a_run_the_tree_shows_what_the_run_created_and_touched(shop: Any) -> None:
+    d = shop.debug
+    d.run_panel.input.set_value({"id": "o-1"})
+    d.run_action.trigger()
+    await until(lambda: d.session is not None and d.session.done, what="the run")
+    assert d.picture.status == "SUCCEEDED", d.picture
+    panel = d.emulated_panel
+    await until(lambda: "last run" in panel.source.text(), what="the emulated state")
+    orders = _group(panel, "DynamoDB tables").child(0)
+    assert orders.text(0) == "Orders" and orders.text(1) == "2 items"
+    bucket = _group(panel, "S3 buckets").child(0)
+    assert sorted(_children(bucket)) == ["o-2.json", "seed.txt"]
+    written = next(
+        bucket.child(i) for i in range(bucket.childCount()) if bucket.child(i).text(0) == "o-2.json"
+    )
+    _click_item(panel.tree, written)
+    assert json.loads(panel.json.toPlainText()) == {"total": 30}
+    assert d.session.runtime.loaded.project.seed.dynamodb["Orders"].items == [{"id": "o-1", "total": 12}]
