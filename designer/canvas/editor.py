@@ -83,6 +83,8 @@ class CanvasEditor(QObject):
     def drop_target(self, entry: str, pos: QPointF, tolerance: float = EDGE_TOLERANCE) -> DropTarget:
         """Where a palette entry dropped at `pos` goes: into a transition within `tolerance`
         (scene units), after an open-ended state whose output port it is past, or free."""
+        if entry.startswith("action:"):  # an AWS action lands as a Task does
+            entry = "state:Task"
         return find_drop_target(self.scene, entry, pos, tolerance)
 
     def add_from_palette(self, entry: str, pos: QPointF, tolerance: float = EDGE_TOLERANCE) -> str | None:
@@ -96,6 +98,10 @@ class CanvasEditor(QObject):
             if group == "pattern":
                 added = insert_pattern(self, kind, pos, self.drop_target(entry, pos, tolerance))
                 return added[0] if added else None
+            if group == "action":
+                from designer.panels.palette_actions import add_action
+
+                return add_action(self, kind, pos, tolerance)
         except EditRefused as exc:
             self.message.emit(str(exc))
         return None

@@ -1,20 +1,31 @@
-"""The palette: the eight state types, ready-made patterns and the event resources, searchable,
-draggable onto the canvas.
+"""The palette: the eight state types, ready-made patterns, the event resources and every AWS
+action, searchable, draggable onto the canvas.
 
 Dragging carries the entry's id under `application/x-statecanvas-palette`; the canvas creates
 the item through the document's undo stack. Double-click adds it at the centre of the view.
+The search box finds AWS actions too ("dynamo put", "PutItem"); the AWS actions tab browses
+them by category (see `palette_actions`).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QMimeData, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.canvas.items.icons import draw_icon
 from designer.canvas.patterns import pattern_entries
 from designer.canvas.view import PALETTE_MIME
 from designer.document.templates import PaletteEntry, palette_entries
+from designer.panels.palette_actions import ActionCatalog, ActionTree, entry_id, entry_tooltip
 from designer.theme import Theme
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -67,12 +78,24 @@ class PalettePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search states, patterns and resources")
+        self.search.setPlaceholderText("Search states, patterns, resources and AWS actions")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
+        self.actions = ActionCatalog(self)
+        self.actions.ready.connect(self._actions_ready)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
         self.list = PaletteList()
-        layout.addWidget(self.list, 1)
+        self.tabs.addTab(self.list, "Flow")
+        self.action_tree = ActionTree(self.actions)
+        self.tabs.addTab(self.action_tree, "AWS actions")
+        layout.addWidget(self.tabs, 1)
         self.search.textChanged.connect(self.filter)
+        self.search.textEdited.connect(lambda _t: self.tabs.setCurrentWidget(self.list))
+        for signal in (self.action_tree.itemActivated, self.action_tree.itemDoubleClicked):
+            signal.connect(
+                lambda item, _c: item.data(0, ENTRY_ROLE) and self.activated.emit(item.data(0, ENTRY_ROLE))
+            )
         self.list.itemActivated.connect(
             lambda item: item.data(ENTRY_ROLE) and self.activated.emit(item.data(ENTRY_ROLE))
         )
@@ -118,6 +141,47 @@ class PalettePanel(QWidget):
             item.setToolTip(entry.description)
             item.setData(ENTRY_ROLE, entry.id)
             self.list.addItem(item)
+        if len(needle) >= 2:
+            self._list_actions(needle)
+
+    def _actions_ready(self) -> None:
+        if self.search.text().strip():
+            self.filter(self.search.text())
+
+    def _list_actions(self, needle: str) -> None:
+        """The AWS actions the search finds, under their own heading (optimized ones first)."""
+        self.actions.load()
+        self.list.addItem(self._header("AWS actions"))
+        if not self.actions.loaded:
+            self.list.addItem(self._note("Loading AWS actions…"))
+            return
+        if self.actions.failed:
+            self.list.addItem(self._note(self.actions.failed))
+            return
+        found = self.actions.search(needle)
+        if not found:
+            self.list.addItem(self._note("No AWS action matches."))
+        task_icon = icon_for("Task", self.theme)
+        for action in found:
+            tag = " · optimized" if action.optimized else ""
+            item = QListWidgetItem(task_icon, f"{action.operation} · {action.service_title}{tag}")
+            item.setToolTip(entry_tooltip(action))
+            item.setData(ENTRY_ROLE, entry_id(action.resource))
+            self.list.addItem(item)
+
+    def _header(self, text: str) -> QListWidgetItem:
+        header = QListWidgetItem(text.upper())
+        header.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = header.font()
+        font.setPointSizeF(max(font.pointSizeF() - 1.5, 7.0))
+        font.setBold(True)
+        header.setFont(font)
+        return header
+
+    def _note(self, text: str) -> QListWidgetItem:
+        note = QListWidgetItem(text)
+        note.setFlags(Qt.ItemFlag.NoItemFlags)
+        return note
 
     def visible_entries(self) -> list[str]:
         return [

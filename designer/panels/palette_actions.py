@@ -1,0 +1,233 @@
+"""The palette's AWS actions: every API action of every service, found by search or browsed by
+category as in Workflow Studio (optimized integrations first), dropped as a ready Task.
+
+The catalog is read off the UI thread: the palette opens at once, the action index (about
+20,000 actions, cached on disk by the engine) is built in a thread the first time it is
+needed, and the search list says "Loading AWS actions…" until it is there. A dropped action
+becomes a Task whose Resource calls it and whose Parameters (Arguments in a JSONata machine)
+hold the operation's required members, as one undo step.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QMimeData, QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QDrag
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from designer.canvas.view import PALETTE_MIME
+from designer.document.commands import RenameStateCommand, SetFieldCommand
+from designer.document.edits import EditRefused
+from designer.document.paths import StateAddress, all_state_names
+from engine.services import catalog
+from engine.services.action_search import ActionEntry, action_index, search_actions
+from engine.services.integrations_table import categories, optimized_actions
+from engine.services.requests import request_skeleton, task_target
+
+ACTION_PREFIX = "action:"
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+SERVICE_ROLE = Qt.ItemDataRole.UserRole + 2
+OPTIMIZED_GROUP = "Optimized integrations"
+OTHER_GROUP = "All other services"
+SEARCH_LIMIT = 30
+
+
+class ActionCatalog(QObject):
+    """The action index, built once in a background thread; `ready` says when it is there."""
+
+    ready = Signal()
+    _built = Signal(str)  # from the thread; delivered on the UI thread (queued to this object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.loaded = False
+        self.failed = ""
+        self._thread: threading.Thread | None = None
+        self._built.connect(self._finish)
+
+    def load(self) -> None:
+        """Start building the index (once); `ready` is emitted on the UI thread when done."""
+        if self.loaded or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._build, name="aws-action-index", daemon=True)
+        self._thread.start()
+
+    def _build(self) -> None:
+        failed = ""
+        try:
+            action_index()
+        except Exception as exc:  # no botocore data: the palette still offers every state
+            failed = f"AWS actions unavailable: {exc}"
+        self._built.emit(failed)
+
+    def _finish(self, failed: str) -> None:
+        self.failed, self.loaded = failed, True
+        self.ready.emit()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Block until the index is built (benchmarks); `ready` follows on the next event loop turn."""
+        self.load()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        if not self.loaded:
+            self._finish(self.failed)
+
+    def search(self, text: str) -> list[ActionEntry]:
+        return search_actions(text, SEARCH_LIMIT) if self.loaded and not self.failed else []
+
+
+def entry_id(resource: str) -> str:
+    return ACTION_PREFIX + resource
+
+
+def entry_tooltip(entry: ActionEntry) -> str:
+    kind = "Optimized integration" if entry.optimized else "AWS SDK integration"
+    patterns = ", ".join(p or "request-response" for p in entry.patterns)
+    return f"{entry.label}\n{kind}: {entry.resource}\nPatterns: {patterns}"
+
+
+class ActionTree(QTreeWidget):
+    """Services by category; a service's actions are listed when it is first opened."""
+
+    def __init__(self, actions: ActionCatalog, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.actions = actions
+        self.setHeaderHidden(True)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QTreeWidget.DragDropMode.DragOnly)
+        self.setUniformRowHeights(True)
+        self.setIconSize(QSize(16, 16))
+        self.itemExpanded.connect(self._fill)
+        self._built = False
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.build()
+
+    def build(self) -> None:
+        """The categories and their services (the index must be loaded for the SDK services)."""
+        if self._built:
+            return
+        if not self.actions.loaded:
+            self.actions.ready.connect(self._on_ready)
+            self.actions.load()
+            self.clear()
+            self.addTopLevelItem(QTreeWidgetItem(["Loading AWS actions…"]))
+            return
+        self._built = True
+        self.clear()
+        optimized = self._group(OPTIMIZED_GROUP)
+        seen_titles: dict[str, QTreeWidgetItem] = {}
+        for info in optimized_actions().values():
+            parent = seen_titles.get(info.service)
+            if parent is None:
+                parent = seen_titles[info.service] = QTreeWidgetItem(optimized, [info.title])
+                parent.setToolTip(0, f"{info.title}: optimized integration ({info.service})")
+            self._action(parent, info.resource, catalog.operation_name(info.action), info.title)
+        optimized.setExpanded(True)
+        try:
+            services = catalog.services() if not self.actions.failed else {}
+        except Exception:
+            services = {}
+        placed: set[str] = set()
+        for category, names in categories().items():
+            present = [n for n in names if n in services]
+            if not present:
+                continue
+            group = self._group(category)
+            for name in sorted(present, key=lambda n: services[n].title.casefold()):
+                self._service(group, services[name])
+                placed.add(name)
+        rest = self._group(OTHER_GROUP)
+        for name in sorted(
+            (n for n in services if n not in placed), key=lambda n: services[n].title.casefold()
+        ):
+            self._service(rest, services[name])
+
+    def _on_ready(self) -> None:
+        self.build()
+
+    def _group(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self, [title])
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        return item
+
+    def _service(self, group: QTreeWidgetItem, service: catalog.ServiceEntry) -> None:
+        item = QTreeWidgetItem(group, [f"{service.title}"])
+        item.setToolTip(0, f"{service.title} (aws-sdk:{service.sdk}) · {len(service.operations)} actions")
+        item.setData(0, SERVICE_ROLE, service.sdk)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+
+    def _action(self, parent: QTreeWidgetItem, resource: str, operation: str, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [operation])
+        item.setData(0, ENTRY_ROLE, entry_id(resource))
+        item.setToolTip(0, f"{title}: {operation}\n{resource}")
+        return item
+
+    def _fill(self, item: QTreeWidgetItem) -> None:
+        sdk = item.data(0, SERVICE_ROLE)
+        if not sdk or item.childCount():
+            return
+        service = catalog.services().get(sdk)
+        for operation in service.operations if service is not None else ():
+            resource = f"arn:aws:states:::aws-sdk:{sdk}:{catalog.action_name(operation)}"
+            self._action(item, resource, operation, service.title)
+
+    def startDrag(self, actions: Qt.DropAction) -> None:
+        item = self.currentItem()
+        if item is None or not item.data(0, ENTRY_ROLE):
+            return
+        mime = QMimeData()
+        mime.setData(PALETTE_MIME, QByteArray(item.data(0, ENTRY_ROLE).encode("utf-8")))
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+def add_action(editor: Any, resource: str, pos: QPointF, tolerance: float) -> str | None:
+    """Drop an action: a Task calling `resource`, its request skeleton filled, named for the
+    action (`DynamoDB PutItem`), as one undo step. Returns the new state's name."""
+    target = task_target(resource)
+    if target is None:
+        editor.message.emit(f"{resource} is not a Step Functions service integration.")
+        return None
+    document = editor.document
+    with document.macro(f"Add {target.title}"):
+        name = editor.add_from_palette("state:Task", pos, tolerance)
+        item = next(iter(editor.scene.selectedItems()), None) if name else None
+        address = getattr(item, "address", None)
+        if address is None:
+            return name
+        definition = document.definition(address.machine)
+        language = str(document.state(address).get("QueryLanguage") or definition.get("QueryLanguage") or "")
+        field = "Arguments" if language == "JSONata" else "Parameters"
+        state = {k: v for k, v in document.state(address).items() if k not in ("Parameters", "Arguments")}
+        state["Resource"] = resource
+        state[field] = request_skeleton(target, language)
+        try:
+            document.push(SetFieldCommand(document, address, (), state))
+            wanted = _state_name(target.title, all_state_names(definition) - {address.name})
+            document.push(RenameStateCommand(document, address, wanted))
+        except EditRefused as exc:
+            editor.message.emit(str(exc))
+            return name
+    editor.select_state(address.machine, StateAddress(address.machine, address.scope, wanted).path)
+    return wanted
+
+
+def _state_name(title: str, taken: set[str]) -> str:
+    """`Amazon DynamoDB PutItem` -> `DynamoDB PutItem`, numbered when taken."""
+    words = title.split()
+    if len(words) > 2 and words[0] in ("Amazon", "AWS"):
+        words = words[1:]
+    base = " ".join(words)[:70]
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base} {n}", n + 1
+    return name

@@ -1,0 +1,129 @@
+"""The palette's AWS actions: found by search, browsed by category, dropped as a ready Task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from designer_helpers import document_for
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from test_building import drag_to, drop_at, palette_mime
+
+from designer.canvas.editor import CanvasEditor
+from designer.canvas.scene import DesignerScene
+from designer.canvas.view import CanvasView
+from designer.panels.palette import ENTRY_ROLE, PalettePanel
+from designer.panels.palette_actions import OPTIMIZED_GROUP
+from designer.theme import LIGHT
+
+DYNAMO_PUT = "action:arn:aws:states:::dynamodb:putItem"
+
+
+def _type(qtbot: Any, palette: PalettePanel, text: str) -> None:
+    palette.search.setFocus()
+    QTest.keyClicks(palette.search, text)
+    qtbot.waitUntil(lambda: any(e.startswith("action:") for e in palette.visible_entries()), timeout=30_000)
+
+
+def _row(palette: PalettePanel, entry: str) -> Any:
+    for i in range(palette.list.count()):
+        if palette.list.item(i).data(ENTRY_ROLE) == entry:
+            return palette.list.item(i)
+    raise AssertionError(f"{entry} not listed: {palette.visible_entries()}")
+
+
+def test_search_finds_actions_by_service_and_operation(qtbot: Any) -> None:
+    palette = PalettePanel(LIGHT)
+    qtbot.addWidget(palette)
+    palette.show()
+    _type(qtbot, palette, "dynamo put")
+    entries = palette.visible_entries()
+    assert entries[0] == DYNAMO_PUT  # optimized first
+    assert "action:arn:aws:states:::aws-sdk:dynamodb:putItem" in entries
+    QTest.keySequence(palette.search, "Ctrl+A")
+    QTest.keyClicks(palette.search, "PutItem")
+    assert palette.visible_entries()[0] == DYNAMO_PUT
+    QTest.keySequence(palette.search, "Ctrl+A")
+    QTest.keyClicks(palette.search, "start job run")
+    found = palette.visible_entries()
+    assert "action:arn:aws:states:::glue:startJobRun" in found
+    assert "action:arn:aws:states:::aws-sdk:glue:startJobRun" in found
+    assert found.index("action:arn:aws:states:::glue:startJobRun") < found.index(
+        "action:arn:aws:states:::aws-sdk:glue:startJobRun"
+    )
+    QTest.keySequence(palette.search, "Ctrl+A")
+    QTest.keyClicks(palette.search, "choice")
+    assert palette.visible_entries()[0] == "state:Choice"  # states still come first
+
+
+def test_browse_by_category_optimized_first(qtbot: Any) -> None:
+    palette = PalettePanel(LIGHT)
+    qtbot.addWidget(palette)
+    palette.show()
+    palette.tabs.setCurrentWidget(palette.action_tree)
+    tree = palette.action_tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() > 2, timeout=30_000)
+    groups = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert groups[0] == OPTIMIZED_GROUP and "Database" in groups and groups[-1] == "All other services"
+    database = tree.topLevelItem(groups.index("Database"))
+    _double_click(tree, database)
+    assert database.isExpanded()
+    dynamo = next(
+        database.child(i) for i in range(database.childCount()) if "DynamoDB" in database.child(i).text(0)
+    )
+    _double_click(tree, dynamo)
+    qtbot.waitUntil(lambda: dynamo.childCount() > 10)
+    assert "PutItem" in [dynamo.child(i).text(0) for i in range(dynamo.childCount())]
+
+
+def _double_click(tree: Any, item: Any) -> None:
+    tree.scrollToItem(item)
+    rect = tree.visualItemRect(item)
+    QTest.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+    QTest.mouseDClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center()
+    )
+
+
+def _view(qtbot: Any, definition: dict[str, Any]) -> CanvasView:
+    document = document_for(definition)
+    scene = DesignerScene(document)
+    view = CanvasView(scene, CanvasEditor(document, scene))
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    view.fit()
+    return view
+
+
+def test_dropping_an_action_makes_a_task_with_its_request_skeleton(qtbot: Any) -> None:
+    view = _view(qtbot, {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+    document = view.scene().document
+    palette = PalettePanel(LIGHT)
+    qtbot.addWidget(palette)
+    _type(qtbot, palette, "dynamo put")
+    entry = _row(palette, DYNAMO_PUT).data(ENTRY_ROLE)
+    point = QPoint(800, 600)
+    assert drag_to(view, palette_mime(entry), point)
+    drop_at(view, palette_mime(entry), point)
+    states = document.definition("Orders")["States"]
+    task = states["DynamoDB PutItem"]
+    assert task["Type"] == "Task" and task["Resource"] == "arn:aws:states:::dynamodb:putItem"
+    assert task["Parameters"] == {"TableName": "", "Item": {}}
+    document.undo_stack.undo()  # one undo step removes it whole
+    assert "DynamoDB PutItem" not in document.definition("Orders")["States"]
+
+
+def test_a_jsonata_machine_gets_arguments(qtbot: Any) -> None:
+    definition = {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    view = _view(qtbot, definition)
+    document = view.scene().document
+    entry = "action:arn:aws:states:::aws-sdk:sfn:startSyncExecution"
+    assert drag_to(view, palette_mime(entry), QPoint(800, 600))
+    drop_at(view, palette_mime(entry), QPoint(800, 600))
+    state = document.definition("Orders")["States"]["Step Functions StartSyncExecution"]
+    assert state["Resource"] == "arn:aws:states:::aws-sdk:sfn:startSyncExecution"
+    assert state["Arguments"] == {"StateMachineArn": ""}
+    assert "Parameters" not in state
