@@ -9,7 +9,7 @@ them by category (see `palette_actions`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMimeData, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QDrag, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QLineEdit,
@@ -31,7 +31,18 @@ from designer.theme import Theme
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+_ICONS: dict[tuple[str, str, int], QIcon] = {}
+
+
 def icon_for(kind: str, theme: Theme, size: int = 22) -> QIcon:
+    """A state or resource icon, drawn once per theme (the list is refilled on every keystroke)."""
+    key = (kind, theme.name, size)
+    if key not in _ICONS:
+        _ICONS[key] = _draw_icon(kind, theme, size)
+    return _ICONS[key]
+
+
+def _draw_icon(kind: str, theme: Theme, size: int) -> QIcon:
     pixmap = QPixmap(size * 2, size * 2)
     pixmap.setDevicePixelRatio(2.0)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -83,6 +94,8 @@ class PalettePanel(QWidget):
         layout.addWidget(self.search)
         self.actions = ActionCatalog(self)
         self.actions.ready.connect(self._actions_ready)
+        # Read the catalog's index while the user looks around, so the first search is instant.
+        QTimer.singleShot(0, self.actions.load)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.list = PaletteList()

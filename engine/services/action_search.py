@@ -8,6 +8,7 @@ tests, so a query answers in milliseconds as the user types.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,10 +50,15 @@ def words_of(text: str) -> list[str]:
     return out
 
 
+@cache
+def _service_words(service: str, title: str) -> list[str]:
+    return words_of(service) + words_of(title)
+
+
 def _entry(
     resource: str, service: str, title: str, operation: str, optimized: bool, patterns: tuple
 ) -> ActionEntry:
-    words = " " + " ".join(dict.fromkeys(words_of(service) + words_of(title) + words_of(operation)))
+    words = " " + " ".join(dict.fromkeys(_service_words(service, title) + words_of(operation)))
     name = service.split()[0]
     return ActionEntry(
         resource, name, title, operation, optimized, patterns, words, (name + operation).lower()
@@ -77,20 +83,34 @@ def action_index() -> tuple[ActionEntry, ...]:
     return tuple(out)
 
 
+# The last query and every action it matched: typing on narrows that set instead of the index.
+_last: dict[str, object] = {"query": None, "matches": ()}
+
+
 def search_actions(query: str, limit: int = 40) -> list[ActionEntry]:
     """The actions whose words start with every word typed, best first: optimized
-    integrations, then operations named exactly as typed, then the shortest names."""
-    tokens = [" " + t for t in re.split(r"[^a-z0-9]+", query.lower()) if t]
+    integrations, then operations named as typed, then the shortest names.
+
+    A query that extends the previous one (the user typing on) searches only what the previous
+    one matched: every word it adds or lengthens can only narrow the set.
+    """
+    text = query.lower().strip()
+    tokens = [" " + t for t in re.split(r"[^a-z0-9]+", text) if t]
     if not tokens:
         return []
     whole = "".join(t.strip() for t in tokens)
-    hits: list[tuple[tuple[int, int, int, str], ActionEntry]] = []
-    for entry in action_index():
-        words = entry.words
-        if all(t in words for t in tokens) or (len(tokens) == 1 and whole in entry.compact):
-            exact = entry.operation.lower() == whole or entry.operation.lower().startswith(whole)
-            hits.append(
-                ((0 if entry.optimized else 1, 0 if exact else 1, len(entry.operation), entry.label), entry)
-            )
-    hits.sort(key=lambda pair: pair[0])
-    return [entry for _key, entry in hits[:limit]]
+    previous = _last["query"]
+    pool = _last["matches"] if isinstance(previous, str) and previous and text.startswith(previous) else None
+    single = len(tokens) == 1
+    matches = [
+        entry
+        for entry in (pool if pool is not None else action_index())  # type: ignore[union-attr]
+        if all(t in entry.words for t in tokens) or (single and whole in entry.compact)
+    ]
+    _last["query"], _last["matches"] = text, matches
+
+    def rank(entry: ActionEntry) -> tuple[int, int, int, str]:
+        named = entry.operation.lower().startswith(whole)
+        return (0 if entry.optimized else 1, 0 if named else 1, len(entry.operation), entry.label)
+
+    return heapq.nsmallest(limit, matches, key=rank)
