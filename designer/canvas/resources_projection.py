@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 
 from designer.canvas.items.base import NodeItem
 from designer.canvas.items.edge_item import EdgeItem
+from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
 from designer.canvas.labels import pattern_gist
+from designer.canvas.obstacles import RectIndex
+from designer.canvas.route_stages import staged_route
 from designer.canvas.routes import Endpoint, dead_letter_queues, project_routes
 from designer.canvas.routing import route_sides
 
@@ -107,8 +111,10 @@ class ResourceProjection:
         if not routes:
             return
         top = self.top_level_items()
+        indexes: dict[int, RectIndex] = {}  # per machine frame, built when a route first needs it
         for edge in routes:
             edge.obstacles, edge.soft = self._context(edge, top)
+            edge.router = self._staged(edge, top, indexes)
             edge.sides = _hanging_sides(edge) or route_sides(
                 edge.source.scene_box(),
                 edge.target.scene_box(),
@@ -125,7 +131,61 @@ class ResourceProjection:
             return ""
         return self.scene.direction if not item.address.scope else "TB"
 
+    def _staged(
+        self, edge: EdgeItem, top: list[NodeItem], indexes: dict[int, RectIndex]
+    ) -> Callable[[], list[QPointF] | None] | None:
+        """The two-stage way of routing an edge between a state and a top-level item (out of
+        the state's frame along a clear corridor, then among the top-level boxes), or None
+        for routes between top-level items, which search the small top-level grid directly."""
+        source_frame, target_frame = _frame_of(edge.source), _frame_of(edge.target)
+        if (source_frame is None) == (target_frame is None):
+            return None
+        reverse = source_frame is None
+        state, other = (edge.target, edge.source) if reverse else (edge.source, edge.target)
+        frame = target_frame if reverse else source_frame
+        assert frame is not None
+        if other.parentItem() is not None or other is frame:
+            return None
+        skip = frozenset(id(node) for node in _ancestors_below(state, frame))
+        blocks = [node for node in top if node is not frame and node is not other]
+
+        def router() -> list[QPointF] | None:
+            index = indexes.get(id(frame))
+            if index is None:
+                index = indexes[id(frame)] = RectIndex(_descendant_boxes(frame))
+            sides = edge.sides or ("right", "left")
+            exit_side, entry_side = (sides[1], sides[0]) if reverse else sides
+            offsets = (edge.exit_offset, edge.entry_offset)
+            if reverse:
+                offsets = offsets[::-1]
+            points = staged_route(
+                state.scene_box(),
+                frame.scene_box(),
+                other.scene_box(),
+                (exit_side, entry_side),
+                offsets[0],
+                offsets[1],
+                index,
+                skip,
+                [node.scene_box() for node in blocks],
+            )
+            return list(reversed(points)) if points is not None and reverse else points
+
+        return router
+
     def _context(self, edge: EdgeItem, top: list[NodeItem]):
+        """What a route searched over the whole grid keeps clear of and may cross at a cost,
+        gathered the first time it is asked for (a staged route never asks)."""
+        found: list[tuple[list[QRectF], list[QRectF]]] = []
+
+        def context() -> tuple[list[QRectF], list[QRectF]]:
+            if not found:
+                found.append(self._gathered(edge, top))
+            return found[0]
+
+        return (lambda: context()[0]), (lambda: context()[1])
+
+    def _gathered(self, edge: EdgeItem, top: list[NodeItem]) -> tuple[list[QRectF], list[QRectF]]:
         blocks: list[QRectF] = []
         soft: list[QRectF] = []
         enclosing: set[int] = set()
@@ -148,7 +208,7 @@ class ResourceProjection:
         for node in top:
             if id(node) not in enclosing and node is not edge.source and node is not edge.target:
                 blocks.append(node.scene_box())
-        return (lambda: blocks), (lambda: soft)
+        return blocks, soft
 
     def route_keys(self) -> list[tuple[str, str]]:
         """Routes between top-level items (states lifted to their machine's frame), by layout key."""
@@ -162,6 +222,38 @@ class ResourceProjection:
             (key(r.source), key(r.target))
             for r in project_routes(self.project, self.scene.document.definitions)
         ]
+
+
+def _frame_of(item: NodeItem) -> MachineFrameItem | None:
+    """The machine frame a state sits in (at any depth), or None for a top-level item."""
+    if not isinstance(item, StateItem):
+        return None
+    parent = item.parentItem()
+    while parent is not None and not isinstance(parent, MachineFrameItem):
+        parent = parent.parentItem()
+    return parent
+
+
+def _ancestors_below(item: NodeItem, frame: NodeItem) -> list[object]:
+    """The item and the containers holding it, up to (not including) its frame."""
+    chain: list[object] = []
+    node = item
+    while node is not None and node is not frame:
+        chain.append(node)
+        node = node.parentItem()
+    return chain
+
+
+def _descendant_boxes(frame: NodeItem) -> list[tuple[object, QRectF]]:
+    """Every visible node a frame holds, at any depth, with its scene box."""
+    out: list[tuple[object, QRectF]] = []
+    stack = list(frame.childItems())
+    while stack:
+        child = stack.pop()
+        if isinstance(child, NodeItem) and child.isVisible():
+            out.append((child, child.scene_box()))
+            stack.extend(child.childItems())
+    return out
 
 
 def _hanging_sides(edge: EdgeItem) -> tuple[str, str] | None:

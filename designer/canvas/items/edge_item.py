@@ -54,6 +54,9 @@ class EdgeItem(QGraphicsRectItem):
         self.index: BoxIndex | None = None
         self.soft: Callable[[], Sequence[QRectF]] = list  # regions a route may cross at a cost
         self.sides: tuple[str, str] | None = None  # a route's exit and entry sides
+        # A route's own way of finding its points (in scene coordinates), set by the pass that
+        # routes it; None when it has none, or when that way found no path.
+        self.router: Callable[[], list[QPointF] | None] | None = None
         self._path = QPainterPath()
         self._arrow = QPolygonF()
         self._segments: list[QRectF] = []  # each segment's box, with room for the arrowhead
@@ -87,13 +90,18 @@ class EdgeItem(QGraphicsRectItem):
         to_local = parent.mapRectFromScene if parent is not None else (lambda r: QRectF(r))
         src = to_local(self.source.scene_box())
         dst = to_local(self.target.scene_box())
+        staged = self.router() if self.kind == "route" and self.router is not None else None
         index = self.index
         obstacles = (
-            index.without((self.source, self.target))
+            []
+            if staged is not None
+            else index.without((self.source, self.target))
             if index is not None
             else [to_local(o) for o in self.obstacles()]
         )
-        if self.kind == "route":
+        if staged is not None:
+            points = staged
+        elif self.kind == "route":
             points = orthogonal_route(
                 src,
                 dst,
