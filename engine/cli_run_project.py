@@ -56,9 +56,13 @@ def run_project_machine(args: argparse.Namespace, out: TextIO) -> int:
 
 
 async def _run(loaded: Any, machine: str, data: Any, clock: str) -> Any:
+    from engine.project import ProjectError
     from engine.project.runtime import ProjectRuntime
 
-    runtime = ProjectRuntime(loaded, clock=clock)
+    try:
+        runtime = ProjectRuntime(loaded, clock=clock)
+    except ProjectError as exc:  # e.g. a seed the emulated account refuses
+        raise RunUsageError(str(exc)) from None
     try:
         running = runtime.start_execution(machine, data, cause="statecanvas run")
         await runtime.settle()

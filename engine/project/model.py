@@ -172,6 +172,13 @@ class SeedTable(ProjectModel):
     key: str | list[str] = "id"
     items: list[dict[str, Any]] = Field(default_factory=list)
 
+    @field_validator("key")
+    @classmethod
+    def _check_key(cls, key: str | list[str]) -> str | list[str]:
+        if isinstance(key, list) and not 1 <= len(key) <= 2:
+            raise ValueError("a table's key is its partition key's name, or [partition, sort]")
+        return key
+
 
 class SeedSpec(ProjectModel):
     """What a local run's emulated AWS account holds when the run starts: tables and items,

@@ -113,8 +113,16 @@ class ProjectRuntime:
 
             try:
                 account.seed(project.seed.emulation_spec())
-            except SeedError as exc:  # located in the seed: "/dynamodb/Orders: ..."
-                raise ValueError(f"the project's seed at seed{exc}") from None
+            except SeedError as exc:  # "/dynamodb/Orders: ..." where the seed says where
+                from engine.project.loader import ProjectError, ProjectProblem
+
+                text = str(exc)
+                pointer, _, message = text.partition(": ") if text.startswith("/") else ("", "", text)
+                where = str(self.loaded.path) if self.loaded.path else "<project>"
+                problem = ProjectProblem(
+                    where, "/seed" + pointer, f"the emulated account refuses the seed: {message}"
+                )
+                raise ProjectError([problem]) from None
         return account
 
     def emulated_state(self) -> dict[str, Any]:
