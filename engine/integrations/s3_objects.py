@@ -127,6 +127,8 @@ class S3ObjectStore:
 
     def __init__(self) -> None:
         self._buckets: dict[str, _Bucket] = {}
+        # Buckets this store does not hold, looked up elsewhere (the run's emulated account).
+        self.fallback: Any = None
 
     # Building the store ----------------------------------------------------------------------
 
@@ -265,6 +267,8 @@ class S3ObjectStore:
 
     def _bucket(self, bucket: str) -> _Bucket:
         found = self._buckets.get(bucket)
+        if found is None and self.fallback is not None:
+            found = self.fallback.bucket(bucket)
         if found is None:
             raise no_such_bucket(bucket)
         return found
@@ -327,8 +331,11 @@ def attach(registry: Any, store: S3ObjectStore | None = None) -> S3ObjectStore:
     current = getattr(registry, "s3", None)
     if store is None:
         store = current if isinstance(current, S3ObjectStore) else S3ObjectStore()
+    from engine.services.emulation_s3 import EmulatedBuckets, s3_tasks
+
     registry.s3 = store
-    registry.register_service("s3", store.invoke)
+    store.fallback = EmulatedBuckets(registry)  # one S3 with the run's emulated account
+    registry.register_service("s3", s3_tasks(registry, store))
     return store
 
 

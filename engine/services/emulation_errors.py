@@ -63,6 +63,8 @@ def from_client_error(exc: Any, *, kind: str, service: str, service_id: str) -> 
     meta = exc.response.get("ResponseMetadata", {})
     code = str(error.get("Code") or "Unknown")
     message = str(error.get("Message") or code)
+    if code.isdigit():  # a HEAD request's error has no body, only its status
+        code = _status_code(service_id, getattr(exc, "operation_name", ""), code)
     status = meta.get("HTTPStatusCode", 400)
     request_id = meta.get("RequestId") or str(uuid.uuid4())
     if kind == "service":
@@ -75,6 +77,15 @@ def from_client_error(exc: Any, *, kind: str, service: str, service_id: str) -> 
     prefix = sdk_prefix(service_id)
     cause = f"{message} (Service: {prefix}, Status Code: {status}, Request ID: {request_id})"
     return TaskError(error_name(prefix, code), cause)
+
+
+def _status_code(service_id: str, operation: str, status: str) -> str:
+    """The exception the Java SDK raises for an error that is only an HTTP status."""
+    if service_id == "S3":
+        if status == "404":
+            return "NoSuchBucket" if operation == "HeadBucket" else "NoSuchKey"
+        return {"403": "AccessDenied", "400": "BadRequest"}.get(status, "S3")
+    return sdk_prefix(service_id)
 
 
 def invalid_parameters(prefix: str, detail: str) -> TaskError:

@@ -253,3 +253,51 @@ def test_a_seed_that_cannot_be_applied_says_where() -> None:
             account.seed({"sqs": {}})
     finally:
         account.close()
+
+
+def test_an_object_a_task_put_is_what_a_distributed_map_reads() -> None:
+    definition = {
+        "StartAt": "Bucket",
+        "States": {
+            "Bucket": _task(SDK + "s3:createBucket", {"Bucket": "batch-input"}, "Put", ResultPath=None),
+            "Put": _task(
+                SDK + "s3:putObject",
+                {"Bucket": "batch-input", "Key": "items.json", "Body.$": "$.items"},
+                "Each",
+                ResultPath=None,
+            ),
+            "Each": {
+                "Type": "Map",
+                "ItemReader": {
+                    "Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "JSON"},
+                    "Parameters": {"Bucket": "batch-input", "Key": "items.json"},
+                },
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Double",
+                    "States": {
+                        "Double": {
+                            "Type": "Pass",
+                            "Parameters": {"n.$": "States.MathAdd($.n, $.n)"},
+                            "End": True,
+                        }
+                    },
+                },
+                "ResultPath": "$.doubled",
+                "Next": "Missing",
+            },
+            "Missing": _task(
+                SDK + "s3:headObject",
+                {"Bucket": "batch-input", "Key": "other.json"},
+                None,
+                Catch=[{"ErrorEquals": ["S3.NoSuchKeyException"], "ResultPath": "$.error", "Next": "Done"}],
+                ResultPath=None,
+            ),
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    run = engine.run(definition, {"items": [{"n": 1}, {"n": 2}]})
+    assert run.status == "SUCCEEDED", (run.error, run.cause)
+    assert run.output["doubled"] == [{"n": 2}, {"n": 4}]
+    assert run.output["error"]["Error"] == "S3.NoSuchKeyException"  # HEAD's bare 404, named as the SDK does
