@@ -160,7 +160,19 @@ async def _sfn(invoker: Invoker, request: TaskRequest) -> Any:
         if running is None:
             raise TaskError("Sfn.ExecutionDoesNotExistException", f"Execution Does Not Exist: '{arn}'")
         return _describe(running)
-    raise _unsupported(request, "startExecution and describeExecution")
+    if request.action == "listExecutions" and stepfunctions is not None:
+        machine = str(p.get("StateMachineArn", ""))
+        wanted = p.get("StatusFilter")
+        listed = []
+        for running in stepfunctions.executions.values():
+            if machine and running.state_machine_arn != machine:
+                continue
+            described = _describe(running)
+            if wanted and described["Status"] != wanted:
+                continue
+            listed.append({k: described[k] for k in described if k not in ("Output", "Error", "Cause")})
+        return {"Executions": listed[: int(p.get("MaxResults") or 100) or 100]}
+    raise _unsupported(request, "startExecution, describeExecution and listExecutions")
 
 
 def _describe(running: Any) -> dict[str, Any]:

@@ -173,3 +173,62 @@ def test_a_deploy_client_made_during_a_run_still_goes_to_aws() -> None:
         "https://dynamodb.us-east-1.amazonaws.com",
         "moto's process-wide hook enabled: False",
     ]
+
+
+async def test_sdk_step_functions_calls_start_describe_and_list_the_projects_executions(
+    tmp_path: Path,
+) -> None:
+    child = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "Result": {"ok": True}, "End": True}}}
+    parent = {
+        "StartAt": "Start",
+        "States": {
+            "Start": {
+                "Type": "Task",
+                "Resource": SDK + "sfn:startExecution",
+                "Parameters": {"StateMachineArn.$": "$.child", "Input": {"n": 1}},
+                "ResultPath": "$.started",
+                "Next": "Later",
+            },
+            "Later": {"Type": "Wait", "Seconds": 5, "Next": "Describe"},
+            "Describe": {
+                "Type": "Task",
+                "Resource": SDK + "sfn:describeExecution",
+                "Parameters": {"ExecutionArn.$": "$.started.ExecutionArn"},
+                "ResultSelector": {"status.$": "$.Status", "output.$": "States.StringToJson($.Output)"},
+                "ResultPath": "$.described",
+                "Next": "List",
+            },
+            "List": {
+                "Type": "Task",
+                "Resource": SDK + "sfn:listExecutions",
+                "Parameters": {"StateMachineArn.$": "$.child", "StatusFilter": "SUCCEEDED"},
+                "ResultSelector": {"count.$": "States.ArrayLength($.Executions)"},
+                "ResultPath": "$.listed",
+                "End": True,
+            },
+        },
+    }
+    (tmp_path / "child.asl.json").write_text(json.dumps(child))
+    (tmp_path / "parent.asl.json").write_text(json.dumps(parent))
+    project = {
+        "formatVersion": 1,
+        "name": "nested",
+        "stateMachines": {
+            "Child": {"definitionFile": "child.asl.json"},
+            "Parent": {"definitionFile": "parent.asl.json"},
+        },
+    }
+    (tmp_path / "nested.statecanvas.json").write_text(json.dumps(project))
+    runtime = ProjectRuntime(load_project(tmp_path / "nested.statecanvas.json"))
+    running = runtime.stepfunctions.start_execution(
+        runtime.machine_arns["Parent"], {"child": runtime.machine_arns["Child"]}
+    )
+    await runtime.settle()
+    execution = await running.task
+    await runtime.close()
+    assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
+    assert execution.output["described"] == {"status": "SUCCEEDED", "output": {"ok": True}}
+    assert execution.output["listed"] == {"count": 1}
+    assert execution.output["started"]["ExecutionArn"].startswith(
+        "arn:aws:states:us-east-1:123456789012:execution:Child:"
+    )
