@@ -21,6 +21,7 @@ from designer.panels.inspector.error_handling import CatchEditor, RetryEditor
 from designer.panels.inspector.fields import ComboField, LineField, make_editor, parse_scalar
 from designer.panels.inspector.layout import Section, caption
 from designer.panels.inspector.schema import HINTS, SECTIONS, WAIT_FIELDS, FieldSpec, state_fields, visible
+from designer.panels.inspector.service_request import RequestSection, service_request_section
 from designer.panels.inspector.variables import VariableFlowLabel
 from designer.panels.json_field import JsonField
 from engine.asl.validation.resources import OPTIMIZED
@@ -210,6 +211,7 @@ class StateForm(QWidget):
         self.editors: dict[str, Any] = {}  # ASL field name -> editor
         self.extras: list[Any] = []  # editors with a load(ctx) of their own
         self.local_behaviour: QWidget | None = None
+        self.service_request: RequestSection | None = None
         state = ctx.state
         state_type = str(state.get("Type"))
         specs = [f for f in state_fields(state_type) if visible(f, state, ctx.language)]
@@ -222,6 +224,9 @@ class StateForm(QWidget):
                 self.flow = VariableFlowLabel()
                 section.add_widget(self.flow)
             if title == "Configuration" and state_type == "Task":
+                self.service_request = service_request_section(ctx)
+                if self.service_request is not None:
+                    section.add_widget(self.service_request)
                 self.local_behaviour = local_behaviour_section(ctx.document, ctx.address)
                 if self.local_behaviour is not None:
                     section.add_widget(self.local_behaviour)
@@ -327,6 +332,8 @@ class StateForm(QWidget):
                 editor.set_diagnostics(ctx.diagnostics(name, below=below))
         if hasattr(self, "flow"):
             self.flow.load(definition, ctx.address.name)
+        if self.service_request is not None:
+            self.service_request.load(ctx)
         reload = getattr(self.local_behaviour, "reload", None)
         if callable(reload):
             reload()

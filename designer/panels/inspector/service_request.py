@@ -1,0 +1,380 @@
+"""The Task inspector's "Request": a form made from the called API's input shape.
+
+For a Task that calls an AWS service (an SDK integration or an optimized one), the members of
+the operation's request are listed from botocore's model: required ones marked, enumerations
+offered as choices, nested structures opened in place, lists and maps as JSON, and AWS's
+documentation as each field's tooltip. Any value may instead come from the state's input:
+in a JSONPath state a text starting with `$` is written as `Name.$` (a path or an intrinsic
+function), in a JSONata state a `{% %}` text is kept as it is, as ASL allows everywhere. The
+integration pattern is chosen from those the resource supports. Every edit is one undo step
+through the state's context; StateCanvas's checks of the request show under the form.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.panels.inspector.context import StateContext
+from designer.panels.inspector.layout import caption
+from engine.services import catalog
+from engine.services.integrations_table import PATTERN_LABELS
+from engine.services.requests import TaskTarget, members_of, task_target
+
+MAX_DEPTH = 6  # recursive shapes (DynamoDB's AttributeValue) open one level at a time anyway
+UNSET = ""
+
+
+def service_request_section(ctx: StateContext) -> RequestSection | None:
+    """The inspector's hook: the section for a Task state, nothing for other states."""
+    if ctx.state.get("Type") != "Task":
+        return None
+    return RequestSection(ctx)
+
+
+def _required(shape: Any) -> set[str]:
+    from engine.services.requests import member_name
+
+    return {member_name(n) for n in getattr(shape, "required_members", []) or []}
+
+
+class RequestSection(QWidget):
+    """The request of a service Task; hidden for Tasks that call no AWS API."""
+
+    def __init__(self, ctx: StateContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("serviceRequest")
+        self.ctx = ctx
+        self.key: tuple[Any, ...] | None = None
+        self.target: TaskTarget | None = None
+        self.editors: dict[tuple[str, ...], MemberEditor] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 4)
+        layout.setSpacing(6)
+        self.heading = QLabel("Request")
+        font = self.heading.font()
+        font.setWeight(QFont.Weight.DemiBold)
+        font.setPointSizeF(font.pointSizeF() + 0.5)
+        self.heading.setFont(font)
+        layout.addWidget(self.heading)
+        self.summary = caption("")
+        layout.addWidget(self.summary)
+        self.pattern = QComboBox()
+        self.pattern.setObjectName("integrationPattern")
+        self.pattern.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.pattern.activated.connect(lambda _i: self._set_pattern())
+        layout.addWidget(self.pattern)
+        self.body = QWidget()
+        self.form = QFormLayout(self.body)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.body)
+        self.problems = QLabel("")
+        self.problems.setObjectName("serviceRequestProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #B87A00;")
+        layout.addWidget(self.problems)
+        self.load(ctx)
+
+    # showing -------------------------------------------------------------------------------------
+
+    @property
+    def field(self) -> str:
+        return "Arguments" if self.ctx.language == "JSONata" else "Parameters"
+
+    def load(self, ctx: StateContext) -> None:
+        """Show the state's request; rebuilt only when the resource or language changed, so a
+        field being typed in keeps its focus while the canvas updates."""
+        self.ctx = ctx
+        resource = ctx.state.get("Resource")
+        key = (resource, ctx.language)
+        if key != self.key:
+            self.key = key
+            try:
+                self.target = task_target(resource) if isinstance(resource, str) else None
+            except Exception:  # no botocore data: the Task keeps its JSON fields
+                self.target = None
+            self._build()
+        if self.target is None:
+            return
+        request = ctx.state.get(self.field)
+        request = request if isinstance(request, dict) else {}
+        for path, editor in self.editors.items():
+            editor.show_value(_lookup(request, path), self.ctx.language)
+        self._show_problems()
+
+    def _build(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        target = self.target
+        self.setVisible(target is not None)
+        if target is None:
+            return
+        self.heading.setText(f"Request · {target.title}")
+        kind = "optimized integration" if target.kind == "optimized" else "AWS SDK integration"
+        self.summary.setText(f"{kind}: {target.resource}")
+        self.summary.setToolTip(target.documentation)
+        self.heading.setToolTip(target.documentation)
+        self.pattern.clear()
+        for pattern in target.allowed_patterns:
+            self.pattern.addItem(PATTERN_LABELS[pattern], pattern)
+        if target.pattern not in target.allowed_patterns:
+            self.pattern.addItem(f"{target.pattern} (not supported)", target.pattern)
+        self.pattern.setCurrentIndex(self.pattern.findData(target.pattern))
+        self.pattern.setVisible(
+            len(target.allowed_patterns) > 1 or target.pattern not in target.allowed_patterns
+        )
+        if target.shape is not None:
+            self._add_members(self.form, target.shape, (), 0)
+        else:
+            for name, required in (target.members or {}).items():
+                self._add_editor(self.form, (name,), None, required)
+
+    def _add_members(self, form: QFormLayout, shape: Any, path: tuple[str, ...], depth: int) -> None:
+        required = _required(shape)
+        members = members_of(shape)
+        ordered = sorted(members, key=lambda n: (n not in required, list(members).index(n)))
+        for name in ordered:
+            self._add_editor(form, (*path, name), members[name], name in required, depth)
+
+    def _add_editor(
+        self, form: QFormLayout, path: tuple[str, ...], shape: Any, required: bool, depth: int = 0
+    ) -> None:
+        name = path[-1]
+        label = QLabel(f"{name} *" if required else name)
+        doc = catalog.documentation_text(getattr(shape, "documentation", "") or "", 500) if shape else ""
+        kind = getattr(shape, "type_name", "json") if shape is not None else "json"
+        tip = f"{name} ({kind}{', required' if required else ''})" + (f"\n\n{doc}" if doc else "")
+        label.setToolTip(tip)
+        if kind == "structure" and depth < MAX_DEPTH:
+            nested = NestedMembers(self, path, shape, depth + 1)
+            nested.setToolTip(tip)
+            form.addRow(label, nested)
+            return
+        editor = MemberEditor(self, path, shape)
+        editor.setToolTip(tip)
+        editor.setAccessibleName(name)
+        self.editors[path] = editor
+        form.addRow(label, editor)
+
+    def _show_problems(self) -> None:
+        base = f"/{self.field}"
+        lines = []
+        for location, messages in self.ctx._diagnostics.items():
+            if location == "/Resource" or location == base or location.startswith(base + "/"):
+                lines += [m for m in messages if _is_check(m)]
+        self.problems.setText("\n".join(f"⚠ {m}" for m in lines))
+        self.problems.setVisible(bool(lines))
+
+    # editing -------------------------------------------------------------------------------------
+
+    def commit(self, path: tuple[str, ...], value: Any, dynamic: bool) -> None:
+        """Set (or with None, remove) one member of the request, as one undo step."""
+        field = self.field
+
+        def change(state: dict[str, Any]) -> None:
+            request = state.get(field)
+            if not isinstance(request, dict):
+                request = state[field] = {}
+            holder = request
+            for part in path[:-1]:
+                child = holder.get(part)
+                if not isinstance(child, dict):
+                    child = holder[part] = {}
+                holder = child
+            name = path[-1]
+            holder.pop(name, None)
+            holder.pop(f"{name}.$", None)
+            if value is not None:
+                holder[f"{name}.$" if dynamic else name] = value
+
+        self.ctx.replace(change)
+
+    def _set_pattern(self) -> None:
+        target = self.target
+        pattern = self.pattern.currentData()
+        if target is None or pattern is None or pattern == target.pattern:
+            return
+        base = (
+            target.resource[: len(target.resource) - len(target.pattern)]
+            if target.pattern
+            else target.resource
+        )
+        self.ctx.set(("Resource",), base + pattern)
+
+
+class NestedMembers(QWidget):
+    """A structure member: its own members, opened on demand (shapes may be recursive)."""
+
+    def __init__(self, section: RequestSection, path: tuple[str, ...], shape: Any, depth: int) -> None:
+        super().__init__()
+        self.section, self.path, self.shape, self.depth = section, path, shape, depth
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.toggle = QToolButton()
+        self.toggle.setText(f"▸ {len(shape.members)} members")
+        self.toggle.setAutoRaise(True)
+        self.toggle.clicked.connect(self.open)
+        layout.addWidget(self.toggle)
+        self.inner: QWidget | None = None
+        request = section.ctx.state.get(section.field)
+        if isinstance(request, dict) and isinstance(_lookup(request, path), dict):
+            self.open()  # a structure the request fills is shown open
+
+    def open(self) -> None:
+        if self.inner is not None:
+            self.inner.setHidden(not self.inner.isHidden())
+            self.toggle.setText(
+                ("▸ " if self.inner.isHidden() else "▾ ") + f"{len(self.shape.members)} members"
+            )
+            return
+        self.inner = QWidget()
+        form = QFormLayout(self.inner)
+        form.setContentsMargins(12, 0, 0, 0)
+        self.section._add_members(form, self.shape, self.path, self.depth)
+        self.layout().addWidget(self.inner)
+        self.toggle.setText(f"▾ {len(self.shape.members)} members")
+        request = self.section.ctx.state.get(self.section.field)
+        request = request if isinstance(request, dict) else {}
+        for path, editor in self.section.editors.items():
+            if path[: len(self.path)] == self.path:
+                editor.show_value(_lookup(request, path), self.section.ctx.language)
+
+
+class MemberEditor(QWidget):
+    """One member's value: a choice for enums and booleans, text for the rest (JSON for lists,
+    maps and unknown shapes); a `$…` text in a JSONPath state becomes a `Name.$` path."""
+
+    def __init__(self, section: RequestSection, path: tuple[str, ...], shape: Any) -> None:
+        super().__init__()
+        self.section, self.path, self.shape = section, path, shape
+        self.kind = getattr(shape, "type_name", "json") if shape is not None else "json"
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        enum = list(getattr(shape, "enum", None) or []) if shape is not None else []
+        if enum or self.kind == "boolean":
+            combo = QComboBox()
+            combo.setEditable(True)  # a path or an expression may stand for the value
+            combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # never changed by a passing wheel
+            combo.addItems([UNSET, *(enum or ["true", "false"])])
+            combo.lineEdit().editingFinished.connect(self._commit)
+            combo.activated.connect(lambda _i: self._commit())
+            self.line = combo.lineEdit()
+            self.widget: QWidget = combo
+        else:
+            self.line = QLineEdit()
+            self.line.editingFinished.connect(self._commit)
+            self.widget = self.line
+        self.line.setPlaceholderText(_placeholder(self.kind, section.ctx.language))
+        layout.addWidget(self.widget)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #C24E00;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self._shown: tuple[Any, bool] | None = None
+
+    def show_value(self, found: tuple[Any, bool] | None, language: str) -> None:
+        """`found` is (value, dynamic) or None when the member is not set."""
+        self._shown = found
+        if self.line.hasFocus():
+            return
+        text = "" if found is None else _as_text(found[0])
+        if self.line.text() != text:
+            self.line.setText(text)
+
+    def _commit(self) -> None:
+        text = self.line.text().strip()
+        self.error.hide()
+        jsonata = self.section.ctx.language == "JSONata"
+        if not text:
+            if self._shown is not None:
+                self.section.commit(self.path, None, False)
+            return
+        if not jsonata and text.startswith("$"):
+            value, dynamic = text, True
+        elif jsonata and text.startswith("{%"):
+            value, dynamic = text, False
+        else:
+            value, why = _parse(self.kind, text)
+            if why is not None:
+                self.error.setText(why)
+                self.error.show()
+                return
+            dynamic = False
+        if self._shown is not None and self._shown == (value, dynamic):
+            return
+        self.section.commit(self.path, value, dynamic)
+
+
+def _lookup(request: dict[str, Any], path: tuple[str, ...]) -> tuple[Any, bool] | None:
+    """(value, written as `Name.$`) of a member in the request, or None."""
+    holder: Any = request
+    for part in path[:-1]:
+        holder = holder.get(part) if isinstance(holder, dict) else None
+    if not isinstance(holder, dict):
+        return None
+    name = path[-1]
+    if f"{name}.$" in holder:
+        return holder[f"{name}.$"], True
+    if name in holder:
+        return copy.deepcopy(holder[name]), False
+    return None
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _parse(kind: str, text: str) -> tuple[Any, str | None]:
+    if kind in ("integer", "long"):
+        try:
+            return int(text), None
+        except ValueError:
+            return None, "Expected a whole number, a $.path or a {% %} expression."
+    if kind in ("float", "double"):
+        try:
+            return float(text), None
+        except ValueError:
+            return None, "Expected a number, a $.path or a {% %} expression."
+    if kind == "boolean":
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true", None
+        return None, "Expected true or false, a $.path or a {% %} expression."
+    if kind in ("list", "map", "structure", "json"):
+        try:
+            return json.loads(text), None
+        except ValueError as exc:
+            if kind == "json":
+                return text, None  # a member no model types: plain text is a string
+            return None, f"Expected JSON: {exc}"
+    return text, None
+
+
+def _placeholder(kind: str, language: str) -> str:
+    dynamic = "{% … %}" if language == "JSONata" else "$.path"
+    shown = {"list": "[ … ] JSON", "map": "{ … } JSON", "structure": "{ … } JSON", "json": "JSON or text"}
+    return f"{shown.get(kind, kind)} · or {dynamic}"
+
+
+def _is_check(message: str) -> bool:
+    from engine.services.parameter_checks import PREFIX
+
+    return message.startswith(PREFIX)
