@@ -8,11 +8,15 @@ and the protocols' own tables (state machines, activities, tags) live in the sam
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
 from engine.serve.clock import ScaledClock
 from engine.serve.dispatch import ServeContext
+
+log = logging.getLogger("statecanvas.serve")
 
 
 def build_context(
@@ -52,17 +56,35 @@ def build_context(
 
 
 def start_runtime(context: ServeContext) -> None:
-    """Set the runtime moving on the running loop: queue consumers poll, schedules fire."""
+    """Set the runtime moving on the running loop: queue consumers long-poll, schedules fire.
+
+    The project's consumers are built for `settle` (polls that return at once); served, each
+    long-polls instead, so an idle queue costs nothing and a message is taken as it arrives."""
     runtime = context.runtime
-    for consumer in runtime.consumers:
-        consumer.start()
+    context.extras["consumer_tasks"] = [
+        asyncio.get_running_loop().create_task(_consume(consumer)) for consumer in runtime.consumers
+    ]
     runtime.events.start_schedules()
+
+
+async def _consume(consumer: Any) -> None:
+    while True:
+        try:
+            await consumer.poll_once(wait_time_seconds=20)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the consumer of %s failed to poll; retrying", consumer.queue)
+            await asyncio.sleep(1.0)
+        await asyncio.sleep(0)
 
 
 async def close_context(context: ServeContext) -> None:
     runtime = context.runtime
-    for consumer in runtime.consumers:
-        await consumer.stop()
+    tasks = context.extras.pop("consumer_tasks", [])
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     for running in list(runtime.stepfunctions.executions.values()):
         if not running.task.done():
             running.task.cancel()
