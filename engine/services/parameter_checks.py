@@ -36,7 +36,7 @@ CODES = (
     UNSUPPORTED_INTEGRATION_PATTERN,
     UNKNOWN_SERVICE_ACTION,
 )
-PREFIX = "StateCanvas check (AWS reports this only when the Task runs): "
+SUFFIX = " (StateCanvas check against AWS's API model; AWS reports this only when the Task runs.)"
 _TYPE_WORDS = {
     "structure": "an object",
     "map": "an object",
@@ -97,12 +97,12 @@ def task_warnings(state: dict[str, Any], loc: str, language: str = "JSONPath") -
         return []
     out: list[Diagnostic] = []
     if not target.known:
-        out.append(warning(UNKNOWN_SERVICE_ACTION, PREFIX + _unknown_text(target), f"{loc}/Resource"))
+        out.append(warning(UNKNOWN_SERVICE_ACTION, _unknown_text(target) + SUFFIX, f"{loc}/Resource"))
         return out
     if target.pattern not in target.allowed_patterns:
         allowed = ", ".join(PATTERN_LABELS[p] for p in target.allowed_patterns)
         text = f"{target.title} does not support {target.pattern}; it supports {allowed}."
-        out.append(warning(UNSUPPORTED_INTEGRATION_PATTERN, PREFIX + text, f"{loc}/Resource"))
+        out.append(warning(UNSUPPORTED_INTEGRATION_PATTERN, text + SUFFIX, f"{loc}/Resource"))
     field = "Arguments" if language == "JSONata" else "Parameters"
     request = state.get(field)
     if request is None:
@@ -131,7 +131,7 @@ def _unknown_text(target: TaskTarget) -> str:
     if entry is None:
         close = difflib.get_close_matches(target.service, list(services), n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
-        return f"no AWS SDK service is named '{target.service}' in botocore's models.{hint}"
+        return f"No AWS SDK service is named '{target.service}' in botocore's models.{hint}"
     actions = [catalog.action_name(op) for op in entry.operations]
     close = difflib.get_close_matches(target.action, actions, n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
@@ -143,7 +143,7 @@ class _RequestChecker:
         self.jsonata, self.lenient, self.out, self.title = jsonata, lenient, out, title
 
     def say(self, code: str, text: str, location: str) -> None:
-        self.out.append(warning(code, PREFIX + text, location))
+        self.out.append(warning(code, text + SUFFIX, location))
 
     def dynamic(self, key: str, value: Any) -> bool:
         if not self.jsonata and key.endswith(".$"):
@@ -171,7 +171,7 @@ class _RequestChecker:
                 self.value(item, shape, where)
         for name in required:
             if name.casefold() not in given:
-                self.say(MISSING_REQUIRED_PARAMETER, f"the request needs '{name}'.", loc)
+                self.say(MISSING_REQUIRED_PARAMETER, f"The request needs '{name}'.", loc)
 
     def value(self, value: Any, shape: Any, loc: str) -> None:
         kind = shape.type_name
@@ -217,7 +217,7 @@ class _RequestChecker:
                 return
         else:  # blob and anything newer: Step Functions encodes what it is given
             return
-        self.say(PARAMETER_TYPE, f"expects {_TYPE_WORDS.get(kind, kind)}, not {_json_type(value)}.", loc)
+        self.say(PARAMETER_TYPE, f"Expects {_TYPE_WORDS.get(kind, kind)}, not {_json_type(value)}.", loc)
 
 
 def _reads_as(value: Any, kind: type) -> bool:

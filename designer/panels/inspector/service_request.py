@@ -375,6 +375,6 @@ def _placeholder(kind: str, language: str) -> str:
 
 
 def _is_check(message: str) -> bool:
-    from engine.services.parameter_checks import PREFIX
+    from engine.services.parameter_checks import SUFFIX
 
-    return message.startswith(PREFIX)
+    return message.endswith(SUFFIX)
