@@ -108,6 +108,19 @@ class BoxIndex:
                 return True
         return False
 
+    def within(self, left: float, top: float, right: float, bottom: float, skip: frozenset[int]) -> list[Box]:
+        """The boxes overlapping the open region, each once, those whose owner is in `skip`
+        left out: the rows of boxes a route may look for a corridor between."""
+        found: dict[int, Box] = {}
+        w = self.STRIPE
+        for s in range(int(top // w), int(bottom // w) + 1):
+            stripe_top = s * w
+            for box in self.rows.near(stripe_top, stripe_top, left, right):
+                overlaps = box[0] < right and left < box[2] and box[1] < bottom and top < box[3]
+                if overlaps and box[4] not in skip:
+                    found[id(box)] = box
+        return list(found.values())
+
     # band extremes -----------------------------------------------------------------------------
 
     def band(self, top: float, bottom: float, skip: frozenset[int]) -> tuple[float, float] | None:
@@ -241,63 +254,3 @@ def _extremes(
     if not in_band:
         return None
     return min(box[0] for box in in_band), max(box[2] for box in in_band)
-
-
-class RectIndex:
-    """Boxes in scene coordinates by the square cells they cover, for the questions a route out
-    of a large machine frame asks: is this segment clear, which boxes lie in this region.
-
-    Built once per routing pass over a frame's states and shared by every route leaving it, so
-    that a route costs what the boxes along its corridor cost, not what the whole machine does.
-    """
-
-    CELL = 256.0
-
-    def __init__(self, boxes: Iterable[tuple[object, QRectF]]) -> None:
-        self.cells: dict[tuple[int, int], list[Box]] = {}
-        size = self.CELL
-        for key, rect in boxes:
-            if rect.isEmpty():
-                continue
-            box = (rect.left(), rect.top(), rect.right(), rect.bottom(), id(key))
-            for cx in range(int(box[0] // size), int(box[2] // size) + 1):
-                for cy in range(int(box[1] // size), int(box[3] // size) + 1):
-                    self.cells.setdefault((cx, cy), []).append(box)
-
-    def within(
-        self, left: float, top: float, right: float, bottom: float, skip: frozenset[int], pad: float = 0.0
-    ) -> list[Box]:
-        """The boxes (grown by `pad`) that overlap the open region, each once, those whose
-        owner is in `skip` left out."""
-        size = self.CELL
-        found: dict[int, Box] = {}
-        for cx in range(int((left - pad) // size), int((right + pad) // size) + 1):
-            for cy in range(int((top - pad) // size), int((bottom + pad) // size) + 1):
-                for box in self.cells.get((cx, cy), ()):
-                    if (
-                        box[0] - pad < right
-                        and left < box[2] + pad
-                        and box[1] - pad < bottom
-                        and top < box[3] + pad
-                        and box[4] not in skip
-                    ):
-                        found[id(box)] = box
-        return list(found.values())
-
-    def crossed(
-        self, left: float, top: float, right: float, bottom: float, skip: frozenset[int], pad: float = 0.0
-    ) -> bool:
-        """Whether a segment's box (left <= right, top <= bottom) overlaps any box grown by `pad`."""
-        size = self.CELL
-        for cx in range(int((left - pad) // size), int((right + pad) // size) + 1):
-            for cy in range(int((top - pad) // size), int((bottom + pad) // size) + 1):
-                for box in self.cells.get((cx, cy), ()):
-                    if (
-                        box[0] - pad < right
-                        and left < box[2] + pad
-                        and box[1] - pad < bottom
-                        and top < box[3] + pad
-                        and box[4] not in skip
-                    ):
-                        return True
-        return False

@@ -13,7 +13,7 @@ from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
 from designer.canvas.labels import pattern_gist
-from designer.canvas.obstacles import RectIndex
+from designer.canvas.obstacles import BoxIndex
 from designer.canvas.route_stages import staged_route
 from designer.canvas.routes import Endpoint, dead_letter_queues, project_routes
 from designer.canvas.routing import route_sides
@@ -111,7 +111,7 @@ class ResourceProjection:
         if not routes:
             return
         top = self.top_level_items()
-        indexes: dict[int, RectIndex] = {}  # per machine frame, built when a route first needs it
+        indexes: dict[int, BoxIndex] = {}  # per machine frame, built when a route first needs it
         for edge in routes:
             edge.obstacles, edge.soft = self._context(edge, top)
             edge.router = self._staged(edge, top, indexes)
@@ -132,7 +132,7 @@ class ResourceProjection:
         return self.scene.direction if not item.address.scope else "TB"
 
     def _staged(
-        self, edge: EdgeItem, top: list[NodeItem], indexes: dict[int, RectIndex]
+        self, edge: EdgeItem, top: list[NodeItem], indexes: dict[int, BoxIndex]
     ) -> Callable[[], list[QPointF] | None] | None:
         """The two-stage way of routing an edge between a state and a top-level item (out of
         the state's frame along a clear corridor, then among the top-level boxes), or None
@@ -152,7 +152,7 @@ class ResourceProjection:
         def router() -> list[QPointF] | None:
             index = indexes.get(id(frame))
             if index is None:
-                index = indexes[id(frame)] = RectIndex(_descendant_boxes(frame))
+                index = indexes[id(frame)] = BoxIndex(_descendant_boxes(frame))
             sides = edge.sides or ("right", "left")
             exit_side, entry_side = (sides[1], sides[0]) if reverse else sides
             offsets = (edge.exit_offset, edge.entry_offset)
