@@ -215,3 +215,18 @@ def test_activities_long_poll_and_answer(sfn: Any) -> None:
         sfn.get_activity_task(activityArn=activity.replace("Approve", "Ghost"))
     sfn.delete_activity(activityArn=activity)
     assert sfn.list_activities()["activities"] == []
+
+
+def test_sync_with_host_prefixes_turned_off_by_the_environment(serve: Any, monkeypatch: Any) -> None:
+    import boto3
+
+    monkeypatch.setenv("AWS_DISABLE_HOST_PREFIX_INJECTION", "true")
+    sfn = boto3.client(
+        "stepfunctions",
+        endpoint_url=serve.url,
+        region_name="us-east-1",
+        aws_access_key_id="any",
+        aws_secret_access_key="any",
+    )
+    express = machine(sfn, "Env", STEPS, "EXPRESS")
+    assert sfn.start_sync_execution(stateMachineArn=express)["status"] == "SUCCEEDED"
