@@ -58,14 +58,15 @@ UNSERVED_MARKS = (
 class Tally:
     served: collections.Counter[str] = field(default_factory=collections.Counter)
     unserved: collections.Counter[str] = field(default_factory=collections.Counter)
-    crashed: collections.Counter[str] = field(default_factory=collections.Counter)  # not a TaskError
+    # the emulation broke on the (sample) parameters, or something raised that is not a TaskError
+    crashed: collections.Counter[str] = field(default_factory=collections.Counter)
     own_code: int = 0  # Lambda, activities, placeholders: answered by the script
     runs: int = 0
     stuck: int = 0  # runs given up on after RUN_SECONDS
 
     @property
     def total(self) -> int:
-        return sum(self.served.values()) + sum(self.unserved.values())
+        return sum(self.served.values()) + sum(self.unserved.values()) + sum(self.crashed.values())
 
 
 def _label(request: TaskRequest) -> str:
@@ -85,6 +86,8 @@ def _count(registry: Any, tally: Tally) -> None:
         if _own_code(request):
             tally.own_code += 1
             return request.payload if request.payload is not None else {}
+        if request.attempt:  # a Retry's attempt is the same invocation again, not a new one
+            return await original(request)
         label = _label(request)
         try:
             result = await original(request)
@@ -92,6 +95,8 @@ def _count(registry: Any, tally: Tally) -> None:
             cause = exc.cause if isinstance(exc.cause, str) else json.dumps(exc.cause)
             if any(mark in (cause or "") for mark in UNSERVED_MARKS):
                 tally.unserved[label] += 1
+            elif "The local emulation of" in (cause or ""):
+                tally.crashed[label] += 1  # the emulation broke on these (sample) parameters
             else:
                 tally.served[label] += 1
             raise
@@ -317,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{sum(t.unserved.values())} unserved -> {_share(t)} served "
                 f"[{t.runs} runs/probes, {t.stuck} given up after {RUN_SECONDS:.0f}s; {t.own_code} "
                 f"Lambda/activity/placeholder invocations answered by the script; "
-                f"{sum(t.crashed.values())} crashed; {time.perf_counter() - started:.1f}s]"
+                f"{sum(t.crashed.values())} of them failed inside the emulation; "
+                f"{time.perf_counter() - started:.1f}s]"
             )
             after = t
         if after.unserved:
@@ -325,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             for label, count in after.unserved.most_common(None if args.verbose else 15):
                 print(f"    {count:4d}  {label}")
         if after.crashed:
-            print("  crashed (not a Task failure):", dict(after.crashed))
+            print("  failed inside the emulation (counted as not served):", dict(after.crashed))
     return 0
 
 

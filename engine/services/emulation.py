@@ -145,6 +145,8 @@ class EmulatedAccount:
             raise errors.not_emulated(
                 resource, service, action, "the local emulation (moto) does not implement it"
             ) from None
+        except Exception as exc:  # the emulation itself broke on these parameters: no traceback in a run
+            raise errors.emulation_failed(prefix, op_name, exc) from None
         rename = java_member_name if kind == "aws-sdk" else None
         shaped = from_botocore(op.output_shape, result, rename=rename)
         out = translate_strings(shaped, self.moto_account, self.account)

@@ -160,6 +160,22 @@ async def _sfn(invoker: Invoker, request: TaskRequest) -> Any:
         if running is None:
             raise TaskError("Sfn.ExecutionDoesNotExistException", f"Execution Does Not Exist: '{arn}'")
         return _describe(running)
+    callbacks = {"sendTaskSuccess", "sendTaskFailure", "sendTaskHeartbeat"}
+    if request.action in callbacks and stepfunctions is not None:
+        token = str(p.get("TaskToken", ""))
+        try:
+            if request.action == "sendTaskSuccess":
+                output = p.get("Output")
+                with contextlib.suppress(TypeError, ValueError):
+                    output = json.loads(output) if isinstance(output, str) else output
+                stepfunctions.send_task_success(token, output)
+            elif request.action == "sendTaskFailure":
+                stepfunctions.send_task_failure(token, p.get("Error"), p.get("Cause"))
+            else:
+                stepfunctions.send_task_heartbeat(token)
+        except TaskError as exc:
+            raise TaskError(exc.error.replace("StepFunctions.", "Sfn."), exc.cause) from None
+        return {}
     if request.action == "listExecutions" and stepfunctions is not None:
         machine = str(p.get("StateMachineArn", ""))
         wanted = p.get("StatusFilter")
@@ -172,7 +188,9 @@ async def _sfn(invoker: Invoker, request: TaskRequest) -> Any:
                 continue
             listed.append({k: described[k] for k in described if k not in ("Output", "Error", "Cause")})
         return {"Executions": listed[: int(p.get("MaxResults") or 100) or 100]}
-    raise _unsupported(request, "startExecution, describeExecution and listExecutions")
+    raise _unsupported(
+        request, "startExecution, describeExecution, listExecutions and sendTask{Success,Failure,Heartbeat}"
+    )
 
 
 def _describe(running: Any) -> dict[str, Any]:

@@ -93,6 +93,17 @@ def invalid_parameters(prefix: str, detail: str) -> TaskError:
     return TaskError(f"{prefix}.{prefix}Exception", detail)
 
 
+def emulation_failed(prefix: str, operation: str, exc: Exception) -> TaskError:
+    """The local emulation broke on a call (not the service refusing it): the SDK's generic
+    exception, with a cause that says so rather than pretending to be AWS's words."""
+    detail = f"{type(exc).__name__}: {exc}".strip()
+    return TaskError(
+        f"{prefix}.{prefix}Exception",
+        f"The local emulation of {operation} could not run with these parameters ({detail[:300]}); "
+        "AWS may answer differently. Serve this state with a handler or a mock to decide its result.",
+    )
+
+
 def not_emulated(resource: str, service: str, operation: str, why: str) -> TaskError:
     """A Task nothing serves locally: say which operation and how to serve it."""
     return TaskError(

@@ -301,3 +301,12 @@ def test_an_object_a_task_put_is_what_a_distributed_map_reads() -> None:
     assert run.status == "SUCCEEDED", (run.error, run.cause)
     assert run.output["doubled"] == [{"n": 2}, {"n": 4}]
     assert run.output["error"]["Error"] == "S3.NoSuchKeyException"  # HEAD's bare 404, named as the SDK does
+
+
+def test_an_emulation_that_breaks_on_odd_parameters_fails_the_task_without_a_traceback() -> None:
+    odd = _task(SDK + "dynamodb:batchWriteItem", {"RequestItems": "not-a-map"}, None)
+    run = engine.run({"StartAt": "Write", "States": {"Write": odd}}, {})
+    assert run.status == "FAILED"
+    assert run.error == "DynamoDb.DynamoDbException"
+    assert run.cause.startswith("The local emulation of BatchWriteItem could not run with these parameters")
+    assert "Traceback" not in run.cause
