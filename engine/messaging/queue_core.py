@@ -82,6 +82,10 @@ class Queue:
         self.settings = QueueSettings(record.name, record.attributes)
         self.messages: dict[str, StoredMessage] = {m.message_id: m for m in sorted(messages or (), key=_seq)}
         self.dedup: dict[str, DedupEntry] = {entry.key: entry for entry in dedup or ()}
+        # Lower bounds of the oldest enqueue time and the earliest dedup expiry: while nothing can be
+        # due, `expire` answers without walking every message (a send must not cost O(queue length)).
+        self._oldest_enqueued = min((m.enqueued_at for m in self.messages.values()), default=float("inf"))
+        self._first_dedup_expiry = min((e.expires_at for e in self.dedup.values()), default=float("inf"))
 
     @property
     def name(self) -> str:
@@ -123,7 +127,13 @@ class Queue:
     def expire(self, now: float) -> list[StoredMessage]:
         """Drop messages past the retention period and deduplication entries past their window."""
         limit = self.settings.retention_seconds
+        if self._oldest_enqueued + limit > now and self._first_dedup_expiry > now:
+            return []
         expired = [m for m in self.messages.values() if m.enqueued_at + limit <= now]
+        self._oldest_enqueued = min(
+            (m.enqueued_at for m in self.messages.values() if m.enqueued_at + limit > now),
+            default=float("inf"),
+        )
         for message in expired:
             del self.messages[message.message_id]
         if expired:
@@ -131,6 +141,7 @@ class Queue:
         stale = [key for key, entry in self.dedup.items() if entry.expires_at <= now]
         for key in stale:
             del self.dedup[key]
+        self._first_dedup_expiry = min((e.expires_at for e in self.dedup.values()), default=float("inf"))
         if stale:
             self.store.prune_dedup(self.name, now)
         return expired
@@ -230,7 +241,9 @@ class Queue:
                 )
                 self.dedup[key] = entry
                 self.store.put_dedup(self.name, entry)
+                self._first_dedup_expiry = min(self._first_dedup_expiry, entry.expires_at)
         self.messages[message.message_id] = message
+        self._oldest_enqueued = min(self._oldest_enqueued, message.enqueued_at)
         self.store.put_message(self.name, message)
         self.save_record()
         return message
