@@ -176,8 +176,10 @@ class PalettePanel(QWidget):
             self.list.addItem(self._note("No AWS action matches."))
         task_icon = icon_for("Task", self.theme)
         for action in found:
-            tag = " · optimized" if action.optimized else ""
-            item = QListWidgetItem(task_icon, f"{action.operation} · {action.service_title}{tag}")
+            # Two lines: the operation reads whole in a narrow palette, the service under it.
+            kind = "optimized" if action.optimized else "SDK"
+            service = action.service_title.removeprefix("Amazon ").removeprefix("AWS ")
+            item = QListWidgetItem(task_icon, f"{action.operation}\n{service} · {kind}")
             item.setToolTip(entry_tooltip(action))
             item.setData(ENTRY_ROLE, entry_id(action.resource))
             self.list.addItem(item)

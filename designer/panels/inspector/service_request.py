@@ -78,8 +78,7 @@ class RequestSection(QWidget):
         self.pattern.activated.connect(lambda _i: self._set_pattern())
         layout.addWidget(self.pattern)
         self.body = QWidget()
-        self.form = QFormLayout(self.body)
-        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form = _form(self.body, 0)
         layout.addWidget(self.body)
         self.problems = QLabel("")
         self.problems.setObjectName("serviceRequestProblems")
@@ -124,9 +123,9 @@ class RequestSection(QWidget):
         if target is None:
             return
         self.heading.setText(f"Request · {target.title}")
-        kind = "optimized integration" if target.kind == "optimized" else "AWS SDK integration"
-        self.summary.setText(f"{kind}: {target.resource}")
-        self.summary.setToolTip(target.documentation)
+        kind = "Optimized integration" if target.kind == "optimized" else "AWS SDK integration"
+        self.summary.setText(f"{kind} · * required · a value may be {_placeholder('', self.ctx.language)}")
+        self.summary.setToolTip(f"{target.resource}\n\n{target.documentation}")
         self.heading.setToolTip(target.documentation)
         self.pattern.clear()
         for pattern in target.allowed_patterns:
@@ -242,8 +241,7 @@ class NestedMembers(QWidget):
             )
             return
         self.inner = QWidget()
-        form = QFormLayout(self.inner)
-        form.setContentsMargins(12, 0, 0, 0)
+        form = _form(self.inner, 12)
         self.section._add_members(form, self.shape, self.path, self.depth)
         self.layout().addWidget(self.inner)
         self.toggle.setText(f"▾ {len(self.shape.members)} members")
@@ -320,6 +318,15 @@ class MemberEditor(QWidget):
         self.section.commit(self.path, value, dynamic)
 
 
+def _form(widget: QWidget, indent: int) -> QFormLayout:
+    """A form with each field under its member name: names are long, the inspector narrow."""
+    form = QFormLayout(widget)
+    form.setContentsMargins(indent, 0, 0, 0)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
 def _lookup(request: dict[str, Any], path: tuple[str, ...]) -> tuple[Any, bool] | None:
     """(value, written as `Name.$`) of a member in the request, or None."""
     holder: Any = request
@@ -370,6 +377,8 @@ def _parse(kind: str, text: str) -> tuple[Any, str | None]:
 
 def _placeholder(kind: str, language: str) -> str:
     dynamic = "{% … %}" if language == "JSONata" else "$.path"
+    if not kind:
+        return f"a {dynamic} from the input"
     shown = {"list": "[ … ] JSON", "map": "{ … } JSON", "structure": "{ … } JSON", "json": "JSON or text"}
     return f"{shown.get(kind, kind)} · or {dynamic}"
 
