@@ -287,6 +287,17 @@ class ProjectDocument(QObject):
         self._pending.add(machine)
         self._timer.start()
 
+    def _service_checks(self) -> Any:
+        """StateCanvas's service-parameter warnings (made on first use; validates everything
+        again once the AWS catalog is loaded in its thread)."""
+        checks = getattr(self, "_checks", None)
+        if checks is None:
+            from designer.document.service_checks import ServiceChecks
+
+            checks = self._checks = ServiceChecks(self)
+            checks.ready.connect(self._revalidate_all)
+        return checks
+
     def _revalidate_all(self) -> None:
         self._pending = set(self._data.definitions)
         self.diagnostics = {}
@@ -306,21 +317,10 @@ class ProjectDocument(QObject):
                 result = engine.validate(definition, machine_type=machine_type)
             except Exception as exc:  # a validator bug must not take the editor down
                 result = [Diagnostic("ERROR", "INTERNAL", f"validation failed: {exc}", None)]
-            result = result + _service_warnings(definition)
+            result = result + self._service_checks().warnings(definition)
             if result != self.diagnostics.get(machine):
                 self.diagnostics[machine] = result
                 self.diagnostics_changed.emit(machine)
-
-
-def _service_warnings(definition: Any) -> list[Diagnostic]:
-    """StateCanvas's own design-time checks of service Tasks against AWS's API models
-    (warnings beside AWS's diagnostics, never errors)."""
-    from engine.services.parameter_checks import design_warnings
-
-    try:
-        return design_warnings(definition)
-    except Exception:  # a catalog problem must not take the editor down
-        return []
 
 
 def _owner_of(path: tuple[Any, ...]) -> str | None:

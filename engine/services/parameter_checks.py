@@ -51,13 +51,18 @@ _TYPE_WORDS = {
 }
 
 
-def design_warnings(definition: Any) -> list[Diagnostic]:
-    """StateCanvas's warnings on every service Task of a definition (never errors)."""
+def design_warnings(definition: Any, *, sdk: bool = True) -> list[Diagnostic]:
+    """StateCanvas's warnings on every service Task of a definition (never errors).
+
+    With `sdk` False, SDK Tasks are skipped (they need the catalog's index of every service,
+    which a caller may still be loading)."""
     if not isinstance(definition, dict):
         return []
     out: list[Diagnostic] = []
     language = definition.get("QueryLanguage", "JSONPath")
     for loc, state, state_language in _tasks(definition, (), language):
+        if not sdk and str(state.get("Resource", "")).startswith("arn:aws:states:::aws-sdk:"):
+            continue
         out.extend(task_warnings(state, loc, state_language))
     return out
 

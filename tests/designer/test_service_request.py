@@ -130,6 +130,8 @@ def test_warnings_show_located_in_the_form_and_the_problems_panel(qtbot: Any) ->
     problems = ProblemsPanel(doc)
     qtbot.addWidget(problems)
     doc.revalidate_now()
+    # The catalog's index may still be loading in its thread: the document validates again then.
+    qtbot.waitUntil(lambda: any(d.code.startswith("SC_") for d in doc.diagnostics.get(M, [])), timeout=30_000)
     _shown, section = _panel(qtbot, doc, "Put")
     assert "TableNme" in section.problems.text() and section.problems.isVisible()
     rows = [problems.tree.topLevelItem(i) for i in range(problems.tree.topLevelItemCount())]
@@ -148,3 +150,19 @@ def test_tasks_calling_no_aws_api_have_no_request_form(qtbot: Any, resource: str
     panel.show_state(M, "/States/T")
     section = panel.findChild(RequestSection)
     assert section is None or not section.isVisible()
+
+
+def test_sdk_checks_wait_for_the_catalog_without_blocking(qtbot: Any, monkeypatch: Any) -> None:
+    from engine.services import catalog
+
+    monkeypatch.setattr(catalog, "_state", {"loader": catalog._loader()})  # as a fresh start
+    doc = _doc({"Get": _task("arn:aws:states:::aws-sdk:s3:getObject", {"Bucket": "b", "Kee": "k"})})
+    doc.revalidate_now()
+    # The first validation returns at once, without the SDK checks; they follow on the UI thread.
+    assert not [d for d in doc.diagnostics.get(M, []) if d.code.startswith("SC_")]
+    qtbot.waitUntil(
+        lambda: any(d.code == "SC_UNKNOWN_PARAMETER" for d in doc.diagnostics.get(M, [])), timeout=30_000
+    )
+    assert [d.location for d in doc.diagnostics[M] if d.code == "SC_UNKNOWN_PARAMETER"] == [
+        "/States/Get/Parameters/Kee"
+    ]

@@ -1,0 +1,52 @@
+"""StateCanvas's service-parameter warnings for the designer, never blocking the UI.
+
+The checks of SDK Tasks need the catalog's index of every AWS service. Reading it (or, the
+first time on a machine, building it from botocore's models) is done in a thread; until it is
+there only the optimized integrations are checked, and `ready` (delivered on the UI thread)
+tells the document to validate again with everything.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from engine.asl.diagnostics import Diagnostic
+
+
+class ServiceChecks(QObject):
+    ready = Signal()
+    _loaded = Signal()  # from the thread; queued to this object on the UI thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: threading.Thread | None = None
+        self._loaded.connect(self.ready)
+
+    def warnings(self, definition: Any) -> list[Diagnostic]:
+        from engine.services import catalog
+        from engine.services.parameter_checks import design_warnings
+
+        with_sdk = catalog.index_ready()
+        if not with_sdk:
+            self._load()
+        try:
+            return design_warnings(definition, sdk=with_sdk)
+        except Exception:  # a catalog problem must not take the editor down
+            return []
+
+    def _load(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._build, name="aws-catalog-index", daemon=True)
+            self._thread.start()
+
+    def _build(self) -> None:
+        from engine.services import catalog
+
+        try:
+            catalog.services()
+        except Exception:
+            return  # no botocore data: SDK Tasks simply go unchecked
+        self._loaded.emit()
