@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from designer import deploy_dialog, export_actions, machine_actions
+from designer import deploy_dialog, export_actions, machine_actions, serve_panel
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
@@ -39,6 +39,7 @@ class Actions:
         ]
         self.deploy = self._make("&Deploy to AWS…", lambda: deploy_dialog.open_dialog(w, "deploy"))
         self.pull = self._make("P&ull from AWS…", lambda: deploy_dialog.open_dialog(w, "pull"))
+        self.serve_locally = self._make("Ser&ve Locally", lambda: serve_panel.toggle(w))
         self.quit = self._make("&Quit", w.close, QKeySequence.StandardKey.Quit)
         self.undo = undo.createUndoAction(w, "&Undo")
         self.undo.setShortcut(QKeySequence("Ctrl+Z"))
@@ -123,7 +124,7 @@ class Actions:
         export.addActions([self.export_asl, self.export_png, self.export_svg])
         export.addSeparator()
         export.addActions(self.export_text)
-        file.addActions([self.deploy, self.pull])
+        file.addActions([self.deploy, self.pull, self.serve_locally])
         file.addSeparator()
         file.addAction(self.quit)
         edit = bar.addMenu("&Edit")

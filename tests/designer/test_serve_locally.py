@@ -1,0 +1,91 @@
+"""File > Serve Locally: the designer answers the AWS APIs for its project, and lists the executions
+that clients start as they run. The client (boto3) runs in a worker thread; the test coroutine
+runs on Qt's loop (qasync), which is also the server's loop, and waits by polling."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+
+REPO = Path(__file__).resolve().parents[2]
+PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
+ROLE = "arn:aws:iam::123456789012:role/local"
+
+
+async def until(condition: Callable[[], Any], timeout: float = 15.0, what: str = "the condition") -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (value := condition()):
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+    return value
+
+
+@pytest.fixture
+async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
+    from designer.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(PIPELINE, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)
+    window.ask_before_close = False
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    panel = getattr(window, "serve_panel", None)
+    if panel is not None and panel.serving:
+        await panel.stop()
+
+
+def file_menu_action(win: Any, text: str) -> Any:
+    file_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&File")
+    return next(a for a in file_menu.actions() if a.text() == text)
+
+
+def client(url: str) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "stepfunctions",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(inject_host_prefix=False, retries={"max_attempts": 0}),
+    )
+
+
+async def test_serve_locally_lists_the_executions_clients_start(win: Any) -> None:
+    file_menu_action(win, "Ser&ve Locally").trigger()
+    panel = await until(lambda: getattr(win, "serve_panel", None), what="the serve panel")
+    await until(lambda: panel.serving, what="the server to listen")
+    url = panel.app.context.base_url
+    assert url in panel.address.text() and "local use only" in panel.address.text()
+    assert win.serve_dock.isVisible()
+    sfn = client(url)
+    machines = await asyncio.to_thread(lambda: sfn.list_state_machines()["stateMachines"])
+    assert {m["name"] for m in machines} == {"Fulfillment", "RetailOrder", "Returns"}
+
+    waits = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}}
+
+    def start() -> str:
+        arn = sfn.create_state_machine(name="Waits", definition=json.dumps(waits), roleArn=ROLE)
+        return sfn.start_execution(stateMachineArn=arn["stateMachineArn"], name="from-a-client")[
+            "executionArn"
+        ]
+
+    execution = await asyncio.to_thread(start)
+    await until(lambda: panel.statuses().get("from-a-client") == "RUNNING", what="the running execution")
+    await until(lambda: panel.statuses().get("from-a-client") == "SUCCEEDED", what="its end")
+    assert panel.table.item(0, 1).text() == "Waits" and panel.table.item(0, 0).toolTip() == execution
+
+    file_menu_action(win, "Ser&ve Locally").trigger()  # again: stop serving
+    await until(lambda: not panel.serving and panel.address.text() == "Not serving.", what="the stop")
+    assert panel.statuses() == {"from-a-client": "SUCCEEDED"}  # what ran stays listed
