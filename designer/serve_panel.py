@@ -38,10 +38,11 @@ class ServePanel(QWidget):
         self.window = window
         self.app: Any = None
         self.starting = False
+        self._tasks: set[asyncio.Future[None]] = set()
         self.address = QLabel("Not serving.")
         self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stop_button = QPushButton("Stop Serving")
-        self.stop_button.clicked.connect(lambda: asyncio.ensure_future(self.stop()))
+        self.stop_button.clicked.connect(lambda: self.run(self.stop()))
         self.stop_button.setEnabled(False)
         top = QHBoxLayout()
         top.addWidget(self.address, 1)
@@ -58,6 +59,13 @@ class ServePanel(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(300)
         self.timer.timeout.connect(self.refresh)
+
+    def run(self, work: Any) -> None:
+        """Start or stop on the loop, holding the task until it is done (the loop keeps only weak
+        references to tasks)."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     @property
     def serving(self) -> bool:
@@ -158,7 +166,4 @@ def toggle(window: Any) -> None:
     widget = panel(window)
     window.serve_dock.show()
     window.serve_dock.raise_()
-    if widget.serving:
-        asyncio.ensure_future(widget.stop())
-    else:
-        asyncio.ensure_future(widget.start())
+    widget.run(widget.stop() if widget.serving else widget.start())
