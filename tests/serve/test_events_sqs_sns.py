@@ -40,8 +40,9 @@ ACCOUNT = "123456789012"
 class ServerThread:
     """A server on its own event loop in a thread, so blocking boto3 calls can be made at it."""
 
-    def __init__(self, project: Any = None) -> None:
+    def __init__(self, project: Any = None, **options: Any) -> None:
         self.project = project
+        self.options = options  # build_context's: state_file, time_scale...
         self.context: Any = None
         self.port = 0
         self._ready = threading.Event()
@@ -61,7 +62,7 @@ class ServerThread:
             self.loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             try:
-                self.context = build_context(self.project)
+                self.context = build_context(self.project, **self.options)
                 app = ServeApp(self.context, MODULES)
                 self.port = await app.start("127.0.0.1", 0)
             except BaseException as exc:  # reported to the test, not swallowed
@@ -735,6 +736,20 @@ def _calls(folder: Path) -> list[dict[str, Any]]:
     """What the project's function was called with (it writes each event to calls.jsonl)."""
     calls = folder / "calls.jsonl"
     return [json.loads(line) for line in calls.read_text().splitlines()] if calls.exists() else []
+
+
+def test_queued_messages_survive_a_restart_with_a_state_file(tmp_path: Path) -> None:
+    state = str(tmp_path / "serve.sqlite")
+    with ServerThread(state_file=state) as first:
+        sqs = first.client("sqs")
+        url = sqs.create_queue(QueueName="durable", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
+        sqs.send_message(QueueUrl=url, MessageBody="still here")
+    with ServerThread(state_file=state) as second:
+        sqs = second.client("sqs")
+        url = sqs.get_queue_url(QueueName="durable")["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["VisibilityTimeout"])
+        assert attributes["Attributes"] == {"VisibilityTimeout": "5"}
+        assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["still here"]
 
 
 @pytest.mark.skipif(shutil.which("aws") is None, reason="the awscli package is not installed")
