@@ -27,6 +27,10 @@ class ResourceProjection:
         self.scene = scene
         self.items: dict[tuple[str, str], ResourceItem] = {}  # (project kind, name)
         self.routes: list[EdgeItem] = []
+        # Each machine frame's states, indexed for routes leaving the frame. Made by a full pass
+        # and kept while one state is dragged (whose routes leave it out anyway), so that a
+        # drag frame does not index thousands of states again; the pass after the move renews it.
+        self._indexes: dict[int, BoxIndex] = {}
 
     @property
     def project(self):
@@ -107,14 +111,15 @@ class ResourceProjection:
         """Route every edge (or those touching `only` and what it holds) along the channels
         between boxes: never across another machine's frame or resource, and out of a state's
         own frame by the shortest way."""
-        routes = self.routes if only is None else [e for e in self.routes if _touches(e, only)]
+        routes = self.routes if only is None else self._touching(only)
         if not routes:
             return
         top = self.top_level_items()
-        indexes: dict[int, BoxIndex] = {}  # per machine frame, built when a route first needs it
+        if only is None:
+            self._indexes = {}
         for edge in routes:
             edge.obstacles, edge.soft = self._context(edge, top)
-            edge.router = self._staged(edge, top, indexes)
+            edge.router = self._staged(edge, top, self._indexes)
             edge.sides = _hanging_sides(edge) or route_sides(
                 edge.source.scene_box(),
                 edge.target.scene_box(),
@@ -124,6 +129,22 @@ class ResourceProjection:
         _spread_route_ports(self.routes if only is None else routes)
         for edge in routes:
             edge.update_path()
+
+    def _touching(self, item: NodeItem) -> list[EdgeItem]:
+        """The routes with an end at `item` or inside it, in routing order: found from the
+        ends' own edges, so that a drag frame costs what the dragged item holds, not what the
+        whole project routes."""
+        found: dict[int, EdgeItem] = {}
+        stack: list[object] = [item]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, NodeItem):
+                found.update((id(e), e) for e in node.edges if e.kind == "route")
+                stack.extend(node.childItems())
+        if not found:
+            return []
+        order = {id(e): i for i, e in enumerate(self.routes)}
+        return sorted((e for key, e in found.items() if key in order), key=lambda e: order[id(e)])
 
     def _flow(self, item: NodeItem) -> str:
         """The flow direction around a state (its transitions' sides), or "" for anything else."""
@@ -270,17 +291,6 @@ def _hanging_sides(edge: EdgeItem) -> tuple[str, str] | None:
     bus, rule = source.scene_box(), target.scene_box()
     below = rule.top() >= bus.bottom() and rule.left() < bus.right() and rule.right() > bus.left()
     return ("left", "left") if below else None
-
-
-def _touches(edge: EdgeItem, item: NodeItem) -> bool:
-    """Whether `item` is one of the edge's ends or holds one (a frame holds its states)."""
-    for end in (edge.source, edge.target):
-        node = end
-        while node is not None:
-            if node is item:
-                return True
-            node = node.parentItem()
-    return False
 
 
 def _spread_route_ports(routes: list[EdgeItem]) -> None:
