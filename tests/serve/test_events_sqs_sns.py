@@ -539,7 +539,8 @@ def test_malformed_json_requests_get_aws_errors_not_500(server: ServerThread) ->
 def test_topics_are_created_listed_described_and_deleted(sns: Any) -> None:
     arn = sns.create_topic(Name="news", Attributes={"DisplayName": "News"})["TopicArn"]
     assert arn == f"arn:aws:sns:us-east-1:{ACCOUNT}:news"
-    assert arn in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    pages = sns.get_paginator("list_topics").paginate()
+    assert arn in [t["TopicArn"] for page in pages for t in page["Topics"]]
     attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
     assert attributes["DisplayName"] == "News" and attributes["TopicArn"] == arn
     sns.set_topic_attributes(TopicArn=arn, AttributeName="DisplayName", AttributeValue="Daily")
@@ -639,6 +640,25 @@ def test_publish_batch_and_message_checks(sns: Any, sqs: Any) -> None:
     assert [m["Body"] for m in receive_all(sqs, url, 1)] == ["for everyone"]
     with pytest.raises(sns.exceptions.InvalidParameterException):
         sns.publish(TopicArn=topic, Message='{"sqs": "x"}', MessageStructure="json")
+
+
+def test_listings_page_through_the_sdks_paginators(sns: Any, events: Any) -> None:
+    for i in range(105):
+        sns.create_topic(Name=f"paged-{i:03d}")
+    first = sns.list_topics()
+    assert len(first["Topics"]) == 100 and first["NextToken"]
+    pages = list(sns.get_paginator("list_topics").paginate())
+    arns = [t["TopicArn"] for page in pages for t in page["Topics"]]
+    assert len(pages) >= 2 and len(arns) == len(set(arns))
+    assert sum(1 for arn in arns if ":paged-" in arn) == 105
+    for i in range(7):
+        events.put_rule(Name=f"paged-{i}", EventPattern='{"source": ["paged"]}')
+    rules = events.get_paginator("list_rules").paginate(NamePrefix="paged-", PaginationConfig={"PageSize": 3})
+    sizes = [len(page["Rules"]) for page in rules]
+    assert sizes == [3, 3, 1]
+    with pytest.raises(events.exceptions.ClientError) as bad_token:
+        events.list_rules(NextToken="not-a-token")
+    assert error_code(bad_token) == "ValidationException"
 
 
 # A project's resources -----------------------------------------------------------------------------
