@@ -47,6 +47,10 @@ def _ends_and_holders(edge: EdgeItem) -> set[int]:
     return held
 
 
+def _label(item: Any) -> str:
+    return item.address.name if isinstance(item, StateItem) else item.name
+
+
 def _crossings(scene: DesignerScene) -> list[str]:
     """Every route segment that passes through a state or resource box other than its ends'."""
     boxes = [
@@ -56,14 +60,14 @@ def _crossings(scene: DesignerScene) -> list[str]:
     ]
     found = []
     for edge in scene.resources.routes:
-        assert len(edge._points) >= 2, f"route {edge.source.name} -> {edge.target.name} has no path"
+        assert len(edge._points) >= 2, f"route {_label(edge.source)} -> {_label(edge.target)} has no path"
         own = _ends_and_holders(edge)
         for a, b in itertools.pairwise(edge.mapToScene(p) for p in edge._points):
             assert abs(a.x() - b.x()) < 0.01 or abs(a.y() - b.y()) < 0.01, "routes are orthogonal"
             segment = QRectF(a, b).normalized()
             for item, box in boxes:
                 if id(item) not in own and box.intersects(segment.adjusted(-0.01, -0.01, 0.01, 0.01)):
-                    found.append(f"{edge.source.name} -> {edge.target.name} crosses {item.name}")
+                    found.append(f"{_label(edge.source)} -> {_label(edge.target)} crosses {_label(item)}")
     return found
 
 
@@ -99,4 +103,39 @@ def test_a_300_state_machine_calling_10_functions_opens_quickly_and_routes_aroun
 def test_the_example_projects_routes_pass_no_box(qapp: Any) -> None:
     scene = DesignerScene(ProjectDocument.from_file(EXAMPLE_PROJECT))
     assert scene.resources.routes
+    assert _crossings(scene) == []
+
+
+def test_dragging_a_calling_state_carries_its_route_around_the_other_boxes(
+    qapp: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from designer.canvas.editor import CanvasEditor
+    from designer.canvas.view import CanvasView
+
+    document = ProjectDocument.from_file(_generator().project_with_functions(tmp_path, 60, functions=10))
+    scene = DesignerScene(document)
+    view = CanvasView(scene, CanvasEditor(document, scene))
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    route = next(e for e in scene.resources.routes if _label(e.source).startswith("Step"))
+    state = route.source
+    view.centerOn(state)
+    before = state.scene_box()
+    press = view.mapFromScene(before.center())
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, press)
+    for step in range(1, 9):  # well down the flow, across the rows below
+        QTest.mouseMove(view.viewport(), press + QPoint(0, 20 * step))
+    QTest.mouseRelease(
+        view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, press + QPoint(0, 160)
+    )
+    qtbot.wait(50)
+    after = state.scene_box()
+    assert after.top() > before.top() + 40
+    first = route.mapToScene(route._points[0])
+    assert min(abs(first.x() - after.left()), abs(first.x() - after.right())) < 0.1
+    assert after.top() <= first.y() <= after.bottom()
     assert _crossings(scene) == []
