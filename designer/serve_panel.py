@@ -156,6 +156,12 @@ def panel(window: Any) -> ServePanel:
     dock.setObjectName("dock-served-executions")
     dock.setWidget(widget)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    problems = getattr(window, "problems_dock", None)
+    if problems is not None:  # a tab among the bottom panels: the canvas keeps its room
+        window.tabifyDockWidget(problems, dock)
+    panels_menu = getattr(window.actions_, "panels_menu", None) if hasattr(window, "actions_") else None
+    if panels_menu is not None:
+        panels_menu.addAction(dock.toggleViewAction())
     window.serve_panel = widget
     window.serve_dock = dock
     return widget
