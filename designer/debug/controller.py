@@ -200,6 +200,7 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
                 return None
         if self.session is not None and self.session.running:
             self.stop()
+        self.emulated_view.release(self.session)
         debugger = None
         if debug:
             debugger = Debugger(

@@ -58,3 +58,14 @@ class EmulatedAwsView:
             return
         if state:
             self.panel.show_state(state, "run")
+        self.release(session)
+
+    @staticmethod
+    def release(session: Any) -> None:
+        """Let go of a run's emulated account once what it holds is shown (or the run is
+        replaced): S3 bucket names are one namespace across emulated accounts, so an account
+        left open would keep the next run from creating (or seeding) the same buckets."""
+        runtime = getattr(session, "runtime", None)
+        emulation = getattr(getattr(runtime, "registry", None), "emulation", None)
+        if emulation is not None:
+            emulation.close()

@@ -27,7 +27,15 @@ from PySide6.QtWidgets import (
 from designer.panels.execution_common import JsonEdit, error_label
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
-SERVICES = (("dynamodb", "DynamoDB tables"), ("s3", "S3 buckets"), ("ssm", "SSM parameters"))
+SERVICES = (
+    ("dynamodb", "DynamoDB tables", "table"),
+    ("s3", "S3 buckets", "bucket"),
+    ("ssm", "SSM parameters", "parameter"),
+)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _item_label(item: dict[str, Any], key: Any) -> str:
@@ -66,11 +74,19 @@ class EmulatedAwsPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Resource", "Summary"])
         self.tree.currentItemChanged.connect(lambda current, _previous: self._show(current))
+        self.tree.itemExpanded.connect(lambda _item: self.tree.resizeColumnToContents(0))
         split.addWidget(self.tree)
         self.json = JsonEdit(read_only=True)
         split.addWidget(self.json)
         split.setSizes([220, 320])
         browse_layout.addWidget(split, 1)
+        keep_row = QHBoxLayout()
+        keep_row.addStretch(1)
+        self.keep = QPushButton("Keep as seed")
+        self.keep.setToolTip("Make what the last run left the project's seed, so the next run starts from it")
+        self.keep.clicked.connect(self._keep)
+        keep_row.addWidget(self.keep)
+        browse_layout.addLayout(keep_row)
         self.tabs.addTab(browse, "Resources")
 
         seed = QWidget()
@@ -96,6 +112,7 @@ class EmulatedAwsPanel(QWidget):
         self.tabs.addTab(seed, "Seed")
 
         self._seed: dict[str, Any] = {}
+        self._state: dict[str, Any] = {}
         self._shown_run = False
         self.show_state({}, "")
 
@@ -114,6 +131,8 @@ class EmulatedAwsPanel(QWidget):
     def show_state(self, state: dict[str, Any], source: str) -> None:
         """Show an emulated account's contents (`EmulatedAccount.snapshot()`'s shape)."""
         self._shown_run = source == "run"
+        self._state = state
+        self.keep.setEnabled(self._shown_run and self.apply_seed.isEnabled())
         self.source.setText(
             {
                 "run": "What the last run's emulated account holds.",
@@ -122,19 +141,20 @@ class EmulatedAwsPanel(QWidget):
         )
         self.tree.clear()
         self.json.set_value(state)
-        for service, title in SERVICES:
+        for service, title, noun in SERVICES:
             resources = state.get(service) or {}
-            group = QTreeWidgetItem([title, str(len(resources))])
+            group = QTreeWidgetItem([title, _count(len(resources), noun)])
             group.setData(0, VALUE_ROLE, resources)
             self.tree.addTopLevelItem(group)
             for name in sorted(resources):
                 self._add_resource(group, service, name, resources[name])
             group.setExpanded(True)
+        self.tree.resizeColumnToContents(0)
 
     def _add_resource(self, group: QTreeWidgetItem, service: str, name: str, value: Any) -> None:
         if service == "dynamodb":
             items = value.get("items", []) if isinstance(value, dict) else []
-            node = QTreeWidgetItem([name, f"{len(items)} item{'s' * (len(items) != 1)}"])
+            node = QTreeWidgetItem([name, _count(len(items), "item")])
             node.setData(0, VALUE_ROLE, value)
             for item in items:
                 child = QTreeWidgetItem([_item_label(item, value.get("key", "id")), ""])
@@ -142,7 +162,7 @@ class EmulatedAwsPanel(QWidget):
                 node.addChild(child)
         elif service == "s3":
             objects = value if isinstance(value, dict) else {}
-            node = QTreeWidgetItem([name, f"{len(objects)} object{'s' * (len(objects) != 1)}"])
+            node = QTreeWidgetItem([name, _count(len(objects), "object")])
             node.setData(0, VALUE_ROLE, {key: _object_value(body) for key, body in objects.items()})
             for key in sorted(objects):
                 child = QTreeWidgetItem([key, f"{len(str(objects[key]))} chars"])
@@ -158,6 +178,12 @@ class EmulatedAwsPanel(QWidget):
             self.json.set_value(item.data(0, VALUE_ROLE))
 
     # editing the seed ------------------------------------------------------------------------
+
+    def _keep(self) -> None:
+        """The last run's account as the seed: the snapshot already has the seed's shape."""
+        seed = {service: self._state.get(service) for service, _, _ in SERVICES if self._state.get(service)}
+        self.seed_edit.set_value(seed)
+        self._apply()
 
     def _apply(self) -> None:
         from pydantic import ValidationError

@@ -116,6 +116,8 @@ class ProjectRuntime:
             except SeedError as exc:  # "/dynamodb/Orders: ..." where the seed says where
                 from engine.project.loader import ProjectError, ProjectProblem
 
+                account.close()  # what was seeded before the refusal must not outlive the run
+
                 text = str(exc)
                 pointer, _, message = text.partition(": ") if text.startswith("/") else ("", "", text)
                 where = str(self.loaded.path) if self.loaded.path else "<project>"
@@ -149,11 +151,26 @@ class ProjectRuntime:
             },
         )
 
-    async def _deliver_from_topic(self, endpoint: str, payload: str, attributes: dict[str, Any]) -> None:
+    async def _deliver_from_topic(
+        self,
+        endpoint: str,
+        payload: str,
+        attributes: dict[str, Any],
+        *,
+        message_group_id: str | None = None,
+        deduplication_id: str | None = None,
+    ) -> None:
         ref = parse_ref(endpoint)
         if ref is not None and ref.kind == "function":
             payload = _lambda_sns_event(payload)
-        await self._deliver(endpoint, payload, attributes, message_group_id=None, source="topic")
+        await self._deliver(
+            endpoint,
+            payload,
+            attributes,
+            message_group_id=message_group_id,
+            source="topic",
+            deduplication_id=deduplication_id,
+        )
 
     async def _deliver(
         self,
@@ -163,6 +180,7 @@ class ProjectRuntime:
         *,
         message_group_id: str | None,
         source: str,
+        deduplication_id: str | None = None,
     ) -> None:
         from engine.bus.targets import NO_RESOURCE, TargetDeliveryError
 
@@ -172,7 +190,11 @@ class ProjectRuntime:
         hops = self.stepping_hops()
         if ref.kind == "queue":
             sent = self.sqs.send_message(
-                ref.name, payload, message_attributes=attributes or None, message_group_id=message_group_id
+                ref.name,
+                payload,
+                message_attributes=attributes or None,
+                message_group_id=message_group_id,
+                message_deduplication_id=deduplication_id,
             )
             if hops is not None:
                 await hops.queued(ref.name, payload, sent, self.sqs.depth(ref.name))

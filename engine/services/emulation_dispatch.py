@@ -11,6 +11,7 @@ The account is chosen per request (moto's `x-moto-account-id` header), so two ru
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any
 
@@ -96,6 +97,13 @@ def forget_account(account: str) -> None:
     with backend_lock:
         for backends in list(BackendDict._instances):  # type: ignore[attr-defined]
             backends.pop(account, None)
+        # S3 bucket names are one namespace across accounts: moto keeps bucket -> account apart
+        # from the backends, and a name left pointing at a dropped account breaks its next use.
+        if "moto.s3.models" in sys.modules:
+            buckets = sys.modules["moto.s3.models"].s3_backends.bucket_accounts
+            for name, (_partition, owner) in list(buckets.items()):
+                if owner == account:
+                    buckets.pop(name, None)
 
 
 def available_services() -> frozenset[str]:

@@ -187,3 +187,19 @@ async def test_after_a_run_the_tree_shows_what_the_run_created_and_touched(shop:
     _click_item(panel.tree, written)
     assert json.loads(panel.json.toPlainText()) == {"total": 30}
     assert d.session.runtime.loaded.project.seed.dynamodb["Orders"].items == [{"id": "o-1", "total": 12}]
+
+
+async def test_what_a_run_left_can_be_kept_as_the_seed_of_the_next_run(shop: Any) -> None:
+    d = shop.debug
+    panel = d.emulated_panel
+    assert not panel.keep.isEnabled()  # before a run there is nothing of a run to keep
+    d.run_panel.input.set_value({"id": "o-1"})
+    d.run_action.trigger()
+    await until(lambda: "last run" in panel.source.text(), what="the emulated state")
+    QTest.mouseClick(panel.keep, Qt.MouseButton.LeftButton)
+    seed = shop.document.project.seed
+    assert [item["id"] for item in seed.dynamodb["Orders"].items] == ["o-1", "o-2"]
+    assert json.loads(seed.s3["reports"]["o-2.json"]) == {"total": 30}
+    assert seed.ssm == {"/shop/currency": "EUR"}
+    shop.document.undo_stack.undo()
+    assert [item["id"] for item in shop.document.project.seed.dynamodb["Orders"].items] == ["o-1"]

@@ -64,9 +64,12 @@ def _write(tmp_path: Path, seed: dict[str, Any] | None) -> Path:
 def test_a_run_starts_from_the_seed_and_the_account_reads_back_after_it(tmp_path: Path) -> None:
     async def main() -> tuple[Any, dict[str, Any]]:
         runtime = ProjectRuntime(load_project(_write(tmp_path, SEED)))
-        running = runtime.start_execution("Shop", {"id": "o-1"})
-        await runtime.settle()
-        return await running.task, runtime.emulated_state()
+        try:
+            running = runtime.start_execution("Shop", {"id": "o-1"})
+            await runtime.settle()
+            return await running.task, runtime.emulated_state()
+        finally:
+            await runtime.close()
 
     execution, state = asyncio.run(main())
     assert execution.status == "SUCCEEDED", execution.cause
@@ -118,3 +121,20 @@ def test_projects_without_a_seed_save_as_before(tmp_path: Path) -> None:
     assert "seed" not in after and "apiRoutes" not in after
     assert after["stateMachines"] == before["stateMachines"]
     assert Project.model_validate({"seed": SEED}).to_json()["seed"]["dynamodb"] == SEED["dynamodb"]
+
+
+def test_every_run_starts_from_the_seed_again_even_with_the_same_bucket_names(tmp_path: Path) -> None:
+    path = _write(tmp_path, SEED)
+
+    async def once() -> Any:
+        runtime = ProjectRuntime(load_project(path))
+        try:
+            running = runtime.start_execution("Shop", {"id": "o-1"})
+            await runtime.settle()
+            return await running.task
+        finally:
+            await runtime.close()
+
+    for _ in range(2):  # bucket names are one namespace across emulated accounts
+        execution = asyncio.run(once())
+        assert execution.status == "SUCCEEDED", execution.cause
