@@ -1,0 +1,52 @@
+"""Bad input never reaches a 500: every Step Functions operation in botocore's model, given missing
+members, members of every wrong JSON type, and oversized strings, answers with an AWS error (400)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import botocore.session
+import pytest
+
+MODEL = botocore.session.get_session().get_service_model("stepfunctions")
+WRONG_VALUES: list[Any] = [None, 0, -1, 1.5, True, "", "x" * 3000, [], [1], {}, {"a": {}}]
+
+
+def post(url: str, operation: str, body: Any) -> tuple[int, dict[str, Any]]:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "X-Amz-Target": f"AWSStepFunctions.{operation}",
+            "Content-Type": "application/x-amz-json-1.0",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=70) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+SKIP = {"GetActivityTask"}  # a valid activity long-polls for a minute; its checks are tested elsewhere
+
+
+@pytest.mark.parametrize("operation", [name for name in MODEL.operation_names if name not in SKIP])
+def test_every_operation_refuses_bad_members_with_an_aws_error(serve: Any, operation: str) -> None:
+    shape = MODEL.operation_model(operation).input_shape
+    members = list(shape.members) if shape is not None else []
+    status, body = post(serve.url, operation, {})
+    assert status < 500, body
+    for name in members:
+        for value in WRONG_VALUES:
+            status, body = post(serve.url, operation, {name: value})
+            assert status < 500, (name, value, body)
+            if status >= 400:
+                assert body.get("__type") and isinstance(body.get("message"), str), body
+    status, body = post(serve.url, operation, b"\xff\xfe garbage")
+    assert status == 400 and body["__type"] == "SerializationException"
