@@ -204,6 +204,8 @@ async def run_async(
         execution.status, execution.output = "SUCCEEDED", output
     execution.history = history.events
     execution.stop_date = the_clock.now()
+    if services is None and registry.emulation is not None:
+        registry.emulation.close()  # the run made its emulated account: it ends with the run
     if store is not None:
         store.finish_execution(
             info.execution_arn,

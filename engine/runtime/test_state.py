@@ -117,7 +117,11 @@ async def test_state_async(
     if handlers and services is not None:
         for function, handler in handlers.items():
             registry.functions.register(function, handler)
-    return await _TestRun(request, registry, account, region).respond()
+    try:
+        return await _TestRun(request, registry, account, region).respond()
+    finally:
+        if services is None and registry.emulation is not None:
+            registry.emulation.close()  # the test's own emulated account ends with it
 
 
 _API_KEYS = {
