@@ -18,7 +18,8 @@ from typing import Any
 
 from engine.messaging.filter_policy import FilterPolicy, compile_filter_policy
 
-Deliver = Callable[[str, str, dict[str, Any]], Awaitable[None]]
+Deliver = Callable[..., Awaitable[None]]
+"""`deliver(endpoint, payload, attributes)`; a FIFO topic adds `message_group_id=` and `deduplication_id=`."""
 
 
 class SnsError(Exception):
@@ -134,6 +135,9 @@ class SnsService:
             )
         message_id = str(uuid.uuid4())
         attributes = message_attributes or {}
+        dedup = message_deduplication_id or hashlib.sha256(message.encode()).hexdigest()
+        # A FIFO topic hands its group and deduplication id on, as SNS does to FIFO queues.
+        ordering = {"message_group_id": message_group_id, "deduplication_id": dedup} if found.fifo else {}
         trace = PublishTrace(found.name, message_id)
         for sub in found.subscriptions:
             if sub.policy is not None and not sub.policy.matches(message, attributes):
@@ -152,7 +156,7 @@ class SnsService:
             )
             forwarded = attributes if sub.raw else {}
             try:
-                await self.deliver(sub.endpoint, payload, forwarded)
+                await self.deliver(sub.endpoint, payload, forwarded, **ordering)
                 trace.deliveries.append({"endpoint": sub.endpoint, "delivered": True})
             except Exception as exc:  # one failing endpoint must not stop the fan-out
                 trace.deliveries.append(
@@ -162,7 +166,6 @@ class SnsService:
             listener(trace)
         result: dict[str, Any] = {"MessageId": message_id}
         if found.fifo:
-            dedup = message_deduplication_id or hashlib.sha256(message.encode()).hexdigest()
             result["SequenceNumber"] = str(int(dedup[:15], 16))
         return result
 

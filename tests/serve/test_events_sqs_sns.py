@@ -642,6 +642,26 @@ def test_publish_batch_and_message_checks(sns: Any, sqs: Any) -> None:
         sns.publish(TopicArn=topic, Message='{"sqs": "x"}', MessageStructure="json")
 
 
+def test_a_fifo_topic_delivers_to_a_fifo_queue_with_its_group(sns: Any, sqs: Any) -> None:
+    topic = sns.create_topic(
+        Name="trades.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"}
+    )["TopicArn"]
+    url = sqs.create_queue(QueueName="trades.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    sns.subscribe(
+        TopicArn=topic,
+        Protocol="sqs",
+        Endpoint=queue_arn(sqs, url),
+        Attributes={"RawMessageDelivery": "true"},
+    )
+    for body in ("buy", "sell", "buy"):
+        sns.publish(TopicArn=topic, Message=body, MessageGroupId="acct-1")
+    got = receive_all(sqs, url, 2, AttributeNames=["All"])
+    assert [m["Body"] for m in got] == ["buy", "sell"]  # the repeated "buy" was deduplicated
+    assert {m["Attributes"]["MessageGroupId"] for m in got} == {"acct-1"}
+    with pytest.raises(sns.exceptions.InvalidParameterException):
+        sns.publish(TopicArn=topic, Message="no group")
+
+
 def test_listings_page_through_the_sdks_paginators(sns: Any, events: Any) -> None:
     for i in range(105):
         sns.create_topic(Name=f"paged-{i:03d}")
