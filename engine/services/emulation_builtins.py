@@ -50,6 +50,16 @@ def _unsupported(request: TaskRequest, served: str) -> TaskError:
 
 async def serve_builtin_sdk(services: dict[str, Invoker], request: TaskRequest) -> Any:
     """Serve an `aws-sdk:` request of a built-in service, or NOT_BUILT_IN when none is running."""
+    try:
+        return await _serve(services, request)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a parameter of the wrong type
+        prefix = {"sqs": "Sqs", "sns": "Sns", "eventbridge": "EventBridge", "sfn": "Sfn"}[request.service]
+        raise TaskError(
+            f"{prefix}.{prefix}Exception", f"1 validation error detected: {type(exc).__name__}: {exc}"
+        ) from None
+
+
+async def _serve(services: dict[str, Invoker], request: TaskRequest) -> Any:
     invoker = services.get(BUILT_IN_SDK.get(request.service, ""))
     if invoker is None:
         return NOT_BUILT_IN

@@ -232,3 +232,22 @@ async def test_sdk_step_functions_calls_start_describe_and_list_the_projects_exe
     assert execution.output["started"]["ExecutionArn"].startswith(
         "arn:aws:states:us-east-1:123456789012:execution:Child:"
     )
+
+
+async def test_a_parameter_of_the_wrong_type_fails_the_sdk_task_by_name(tmp_path: Path) -> None:
+    runtime = ProjectRuntime(load_project(_project(tmp_path)))
+    definition = {
+        "StartAt": "List",
+        "States": {
+            "List": {
+                "Type": "Task",
+                "Resource": SDK + "sfn:listExecutions",
+                "Parameters": {"StateMachineArn": "arn", "MaxResults": "many"},
+                "End": True,
+            }
+        },
+    }
+    execution = await engine.run_async(definition, {}, services=runtime.registry)
+    await runtime.close()
+    assert execution.error == "Sfn.SfnException"
+    assert execution.cause.startswith("1 validation error detected: ValueError")
