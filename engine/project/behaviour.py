@@ -24,6 +24,23 @@ BUILT_IN = {
     ("sns", "publish"): "SNS: the message goes to the project's topic and its subscribers",
     ("events", "putEvents"): "EventBridge: the events go to the project's bus and its rules",
     ("states", "startExecution"): "Step Functions: starts the project's state machine",
+    # Jobs run locally on the run's clock; a project function named after the job is its code.
+    ("glue", "startJobRun"): "Glue: a local job run; a project function named after the job is its code",
+    (
+        "batch",
+        "submitJob",
+    ): "Batch: a local job; a project function named after the job definition is its code",
+    ("ecs", "runTask"): "ECS: a local task; a project function named after the task definition is its code",
+    (
+        "codebuild",
+        "startBuild",
+    ): "CodeBuild: a local build; a project function named after the project is its code",
+    ("athena", "startQueryExecution"): "Athena: a local query; a project function named after the workgroup "
+    "returns its rows",
+    ("athena", "getQueryExecution"): "Athena: the local query's state",
+    ("athena", "getQueryResults"): "Athena: the local query's rows",
+    ("athena", "stopQueryExecution"): "Athena: stops the local query",
+    ("apigateway", "invoke"): "API Gateway: the project's apiRoutes map the path to a function",
 }
 LAMBDA_INVOKE = ("lambda", "invoke")
 PLACEHOLDER_FUNCTION = "my-function"  # what a new Task from the palette calls

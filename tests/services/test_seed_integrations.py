@@ -312,3 +312,18 @@ def test_a_route_to_a_function_the_project_lacks_is_a_located_problem() -> None:
 
     with pytest.raises(ProjectError, match=r"/apiRoutes/GET ~1orders: no function named 'nope'"):
         project_from_value({"apiRoutes": {"GET /orders": "nope"}})
+
+
+def test_the_inspector_calls_the_local_jobs_and_api_routes_built_in() -> None:
+    from engine.project.behaviour import task_behaviour
+    from engine.project.model import Project
+
+    for resource in (
+        "glue:startJobRun.sync",
+        "batch:submitJob.sync",
+        "apigateway:invoke",
+        "athena:getQueryResults",
+    ):
+        state = {"Type": "Task", "Resource": f"arn:aws:states:::{resource}", "End": True}
+        behaviour = task_behaviour(Project(), "M", "S", state)
+        assert behaviour.kind == "builtin", resource
