@@ -210,9 +210,17 @@ def _http_metadata(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def moto_installed() -> bool:
+    """Whether the emulation library is there (an install without it runs as before, naming
+    what would serve each unserved Task)."""
+    import importlib.util
+
+    return importlib.util.find_spec("moto") is not None
+
+
 def emulation_of(registry: Any, *, account: str, region: str) -> EmulatedAccount | None:
     """The registry's emulated account, created on first use; None when emulation is off."""
-    if not getattr(registry, "emulate", True):
+    if not getattr(registry, "emulate", True) or not moto_installed():
         return None
     current = getattr(registry, "emulation", None)
     if current is None or current.closed:

@@ -310,3 +310,19 @@ def test_an_emulation_that_breaks_on_odd_parameters_fails_the_task_without_a_tra
     assert run.error == "DynamoDb.DynamoDbException"
     assert run.cause.startswith("The local emulation of BatchWriteItem could not run with these parameters")
     assert "Traceback" not in run.cause
+
+
+def test_two_live_runs_of_one_account_keep_apart_and_both_read_their_own_account_id() -> None:
+    from engine.services.emulation import EmulatedAccount
+
+    first, second = EmulatedAccount("111122223333"), EmulatedAccount("111122223333")
+    try:
+        assert first.moto_account != second.moto_account
+        for account in (first, second):
+            put = account.call("ssm", "putParameter", {"Name": "shared", "Value": "v", "Type": "String"})
+            assert put["Version"] == 1  # each its own parameter store
+            got = account.call("ssm", "getParameter", {"Name": "shared"})
+            assert got["Parameter"]["Arn"] == "arn:aws:ssm:us-east-1:111122223333:parameter/shared"
+    finally:
+        first.close()
+        second.close()
