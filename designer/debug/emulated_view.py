@@ -20,13 +20,22 @@ class SetSeedCommand(EditCommand):
         super().__init__(document, "Edit emulated AWS seed", [Change("resource", "", ("seed",), old, seed)])
 
 
+class SetRoutesCommand(EditCommand):
+    def __init__(self, document: Any, routes: dict[str, str]) -> None:
+        old = dict(document.project.api_routes)
+        super().__init__(document, "Edit API routes", [Change("resource", "", ("apiRoutes",), old, routes)])
+
+
 class EmulatedAwsView:
     def __init__(self, panel: EmulatedAwsPanel, document: Any) -> None:
         self.panel = panel
         self.document = document
         document.document_reset.connect(self._reset)
         document.resource_changed.connect(self._resource_changed)
+        document.resource_added.connect(self._resource_changed)
+        document.resource_removed.connect(self._resource_changed)
         panel.seed_edit_requested.connect(self._edit)
+        panel.routes_edit_requested.connect(self._edit_routes)
         self._reset()
 
     def _reset(self) -> None:
@@ -36,10 +45,22 @@ class EmulatedAwsView:
     def load_seed(self) -> None:
         document = self.document
         self.panel.set_seed(document.project.seed.to_json(), editable=document.kind == "project")
+        self.load_routes()
+
+    def load_routes(self) -> None:
+        document = self.document
+        self.panel.functions = set(document.project.functions)
+        self.panel.set_routes(dict(document.project.api_routes), editable=document.kind == "project")
 
     def _resource_changed(self, kind: str, _name: str) -> None:
         if kind == "seed":
             self.load_seed()
+        elif kind in ("apiRoutes", "function"):
+            self.load_routes()
+
+    def _edit_routes(self, routes: dict[str, str]) -> None:
+        if routes != dict(self.document.project.api_routes):
+            self.document.push(SetRoutesCommand(self.document, routes))
 
     def _edit(self, seed: dict[str, Any]) -> None:
         if seed != self.document.project.seed.to_json():

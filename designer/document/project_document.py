@@ -245,6 +245,10 @@ class ProjectDocument(QObject):
             project.seed = SeedSpec.model_validate(value if isinstance(value, dict) else {})
             self.resource_changed.emit("seed", "")
             return
+        if path[0] == "apiRoutes":  # API Gateway routes local runs serve with project functions
+            project.api_routes = dict(value) if isinstance(value, dict) else {}
+            self.resource_changed.emit("apiRoutes", "")
+            return
         if path[0] in LIST_SECTIONS:
             model = LIST_SECTIONS[path[0]]
             setattr(project, path[0], [model.model_validate(v) for v in (value or [])])

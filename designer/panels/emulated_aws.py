@@ -56,6 +56,7 @@ def _object_value(body: Any) -> Any:
 
 class EmulatedAwsPanel(QWidget):
     seed_edit_requested = Signal(object)  # the seed as the project file keeps it
+    routes_edit_requested = Signal(object)  # {"METHOD /path": function name}
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,8 +112,30 @@ class EmulatedAwsPanel(QWidget):
         seed_layout.addLayout(row)
         self.tabs.addTab(seed, "Seed")
 
+        routes = QWidget()
+        routes_layout = QVBoxLayout(routes)
+        routes_layout.setContentsMargins(0, 0, 0, 0)
+        note = QLabel(
+            "API Gateway routes that apigateway:invoke Tasks reach, each served by a project function "
+            '(API Gateway\'s proxy event in, {"statusCode", "headers", "body"} out): '
+            '{"POST /orders/{id}": "function-name"}'
+        )
+        note.setWordWrap(True)
+        routes_layout.addWidget(note)
+        self.routes_edit = JsonEdit({})
+        routes_layout.addWidget(self.routes_edit, 1)
+        routes_row = QHBoxLayout()
+        self.routes_error = error_label()
+        routes_row.addWidget(self.routes_error, 1)
+        self.apply_routes = QPushButton("Apply routes")
+        self.apply_routes.clicked.connect(self._apply_routes)
+        routes_row.addWidget(self.apply_routes)
+        routes_layout.addLayout(routes_row)
+        self.tabs.addTab(routes, "API routes")
+
         self._seed: dict[str, Any] = {}
         self._state: dict[str, Any] = {}
+        self.functions: set[str] = set()  # the project's functions, which routes may name
         self._shown_run = False
         self.show_state({}, "")
 
@@ -127,6 +150,14 @@ class EmulatedAwsPanel(QWidget):
         self.apply_seed.setEnabled(editable)
         if not self._shown_run:
             self.show_state(_seed_as_state(seed), "seed")
+
+    def set_routes(self, routes: dict[str, str], *, editable: bool = True) -> None:
+        self.routes_edit.set_value(routes)
+        self.routes_edit.setReadOnly(not editable)
+        self.apply_routes.setEnabled(editable)
+        self.routes_error.setText(
+            "" if editable else "Routes are kept in a project: save this machine as one."
+        )
 
     def show_state(self, state: dict[str, Any], source: str) -> None:
         """Show an emulated account's contents (`EmulatedAccount.snapshot()`'s shape)."""
@@ -179,6 +210,19 @@ class EmulatedAwsPanel(QWidget):
 
     # editing the seed ------------------------------------------------------------------------
 
+    def _apply_routes(self) -> None:
+        try:
+            value = self.routes_edit.value()
+        except ValueError as exc:
+            self.routes_error.setText(f"Routes: {exc}")
+            return
+        problem = routes_problem({} if value is None else value, self.functions)
+        if problem is not None:
+            self.routes_error.setText(f"Routes: {problem}")
+            return
+        self.routes_error.setText("")
+        self.routes_edit_requested.emit({} if value is None else value)
+
     def _keep(self) -> None:
         """The last run's account as the seed: the snapshot already has the seed's shape."""
         seed = {service: self._state.get(service) for service, _, _ in SERVICES if self._state.get(service)}
@@ -220,3 +264,21 @@ def _seed_as_state(seed: dict[str, Any]) -> dict[str, Any]:
         for bucket, content in (seed.get("s3") or {}).items()
     }
     return {"dynamodb": tables, "s3": objects, "ssm": dict(seed.get("ssm") or {})}
+
+
+def routes_problem(value: Any, functions: set[str]) -> str | None:
+    """Why `value` is not a set of routes for this project, or None."""
+    from pydantic import ValidationError
+
+    from engine.project.model import Project
+
+    if not isinstance(value, dict):
+        return 'give an object of routes, e.g. {"POST /orders/{id}": "function-name"}'
+    try:
+        Project.model_validate({"apiRoutes": value})
+    except ValidationError as exc:
+        return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+    for route, function in value.items():
+        if function.removeprefix("function:") not in functions:
+            return f"{route}: no function named {function!r} in this project"
+    return None

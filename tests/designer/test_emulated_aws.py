@@ -58,7 +58,12 @@ async def until(condition: Callable[[], Any], timeout: float = 20.0, what: str =
 
 
 def _project(tmp_path: Path, seed: dict[str, Any] | None) -> Path:
-    body: dict[str, Any] = {"name": "shop", "stateMachines": {"Shop": {"definition": MACHINE}}}
+    (tmp_path / "pay.py").write_text("def handler(event, context):\n    return {'statusCode': 200}\n")
+    body: dict[str, Any] = {
+        "name": "shop",
+        "stateMachines": {"Shop": {"definition": MACHINE}},
+        "functions": {"pay": {"handler": "pay.py:handler"}},
+    }
     if seed is not None:
         body["seed"] = seed
     path = tmp_path / "shop.statecanvas.json"
@@ -203,3 +208,31 @@ async def test_what_a_run_left_can_be_kept_as_the_seed_of_the_next_run(shop: Any
     assert seed.ssm == {"/shop/currency": "EUR"}
     shop.document.undo_stack.undo()
     assert [item["id"] for item in shop.document.project.seed.dynamodb["Orders"].items] == ["o-1"]
+
+
+async def test_api_routes_are_edited_in_the_panel_and_checked_against_the_projects_functions(
+    shop: Any,
+) -> None:
+    panel, document = shop.debug.emulated_panel, shop.document
+    _open_tab(panel, 2)
+
+    def type_routes(text: str) -> None:
+        editor = panel.routes_edit
+        QTest.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
+        QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClick(editor, Qt.Key.Key_Delete)
+        QTest.keyClicks(editor, text)
+        QTest.mouseClick(panel.apply_routes, Qt.MouseButton.LeftButton)
+
+    type_routes('{"POST /orders/{id}/pay": "nobody"}')
+    assert "no function named 'nobody'" in panel.routes_error.text()
+    type_routes('{"/orders": "pay"}')
+    assert "METHOD /path" in panel.routes_error.text()
+    assert document.project.api_routes == {}
+    type_routes('{"POST /orders/{id}/pay": "pay"}')
+    assert panel.routes_error.text() == ""
+    assert document.project.api_routes == {"POST /orders/{id}/pay": "pay"}
+    document.save()
+    assert json.loads(Path(document.path).read_text())["apiRoutes"] == {"POST /orders/{id}/pay": "pay"}
+    document.undo_stack.undo()
+    assert document.project.api_routes == {} and json.loads(panel.routes_edit.toPlainText()) == {}
