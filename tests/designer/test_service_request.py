@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -166,3 +167,14 @@ def test_sdk_checks_wait_for_the_catalog_without_blocking(qtbot: Any, monkeypatc
     assert [d.location for d in doc.diagnostics[M] if d.code == "SC_UNKNOWN_PARAMETER"] == [
         "/States/Get/Parameters/Kee"
     ]
+
+
+def test_a_list_grows_by_an_item_with_its_required_members(qtbot: Any) -> None:
+    doc = _doc({"Send": _task("arn:aws:states:::aws-sdk:sqs:sendMessageBatch", {"QueueUrl": "q"})})
+    _shown, section = _panel(qtbot, doc, "Send")
+    entries = section.editors[("Entries",)]
+    QTest.mouseClick(entries.add_item, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(entries.add_item, Qt.MouseButton.LeftButton)
+    item = {"Id": "", "MessageBody": ""}
+    assert doc.definition(M)["States"]["Send"]["Parameters"]["Entries"] == [item, item]
+    assert entries.line.text() == json.dumps([item, item])

@@ -12,8 +12,6 @@ through the state's context; StateCanvas's checks of the request show under the 
 
 from __future__ import annotations
 
-import copy
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -21,6 +19,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QToolButton,
@@ -30,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from designer.panels.inspector.context import StateContext
 from designer.panels.inspector.layout import caption
+from designer.panels.inspector.service_values import as_text, lookup, parse_value, placeholder
 from engine.services import catalog
 from engine.services.integrations_table import PATTERN_LABELS
-from engine.services.requests import TaskTarget, members_of, task_target
+from engine.services.requests import TaskTarget, members_of, placeholder_value, task_target
 
 MAX_DEPTH = 6  # recursive shapes (DynamoDB's AttributeValue) open one level at a time anyway
 UNSET = ""
@@ -111,7 +111,7 @@ class RequestSection(QWidget):
         request = ctx.state.get(self.field)
         request = request if isinstance(request, dict) else {}
         for path, editor in self.editors.items():
-            editor.show_value(_lookup(request, path), self.ctx.language)
+            editor.show_value(lookup(request, path), self.ctx.language)
         self._show_problems()
 
     def _build(self) -> None:
@@ -124,7 +124,7 @@ class RequestSection(QWidget):
             return
         self.heading.setText(f"Request · {target.title}")
         kind = "Optimized integration" if target.kind == "optimized" else "AWS SDK integration"
-        self.summary.setText(f"{kind} · * required · a value may be {_placeholder('', self.ctx.language)}")
+        self.summary.setText(f"{kind} · * required · a value may be {placeholder('', self.ctx.language)}")
         self.summary.setToolTip(f"{target.resource}\n\n{target.documentation}")
         self.heading.setToolTip(target.documentation)
         self.pattern.clear()
@@ -230,7 +230,7 @@ class NestedMembers(QWidget):
         layout.addWidget(self.toggle)
         self.inner: QWidget | None = None
         request = section.ctx.state.get(section.field)
-        if isinstance(request, dict) and isinstance(_lookup(request, path), dict):
+        if isinstance(request, dict) and isinstance(lookup(request, path), dict):
             self.open()  # a structure the request fills is shown open
 
     def open(self) -> None:
@@ -249,7 +249,7 @@ class NestedMembers(QWidget):
         request = request if isinstance(request, dict) else {}
         for path, editor in self.section.editors.items():
             if path[: len(self.path)] == self.path:
-                editor.show_value(_lookup(request, path), self.section.ctx.language)
+                editor.show_value(lookup(request, path), self.section.ctx.language)
 
 
 class MemberEditor(QWidget):
@@ -277,8 +277,19 @@ class MemberEditor(QWidget):
             self.line = QLineEdit()
             self.line.editingFinished.connect(self._commit)
             self.widget = self.line
-        self.line.setPlaceholderText(_placeholder(self.kind, section.ctx.language))
-        layout.addWidget(self.widget)
+        self.line.setPlaceholderText(placeholder(self.kind, section.ctx.language))
+        if self.kind == "list":  # a list grows by an item with its own required members
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.widget, 1)
+            self.add_item = QToolButton()
+            self.add_item.setText("+")
+            self.add_item.setToolTip("Add an item with its required members")
+            self.add_item.clicked.connect(self._add_item)
+            row.addWidget(self.add_item)
+            layout.addLayout(row)
+        else:
+            layout.addWidget(self.widget)
         self.error = QLabel("")
         self.error.setStyleSheet("color: #C24E00;")
         self.error.hide()
@@ -290,9 +301,15 @@ class MemberEditor(QWidget):
         self._shown = found
         if self.line.hasFocus():
             return
-        text = "" if found is None else _as_text(found[0])
+        text = "" if found is None else as_text(found[0])
         if self.line.text() != text:
             self.line.setText(text)
+
+    def _add_item(self) -> None:
+        current = self._shown[0] if self._shown is not None and not self._shown[1] else []
+        items = list(current) if isinstance(current, list) else []
+        items.append(placeholder_value(self.shape.member, self.section.ctx.language == "JSONata"))
+        self.section.commit(self.path, items, False)
 
     def _commit(self) -> None:
         text = self.line.text().strip()
@@ -307,7 +324,7 @@ class MemberEditor(QWidget):
         elif jsonata and text.startswith("{%"):
             value, dynamic = text, False
         else:
-            value, why = _parse(self.kind, text)
+            value, why = parse_value(self.kind, text)
             if why is not None:
                 self.error.setText(why)
                 self.error.show()
@@ -325,62 +342,6 @@ def _form(widget: QWidget, indent: int) -> QFormLayout:
     form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     return form
-
-
-def _lookup(request: dict[str, Any], path: tuple[str, ...]) -> tuple[Any, bool] | None:
-    """(value, written as `Name.$`) of a member in the request, or None."""
-    holder: Any = request
-    for part in path[:-1]:
-        holder = holder.get(part) if isinstance(holder, dict) else None
-    if not isinstance(holder, dict):
-        return None
-    name = path[-1]
-    if f"{name}.$" in holder:
-        return holder[f"{name}.$"], True
-    if name in holder:
-        return copy.deepcopy(holder[name]), False
-    return None
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _parse(kind: str, text: str) -> tuple[Any, str | None]:
-    if kind in ("integer", "long"):
-        try:
-            return int(text), None
-        except ValueError:
-            return None, "Expected a whole number, a $.path or a {% %} expression."
-    if kind in ("float", "double"):
-        try:
-            return float(text), None
-        except ValueError:
-            return None, "Expected a number, a $.path or a {% %} expression."
-    if kind == "boolean":
-        if text.lower() in ("true", "false"):
-            return text.lower() == "true", None
-        return None, "Expected true or false, a $.path or a {% %} expression."
-    if kind in ("list", "map", "structure", "json"):
-        try:
-            return json.loads(text), None
-        except ValueError as exc:
-            if kind == "json":
-                return text, None  # a member no model types: plain text is a string
-            return None, f"Expected JSON: {exc}"
-    return text, None
-
-
-def _placeholder(kind: str, language: str) -> str:
-    dynamic = "{% … %}" if language == "JSONata" else "$.path"
-    if not kind:
-        return f"a {dynamic} from the input"
-    shown = {"list": "[ … ] JSON", "map": "{ … } JSON", "structure": "{ … } JSON", "json": "JSON or text"}
-    return f"{shown.get(kind, kind)} · or {dynamic}"
 
 
 def _is_check(message: str) -> bool:
