@@ -107,6 +107,10 @@ class ServePanel(QWidget):
         self.timer.stop()
         self.stop_button.setEnabled(False)
         if app is not None:
+            from engine.serve.context import stop_executions
+
+            with contextlib.suppress(Exception):
+                await stop_executions(app.context)  # shown ABORTED, as clients will read them
             self.refresh_from(app)
             with contextlib.suppress(Exception):
                 await app.stop()

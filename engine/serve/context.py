@@ -17,6 +17,7 @@ from engine.serve.clock import ScaledClock
 from engine.serve.dispatch import ServeContext
 
 log = logging.getLogger("statecanvas.serve")
+STOPPED_ERROR = "StateCanvas.ServerStopped"
 
 
 def build_context(
@@ -85,8 +86,15 @@ async def close_context(context: ServeContext) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    for running in list(runtime.stepfunctions.executions.values()):
-        if not running.task.done():
-            running.task.cancel()
+    await stop_executions(context)
     await runtime.close()
     context.store.close()
+
+
+async def stop_executions(context: ServeContext) -> None:
+    """End the running executions as stopped ones: without the server they cannot go on."""
+    from engine.serve.sfn_executions import abort
+
+    for running in list(context.runtime.stepfunctions.executions.values()):
+        if not running.task.done():
+            await abort(context, running.arn, STOPPED_ERROR, "The local server stopped while it was running.")

@@ -86,6 +86,15 @@ async def test_serve_locally_lists_the_executions_clients_start(win: Any) -> Non
     await until(lambda: panel.statuses().get("from-a-client") == "SUCCEEDED", what="its end")
     assert panel.table.item(0, 1).text() == "Waits" and panel.table.item(0, 0).toolTip() == execution
 
+    long_wait = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": True}}}
+
+    def start_long() -> None:
+        arn = sfn.create_state_machine(name="Long", definition=json.dumps(long_wait), roleArn=ROLE)
+        sfn.start_execution(stateMachineArn=arn["stateMachineArn"], name="cut-short")
+
+    await asyncio.to_thread(start_long)
+    await until(lambda: panel.statuses().get("cut-short") == "RUNNING", what="the second execution")
     file_menu_action(win, "Ser&ve Locally").trigger()  # again: stop serving
     await until(lambda: not panel.serving and panel.address.text() == "Not serving.", what="the stop")
-    assert panel.statuses() == {"from-a-client": "SUCCEEDED"}  # what ran stays listed
+    # what ran stays listed; what was running ended as stopped, as its clients would read it
+    assert panel.statuses() == {"from-a-client": "SUCCEEDED", "cut-short": "ABORTED"}

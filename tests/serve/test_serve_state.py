@@ -69,6 +69,9 @@ def test_state_survives_a_restart(serve_factory: Any, tmp_path: Path) -> None:
     assert sfn.get_execution_history(executionArn=done)["events"] == history
     interrupted = sfn.describe_execution(executionArn=waiting)
     assert interrupted["status"] == "ABORTED"  # it could not go on: it ended as AWS ends a stopped one
+    assert interrupted["error"] == "StateCanvas.ServerStopped"
+    last = sfn.get_execution_history(executionArn=waiting, reverseOrder=True, maxResults=1)["events"][0]
+    assert last["type"] == "ExecutionAborted"
     assert [a["activityArn"] for a in sfn.list_activities()["activities"]] == [activity]
     again = sfn.start_execution(stateMachineArn=arn)["executionArn"]
     assert wait_for(sfn, again)["status"] == "SUCCEEDED"
