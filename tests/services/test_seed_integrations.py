@@ -327,3 +327,31 @@ def test_the_inspector_calls_the_local_jobs_and_api_routes_built_in() -> None:
         state = {"Type": "Task", "Resource": f"arn:aws:states:::{resource}", "End": True}
         behaviour = task_behaviour(Project(), "M", "S", state)
         assert behaviour.kind == "builtin", resource
+
+
+def test_an_ecs_task_answers_the_token_it_was_started_with() -> None:
+    def worker(event: Any, context: Any) -> Any:
+        environment = event["Overrides"]["ContainerOverrides"][0]["Environment"]
+        token = next(pair["Value"] for pair in environment if pair["Name"] == "TASK_TOKEN")
+        context.stepfunctions.send_task_success(token, {"resized": True})
+
+    parent = _machine(
+        _task(
+            "ecs:runTask.waitForTaskToken",
+            {
+                "Cluster": "apps",
+                "TaskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/worker:2",
+                "Overrides": {
+                    "ContainerOverrides": [
+                        {
+                            "Name": "worker",
+                            "Environment": [{"Name": "TASK_TOKEN", "Value.$": "$$.Task.Token"}],
+                        }
+                    ]
+                },
+            },
+        )
+    )
+    execution = _service_run(parent, worker=worker)
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert execution.output == {"resized": True}
