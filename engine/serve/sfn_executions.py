@@ -123,11 +123,27 @@ async def start_execution(request: ServeRequest, context: ServeContext) -> dict[
         check_name(name)
     data = _parse_input(member(params, "input", max_len=MAX_INPUT))
     member(params, "traceHeader", max_len=256)
+    if name is not None and machine.type == "STANDARD":
+        again = _same_start(context, machine, name, data)
+        if again is not None:
+            return again
     running = start(context, machine, data, name=name, test_case=case)
     await asyncio.sleep(0)  # the execution records itself (its start date) before its first wait
     record = context.store.get_execution(running.arn)
     started = record.start_date if record is not None else context.clock.now()
     return {"executionArn": running.arn, "startDate": timestamp(started)}
+
+
+def _same_start(context: ServeContext, machine: ServeMachine, name: str, data: Any) -> dict[str, Any] | None:
+    """StartExecution is idempotent for a Standard machine: the same name and input while that
+    execution runs answer with the running execution instead of ExecutionAlreadyExists."""
+    from engine.runtime.history import to_json_text
+
+    arn = f"arn:aws:states:{context.region}:{context.account}:execution:{machine.name}:{name}"
+    record = context.store.get_execution(arn)
+    if record is None or record.status != "RUNNING" or record.input != to_json_text(data):
+        return None
+    return {"executionArn": arn, "startDate": timestamp(record.start_date)}
 
 
 async def start_sync_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:

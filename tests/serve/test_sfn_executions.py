@@ -112,6 +112,18 @@ def test_history_pages_forwards_and_backwards(sfn: Any) -> None:
     assert "input" not in bare[0]["executionStartedEventDetails"]
 
 
+def test_starting_a_running_execution_again_is_idempotent(sfn: Any) -> None:
+    arn = machine(sfn, "Idem", WAITS)
+    first = sfn.start_execution(stateMachineArn=arn, name="same", input='{"a": 1}')
+    again = sfn.start_execution(stateMachineArn=arn, name="same", input='{"a":1}')
+    assert again["executionArn"] == first["executionArn"] and again["startDate"] == first["startDate"]
+    with pytest.raises(sfn.exceptions.ExecutionAlreadyExists):
+        sfn.start_execution(stateMachineArn=arn, name="same", input='{"a": 2}')
+    sfn.stop_execution(executionArn=first["executionArn"])
+    with pytest.raises(sfn.exceptions.ExecutionAlreadyExists):
+        sfn.start_execution(stateMachineArn=arn, name="same", input='{"a": 1}')
+
+
 def test_stop_a_waiting_execution(sfn: Any) -> None:
     arn = machine(sfn, "Waits", WAITS)
     execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
