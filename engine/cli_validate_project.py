@@ -43,6 +43,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
     if version != FORMAT_VERSION:
         raise RunUsageError(f"{path}: this StateCanvas reads project format {FORMAT_VERSION}, not {version}")
     machines: dict[str, list[Diagnostic]] = {}
+    checks: dict[str, list[Diagnostic]] = {}  # StateCanvas's own warnings, apart from AWS's answer
     routes: list[Diagnostic] = []
     try:
         project = Project.model_validate(value)
@@ -61,13 +62,26 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
             machines[name] = validate(
                 loaded.definitions[name], machine_type=project.state_machines[name].type
             )
+            checks[name] = _service_warnings(loaded.definitions[name])
     references = _check_references(loaded)
     routes += [error("INVALID_REFERENCE", p.message, p.location) for p in references]
     routes += [
         error("INVALID_ROUTE", message, pointer) for pointer, message in _route_problems(project, path)
     ]
-    _report(str(path), machines, routes, project, as_json, out, print_machine, section="routes")
+    _report(
+        str(path), machines, routes, project, as_json, out, print_machine, section="routes", checks=checks
+    )
     return not _failed(routes) and not any(_failed(d) for d in machines.values())
+
+
+def _service_warnings(definition: Any) -> list[Diagnostic]:
+    """StateCanvas's design-time checks of the machine's service Tasks (warnings only)."""
+    from engine.services.parameter_checks import design_warnings
+
+    try:
+        return design_warnings(definition)
+    except Exception:  # a catalog fault is no finding about the project
+        return []
 
 
 def _route_problems(project: Any, path: Path) -> list[tuple[str, str]]:
@@ -111,7 +125,9 @@ def _report(
     print_machine: Any,
     *,
     section: str,
+    checks: dict[str, list[Diagnostic]] | None = None,
 ) -> None:
+    checks = checks or {}
     failed = _failed(section_problems) or any(_failed(d) for d in machines.values())
     if as_json:
         value: dict[str, Any] = {"file": file, "result": "FAIL" if failed else "OK"}
@@ -121,6 +137,7 @@ def _report(
                 "diagnostics": [d.to_json() for d in diagnostics],
                 "truncated": False,
             }
+            | ({"statecanvasWarnings": [d.to_json() for d in checks[name]]} if checks.get(name) else {})
             for name, diagnostics in machines.items()
         }
         value[section] = {
@@ -132,7 +149,7 @@ def _report(
         print(json.dumps(value, indent=2, ensure_ascii=False), file=out)
         return
     for name, diagnostics in machines.items():
-        print_machine(f"{file} ({name})", diagnostics, out)
+        print_machine(f"{file} ({name})", diagnostics + checks.get(name, []), out)
     label = f"{file} ({section}" + (f": {checked(project)})" if project is not None else ")")
     errors = [d for d in section_problems if d.severity == "ERROR"]
     if not errors:

@@ -184,3 +184,32 @@ def test_realworld_definitions_get_warnings_only(report_figure) -> None:
         f" ({detail}); none an error"
     )
     assert checked
+
+
+def test_project_validation_lists_the_warnings_per_machine(tmp_path: Path) -> None:
+    import contextlib
+    import io
+
+    from engine.cli import main
+
+    definition = _machine(
+        {"Resource": "arn:aws:states:::aws-sdk:s3:getObject", "Parameters": {"Bucket": "b"}}
+    )
+    project = {"formatVersion": 1, "name": "p", "stateMachines": {"Reader": {"definition": definition}}}
+    path = tmp_path / "p.statecanvas.json"
+    path.write_text(json.dumps(project))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["validate", str(path), "--json"])
+    machine = json.loads(out.getvalue())["stateMachines"]["Reader"]
+    assert code == 0 and machine["result"] == "OK" and machine["diagnostics"] == []
+    assert [(d["code"], d["location"]) for d in machine["statecanvasWarnings"]] == [
+        ("SC_MISSING_REQUIRED_PARAMETER", "/States/X/Parameters")
+    ]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["validate", str(path)])
+    assert (
+        "WARNING SC_MISSING_REQUIRED_PARAMETER /States/X/Parameters: The request needs 'Key'."
+        in out.getvalue()
+    )
