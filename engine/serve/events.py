@@ -18,7 +18,7 @@ from engine.bus.patterns import InvalidEventError, InvalidEventPatternError, tes
 from engine.bus.rules import Rule, Target
 from engine.serve import events_archives
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, validation_error
-from engine.serve.members import opt_int, opt_list, opt_str, page, req_str
+from engine.serve.members import opt_int, opt_list, opt_str, opt_str_list, page, req_str
 
 TAGS_KEY = "events.tags"
 
@@ -201,7 +201,7 @@ def put_targets(params: dict[str, Any], context: ServeContext) -> dict[str, Any]
 
 def remove_targets(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
     bus = _bus(context, params)
-    ids = opt_list(params, "Ids")
+    ids = opt_str_list(params, "Ids")
     if not ids:
         raise validation_error(
             "1 validation error detected: Value null at 'ids' failed to satisfy constraint: "
@@ -235,14 +235,16 @@ def put_events(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
             "1 validation error detected: Value null at 'entries' failed to satisfy constraint: "
             "Member must not be null"
         )
-    if isinstance(entries, list):
-        entries = [_entry(e) for e in entries]
-    return context.runtime.put_events(entries)
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise AwsError(
+            "SerializationException", "Entries must be a list of PutEventsRequestEntry structures."
+        )
+    return context.runtime.put_events([_entry(e) for e in entries])
 
 
-def _entry(entry: Any) -> Any:
-    """SDKs send `Time` as epoch seconds; the bus reads both those and ISO text."""
-    if isinstance(entry, dict) and entry.get("EventBusName") is None:
+def _entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """An explicit null EventBusName means the default bus, as leaving it out does."""
+    if entry.get("EventBusName") is None:
         entry = {k: v for k, v in entry.items() if k != "EventBusName"}
     return entry
 
@@ -291,7 +293,7 @@ def tag_resource(params: dict[str, Any], context: ServeContext) -> dict[str, Any
 def untag_resource(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
     arn = req_str(params, "ResourceARN")
     _known_arn(context, arn)
-    for key in opt_list(params, "TagKeys") or []:
+    for key in opt_str_list(params, "TagKeys") or []:
         _tags(context).get(arn, {}).pop(key, None)
     return {}
 

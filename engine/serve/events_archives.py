@@ -14,7 +14,7 @@ from engine.bus.api_errors import ResourceAlreadyExistsException, ResourceNotFou
 from engine.bus.archive import Archive, Replay
 from engine.bus.event_bus import EventBus
 from engine.serve.dispatch import AwsError, ServeContext, validation_error
-from engine.serve.members import missing, opt_dict, opt_int, opt_list, opt_str, page, req_str
+from engine.serve.members import missing, opt_dict, opt_int, opt_str, opt_str_list, page, req_str
 
 
 def _buses(context: ServeContext) -> list[EventBus]:
@@ -116,7 +116,7 @@ def start_replay(params: dict[str, Any], context: ServeContext) -> dict[str, Any
         raise validation_error(
             "Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted."
         )
-    filters = opt_list(destination, "FilterArns")
+    filters = opt_str_list(destination, "FilterArns")
     if any(name in b.replays for b in _buses(context)):
         raise ResourceAlreadyExistsException(f"Replay {name} already exists.")
     replay = bus.start_replay(

@@ -61,6 +61,13 @@ def opt_list(params: dict[str, Any], name: str) -> list[Any] | None:
     return value
 
 
+def opt_str_list(params: dict[str, Any], name: str) -> list[str] | None:
+    value = opt_list(params, name)
+    if value is not None and not all(isinstance(item, str) for item in value):
+        raise wrong_type(name, "a list of strings")
+    return value
+
+
 def opt_dict(params: dict[str, Any], name: str) -> dict[str, Any] | None:
     value = params.get(name)
     if value is not None and not isinstance(value, dict):

@@ -19,7 +19,7 @@ from typing import Any
 from engine.messaging.queue_errors import SqsError
 from engine.serve import sqs_query
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, ServeResponse
-from engine.serve.members import opt_dict, opt_int, opt_list, opt_str, page, req_str
+from engine.serve.members import opt_dict, opt_int, opt_list, opt_str, opt_str_list, page, req_str
 
 
 def register(dispatcher: Dispatcher) -> None:
@@ -134,7 +134,7 @@ async def purge_queue(params: dict[str, Any], context: ServeContext) -> dict[str
 
 
 async def get_queue_attributes(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
-    names = opt_list(params, "AttributeNames") or []
+    names = opt_str_list(params, "AttributeNames") or []
     if not names:
         context.runtime.sqs.resolve(_queue(params))
         return {}
@@ -173,8 +173,9 @@ async def untag_queue(params: dict[str, Any], context: ServeContext) -> dict[str
     sqs = context.runtime.sqs
     with sqs.lock:
         found = sqs.resolve(_queue(params))
-        for key in opt_list(params, "TagKeys") or []:
-            found.record.tags.pop(key, None)
+        for key in opt_str_list(params, "TagKeys") or []:
+            if isinstance(key, str):
+                found.record.tags.pop(key, None)
         found.save_record()
     return {}
 
@@ -212,9 +213,9 @@ async def receive_message(params: dict[str, Any], context: ServeContext) -> dict
         max_number_of_messages=1 if count is None else count,
         visibility_timeout=opt_int(params, "VisibilityTimeout"),
         wait_time_seconds=opt_int(params, "WaitTimeSeconds"),
-        attribute_names=opt_list(params, "AttributeNames"),
-        message_system_attribute_names=opt_list(params, "MessageSystemAttributeNames"),
-        message_attribute_names=opt_list(params, "MessageAttributeNames"),
+        attribute_names=opt_str_list(params, "AttributeNames"),
+        message_system_attribute_names=opt_str_list(params, "MessageSystemAttributeNames"),
+        message_attribute_names=opt_str_list(params, "MessageAttributeNames"),
         receive_request_attempt_id=opt_str(params, "ReceiveRequestAttemptId"),
     )
     return {"Messages": messages} if messages else {}
