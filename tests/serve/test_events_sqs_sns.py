@@ -812,6 +812,32 @@ def test_the_aws_cli_talks_to_the_server(server: ServerThread) -> None:
     run("sqs", "send-message", "--queue-url", url, "--message-body", "cli says hi")
     got = run("sqs", "receive-message", "--queue-url", url)
     assert got["Messages"][0]["Body"] == "cli says hi"
+    arn = run("sqs", "get-queue-attributes", "--queue-url", url, "--attribute-names", "QueueArn")
+    queue = arn["Attributes"]["QueueArn"]
+    topic = run("sns", "create-topic", "--name", "cli-topic")["TopicArn"]
+    run(
+        "sns",
+        "subscribe",
+        "--topic-arn",
+        topic,
+        "--protocol",
+        "sqs",
+        "--notification-endpoint",
+        queue,
+        "--attributes",
+        "RawMessageDelivery=true",
+    )
+    run("sns", "publish", "--topic-arn", topic, "--message", "via sns")
+    run("events", "put-rule", "--name", "cli-rule", "--event-pattern", '{"source": ["cli"]}')
+    run("events", "put-targets", "--rule", "cli-rule", "--targets", f"Id=q,Arn={queue}")
+    entries = json.dumps([{"Source": "cli", "DetailType": "t", "Detail": '{"from": "cli"}'}])
+    assert run("events", "put-events", "--entries", entries)["FailedEntryCount"] == 0
+    bodies: list[str] = []
+    deadline = time.monotonic() + 10
+    while len(bodies) < 2 and time.monotonic() < deadline:
+        answer = run("sqs", "receive-message", "--queue-url", url, "--max-number-of-messages", "10")
+        bodies += [m["Body"] for m in answer.get("Messages", [])]
+    assert "via sns" in bodies and any('"from":"cli"' in b for b in bodies)
     missing = subprocess.run(
         [*aws, "sqs", "get-queue-url", "--queue-name", "no-such"], capture_output=True, text=True, env=env
     )
