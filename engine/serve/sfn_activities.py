@@ -47,9 +47,13 @@ async def _run_activity(context: ServeContext, request: Any) -> Any:
         while True:
             beat = asyncio.ensure_future(pending.beat.wait())
             timer = asyncio.ensure_future(context.clock.sleep(request.heartbeat_seconds))
-            done, _ = await asyncio.wait({pending.future, beat, timer}, return_when=asyncio.FIRST_COMPLETED)
-            beat.cancel()
-            timer.cancel()
+            try:
+                done, _ = await asyncio.wait(
+                    {pending.future, beat, timer}, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:  # stopped meanwhile: no watcher outlives the task
+                beat.cancel()
+                timer.cancel()
             if pending.future in done:
                 return pending.future.result()
             if beat in done:
