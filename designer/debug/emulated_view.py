@@ -77,8 +77,7 @@ class EmulatedAwsView:
             log.warning("reading the emulated account failed: %s", exc)
             self.panel.source.setText(f"The emulated account could not be read: {exc}")
             return
-        if state:
-            self.panel.show_state(state, "run")
+        self.panel.show_state(state, "run" if state else "untouched")
         self.release(session)
 
     @staticmethod

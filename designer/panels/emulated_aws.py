@@ -168,6 +168,7 @@ class EmulatedAwsPanel(QWidget):
             {
                 "run": "What the last run's emulated account holds.",
                 "seed": "Before a run: the project's seed, which every run starts from.",
+                "untouched": "The last run did not touch emulated AWS.",
             }.get(source, "No run has touched emulated AWS yet.")
         )
         self.tree.clear()
