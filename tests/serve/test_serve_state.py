@@ -44,6 +44,21 @@ def test_a_projects_machines_exist_with_the_arns_deploy_gives_them(serve_factory
     assert server.context.runtime.machine_arns["Returns"] == listed["Returns"]
 
 
+def test_executions_started_by_the_projects_routes_are_the_apis_too(serve_factory: Any) -> None:
+    server = serve_factory(str(PIPELINE))
+    sfn = server.client()
+    runtime = server.context.runtime
+    order = runtime.loaded.project.state_machines["RetailOrder"].default_input
+    sfn.start_execution(stateMachineArn=runtime.machine_arns["RetailOrder"], input=json.dumps(order))
+    fulfillment = runtime.machine_arns["Fulfillment"]
+    deadline = time.monotonic() + 10
+    while not (started := sfn.list_executions(stateMachineArn=fulfillment)["executions"]):
+        assert time.monotonic() < deadline, "the bus, the queue and its consumer started no Fulfillment"
+        time.sleep(0.05)
+    history = sfn.get_execution_history(executionArn=started[0]["executionArn"])["events"]
+    assert json.loads(history[0]["executionStartedEventDetails"]["input"])["detail-type"] == "OrderCreated"
+
+
 def test_state_survives_a_restart(serve_factory: Any, tmp_path: Path) -> None:
     state = str(tmp_path / "serve.sqlite")
     first = serve_factory(state_file=state)
