@@ -842,3 +842,23 @@ def test_the_aws_cli_talks_to_the_server(server: ServerThread) -> None:
         [*aws, "sqs", "get-queue-url", "--queue-name", "no-such"], capture_output=True, text=True, env=env
     )
     assert missing.returncode != 0 and "NonExistentQueue" in missing.stderr
+
+
+def test_a_rule_starts_a_state_machine_created_through_the_step_functions_api(serve: Any) -> None:
+    """`serve` (conftest.py) runs every protocol, Step Functions included, on one runtime."""
+    sfn, events = serve.client("stepfunctions"), serve.client("events")
+    definition = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}
+    machine = sfn.create_state_machine(
+        name="OnOrder", definition=json.dumps(definition), roleArn=f"arn:aws:iam::{ACCOUNT}:role/r"
+    )["stateMachineArn"]
+    events.put_rule(Name="start-machine", EventPattern='{"source": ["shop"]}')
+    events.put_targets(Rule="start-machine", Targets=[{"Id": "m", "Arn": machine, "InputPath": "$.detail"}])
+    events.put_events(Entries=[{"Source": "shop", "DetailType": "Placed", "Detail": '{"order": 7}'}])
+    deadline = time.monotonic() + 10
+    executions: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not executions:
+        executions = sfn.list_executions(stateMachineArn=machine)["executions"]
+        time.sleep(0.05)
+    assert len(executions) == 1
+    described = sfn.describe_execution(executionArn=executions[0]["executionArn"])
+    assert json.loads(described["input"]) == {"order": 7}
