@@ -169,6 +169,10 @@ async def subscribe(params: dict[str, Any], context: ServeContext) -> dict[str, 
     service = {"sqs": "sqs", "lambda": "lambda"}[protocol]
     if not isinstance(endpoint, str) or not endpoint.startswith(f"arn:aws:{service}:"):
         raise invalid(f"{protocol.upper() if protocol == 'sqs' else 'Lambda'} endpoint ARN")
+    if protocol == "sqs" and endpoint.endswith(".fifo") and not found.fifo:
+        raise invalid(
+            "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics"
+        )
     attributes = as_map(params.get("Attributes"), "key", "value", "entry") or {}
     for existing in found.subscriptions:
         if existing.protocol == protocol and existing.endpoint == endpoint:

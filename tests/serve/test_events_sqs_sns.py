@@ -660,6 +660,10 @@ def test_a_fifo_topic_delivers_to_a_fifo_queue_with_its_group(sns: Any, sqs: Any
     assert {m["Attributes"]["MessageGroupId"] for m in got} == {"acct-1"}
     with pytest.raises(sns.exceptions.InvalidParameterException):
         sns.publish(TopicArn=topic, Message="no group")
+    standard = sns.create_topic(Name="not-ordered")["TopicArn"]
+    with pytest.raises(sns.exceptions.InvalidParameterException) as refused:
+        sns.subscribe(TopicArn=standard, Protocol="sqs", Endpoint=queue_arn(sqs, url))
+    assert "FIFO SQS Queues can not be subscribed to standard SNS topics" in str(refused.value)
 
 
 def test_listings_page_through_the_sdks_paginators(sns: Any, events: Any) -> None:
