@@ -30,6 +30,15 @@ _FLOAT = re.compile(
 _MERGE = re.compile(r"^(?:<<)$")
 
 
+def resolves_as_non_string(text: str) -> bool:
+    """Whether YAML 1.2 reads this plain scalar as null, a boolean or a number (so a writer must quote it).
+
+    PyYAML's writer quotes only what YAML 1.1 would read so; `1e3` and `0o17` are strings there and
+    numbers here.
+    """
+    return any(pattern.match(text) for pattern in (_NULL, _BOOL, _INT, _FLOAT))
+
+
 def number_length_problem(literal: str) -> str | None:
     """Why a number literal is longer than AWS's reader takes, or None."""
     if len(literal) > MAX_NUMBER_LENGTH:

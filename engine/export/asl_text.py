@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from engine.asl import dump_definition
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.asl.yaml12 import resolves_as_non_string
 from engine.deep_nesting import nesting_headroom
 from engine.export.catalog import as_loaded
 from engine.export.problems import ImportResult
@@ -57,6 +58,8 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value and not value.endswith((" ", "\t")) and "\r" not in value else None
     if any(ch in value for ch in _YAML_BREAKS):
         style = '"'
+    elif style is None and resolves_as_non_string(value):
+        style = "'"  # read as YAML 1.2 (as StateCanvas and the AWS Toolkit read it), this would not be text
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

@@ -301,3 +301,11 @@ def test_yaml_exports_keep_characters_yaml_readers_take_as_line_breaks(text: str
 
     definition = _pass(Result=text)
     assert parse_text(dump_yaml(definition), prefer="yaml").value == definition
+
+
+@pytest.mark.parametrize("text", ["1e3", "0o17", "-2e-3", "Yes", "1:20", "null", ""])
+def test_yaml_exports_quote_text_yaml_1_2_would_read_as_another_type(text: str) -> None:
+    from engine.export.asl_text import dump_yaml
+
+    definition = _pass(Result={text: text})
+    assert parse_text(dump_yaml(definition), prefer="yaml").value == definition
