@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from designer_helpers import REPO
 from PySide6.QtCore import QRectF
 
@@ -100,9 +101,17 @@ def test_a_300_state_machine_calling_10_functions_opens_quickly_and_routes_aroun
         assert outside.index(False) > 0 and not any(outside[outside.index(False) :])
 
 
-def test_the_example_projects_routes_pass_no_box(qapp: Any) -> None:
-    scene = DesignerScene(ProjectDocument.from_file(EXAMPLE_PROJECT))
+@pytest.mark.parametrize("direction", ["TB", "LR"])
+def test_the_example_projects_routes_pass_no_box(qapp: Any, direction: str) -> None:
+    scene = DesignerScene(ProjectDocument.from_file(EXAMPLE_PROJECT), direction=direction)
     assert scene.resources.routes
+    assert _crossings(scene) == []
+
+
+def test_a_left_right_machine_calling_functions_routes_around_every_box(qapp: Any, tmp_path: Path) -> None:
+    document = ProjectDocument.from_file(_generator().project_with_functions(tmp_path, 120, functions=10))
+    scene = DesignerScene(document, direction="LR")
+    assert len(scene.resources.routes) > 40
     assert _crossings(scene) == []
 
 
