@@ -9,9 +9,12 @@ them by category (see `palette_actions`).
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QByteArray, QMimeData, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QDrag, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -106,17 +109,24 @@ class PalettePanel(QWidget):
         self.search.textChanged.connect(self.filter)
         self.search.textEdited.connect(lambda _t: self.tabs.setCurrentWidget(self.list))
         for signal in (self.action_tree.itemActivated, self.action_tree.itemDoubleClicked):
-            signal.connect(
-                lambda item, _c: item.data(0, ENTRY_ROLE) and self.activated.emit(item.data(0, ENTRY_ROLE))
-            )
-        self.list.itemActivated.connect(
-            lambda item: item.data(ENTRY_ROLE) and self.activated.emit(item.data(ENTRY_ROLE))
-        )
-        self.list.itemDoubleClicked.connect(
-            lambda item: item.data(ENTRY_ROLE) and self.activated.emit(item.data(ENTRY_ROLE))
-        )
+            signal.connect(lambda item, _c: self._activate(item.data(0, ENTRY_ROLE)))
+        self.list.itemActivated.connect(lambda item: self._activate(item.data(ENTRY_ROLE)))
+        self.list.itemDoubleClicked.connect(lambda item: self._activate(item.data(ENTRY_ROLE)))
+        self._last_activation: tuple[str, float] = ("", 0.0)
         self.set_theme(theme)
         self._fit_width()
+
+    def _activate(self, entry: str | None) -> None:
+        """Add an entry once per double-click: most styles report a double-click both as
+        activation and as a double-click, and one gesture must add one state."""
+        if not entry:
+            return
+        now = time.monotonic()
+        last, when = self._last_activation
+        self._last_activation = (entry, now)
+        if last == entry and now - when < QApplication.doubleClickInterval() / 1000:
+            return
+        self.activated.emit(entry)
 
     def _fit_width(self) -> None:
         """Never cut an entry short: the list is as wide as its longest entry (all entries are

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from designer_helpers import document_for
@@ -127,3 +128,31 @@ def test_a_jsonata_machine_gets_arguments(qtbot: Any) -> None:
     assert state["Resource"] == "arn:aws:states:::aws-sdk:sfn:startSyncExecution"
     assert state["Arguments"] == {"StateMachineArn": ""}
     assert "Parameters" not in state
+
+
+def test_in_the_window_double_clicking_an_action_adds_it_and_the_inspector_shows_its_request(
+    window: Any, qtbot: Any
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from designer.panels.inspector.service_request import RequestSection
+
+    palette = window.palette
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    _type(qtbot, palette, "sfn start sync")
+    QApplication.processEvents()
+    row = _row(palette, "action:arn:aws:states:::aws-sdk:sfn:startSyncExecution")
+    palette.list.scrollToItem(row)
+    centre = palette.list.visualItemRect(row).center()
+    viewport = palette.list.viewport()
+    QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseDClick(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    # Added where the view's centre is (in the example, inside the Parallel's branch): look everywhere.
+    text = json.dumps(window.document.definitions)
+    assert text.count('"arn:aws:states:::aws-sdk:sfn:startSyncExecution"') == 1  # one gesture, one Task
+    assert '"Step Functions StartSyncExecution"' in text
+    assert '"Parameters": {"StateMachineArn": ""}' in text
+    section = window.inspector.findChild(RequestSection)
+    assert section is not None and "StartSyncExecution" in section.heading.text()
