@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from engine.asl import dump_definition
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.export.asl_text import dump_yaml
 from engine.export.asl_text import machine_name_for as engine_machine_name_for
 from engine.project import Project, ProjectError, load_project, looks_like_project, save_project
 from engine.project.atomic import atomic_write_text
@@ -166,7 +165,7 @@ def save_document_file(
 def _asl_text(definition: dict[str, Any], target: Path) -> str:
     if target.suffix.lower() in (".yaml", ".yml"):
         value = json.loads(canonical_text(definition))
-        return yaml.safe_dump(value, sort_keys=False, allow_unicode=True)
+        return dump_yaml(value)  # the engine's writer: what it writes reads back the same as YAML 1.2
     return canonical_text(definition)
 
 
