@@ -126,8 +126,6 @@ def delete_rule(params: dict[str, Any], context: ServeContext) -> dict[str, Any]
     bus = _bus(context, params)
     name = req_str(params, "Name")
     if name in bus.rules:  # AWS answers success for a rule that is already gone
-        if bus.rules[name].targets and params.get("Force"):
-            bus.rules[name].targets.clear()
         bus.delete_rule(name)
     return {}
 
