@@ -119,9 +119,11 @@ class RequestSection(QWidget):
             self.form.removeRow(0)
         self.editors = {}
         target = self.target
-        self.setVisible(target is not None)
         if target is None:
+            self.hide()
             return
+        if self.parentWidget() is not None:  # a parentless widget shown would be a window of its own
+            self.show()
         self.heading.setText(f"Request · {target.title}")
         kind = "Optimized integration" if target.kind == "optimized" else "AWS SDK integration"
         self.summary.setText(f"{kind} · * required · a value may be {placeholder('', self.ctx.language)}")
