@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,3 +26,15 @@ def example_definition() -> dict[str, Any]:
 def document_for(definition: dict[str, Any], name: str = "Orders") -> ProjectDocument:
     project = Project(name="test", state_machines={name: StateMachineSpec()})
     return ProjectDocument(DocumentData(project, {name: copy.deepcopy(definition)}, None, "project"))
+
+
+async def until(condition: Callable[[], Any], what: str = "the condition", timeout: float = 20.0) -> Any:
+    """Wait on the Qt loop (qasync) until `condition()` is truthy and return its value; the test
+    coroutine polls with asyncio.sleep, never spinning a nested Qt loop."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (value := condition()):
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+    return value

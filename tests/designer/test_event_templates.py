@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from designer_helpers import REPO
+from designer_helpers import REPO, until
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
@@ -35,15 +35,6 @@ async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
     if session is not None and not session.done:
         session.stop()
         await asyncio.wait_for(session.wait(), 10)
-
-
-async def until(condition: Any, what: str, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 async def test_each_template_is_matched_and_processed_without_a_failure(win: Any) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from designer_helpers import until
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFontMetricsF, QHelpEvent
 from PySide6.QtTest import QTest
@@ -24,16 +25,6 @@ from designer.panels.execution_timeline import Bar, TimelineCanvas, duration_tex
 REPO = Path(__file__).resolve().parents[2]
 PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
 FONT_CHARACTERS = "▶⏸✓✗■⧗"
-
-
-async def until(condition: Callable[[], Any], timeout: float = 15.0, what: str = "the condition") -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-    return condition()
 
 
 @pytest.fixture

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from designer_helpers import until
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
@@ -36,18 +37,6 @@ def new_project(folder: Path) -> Path:
     value = {"formatVersion": 1, "name": "shop", "stateMachines": {MACHINE: {"definition": definition}}}
     path.write_text(json.dumps(value), encoding="utf-8")
     return path
-
-
-async def until(condition: Callable[[], Any], timeout: float = 15.0, what: str = "the condition") -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture

@@ -6,26 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from designer_helpers import until
 from PySide6.QtCore import QSettings
 
 REPO = Path(__file__).resolve().parents[2]
 PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
 ROLE = "arn:aws:iam::123456789012:role/local"
-
-
-async def until(condition: Callable[[], Any], timeout: float = 15.0, what: str = "the condition") -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (value := condition()):
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-    return value
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from designer_helpers import EXAMPLE
+from designer_helpers import EXAMPLE, until
 from PySide6.QtCore import QByteArray, QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
@@ -565,18 +565,6 @@ POISON = {
     "DetailType": "OrderCreated",
     "Detail": {"orderId": "o-9", "customer": {"id": "c-1"}, "items": [{"sku": "X", "quantity": 1}]},
 }
-
-
-async def until(condition: Any, timeout: float = 15.0, what: str = "the condition") -> Any:
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (value := condition()):
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
-    return value
 
 
 async def test_test_state_and_choreography_follow_the_opened_file(
