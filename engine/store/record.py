@@ -1,9 +1,10 @@
 """The execution record: what a store keeps about one execution besides its event history.
 
-It mirrors the fields of AWS ``DescribeExecution`` that matter offline, plus ``definition`` (so an
-execution that was interrupted by a crash can be resumed later from its history and the exact ASL it
-ran, even if the state machine has since been edited) and a free ``metadata`` dict for the engine's
-own bookkeeping (redrive count, map run ids, test-case labels, ...).
+It mirrors the fields of AWS ``DescribeExecution`` that matter offline, plus ``definition`` (the
+exact ASL the execution ran, even if the state machine has since been edited) and a free
+``metadata`` dict for the engine's own bookkeeping (redrive count, map run ids, test-case labels,
+...). An execution whose process died is not resumed: the next process that opens the store marks
+it ABORTED with the reason (see ``engine.store.ownership``).
 """
 
 from __future__ import annotations
