@@ -385,7 +385,11 @@ class MachineProjection:
 
     def set_problems(self, by_state: dict[str, list[Any]], total: int, errors: int) -> None:
         for path, item in self.items.items():
-            item.set_problems([f"{d.code}: {d.message}" for d in by_state.get(path, [])])
+            found = by_state.get(path, [])
+            item.set_problems(
+                [f"{d.code}: {d.message}" for d in found],
+                warnings_only=bool(found) and all(d.severity == "WARNING" for d in found),
+            )
         if total == 0:
             self.frame.summary, self.frame.summary_is_problem = "✓ valid", False
         else:

@@ -178,3 +178,28 @@ def test_a_list_grows_by_an_item_with_its_required_members(qtbot: Any) -> None:
     item = {"Id": "", "MessageBody": ""}
     assert doc.definition(M)["States"]["Send"]["Parameters"]["Entries"] == [item, item]
     assert entries.line.text() == json.dumps([item, item])
+
+
+def test_a_state_with_only_design_time_warnings_gets_a_warning_badge_not_an_error_one(qtbot: Any) -> None:
+    from designer.canvas.scene import DesignerScene
+
+    put_state = _task("arn:aws:states:::aws-sdk:dynamodb:putItem", {"TableNme": "orders"})
+    del put_state["End"]
+    doc = _doc({"Put": {**put_state, "Next": "Gone"}})
+    scene = DesignerScene(doc)
+    doc.revalidate_now()
+    qtbot.waitUntil(lambda: any(d.code.startswith("SC_") for d in doc.diagnostics.get(M, [])), timeout=30_000)
+    put = scene.state_item(M, "/States/Put")
+    errors = [d for d in doc.diagnostics[M] if d.severity == "ERROR"]
+    assert errors and put.problems and not put.warnings_only  # an error (Next: Gone) and warnings: red
+    definition = json.loads(json.dumps(doc.definition(M)))
+    del definition["States"]["Put"]["Next"]
+    definition["States"]["Put"]["End"] = True
+    from designer.document.commands import ReplaceDefinitionCommand
+
+    doc.push(ReplaceDefinitionCommand(doc, M, definition))
+    doc.revalidate_now()
+    qtbot.waitUntil(lambda: not [d for d in doc.diagnostics[M] if d.severity == "ERROR"], timeout=10_000)
+    put = scene.state_item(M, "/States/Put")
+    qtbot.waitUntil(lambda: put.problems and put.warnings_only, timeout=10_000)
+    scene.detach()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.items.card_text import (
@@ -82,6 +82,7 @@ class NodeItem(QGraphicsItem):
         self._brect: QRectF | None = None  # a subclass's bounding rectangle, made once per size
         self.edges: list[EdgeItem] = []
         self.problems: list[str] = []
+        self.warnings_only = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self.setAcceptHoverEvents(True)
@@ -177,9 +178,12 @@ class NodeItem(QGraphicsItem):
         self.update()
         super().hoverLeaveEvent(event)
 
-    def set_problems(self, messages: list[str]) -> None:
-        if messages != self.problems:
+    def set_problems(self, messages: list[str], *, warnings_only: bool = False) -> None:
+        """The problems the engine found here; `warnings_only` when none of them is an error
+        (StateCanvas's own design-time checks), which the badge shows in the warning colour."""
+        if messages != self.problems or warnings_only != self.warnings_only:
             self.problems = messages
+            self.warnings_only = warnings_only
             self.setToolTip("\n".join(f"• {m}" for m in messages) if messages else self.default_tooltip())
             self.update()
 
@@ -206,10 +210,10 @@ class NodeItem(QGraphicsItem):
         if lod > 0:
             radius = min(BADGE_MAX_RADIUS, max(BADGE_RADIUS, BADGE_SCREEN_RADIUS / lod))
         painter.setPen(QPen(theme.color("node_fill"), 1.5))
-        painter.setBrush(theme.color("badge_fill"))
+        painter.setBrush(theme.color("warning" if self.warnings_only else "badge_fill"))
         painter.drawEllipse(centre, radius, radius)
         text = str(len(self.problems)) if len(self.problems) < 10 else "9+"
-        painter.setPen(theme.color("badge_text"))
+        painter.setPen(QColor("#000000") if self.warnings_only else theme.color("badge_text"))
         if legible("badge", lod):
             painter.setFont(font("badge"))
             box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
