@@ -104,8 +104,11 @@ def statecanvas_command(port: int) -> list[str]:
 
 
 def moto_command(port: int) -> list[str] | None:
-    found = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
-    return [found, "-H", "127.0.0.1", "-p", str(port)] if os.path.exists(found) else None
+    # The moto beside this interpreter first: a moto_server found on PATH may belong to another
+    # Python (pyenv's shims) with another moto version.
+    beside = Path(sys.executable).with_name("moto_server")
+    found = str(beside) if beside.exists() else shutil.which("moto_server")
+    return [found, "-H", "127.0.0.1", "-p", str(port)] if found and os.path.exists(found) else None
 
 
 def clients(url: str) -> Callable[[str], Any]:
@@ -177,9 +180,59 @@ def _drain(sqs: Any, url: str, expected: int, timeout: float = 20.0) -> int:
     return got
 
 
+def _ten_pass_states() -> str:
+    states: dict[str, Any] = {
+        f"S{i}": {"Type": "Pass", "Result": {"step": i}, "ResultPath": f"$.s{i}", "Next": f"S{i + 1}"}
+        for i in range(9)
+    }
+    states["S9"] = {"Type": "Pass", "End": True}
+    return json.dumps({"StartAt": "S0", "States": states})
+
+
+def _execute_machines_on_moto(url: str) -> None:
+    """moto server records executions without running them unless told to (its config endpoint);
+    StateCanvas has no such endpoint and always runs them, so a 404 there is fine."""
+    import urllib.error
+    import urllib.request
+
+    body = json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode()
+    request = urllib.request.Request(f"{url}/moto-api/config", data=body, method="POST")
+    request.add_header("Content-Type", "application/json")
+    with contextlib.suppress(urllib.error.URLError, OSError):
+        urllib.request.urlopen(request, timeout=5).close()
+
+
+def start_execution_round_trips(client: Callable[[str], Any], budget: Budget) -> Figure:
+    """StartExecution of a 10-state machine, then DescribeExecution until it has SUCCEEDED:
+    what a test suite driving Step Functions through the SDK waits for, per execution."""
+    sfn = client("stepfunctions")
+    _execute_machines_on_moto(sfn.meta.endpoint_url)
+    arn = sfn.create_state_machine(
+        name="bench", definition=_ten_pass_states(), roleArn="arn:aws:iam::123456789012:role/bench"
+    )["stateMachineArn"]
+    done = 0
+    started = time.perf_counter()
+    for i in range(budget.calls):
+        execution = sfn.start_execution(stateMachineArn=arn, name=f"run-{i}", input='{"n": 1}')
+        while True:
+            status = sfn.describe_execution(executionArn=execution["executionArn"])["status"]
+            if status != "RUNNING":
+                break
+            if time.perf_counter() - started > budget.seconds:
+                raise TimeoutError(f"execution {i} still RUNNING after {budget.seconds:.0f} s")
+            time.sleep(0.001)
+        if status != "SUCCEEDED":
+            raise RuntimeError(f"execution {i} ended {status}")
+        done += 1
+        if time.perf_counter() - started > budget.seconds:
+            break
+    return Figure(done, time.perf_counter() - started)
+
+
 WORKLOADS: dict[str, tuple[str, Callable[[Callable[[str], Any], Budget], Figure]]] = {
     "put-events": ("events/s", put_events_unrouted),
     "put-events>sqs": ("events/s", put_events_to_queue),
+    "start-execution": ("executions/s", start_execution_round_trips),
 }
 
 
