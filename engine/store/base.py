@@ -64,6 +64,16 @@ class ExecutionStore(ABC):
         ``close``, or on the batch's own schedule.
         """
 
+    def reopen_execution(self, execution_arn: str, *, metadata: dict[str, Any]) -> None:
+        """Make a finished execution RUNNING again (a redrive), keeping its ARN, start date and history.
+
+        Its stop date, output, error and cause are cleared, and ``metadata`` is merged into its own
+        (the redrive count and date), so that readers see one execution, not two. Raises
+        ``ExecutionNotFound`` for an unknown ARN and ``ValueError`` if it is still RUNNING. Stores
+        written before redrive existed keep this default, which says they cannot.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot reopen a finished execution")
+
     @abstractmethod
     def get_execution(self, execution_arn: str) -> ExecutionRecord | None:
         """The record for ``execution_arn``, or ``None``."""

@@ -115,6 +115,24 @@ class MemoryStore(ExecutionStore):
                 record, status=final, output=output, error=error, cause=cause, stop_date=stopped
             )
 
+    def reopen_execution(self, execution_arn: str, *, metadata: dict[str, Any]) -> None:
+        with self._lock:
+            self._check_open()
+            record = self._records.get(execution_arn)
+            if record is None:
+                raise ExecutionNotFound(execution_arn)
+            if record.status == "RUNNING":
+                raise ValueError(f"execution {execution_arn} is still RUNNING")
+            self._records[execution_arn] = replace(
+                record,
+                status=check_status("RUNNING", finished=False),
+                output=None,
+                error=None,
+                cause=None,
+                stop_date=None,
+                metadata={**record.metadata, **metadata},
+            )
+
     def get_execution(self, execution_arn: str) -> ExecutionRecord | None:
         with self._lock:
             self._check_open()

@@ -298,6 +298,25 @@ class SqliteStore(ExecutionStore):
             if cursor.rowcount == 0:
                 raise ExecutionNotFound(execution_arn)
 
+    def reopen_execution(self, execution_arn: str, *, metadata: dict[str, Any]) -> None:
+        owner = self._owner.token if self._owner is not None and self._owner.held else None
+        with self._lock:
+            self._check_open()
+            row = self._conn.execute(
+                "SELECT status, metadata FROM executions WHERE execution_arn = ?", (execution_arn,)
+            ).fetchone()
+            if row is None:
+                raise ExecutionNotFound(execution_arn)
+            if row[0] == ExecutionStatus.RUNNING:
+                raise ValueError(f"execution {execution_arn} is still RUNNING")
+            merged = {**json.loads(row[1]), **metadata}
+            self._conn.execute(
+                "UPDATE executions SET status = ?, output = NULL, error = NULL, cause = NULL, "
+                "stop_date = NULL, metadata = ?, owner = ? WHERE execution_arn = ?",
+                (str(ExecutionStatus.RUNNING), dump_json(merged), owner, execution_arn),
+            )
+            self._commit_pending()
+
     def delete_execution(self, execution_arn: str) -> None:
         with self._lock:
             self._check_open()
