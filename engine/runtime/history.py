@@ -25,6 +25,7 @@ DETAILS_KEY = {
     "ExecutionFailed": "executionFailedEventDetails",
     "ExecutionAborted": "executionAbortedEventDetails",
     "ExecutionTimedOut": "executionTimedOutEventDetails",
+    "ExecutionRedriven": "executionRedrivenEventDetails",
     "MapStateStarted": "mapStateStartedEventDetails",
     "MapIterationStarted": "mapIterationStartedEventDetails",
     "MapIterationSucceeded": "mapIterationSucceededEventDetails",
@@ -78,12 +79,15 @@ class History:
         clock: Clock,
         sinks: list[Callable[[dict[str, Any]], None]] | None = None,
         limit: int = MAX_HISTORY_EVENTS,
+        *,
+        last_id: int = 0,
     ) -> None:
+        """`last_id` continues a history already written (a redriven execution appends to its own)."""
         self.clock = clock
         self.events: list[dict[str, Any]] = []
         self.sinks = sinks or []
         self.limit = limit
-        self._last_id = 0
+        self._last_id = last_id
 
     @property
     def last_id(self) -> int:

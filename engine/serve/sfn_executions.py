@@ -1,4 +1,4 @@
-"""Executions over the wire: start (also by test case), stop, describe, list, history, sync, redrive.
+"""Executions over the wire: start (also by test case), stop, describe, list, history, sync.
 
 The execution store is the record of every execution (running or finished, before or after a
 restart); the runtime's Step Functions service holds the tasks of the ones running now. An ARN
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
+from engine.serve.sfn_redrive import redrive_execution, redrive_fields
 from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, paginate, timestamp
 from engine.serve.sfn_state import ServeMachine
 from engine.serve.stepfunctions import describe_machine_shape, find_machine, sfn_state
@@ -162,8 +163,8 @@ async def start_sync_execution(request: ServeRequest, context: ServeContext) -> 
     running = start(context, machine, data, name=name, test_case=case)
     execution = await running.task
     out = _describe(context, running.arn)
-    out.pop("redriveCount", None)
-    out.pop("redriveStatus", None)
+    for key in ("redriveCount", "redriveStatus", "redriveStatusReason", "redriveDate"):
+        out.pop(key, None)
     elapsed = (execution.stop_date - execution.start_date).total_seconds() if execution.start_date else 0.0
     out["billingDetails"] = {
         "billedMemoryUsedInMB": 64,
@@ -200,10 +201,7 @@ def _describe(context: ServeContext, arn: str) -> dict[str, Any]:
         value = getattr(record, key)
         if value is not None:
             out[key] = value
-    out["redriveCount"] = int(record.metadata.get("redriveCount", 0))
-    out["redriveStatus"] = (
-        "REDRIVABLE" if record.status in ("FAILED", "TIMED_OUT", "ABORTED") else "NOT_REDRIVABLE"
-    )
+    out.update(redrive_fields(context, record, with_reason=True))
     return out
 
 
@@ -271,6 +269,7 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
     status = member(params, "statusFilter", choices=STATUSES)
     limit = member(params, "maxResults", "integer", low=0, high=1000)
     token = member(params, "nextToken", min_len=1, max_len=3096)
+    redriven = member(params, "redriveFilter", choices=("REDRIVEN", "NOT_REDRIVEN"))
     if machine_arn is None and map_run is None:
         raise AwsError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
     if map_run is not None:
@@ -283,6 +282,9 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
             "StateMachineTypeNotSupported", "This operation is not supported by this type of state machine"
         )
     records = context.store.list_executions(machine.arn, status, limit=None)
+    if redriven is not None:
+        want = redriven == "REDRIVEN"
+        records = [r for r in records if (int(r.metadata.get("redriveCount", 0)) > 0) == want]
     chunk, next_token = paginate(records, token, limit)
     items = []
     for r in chunk:
@@ -292,7 +294,7 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
             "name": r.name,
             "status": str(r.status),
             "startDate": timestamp(r.start_date),
-            "redriveCount": int(r.metadata.get("redriveCount", 0)),
+            **redrive_fields(context, r, with_reason=False),
         }
         if r.stop_date is not None:
             item["stopDate"] = timestamp(r.stop_date)
@@ -336,23 +338,6 @@ def _event_shape(event: dict[str, Any], with_data: bool) -> dict[str, Any]:
             if key.endswith("EventDetails") and isinstance(value, dict):
                 out[key] = {k: v for k, v in value.items() if k not in _DATA_KEYS}
     return out
-
-
-async def redrive_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
-    """Run a failed, timed-out or aborted execution again under its own ARN, from its input."""
-    params = request.params
-    arn = member(params, "executionArn", required=True, min_len=1, max_len=256)
-    member(params, "clientToken", min_len=1, max_len=64)
-    record = _record(context, arn)
-    if record.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
-        raise AwsError(
-            "ExecutionNotRedrivable", f"Execution with status {record.status} cannot be redriven: '{arn}'"
-        )
-    raise AwsError(
-        "ExecutionNotRedrivable",
-        f"Redriving is not available locally: start a new execution of '{record.state_machine_arn}' "
-        "with the same input",
-    )
 
 
 OPERATIONS = {

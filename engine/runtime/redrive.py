@@ -1,0 +1,164 @@
+"""Redriving a finished execution: continue it from the state where it stopped, under its own ARN.
+
+Step Functions keeps what the successful states did and runs again from the unsuccessful one, with
+the input that state received the first time; the history grows by an ``ExecutionRedriven`` event
+and whatever the second attempt writes. Both come from the history already stored: the last
+top-level state that was entered and never exited is where the execution stopped, and its Entered
+event holds its input; the variables assigned before it are in the Exited events of the states
+that ran. A Parallel or Map state that failed would need each branch's or iteration's outcome to
+re-run only the unsuccessful ones; that is refused rather than re-running the successful ones too.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engine.deep_nesting import nesting_headroom
+from engine.runtime.api import Execution, _with_timeout
+from engine.runtime.clock import Clock
+from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame
+from engine.runtime.errors import ExecutionAborted, StateFailure
+from engine.runtime.history import (
+    History,
+    HistoryLimitExceeded,
+    failed_details,
+    payload_details,
+    to_json_text,
+)
+from engine.runtime.interpreter import Interpreter
+
+
+class NotRedrivable(Exception):
+    """The execution cannot continue locally; the message says why (it reaches the user)."""
+
+
+@dataclass
+class RedrivePoint:
+    """Where a redriven execution picks up: the state, its input, the variables assigned before it."""
+
+    state: str
+    input_text: str
+    variables: dict[str, Any]
+
+
+def redrive_point(machine: dict[str, Any], events: Iterable[dict[str, Any]]) -> RedrivePoint:
+    """Find the top-level state the execution stopped in, from its history."""
+    states = machine.get("States", {})
+    open_state: tuple[str, str] | None = None
+    variables: dict[str, Any] = {}
+    for event in events:
+        kind = event.get("type", "")
+        if kind.endswith("StateEntered"):
+            details = event.get("stateEnteredEventDetails") or {}
+            if details.get("name") in states:
+                open_state = (details["name"], details.get("input") or "{}")
+        elif kind.endswith("StateExited"):
+            details = event.get("stateExitedEventDetails") or {}
+            if details.get("name") in states:
+                open_state = None
+                for key, text in (details.get("assignedVariables") or {}).items():
+                    variables[key] = json.loads(text)
+    if open_state is None:
+        raise NotRedrivable("Execution history has no unsuccessful state to redrive from.")
+    name, input_text = open_state
+    kind = states[name].get("Type")
+    if kind in ("Parallel", "Map"):
+        raise NotRedrivable(
+            f"Redriving from the {kind} state '{name}' is not supported locally: only its unsuccessful "
+            "branches or iterations should run again, and their outcomes are not kept; start a new execution."
+        )
+    return RedrivePoint(name, input_text, variables)
+
+
+async def redrive_async(
+    machine: dict[str, Any],
+    info: ExecutionInfo,
+    point: RedrivePoint,
+    *,
+    clock: Clock,
+    services: Any,
+    store: Any,
+    last_event_id: int,
+    history_sinks: list[Any] | None = None,
+    callbacks: Any = None,
+    gate: Any = None,
+) -> Execution:
+    """Continue a reopened execution from `point`; its record must already be RUNNING in `store`.
+
+    `info.redrive_count` is this attempt's count (the context object's `$$.Execution.RedriveCount`).
+    """
+    sinks = list(history_sinks or [])
+    if store is not None:
+        sinks.append(functools.partial(store.append_event, info.execution_arn))
+    history = History(clock, sinks=sinks, last_id=last_event_id)
+    env = ExecutionEnv(
+        info, clock, history, services, gate=gate, query_language=machine.get("QueryLanguage", "JSONPath")
+    )
+    env.store = store
+    if callbacks is not None:
+        env.callbacks = callbacks
+    history.add("ExecutionRedriven", {"redriveCount": info.redrive_count})
+    execution = Execution("RUNNING", execution_arn=info.execution_arn, start_date=info.start_time)
+    scope = dict(machine, StartAt=point.state)
+    timeout = machine.get("TimeoutSeconds")
+    try:
+        body = Interpreter(env).run_scope(
+            scope, json.loads(point.input_text), Frame(dict(point.variables)), point.input_text
+        )
+        with nesting_headroom():
+            output = await _with_timeout(body, timeout, clock) if timeout else await body
+    except StateFailure as failure:
+        details = failed_details(failure.error, failure.cause)
+        history.add("ExecutionFailed", details)
+        execution.status, execution.error, execution.cause = "FAILED", failure.error, details.get("cause")
+    except TimeoutError:
+        history.add("ExecutionTimedOut", {})
+        execution.status = "TIMED_OUT"
+    except ExecutionAborted as aborted:
+        history.add("ExecutionAborted", {})
+        execution.status, execution.error, execution.cause = "ABORTED", aborted.error, aborted.cause
+    except HistoryLimitExceeded:
+        execution.status, execution.error = "FAILED", "States.Runtime"
+        execution.cause = "The execution reached the maximum number of history events (25000)."
+    else:
+        succeeded: dict[str, Any] = {}
+        succeeded["output"], succeeded["outputDetails"] = payload_details(output)
+        history.add("ExecutionSucceeded", succeeded)
+        execution.status, execution.output = "SUCCEEDED", output
+    execution.history = history.events
+    execution.stop_date = clock.now()
+    if store is not None:
+        store.finish_execution(
+            info.execution_arn,
+            status=execution.status,
+            output=to_json_text(execution.output) if execution.status == "SUCCEEDED" else None,
+            error=execution.error,
+            cause=execution.cause,
+            stop_date=execution.stop_date,
+        )
+    return execution
+
+
+def redrive_info(
+    record: Any, *, account: str, region: str, role_arn: str, redrive_count: int
+) -> ExecutionInfo:
+    """The execution's own identity (ARN, start time, input) from its stored record."""
+    start: datetime = record.start_date
+    machine_name = record.state_machine_arn.rsplit(":", 1)[-1]
+    return ExecutionInfo(
+        execution_arn=record.execution_arn,
+        name=record.name,
+        state_machine_arn=record.state_machine_arn,
+        state_machine_name=machine_name,
+        role_arn=role_arn,
+        input=json.loads(record.input or "{}"),
+        start_time=start,
+        account=account,
+        region=region,
+        redrive_count=redrive_count,
+    )

@@ -1,0 +1,150 @@
+"""RedriveExecution through boto3: a failed Standard execution continues from its failed state."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+ROLE = "arn:aws:iam::123456789012:role/local"
+FLAKY = {
+    "StartAt": "Prepare",
+    "States": {
+        "Prepare": {"Type": "Pass", "Result": {"order": 7}, "ResultPath": "$.prepared", "Next": "Charge"},
+        "Charge": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "flaky", "Payload.$": "$"},
+            "ResultSelector": {"charged.$": "$.Payload", "redrives.$": "$$.Execution.RedriveCount"},
+            "End": True,
+        },
+    },
+}
+
+
+def wait_for(sfn: Any, arn: str, timeout: float = 10.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        described = sfn.describe_execution(executionArn=arn)
+        if described["status"] != "RUNNING" or time.monotonic() > deadline:
+            return described
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def calls(serve: Any) -> list[Any]:
+    """A local function that fails its first call and succeeds afterwards."""
+    seen: list[Any] = []
+
+    def flaky(event: Any, context: Any) -> Any:
+        seen.append(event)
+        if len(seen) == 1:
+            raise RuntimeError("card declined")
+        return {"ok": True, "order": event["prepared"]["order"]}
+
+    serve.context.runtime.registry.functions.register("flaky", flaky)
+    return seen
+
+
+def machine(sfn: Any, name: str, definition: Any, machine_type: str = "STANDARD") -> str:
+    return sfn.create_state_machine(
+        name=name, definition=json.dumps(definition), roleArn=ROLE, type=machine_type
+    )["stateMachineArn"]
+
+
+def test_redrive_continues_a_failed_task_under_the_same_arn(sfn: Any, calls: list[Any]) -> None:
+    sm = machine(sfn, "Flaky", FLAKY)
+    arn = sfn.start_execution(stateMachineArn=sm, name="first", input='{"customer": "c1"}')["executionArn"]
+    failed = wait_for(sfn, arn)
+    assert failed["status"] == "FAILED"
+    assert (failed["redriveCount"], failed["redriveStatus"]) == (0, "REDRIVABLE")
+    before = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+
+    redriven = sfn.redrive_execution(executionArn=arn)
+    assert "redriveDate" in redriven
+    done = wait_for(sfn, arn)
+    assert done["status"] == "SUCCEEDED", done
+    assert done["executionArn"] == arn and done["startDate"] == failed["startDate"]
+    assert done["redriveCount"] == 1 and "redriveDate" in done
+    assert (done["redriveStatus"], done["redriveStatusReason"]) == (
+        "NOT_REDRIVABLE",
+        "Execution is SUCCEEDED and cannot be redriven.",
+    )
+    assert json.loads(done["output"]) == {"charged": {"ok": True, "order": 7}, "redrives": 1}
+    # the Task ran again with the input it had the first time; Prepare did not run again
+    assert calls[1] == calls[0] == {"customer": "c1", "prepared": {"order": 7}}
+
+    after = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    assert after[: len(before)] == before  # appended, not replaced
+    new = after[len(before) :]
+    assert new[0]["type"] == "ExecutionRedriven"
+    assert new[0]["executionRedrivenEventDetails"] == {"redriveCount": 1}
+    assert new[0]["id"] == len(before) + 1
+    assert [e["id"] for e in after] == list(range(1, len(after) + 1))
+    types = [e["type"] for e in new]
+    assert types[1] == "TaskStateEntered" and types[-1] == "ExecutionSucceeded"
+    assert "PassStateEntered" not in types
+    assert [e["type"] for e in before].count("ExecutionFailed") == 1
+
+    listed = sfn.list_executions(stateMachineArn=sm, redriveFilter="REDRIVEN")["executions"]
+    assert [(e["executionArn"], e["redriveCount"]) for e in listed] == [(arn, 1)]
+    assert sfn.list_executions(stateMachineArn=sm, redriveFilter="NOT_REDRIVEN")["executions"] == []
+
+
+def test_succeeded_and_running_executions_are_not_redrivable(sfn: Any) -> None:
+    sm = machine(sfn, "Fine", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    arn = sfn.start_execution(stateMachineArn=sm)["executionArn"]
+    assert wait_for(sfn, arn)["status"] == "SUCCEEDED"
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable) as caught:
+        sfn.redrive_execution(executionArn=arn)
+    assert caught.value.response["Error"]["Message"] == "Execution is SUCCEEDED and cannot be redriven."
+    waits = machine(
+        sfn, "Waits", {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "End": True}}}
+    )
+    running = sfn.start_execution(stateMachineArn=waits)["executionArn"]
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable, match="RUNNING"):
+        sfn.redrive_execution(executionArn=running)
+    sfn.stop_execution(executionArn=running)
+
+
+def test_express_executions_are_refused(sfn: Any) -> None:
+    fails = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom"}}}
+    sm = machine(sfn, "Quick", fails, "EXPRESS")
+    arn = sfn.start_sync_execution(stateMachineArn=sm)["executionArn"]
+    with pytest.raises(ClientError) as caught:
+        sfn.redrive_execution(executionArn=arn)
+    error = caught.value.response["Error"]
+    assert error == {"Code": "ExecutionNotRedrivable", "Message": error["Message"]}
+    assert "not supported by EXPRESS state machines" in error["Message"]
+
+
+def test_a_failed_parallel_state_is_refused_with_the_reason(sfn: Any) -> None:
+    branch = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom"}}}
+    sm = machine(
+        sfn,
+        "Branches",
+        {"StartAt": "Par", "States": {"Par": {"Type": "Parallel", "Branches": [branch], "End": True}}},
+    )
+    arn = sfn.start_execution(stateMachineArn=sm)["executionArn"]
+    assert wait_for(sfn, arn)["status"] == "FAILED"
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable, match="Parallel state 'Par'"):
+        sfn.redrive_execution(executionArn=arn)
+    assert sfn.describe_execution(executionArn=arn)["status"] == "FAILED"
+
+
+def test_an_aborted_execution_continues_where_it_was_stopped(sfn: Any) -> None:
+    definition = {
+        "StartAt": "W",
+        "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "Done"}, "Done": {"Type": "Succeed"}},
+    }
+    sm = machine(sfn, "Stopped", definition)
+    arn = sfn.start_execution(stateMachineArn=sm)["executionArn"]
+    sfn.stop_execution(executionArn=arn, error="Manual")
+    assert wait_for(sfn, arn)["status"] == "ABORTED"
+    sfn.redrive_execution(executionArn=arn)
+    assert wait_for(sfn, arn)["status"] == "SUCCEEDED"
+    with pytest.raises(sfn.exceptions.ExecutionDoesNotExist):
+        sfn.redrive_execution(executionArn=arn + "-missing")
