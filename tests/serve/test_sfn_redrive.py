@@ -148,3 +148,32 @@ def test_an_aborted_execution_continues_where_it_was_stopped(sfn: Any) -> None:
     assert wait_for(sfn, arn)["status"] == "SUCCEEDED"
     with pytest.raises(sfn.exceptions.ExecutionDoesNotExist):
         sfn.redrive_execution(executionArn=arn + "-missing")
+
+
+def test_an_execution_cut_off_by_a_restart_is_redriven_from_the_state_file(
+    serve_factory: Any, tmp_path: Any
+) -> None:
+    state = str(tmp_path / "state.sqlite3")
+    definition = {
+        "StartAt": "Mark",
+        "States": {
+            "Mark": {"Type": "Pass", "Result": 1, "ResultPath": "$.marked", "Next": "W"},
+            "W": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    first = serve_factory(state_file=state)
+    sfn = first.client()
+    sm = machine(sfn, "Survives", definition)
+    arn = sfn.start_execution(stateMachineArn=sm, input='{"k": "v"}')["executionArn"]
+    time.sleep(0.1)
+    first.stop()
+
+    again = serve_factory(state_file=state).client()
+    assert again.describe_execution(executionArn=arn)["status"] == "ABORTED"
+    again.redrive_execution(executionArn=arn)
+    done = wait_for(again, arn)
+    assert done["status"] == "SUCCEEDED" and done["redriveCount"] == 1
+    assert json.loads(done["output"]) == {"k": "v", "marked": 1}
+    types = [e["type"] for e in again.get_execution_history(executionArn=arn)["events"]]
+    assert types.count("PassStateEntered") == 1 and types.count("WaitStateEntered") == 2
