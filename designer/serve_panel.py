@@ -37,6 +37,7 @@ class ServePanel(QWidget):
         super().__init__()
         self.window = window
         self.app: Any = None
+        self.session: Any = None  # the ServedSession the execution views read served executions from
         self.starting = False
         self._tasks: set[asyncio.Future[None]] = set()
         self.address = QLabel("Not serving.")
@@ -52,6 +53,9 @@ class ServePanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.itemSelectionChanged.connect(self._selected)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -73,6 +77,8 @@ class ServePanel(QWidget):
 
     async def start(self, port: int = DEFAULT_PORT) -> None:
         """Serve the document's project on `port` (another free port when that one is taken)."""
+        from designer.debug.live_store import LiveStore
+        from designer.debug.served_session import ServedSession
         from designer.debug.session import loaded_from_document
         from engine.serve.context import build_context
         from engine.serve.server import ServeApp
@@ -81,7 +87,7 @@ class ServePanel(QWidget):
             return
         self.starting = True
         try:
-            app = ServeApp(build_context(loaded_from_document(self.window.document)))
+            app = ServeApp(build_context(loaded_from_document(self.window.document), store=LiveStore()))
             try:
                 chosen = await app.start("127.0.0.1", port)
             except OSError:
@@ -93,6 +99,8 @@ class ServePanel(QWidget):
         finally:
             self.starting = False
         self.app = app
+        self.session = ServedSession(app.context, lambda: self.window.debug.breakpoints, parent=self)
+        self.session.paused.connect(self._paused)
         self.address.setText(
             f"Serving AWS APIs at {app.context.base_url} (local use only: any credentials are accepted)"
         )
@@ -114,6 +122,8 @@ class ServePanel(QWidget):
             self.refresh_from(app)
             with contextlib.suppress(Exception):
                 await app.stop()
+        if self.session is not None:
+            self.session.close()
         self.address.setText("Not serving.")
 
     def refresh(self) -> None:
@@ -141,6 +151,22 @@ class ServePanel(QWidget):
                 if item.text() != text:
                     item.setText(text)
             self.table.item(row, 0).setToolTip(record.execution_arn)
+
+    def _selected(self) -> None:
+        """A served execution chosen in the list is shown as a designer run is: overlay, Events,
+        State Data, timeline."""
+        rows = {index.row() for index in self.table.selectedIndexes()}
+        if not rows or self.session is None:
+            return
+        item = self.table.item(min(rows), 0)
+        if item is not None and item.toolTip():
+            self.window.debug.show_served(self.session, item.toolTip())
+
+    def _paused(self, pause: Any) -> None:
+        """A client's execution paused at a breakpoint: the designer shows it even when another
+        run was on show."""
+        if self.session is not None and self.window.debug.session is not self.session:
+            self.window.debug.show_served(self.session, self.session.main_arn, pause)
 
     def statuses(self) -> dict[str, str]:
         """Execution name -> the status shown."""

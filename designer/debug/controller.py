@@ -260,6 +260,22 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         session.hop_paused.connect(lambda _hop: self._update_actions())
         session.hop_resumed.connect(self._update_actions)
 
+    def show_served(self, session: RunSession, arn: str | None, pause: Pause | None = None) -> None:
+        """Show an execution a client of File > Serve Locally started (a `ServedSession`) as a
+        run of the designer's; `pause` when it paused before the views followed that session."""
+        if self.session is not session:
+            if self.session is not None and not self.session.done:
+                self.session.stop()
+            session.paused.connect(lambda _pause: setattr(self, "debugger", session.debugger))
+            self._adopt(session, session.debugger)
+        self.debugger = session.debugger
+        self.shown_arn, self.cursor = arn, None
+        if pause is not None:
+            self._on_pause(pause)
+        self.docks["Run"].raise_()
+        self._update_actions()
+        self.refresh()
+
     def put_events(self, entries: list[dict[str, Any]]) -> None:
         """Put events on the buses: into the current run if there is one, else a new one."""
         if self.session is None or self.session.stopped:

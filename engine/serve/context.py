@@ -27,15 +27,18 @@ def build_context(
     mocks_file: str | None = None,
     time_scale: float = 1.0,
     base_url: str = "http://127.0.0.1:8083",
+    store: Any = None,
 ) -> ServeContext:
-    """The context for a server; `project` is a LoadedProject or None (an empty project)."""
+    """The context for a server; `project` is a LoadedProject or None (an empty project).
+    `store` replaces the execution store (the designer's, which tells its views of every event)."""
     from engine.project.loader import LoadedProject
     from engine.project.model import Project
     from engine.project.runtime import ProjectRuntime
     from engine.store import open_store
 
     loaded = project if project is not None else LoadedProject(project=Project(), path=None)
-    store = open_store(state_file) if state_file else open_store(None)
+    if store is None:
+        store = open_store(state_file) if state_file else open_store(None)
     if state_file and hasattr(store, "abort_interrupted"):
         store.abort_interrupted()  # executions a killed server left RUNNING end ABORTED, as they did
     runtime = ProjectRuntime(

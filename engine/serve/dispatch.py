@@ -107,6 +107,8 @@ class ServeContext:
     mocks_file: str | None = None
     base_url: str = "http://127.0.0.1:8083"  # where the server answers (SQS queue URLs point here)
     extras: dict[str, Any] = field(default_factory=dict)
+    # machine name -> the debug gate for an execution a client starts (the designer's breakpoints), or None
+    gate_for: Any = None
 
     @property
     def clock(self) -> Any:
