@@ -75,6 +75,8 @@ def start(
 
     runtime = context.runtime
     service = runtime.stepfunctions
+    if gate is None and context.gate_for is not None:
+        gate = context.gate_for(machine.name)
     name = name or str(uuid.uuid4())
     kind = "express" if machine.type == "EXPRESS" else "execution"
     arn = f"arn:aws:states:{context.region}:{context.account}:{kind}:{machine.name}:{name}"
