@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -796,7 +797,13 @@ def test_queued_messages_survive_a_restart_with_a_state_file(tmp_path: Path) -> 
         assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["still here"]
 
 
-@pytest.mark.skipif(shutil.which("aws") is None, reason="the awscli package is not installed")
+def _aws_cli() -> str | None:
+    """The AWS CLI installed with the test tools (beside this interpreter), else one on PATH."""
+    beside = Path(sys.executable).with_name("aws")
+    return str(beside) if beside.exists() else shutil.which("aws")
+
+
+@pytest.mark.skipif(_aws_cli() is None, reason="the awscli package is not installed")
 def test_the_aws_cli_talks_to_the_server(server: ServerThread) -> None:
     env = {
         "AWS_ACCESS_KEY_ID": "local",
@@ -805,7 +812,7 @@ def test_the_aws_cli_talks_to_the_server(server: ServerThread) -> None:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
     }
-    aws = [shutil.which("aws") or "aws", "--endpoint-url", server.url, "--output", "json"]
+    aws = [str(_aws_cli()), "--endpoint-url", server.url, "--output", "json"]
 
     def run(*args: str) -> dict[str, Any]:
         done = subprocess.run([*aws, *args], capture_output=True, text=True, env=env, timeout=60)
