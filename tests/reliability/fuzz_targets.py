@@ -239,7 +239,7 @@ def array_unique(items: list[Any]) -> None:
 
 
 def event_pattern(pair: tuple[Any, Any]) -> None:
-    from engine.bus.matching import default_pattern_engine
+    from engine.bus.pattern import default_pattern_engine
 
     pattern, detail = pair
     engine = default_pattern_engine()
