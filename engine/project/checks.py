@@ -73,7 +73,7 @@ def _rule_problems(project: Project) -> list[tuple[str, str]]:
 
 
 def _filter_policy_problems(project: Project) -> list[tuple[str, str]]:
-    from engine.messaging.filter_policy import validate_filter_policy
+    from engine.messaging.sns import validate_filter_policy
 
     problems: list[tuple[str, str]] = []
     for index, sub in enumerate(project.subscriptions):

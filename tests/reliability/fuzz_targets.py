@@ -251,7 +251,7 @@ def event_pattern(pair: tuple[Any, Any]) -> None:
 
 
 def filter_policy(pair: tuple[Any, Any]) -> None:
-    from engine.messaging.filter_policy import compile_filter_policy
+    from engine.messaging.sns import compile_filter_policy
 
     policy, body = pair
     try:
