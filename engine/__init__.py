@@ -13,8 +13,7 @@ from engine.asl import (
     validate,
 )
 from engine.bus import InvalidEventError, InvalidEventPatternError, RuleSet, test_event_pattern
-from engine.messaging.filter_policy import test_filter_policy
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
+from engine.messaging.sns import InvalidFilterPolicyError, test_filter_policy
 from engine.runtime import Execution, run, run_async, test_state
 
 __all__ = [

@@ -1,9 +1,10 @@
-"""The event bus side of StateCanvas: EventBridge patterns (and, later, the bus runtime)."""
+"""The event bus side of StateCanvas: EventBridge patterns (`engine.bus.pattern`) and the bus runtime."""
 
-from engine.bus.patterns import (
+from engine.bus.pattern import (
     CompiledPattern,
     InvalidEventError,
     InvalidEventPatternError,
+    PatternEngine,
     RuleSet,
     compile_pattern,
     explain,
@@ -26,7 +27,6 @@ from engine.bus.archive import Archive, Replay
 from engine.bus.bridge import EventBridge
 from engine.bus.event_bus import EventBus
 from engine.bus.input_transformer import InputTransformer
-from engine.bus.matching import PatternEngine
 from engine.bus.retry_policy import RetryPolicy
 from engine.bus.rules import Rule, Target
 from engine.bus.schedule import Scheduler, parse_schedule

@@ -24,7 +24,7 @@ from engine.bus.api_errors import (
     ValidationException,
 )
 from engine.bus.events import REPLAY_NAME_FIELD, event_json, parse_time, rule_arn
-from engine.bus.matching import PatternEngine
+from engine.bus.pattern import PatternEngine
 
 
 @dataclass(slots=True)

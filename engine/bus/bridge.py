@@ -19,7 +19,7 @@ from engine.bus.api_errors import (
     ValidationException,
 )
 from engine.bus.event_bus import EventBus
-from engine.bus.matching import PatternEngine, default_pattern_engine
+from engine.bus.pattern import PatternEngine, default_pattern_engine
 from engine.bus.put_events import (
     EntryError,
     bus_name_of,

@@ -22,7 +22,7 @@ from engine.bus.api_errors import (
 )
 from engine.bus.archive import Archive, ArchiveStore, Replay
 from engine.bus.events import bus_arn, event_from_entry, event_json, format_time, rule_arn, scheduled_event
-from engine.bus.matching import PatternEngine, RuleSetLike, default_pattern_engine
+from engine.bus.pattern import PatternEngine, RuleSetLike, default_pattern_engine
 from engine.bus.put_events import (
     EntryError,
     bus_name_of,

@@ -1,21 +1,30 @@
-"""Local messaging: SQS-style queues (``queue_*`` modules) and SNS-style filter policies.
+"""Local messaging: SQS-style queues (`engine.messaging.sqs`) and SNS-style topics with filter
+policies (`engine.messaging.sns`).
 
-Pure Python, no Qt. Queue entry points are re-exported here; see each module for the details.
+Pure Python, no Qt. Each sub-package exports what other packages use; the most used names are
+re-exported here too.
 """
 
-from engine.messaging.filter_policy import (
+from engine.messaging.sns import (
     FilterPolicy,
+    InvalidFilterPolicyError,
+    SnsError,
+    SnsService,
     compile_filter_policy,
     test_filter_policy,
     validate_filter_policy,
 )
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
-from engine.messaging.queue_consumer import QueueConsumer
-from engine.messaging.queue_errors import SqsError
-from engine.messaging.queue_events import QueueDepth, QueueEvent, QueueEventKind
-from engine.messaging.queue_service import SqsService
-from engine.messaging.queue_sqlite import SqliteQueueStore
-from engine.messaging.queue_store import MemoryQueueStore, QueueStore
+from engine.messaging.sqs import (
+    MemoryQueueStore,
+    QueueConsumer,
+    QueueDepth,
+    QueueEvent,
+    QueueEventKind,
+    QueueStore,
+    SqliteQueueStore,
+    SqsError,
+    SqsService,
+)
 
 __all__ = [
     "FilterPolicy",
@@ -26,6 +35,8 @@ __all__ = [
     "QueueEvent",
     "QueueEventKind",
     "QueueStore",
+    "SnsError",
+    "SnsService",
     "SqliteQueueStore",
     "SqsError",
     "SqsService",

@@ -31,7 +31,7 @@ def choreography_problems(project: Project, base_dir: Any) -> list[tuple[str, st
 
 def _rule_problems(project: Project) -> list[tuple[str, str]]:
     from engine.bus.api_errors import EventBridgeError
-    from engine.bus.matching import default_pattern_engine
+    from engine.bus.pattern import default_pattern_engine
     from engine.bus.rules import Target, check_rule
 
     patterns = default_pattern_engine()
@@ -73,7 +73,7 @@ def _rule_problems(project: Project) -> list[tuple[str, str]]:
 
 
 def _filter_policy_problems(project: Project) -> list[tuple[str, str]]:
-    from engine.messaging.filter_policy import validate_filter_policy
+    from engine.messaging.sns import validate_filter_policy
 
     problems: list[tuple[str, str]] = []
     for index, sub in enumerate(project.subscriptions):

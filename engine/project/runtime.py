@@ -36,8 +36,8 @@ class ProjectRuntime:
         """`store` keeps executions and histories; `queue_state` a SQLite file for queue messages, so
         what is waiting in a queue (a dead-letter queue's poison messages) survives between runs."""
         from engine.bus.bridge import EventBridge
-        from engine.messaging import SqsService
-        from engine.messaging.topics import SnsService
+        from engine.messaging.sns import SnsService
+        from engine.messaging.sqs import SqsService
 
         self.loaded = loaded
         self.hops: Any = None  # a HopGate (engine.project.hops) while a debugger steps through choreography
@@ -63,7 +63,7 @@ class ProjectRuntime:
             )
         queue_store = None
         if queue_state is not None:
-            from engine.messaging import SqliteQueueStore
+            from engine.messaging.sqs import SqliteQueueStore
 
             queue_store = SqliteQueueStore(queue_state)
         self.sqs = SqsService(
@@ -254,7 +254,7 @@ class ProjectRuntime:
     # Consumers ---------------------------------------------------------------------------------
 
     def _consumer(self, spec: Any) -> Any:
-        from engine.messaging import QueueConsumer
+        from engine.messaging.sqs import QueueConsumer
 
         target = parse_ref(spec.target)
         assert target is not None

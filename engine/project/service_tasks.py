@@ -37,7 +37,7 @@ class ProjectServiceTasks:
         self.runtime = runtime
 
     async def sqs(self, request: TaskRequest) -> Any:
-        from engine.messaging import SqsError
+        from engine.messaging.sqs import SqsError
 
         if request.action != "sendMessage":
             raise TaskError("SQS.InvalidAction", f"unsupported action {request.action}")
@@ -63,7 +63,7 @@ class ProjectServiceTasks:
         return {**out, **_http_metadata(str(uuid.uuid4()))}
 
     async def sns(self, request: TaskRequest) -> Any:
-        from engine.messaging.topics import SnsError
+        from engine.messaging.sns import SnsError
 
         if request.action != "publish":
             raise TaskError("SNS.InvalidAction", f"unsupported action {request.action}")

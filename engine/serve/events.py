@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.bus.api_errors import EventBridgeError, InvalidEventPatternException
 from engine.bus.event_bus import EventBus
-from engine.bus.patterns import InvalidEventError, InvalidEventPatternError, test_event_pattern
+from engine.bus.pattern import InvalidEventError, InvalidEventPatternError, test_event_pattern
 from engine.bus.rules import Rule, Target
 from engine.serve import events_archives
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, validation_error

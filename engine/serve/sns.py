@@ -12,9 +12,13 @@ import json
 import re
 from typing import Any
 
-from engine.messaging.filter_policy import compile_filter_policy
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
-from engine.messaging.topics import SnsError, Subscription, Topic
+from engine.messaging.sns import (
+    InvalidFilterPolicyError,
+    SnsError,
+    Subscription,
+    Topic,
+    compile_filter_policy,
+)
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, ServeResponse
 from engine.serve.query_form import as_list, as_map, nest
 from engine.serve.sns_xml import write_response

@@ -85,7 +85,7 @@ async def _serve(services: dict[str, Invoker], request: TaskRequest) -> Any:
 
 
 async def _sqs(sqs: Any, request: TaskRequest) -> Any:
-    from engine.messaging import SqsError
+    from engine.messaging.sqs import SqsError
 
     p = _payload(request)
     try:
@@ -132,7 +132,7 @@ async def _sqs(sqs: Any, request: TaskRequest) -> Any:
 
 
 def _sns(sns: Any, request: TaskRequest) -> Any:
-    from engine.messaging.topics import SnsError
+    from engine.messaging.sns import SnsError
 
     p = _payload(request)
     try:

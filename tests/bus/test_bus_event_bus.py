@@ -16,7 +16,7 @@ from engine.bus.api_errors import (
 )
 from engine.bus.bridge import EventBridge
 from engine.bus.event_bus import EventBus
-from engine.bus.matching import PatternEngine
+from engine.bus.pattern import PatternEngine
 from engine.bus.targets import HandlerInvoker, RoutingInvoker, TargetDeliveryError
 from engine.bus.trace import BusTrace, DeliveryAttempt, TargetDelivery
 from engine.project import project_from_value

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from engine.bus import InvalidEventPatternError, compile_pattern
-from engine.bus.pattern_wildcard import complexity
+from engine.bus.pattern.wildcard import complexity
 
 REFUSED: list[tuple[Any, str]] = [
     # structure

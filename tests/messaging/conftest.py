@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.messaging import SqsService
+from engine.messaging.sqs import SqsService
 from engine.runtime.clock import VirtualClock
 
 QUEUE_TEST_START = datetime(2024, 1, 1, tzinfo=UTC)

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from engine.messaging.filter_policy import test_filter_policy, validate_filter_policy
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError, SubscriptionApi
+from engine.messaging.sns import test_filter_policy, validate_filter_policy
+from engine.messaging.sns.filter_policy.errors import InvalidFilterPolicyError, SubscriptionApi
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "sns-filter-policies"
 SUBSCRIBE_PREFIX = "Invalid parameter: Attributes Reason: "

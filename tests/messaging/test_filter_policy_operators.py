@@ -12,8 +12,12 @@ from typing import Any
 
 import pytest
 
-from engine.messaging.filter_policy import compile_filter_policy, test_filter_policy, validate_filter_policy
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
+from engine.messaging.sns import (
+    InvalidFilterPolicyError,
+    compile_filter_policy,
+    test_filter_policy,
+    validate_filter_policy,
+)
 
 
 def s(value: str) -> dict[str, str]:

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from engine.messaging.filter_policy import validate_filter_policy
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
-from engine.messaging.filter_policy_json import java_number_text
+from engine.messaging.sns import InvalidFilterPolicyError, validate_filter_policy
+from engine.messaging.sns.filter_policy.json_text import java_number_text
 
 
 def refusal(policy: Any, scope: str = "MessageAttributes") -> InvalidFilterPolicyError:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.messaging import SqsError, SqsService
+from engine.messaging.sqs import SqsError, SqsService
 from engine.runtime.clock import VirtualClock
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.messaging import QueueConsumer, QueueEvent, QueueEventKind, SqsService
+from engine.messaging.sqs import QueueConsumer, QueueEvent, QueueEventKind, SqsService
 from engine.runtime.clock import VirtualClock
 
 START = datetime(2024, 1, 1, tzinfo=UTC)

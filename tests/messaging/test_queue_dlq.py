@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.messaging import QueueEvent, QueueEventKind, SqsError, SqsService
+from engine.messaging.sqs import QueueEvent, QueueEventKind, SqsError, SqsService
 from engine.runtime.clock import VirtualClock
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.messaging import QueueEvent, QueueEventKind, SqsError, SqsService
+from engine.messaging.sqs import QueueEvent, QueueEventKind, SqsError, SqsService
 from engine.runtime.clock import RealClock, VirtualClock
 
 START = datetime(2024, 1, 1, tzinfo=UTC)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.messaging import MemoryQueueStore, QueueStore, SqliteQueueStore, SqsService
-from engine.messaging.queue_sqlite import QueueStoreClosed
+from engine.messaging.sqs import MemoryQueueStore, QueueStore, QueueStoreClosed, SqliteQueueStore, SqsService
 from engine.runtime.clock import VirtualClock
 
 START = datetime(2024, 1, 1, tzinfo=UTC)

@@ -239,7 +239,7 @@ def array_unique(items: list[Any]) -> None:
 
 
 def event_pattern(pair: tuple[Any, Any]) -> None:
-    from engine.bus.matching import default_pattern_engine
+    from engine.bus.pattern import default_pattern_engine
 
     pattern, detail = pair
     engine = default_pattern_engine()
@@ -251,7 +251,7 @@ def event_pattern(pair: tuple[Any, Any]) -> None:
 
 
 def filter_policy(pair: tuple[Any, Any]) -> None:
-    from engine.messaging.filter_policy import compile_filter_policy
+    from engine.messaging.sns import compile_filter_policy
 
     policy, body = pair
     try:

@@ -244,7 +244,7 @@ def test_an_invalid_jsonata_regex_is_a_query_error_not_a_crash() -> None:
 
 
 def test_event_pattern_wildcards_match_in_linear_time() -> None:
-    from engine.bus.matching import default_pattern_engine
+    from engine.bus.pattern import default_pattern_engine
 
     engine = default_pattern_engine()
     pattern = {"detail": {"key": [{"wildcard": "*a*a*a*a*b"}]}}

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.bus.pattern_compiler import Branch, CompiledPattern, PatternSource, compile_pattern
-from engine.bus.pattern_flatten import (
+from engine.bus.pattern.compiler import Branch, CompiledPattern, PatternSource, compile_pattern
+from engine.bus.pattern.flatten import (
     MISSING,
     Flat,
     Many,
@@ -23,7 +23,7 @@ from engine.bus.pattern_flatten import (
     flatten,
     load_event,
 )
-from engine.bus.pattern_matchers import show
+from engine.bus.pattern.matchers import show
 
 __all__ = ["explain", "match_branch", "matches", "test_event_pattern"]
 

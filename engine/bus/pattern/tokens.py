@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from engine.bus.pattern_values import JsonNumber
+from engine.bus.pattern.values import JsonNumber
 
 __all__ = [
     "END_ARRAY",

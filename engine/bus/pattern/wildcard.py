@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from engine.bus.pattern_values import PatternValueError
+from engine.bus.pattern.values import PatternValueError
 from engine.wildcard_match import WildcardPattern
 
 __all__ = ["COMPLEXITY_LIMIT", "STAR", "check_complexity", "complexity", "parse_wildcard", "wildcard_regex"]

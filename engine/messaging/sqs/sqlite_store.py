@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from engine.messaging.queue_message import StoredMessage
-from engine.messaging.queue_store import DedupEntry, QueueRecord
+from engine.messaging.sqs.message import StoredMessage
+from engine.messaging.sqs.store import DedupEntry, QueueRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sqs_queues (

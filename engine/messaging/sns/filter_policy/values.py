@@ -13,7 +13,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
+from engine.messaging.sns.filter_policy.errors import InvalidFilterPolicyError
 
 #: SNS's numeric bound: numbers outside ±1e9 are not comparable by value (docs: -10^9 to 10^9).
 NUMBER_LIMIT = 1e9

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from itertools import count
 from typing import Any
 
-from engine.messaging.filter_policy_values import Leaf, Membership
+from engine.messaging.sns.filter_policy.values import Leaf, Membership
 
 Leaves = dict[str, list[Leaf]]
 

@@ -6,7 +6,7 @@ Everything is synchronous and thread-safe except ``receive_message``, which is a
 polling waits: on the injected clock, so under :class:`~engine.runtime.clock.VirtualClock` a
 20-second poll or a visibility timeout takes no real time, and a send from another task (or
 thread) wakes the poll at once. Queue-level actions live in the base class,
-:class:`~engine.messaging.queue_registry.QueueRegistry`.
+:class:`~engine.messaging.sqs.registry.QueueRegistry`.
 """
 
 from __future__ import annotations
@@ -15,20 +15,20 @@ import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.messaging import queue_batch
-from engine.messaging.queue_config import MAX_WAIT_SECONDS, RedrivePolicy
-from engine.messaging.queue_core import Queue, check_visibility_timeout
-from engine.messaging.queue_errors import invalid_value
-from engine.messaging.queue_events import QueueEventKind
-from engine.messaging.queue_message import (
+from engine.messaging.sqs import batch
+from engine.messaging.sqs.config import MAX_WAIT_SECONDS, RedrivePolicy
+from engine.messaging.sqs.errors import invalid_value
+from engine.messaging.sqs.events import QueueEventKind
+from engine.messaging.sqs.message import (
     StoredMessage,
     parse_receipt_handle,
     render_received,
     system_attribute_names,
 )
-from engine.messaging.queue_moves import MessageMoveTasks
-from engine.messaging.queue_registry import QueueRegistry
-from engine.messaging.queue_store import QueueStore
+from engine.messaging.sqs.moves import MessageMoveTasks
+from engine.messaging.sqs.queue import Queue, check_visibility_timeout
+from engine.messaging.sqs.registry import QueueRegistry
+from engine.messaging.sqs.store import QueueStore
 from engine.runtime.clock import Clock
 
 
@@ -104,7 +104,7 @@ class SqsService(QueueRegistry):
         self, queue: str, entries: list[Mapping[str, Any]]
     ) -> dict[str, list[dict[str, Any]]]:
         """SendMessageBatch: ``{Successful: [...], Failed: [...]}`` with AWS's per-entry errors."""
-        return queue_batch.send_message_batch(self, queue, entries)
+        return batch.send_message_batch(self, queue, entries)
 
     def try_receive_message(
         self,
@@ -254,7 +254,7 @@ class SqsService(QueueRegistry):
     def delete_message_batch(
         self, queue: str, entries: list[Mapping[str, Any]]
     ) -> dict[str, list[dict[str, Any]]]:
-        return queue_batch.delete_message_batch(self, queue, entries)
+        return batch.delete_message_batch(self, queue, entries)
 
     def change_message_visibility(self, queue: str, receipt_handle: str, visibility_timeout: int) -> None:
         with self.lock:
@@ -274,7 +274,7 @@ class SqsService(QueueRegistry):
     def change_message_visibility_batch(
         self, queue: str, entries: list[Mapping[str, Any]]
     ) -> dict[str, list[dict[str, Any]]]:
-        return queue_batch.change_message_visibility_batch(self, queue, entries)
+        return batch.change_message_visibility_batch(self, queue, entries)
 
     # -- dead-letter queue redrive ----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.messaging.filter_policy_values import Leaf, ip_address_bytes, looks_like_ip
+from engine.messaging.sns.filter_policy.values import Leaf, ip_address_bytes, looks_like_ip
 
 
 class Pattern:

@@ -17,19 +17,19 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from engine.messaging.queue_errors import (
+from engine.messaging.sqs.errors import (
     SqsError,
     invalid_parameter,
     invalid_value,
     resource_not_found,
     unsupported_operation,
 )
-from engine.messaging.queue_events import QueueEventKind
-from engine.messaging.queue_message import StoredMessage
+from engine.messaging.sqs.events import QueueEventKind
+from engine.messaging.sqs.message import StoredMessage
 
 if TYPE_CHECKING:
-    from engine.messaging.queue_core import Queue
-    from engine.messaging.queue_service import SqsService
+    from engine.messaging.sqs.queue import Queue
+    from engine.messaging.sqs.service import SqsService
 
 MAX_RATE = 500
 

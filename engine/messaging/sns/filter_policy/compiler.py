@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
-from engine.messaging.filter_policy_json import (
+from engine.messaging.sns.filter_policy.errors import InvalidFilterPolicyError
+from engine.messaging.sns.filter_policy.json_text import (
     END_ARRAY,
     END_OBJECT,
     FIELD_NAME,
@@ -31,7 +31,7 @@ from engine.messaging.filter_policy_json import (
     TokenStream,
     compact,
 )
-from engine.messaging.filter_policy_patterns import (
+from engine.messaging.sns.filter_policy.patterns import (
     AnythingBut,
     AnythingButPrefix,
     CidrRange,
@@ -45,7 +45,7 @@ from engine.messaging.filter_policy_patterns import (
     Prefix,
     Suffix,
 )
-from engine.messaging.filter_policy_values import (
+from engine.messaging.sns.filter_policy.values import (
     NUMBER_LIMIT,
     NUMBER_RANGE_MESSAGE,
     cidr_bounds,

@@ -1,9 +1,10 @@
 """The seam between the bus and the event-pattern matcher.
 
-The matcher (`engine.bus.RuleSet`, `explain`, `InvalidEventPatternError`) is its own piece of
-work; the bus only needs to compile patterns, ask which match an event, and ask why one did
+The matcher (`RuleSet`, `explain`, `InvalidEventPatternError` in this package) is its own piece
+of work; the bus only needs to compile patterns, ask which match an event, and ask why one did
 not. Naming those three needs here lets a bus be built with another matcher (a test's
-stand-in, a future faster one) and keeps the bus importable without the matcher loaded.
+stand-in, a future faster one). This module imports only the pattern modules it names, never
+the `engine.bus` package.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from engine.bus.pattern.errors import InvalidEventPatternError
+from engine.bus.pattern.match import explain
+from engine.bus.pattern.ruleset import RuleSet
 
 
 class RuleSetLike(Protocol):
@@ -42,11 +47,5 @@ class PatternEngine:
 
 
 def default_pattern_engine() -> PatternEngine:
-    """The project's matcher, imported on first use (it lives in engine.bus's package init)."""
-    import engine.bus as bus_package
-
-    return PatternEngine(
-        rule_set=bus_package.RuleSet,
-        explain=bus_package.explain,
-        invalid_error=bus_package.InvalidEventPatternError,
-    )
+    """The project's matcher: this package's `RuleSet`, `explain` and `InvalidEventPatternError`."""
+    return PatternEngine(rule_set=RuleSet, explain=explain, invalid_error=InvalidEventPatternError)

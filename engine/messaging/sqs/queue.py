@@ -1,7 +1,7 @@
 """One queue's semantics: sending, FIFO ordering and deduplication, visibility, deletion, retention.
 
 A :class:`Queue` knows nothing about other queues, clocks or listeners: every method takes ``now``
-(epoch seconds) and returns what changed, and the service (:mod:`engine.messaging.queue_service`)
+(epoch seconds) and returns what changed, and the service (:mod:`engine.messaging.sqs.service`)
 routes dead letters, emits events and wakes long polls. Keeping time an argument is what lets the
 same code run on the virtual clock (a 12-hour visibility timeout costs nothing) and on real time.
 Every change is written through to the queue's store before the method returns.
@@ -15,13 +15,13 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine.messaging.queue_config import (
+from engine.messaging.sqs.config import (
     DEDUPLICATION_WINDOW_SECONDS,
     MAX_DELAY_SECONDS,
     MAX_VISIBILITY_TIMEOUT,
     QueueSettings,
 )
-from engine.messaging.queue_errors import (
+from engine.messaging.sqs.errors import (
     invalid_value,
     message_not_inflight,
     message_too_long,
@@ -31,8 +31,8 @@ from engine.messaging.queue_errors import (
     receipt_handle_expired,
     receipt_handle_other_queue,
 )
-from engine.messaging.queue_events import QueueDepth
-from engine.messaging.queue_message import (
+from engine.messaging.sqs.events import QueueDepth
+from engine.messaging.sqs.message import (
     StoredMessage,
     check_body,
     make_receipt_handle,
@@ -41,7 +41,7 @@ from engine.messaging.queue_message import (
     message_size,
     normalize_message_attributes,
 )
-from engine.messaging.queue_store import DedupEntry, QueueRecord, QueueStore
+from engine.messaging.sqs.store import DedupEntry, QueueRecord, QueueStore
 
 _FIFO_ID = re.compile(r"[A-Za-z0-9!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]{1,128}")
 

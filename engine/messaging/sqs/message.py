@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from engine.messaging.queue_errors import (
+from engine.messaging.sqs.errors import (
     SqsError,
     invalid_attribute_name,
     invalid_message_contents,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.messaging.filter_policy import FilterPolicy, compile_filter_policy
+from engine.messaging.sns.filter_policy import FilterPolicy, compile_filter_policy
 
 Deliver = Callable[..., Awaitable[None]]
 """`deliver(endpoint, payload, attributes)`; a FIFO topic adds `message_group_id=` and `deduplication_id=`."""

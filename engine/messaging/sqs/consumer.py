@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.integrations.lambda_functions import LambdaContext
-from engine.messaging.queue_service import SqsService
+from engine.messaging.sqs.service import SqsService
 
 log = logging.getLogger(__name__)
 

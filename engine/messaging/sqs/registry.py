@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.messaging.queue_config import (
+from engine.messaging.sqs.config import (
     ALL_ATTRIBUTE_NAMES,
     DEFAULT_ACCOUNT,
     DEFAULT_REGION,
@@ -23,8 +23,7 @@ from engine.messaging.queue_config import (
     queue_arn,
     queue_url,
 )
-from engine.messaging.queue_core import Queue
-from engine.messaging.queue_errors import (
+from engine.messaging.sqs.errors import (
     invalid_attribute_name,
     invalid_parameter,
     invalid_value,
@@ -33,9 +32,10 @@ from engine.messaging.queue_errors import (
     queue_does_not_exist,
     queue_name_exists,
 )
-from engine.messaging.queue_events import ListenerSet, QueueDepth, QueueEvent, QueueEventKind, QueueListener
-from engine.messaging.queue_message import render_received, system_attribute_names
-from engine.messaging.queue_store import MemoryQueueStore, QueueRecord, QueueStore
+from engine.messaging.sqs.events import ListenerSet, QueueDepth, QueueEvent, QueueEventKind, QueueListener
+from engine.messaging.sqs.message import render_received, system_attribute_names
+from engine.messaging.sqs.queue import Queue
+from engine.messaging.sqs.store import MemoryQueueStore, QueueRecord, QueueStore
 from engine.runtime.clock import Clock, RealClock
 
 RECREATE_DELAY_SECONDS = 60
@@ -45,7 +45,7 @@ PURGE_INTERVAL_SECONDS = 60
 class QueueRegistry:
     """Queues of one account/region on one clock, persisted through one :class:`QueueStore`.
 
-    The queue-level actions; :class:`~engine.messaging.queue_service.SqsService` adds the message ones.
+    The queue-level actions; :class:`~engine.messaging.sqs.service.SqsService` adds the message ones.
     """
 
     def __init__(

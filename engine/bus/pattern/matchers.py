@@ -1,6 +1,6 @@
 """One matcher per pattern operator, each testing one scalar of an event.
 
-An event is flattened into scalars by path (see `pattern_flatten`); a pattern field holds a list
+An event is flattened into scalars by path (see `flatten`); a pattern field holds a list
 of matchers and is satisfied by a scalar that any of them accepts. Matchers take the scalars as
 parsed (str, int, float, bool, None, or `JsonNumber` for numbers read from JSON text) rather
 than wrapping each in an object, because building objects per value is most of the cost of
@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from engine.bus.pattern_errors import InvalidEventError
-from engine.bus.pattern_values import NUMBER_LIMIT, JsonNumber, comparable_number, ip_key
+from engine.bus.pattern.errors import InvalidEventError
+from engine.bus.pattern.values import NUMBER_LIMIT, JsonNumber, comparable_number, ip_key
 
 __all__ = [
     "AnythingBut",

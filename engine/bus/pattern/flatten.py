@@ -18,8 +18,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.bus.pattern_errors import InvalidEventError
-from engine.bus.pattern_values import JsonNumber
+from engine.bus.pattern.errors import InvalidEventError
+from engine.bus.pattern.values import JsonNumber
 
 __all__ = [
     "ENVELOPE_FIELDS",

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.messaging.queue_errors import (
+from engine.messaging.sqs.errors import (
     SqsError,
     invalid_attribute_name,
     invalid_attribute_value,

@@ -7,19 +7,26 @@
 
 Patterns are JSON text (repeated keys count, as AWS reads them) or dicts; a refused pattern raises
 `InvalidEventPatternError` with AWS's message, a refused event `InvalidEventError`.
+
+The bus reaches the matcher through `PatternEngine` (`matching`), so a bus can be built with
+another matcher; `default_pattern_engine()` is this one.
 """
 
-from engine.bus.pattern_compiler import CompiledPattern, compile_pattern
-from engine.bus.pattern_errors import InvalidEventError, InvalidEventPatternError
-from engine.bus.pattern_match import explain, test_event_pattern
-from engine.bus.pattern_ruleset import RuleSet
+from engine.bus.pattern.compiler import CompiledPattern, compile_pattern
+from engine.bus.pattern.errors import InvalidEventError, InvalidEventPatternError
+from engine.bus.pattern.match import explain, test_event_pattern
+from engine.bus.pattern.matching import PatternEngine, RuleSetLike, default_pattern_engine
+from engine.bus.pattern.ruleset import RuleSet
 
 __all__ = [
     "CompiledPattern",
     "InvalidEventError",
     "InvalidEventPatternError",
+    "PatternEngine",
     "RuleSet",
+    "RuleSetLike",
     "compile_pattern",
+    "default_pattern_engine",
     "explain",
     "test_event_pattern",
 ]

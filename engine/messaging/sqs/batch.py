@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from engine.messaging.queue_config import DEFAULT_MAXIMUM_MESSAGE_SIZE
-from engine.messaging.queue_errors import (
+from engine.messaging.sqs.config import DEFAULT_MAXIMUM_MESSAGE_SIZE
+from engine.messaging.sqs.errors import (
     SqsError,
     batch_ids_not_distinct,
     batch_request_too_long,
@@ -22,10 +22,10 @@ from engine.messaging.queue_errors import (
     missing_parameter,
     too_many_entries,
 )
-from engine.messaging.queue_message import message_size, normalize_message_attributes
+from engine.messaging.sqs.message import message_size, normalize_message_attributes
 
 if TYPE_CHECKING:
-    from engine.messaging.queue_service import SqsService
+    from engine.messaging.sqs.service import SqsService
 
 MAX_BATCH_ENTRIES = 10
 _ENTRY_ID = re.compile(r"[A-Za-z0-9_-]{1,80}")

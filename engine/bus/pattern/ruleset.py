@@ -2,7 +2,7 @@
 
 An event bus routes each event to every rule whose pattern matches. Trying each pattern in turn
 would make a bus with 10,000 rules a thousand times slower than one with 10; `RuleSet` files
-every rule's branches in a shared index (`pattern_index`), flattens the event once (only the
+every rule's branches in a shared index (`index`), flattens the event once (only the
 paths some rule uses), and fully matches only the candidates the index returns.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from engine.bus.pattern_compiler import Branch, CompiledPattern, PatternSource, compile_pattern
-from engine.bus.pattern_flatten import MISSING, Flat, Many, PathTree, flatten, load_event
-from engine.bus.pattern_index import BranchIndex, Plan
-from engine.bus.pattern_match import EventSource, match_branch
+from engine.bus.pattern.compiler import Branch, CompiledPattern, PatternSource, compile_pattern
+from engine.bus.pattern.flatten import MISSING, Flat, Many, PathTree, flatten, load_event
+from engine.bus.pattern.index import BranchIndex, Plan
+from engine.bus.pattern.match import EventSource, match_branch
 
 __all__ = ["RuleSet"]
 

@@ -2,7 +2,7 @@
 
 The queue service keeps its working state in memory and writes every change through to a store, so
 a store only has to save and load -- it never decides anything about visibility or ordering. That
-keeps the two implementations (this one and :mod:`engine.messaging.queue_sqlite`) small and makes
+keeps the two implementations (this one and :mod:`engine.messaging.sqs.sqlite_store`) small and makes
 them interchangeable: a service reopened over the same SQLite file resumes with the same queues,
 in-flight messages, receipt handles and deduplication window.
 """
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from engine.messaging.queue_message import StoredMessage
+from engine.messaging.sqs.message import StoredMessage
 
 
 @dataclass

@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.bus import pattern_json as tok
-from engine.bus.pattern_errors import InvalidEventPatternError
-from engine.bus.pattern_flatten import PathTree
-from engine.bus.pattern_matchers import (
+from engine.bus.pattern import tokens as tok
+from engine.bus.pattern.errors import InvalidEventPatternError
+from engine.bus.pattern.flatten import PathTree
+from engine.bus.pattern.matchers import (
     AnythingBut,
     AnythingButNumbers,
     Cidr,
@@ -30,8 +30,8 @@ from engine.bus.pattern_matchers import (
     exact_for_string,
     field_test,
 )
-from engine.bus.pattern_values import PatternValueError, cidr_range, require_comparable
-from engine.bus.pattern_wildcard import check_complexity, parse_wildcard, wildcard_regex
+from engine.bus.pattern.values import PatternValueError, cidr_range, require_comparable
+from engine.bus.pattern.wildcard import check_complexity, parse_wildcard, wildcard_regex
 
 __all__ = ["Branch", "CompiledPattern", "Field", "compile_pattern"]
 

@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.messaging.filter_policy_compiler import Field, Rule, compile_rules
-from engine.messaging.filter_policy_errors import InvalidFilterPolicyError
-from engine.messaging.filter_policy_message import Leaves, attribute_leaves, body_leaves
-from engine.messaging.filter_policy_patterns import Exists
-from engine.messaging.filter_policy_values import Membership
+from engine.messaging.sns.filter_policy.compiler import Field, Rule, compile_rules
+from engine.messaging.sns.filter_policy.errors import InvalidFilterPolicyError
+from engine.messaging.sns.filter_policy.message import Leaves, attribute_leaves, body_leaves
+from engine.messaging.sns.filter_policy.patterns import Exists
+from engine.messaging.sns.filter_policy.values import Membership
 
 FilterPolicyScope = Literal["MessageAttributes", "MessageBody"]
 SCOPES: tuple[str, ...] = ("MessageAttributes", "MessageBody")
