@@ -36,7 +36,7 @@ class ServerThread:
         try:
             project = self.project
             if isinstance(project, str):
-                from engine.cli_project import load_project_arg
+                from engine.cli.project import load_project_arg
 
                 project = load_project_arg(project)
             context = build_context(project, **self.options)

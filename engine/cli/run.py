@@ -8,16 +8,17 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from engine.asl.diagnostics import invalid_definition_message
-from engine.asl.loader import DefinitionLoadError, parse_text
 from engine.asl.validation import validate
+from engine.cli.definitions import read_definition, read_input
+from engine.cli.handlers import add_handler_option, load_handlers
+from engine.cli.project import names_project
+from engine.cli.run_project import run_project_machine
+from engine.cli.usage import UsageError
 from engine.integrations import MockConfig, MockConfigError
+from engine.runtime import run
 
 
-class RunUsageError(Exception):
-    """Bad arguments or unreadable input for `run` (exit 2)."""
-
-
-def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  # type: ignore[type-arg]
+def add_run_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd = sub.add_parser(
         "run",
         help="run a state machine definition on the bundled engine",
@@ -56,66 +57,28 @@ def add_run_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  #
         help="record the execution in this SQLite file ('default' for the user's store; "
         "not recorded when omitted)",
     )
-    cmd.add_argument(
-        "--handler",
-        dest="handler_specs",
-        metavar="FUNCTION=FILE:NAME",
-        action="append",
-        default=[],
-        help="serve a Lambda function with a local Python handler(event, context)",
-    )
-    cmd.set_defaults(handler=lambda args, out, err: cmd_run(args, out, err, read_text))
+    add_handler_option(cmd)
+    cmd.set_defaults(handler=cmd_run)
 
 
-def read_definition(read_text: Any, file: str, machine: str | None = None) -> tuple[Any, str]:
-    """(definition, display name) of FILE for the commands that run it; unreadable is usage (2)."""
-    definition, name, _ = read_definition_and_handlers(read_text, file, machine)
-    return definition, name
-
-
-def read_definition_and_handlers(
-    read_text: Any, file: str, machine: str | None = None
-) -> tuple[Any, str, dict[str, Any]]:
-    """(definition, display name, handlers) of FILE. FILE may be a project (its file or folder):
-    `machine` (--state-machine) chooses which of its state machines (left out when it has only
-    one), and its local functions come back as handlers."""
-    from engine.cli_project import names_project, project_definition
-
-    if names_project(file):
-        return project_definition(file, machine)
-    text, name = read_text(file)
-    try:
-        definition = parse_text(
-            text, source=name, prefer="yaml" if name.lower().endswith((".yaml", ".yml")) else "json"
-        ).value
-    except DefinitionLoadError as exc:
-        raise RunUsageError(exc.located()) from None
-    return definition, name, {}
-
-
-def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
-    from engine.cli_project import names_project
-    from engine.runtime import run
-
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if names_project(args.file):
-        from engine.cli_run_project import run_project_machine
-
         return run_project_machine(args, out)
-    definition, name = read_definition(read_text, args.file)
+    definition, name = read_definition(args.file)
     diagnostics = [d for d in validate(definition, machine_type=args.type) if d.severity == "ERROR"]
     if diagnostics:
-        raise RunUsageError(f"{name}: {invalid_definition_message(diagnostics)}")
-    execution_input = _input(args)
+        raise UsageError(f"{name}: {invalid_definition_message(diagnostics)}")
+    execution_input = read_input(args)
     machine_name = args.state_machine or Path(name).name.split(".")[0] or "StateMachine"
     mocks = None
     if args.mocks:
         if not args.test_case:
-            raise RunUsageError("--mocks needs --test-case NAME")
+            raise UsageError("--mocks needs --test-case NAME")
         try:
             mocks = MockConfig.load(Path(args.mocks), state_machine=machine_name, test_case=args.test_case)
         except (MockConfigError, OSError) as exc:
-            raise RunUsageError(f"{args.mocks}: {exc}") from None
-    handlers = {fn: handler for fn, handler in (_load_handler(spec) for spec in args.handler_specs)}
+            raise UsageError(f"{args.mocks}: {exc}") from None
+    handlers = load_handlers(args.handler_specs)
     store = _open_store(args.store)
     try:
         execution = run(
@@ -156,36 +119,8 @@ def _open_store(spec: str | None) -> Any:
     try:
         store = open_store(str(default_store_path()) if spec == "default" else spec)
     except (StoreError, OSError) as exc:
-        raise RunUsageError(f"--store {spec}: {exc}") from None
+        raise UsageError(f"--store {spec}: {exc}") from None
     recover = getattr(store, "abort_interrupted", None)
     if recover is not None:  # executions a killed run left RUNNING end as ABORTED, with their cause
         recover()
     return store
-
-
-def _input(args: argparse.Namespace) -> Any:
-    """The execution input: strict JSON of at most 256 KiB, as StartExecution takes it."""
-    from engine.strict_json import check_payload_size, loads_strict, read_limited
-
-    if args.input_file:
-        text, where = read_limited(args.input_file), args.input_file
-    elif args.input is not None:
-        text, where = args.input, "--input"
-        check_payload_size(text, where)
-    else:
-        return {}
-    return loads_strict(text, where)
-
-
-def _load_handler(spec: str) -> tuple[str, Any]:
-    from engine.integrations.handler_files import HandlerLoadError, load_handler
-
-    function, sep, target = spec.partition("=")
-    if not sep or not function:
-        raise RunUsageError(
-            f"--handler {spec!r}: expected FUNCTION=FILE:NAME, e.g. charge=handlers.py:charge"
-        )
-    try:
-        return function, load_handler(target)
-    except HandlerLoadError as exc:
-        raise RunUsageError(f"--handler {spec!r}: {exc}") from None

@@ -12,7 +12,9 @@ import asyncio
 import json
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError, _input
+from engine.cli.definitions import read_input
+from engine.cli.project import choose_machine, load_project_arg
+from engine.cli.usage import UsageError
 
 # Options of `run` that configure a lone definition; a project says these things itself.
 _LONE_DEFINITION_OPTIONS = (
@@ -23,15 +25,13 @@ _LONE_DEFINITION_OPTIONS = (
 
 
 def run_project_machine(args: argparse.Namespace, out: TextIO) -> int:
-    from engine.cli_project import choose_machine, load_project_arg
-
     for attribute, option, why in _LONE_DEFINITION_OPTIONS:
         if getattr(args, attribute, None):
-            raise RunUsageError(f"{option} is for a single definition, not a project: {why}")
+            raise UsageError(f"{option} is for a single definition, not a project: {why}")
     loaded = load_project_arg(args.file)
     machine = choose_machine(loaded, args.state_machine, args.file)
     if args.input is not None or args.input_file:
-        data = _input(args)
+        data = read_input(args)
     else:
         data = loaded.project.state_machines[machine].default_input or {}
     execution = asyncio.run(_run(loaded, machine, data, args.clock))
@@ -62,7 +62,7 @@ async def _run(loaded: Any, machine: str, data: Any, clock: str) -> Any:
     try:
         runtime = ProjectRuntime(loaded, clock=clock)
     except ProjectError as exc:  # e.g. a seed the emulated account refuses
-        raise RunUsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     try:
         running = runtime.start_execution(machine, data, cause="statecanvas run")
         await runtime.settle()

@@ -6,12 +6,13 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from engine.cli_run import _load_handler, read_definition_and_handlers
+from engine.cli.definitions import read_definition_and_handlers
+from engine.cli.handlers import add_handler_option, load_handlers
 
 DEFAULT_ROLE = "arn:aws:iam::123456789012:role/StateCanvasTestState"
 
 
-def add_test_state_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  # type: ignore[type-arg]
+def add_test_state_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd = sub.add_parser(
         "test-state",
         help="run one state as the TestState API does",
@@ -31,22 +32,15 @@ def add_test_state_command(sub: argparse._SubParsersAction, read_text: Any) -> N
     cmd.add_argument("--mock-result", metavar="JSON", help="mock the task's result (JSON text)")
     cmd.add_argument("--mock-error", metavar="ERROR[:CAUSE]", help="mock the task's failure")
     cmd.add_argument("--context", metavar="JSON", help="a context object ($$) as JSON text")
-    cmd.add_argument(
-        "--handler",
-        dest="handler_specs",
-        metavar="FUNCTION=FILE:NAME",
-        action="append",
-        default=[],
-        help="serve a Lambda function with a local Python handler(event, context)",
-    )
-    cmd.set_defaults(handler=lambda args, out, err: cmd_test_state(args, out, err, read_text))
+    add_handler_option(cmd)
+    cmd.set_defaults(handler=cmd_test_state)
 
 
-def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
+def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.runtime.test_state import TestStateError, test_state
     from engine.strict_json import check_payload_size, loads_strict
 
-    definition, _, handlers = read_definition_and_handlers(read_text, args.file, args.state_machine)
+    definition, _, handlers = read_definition_and_handlers(args.file, args.state_machine)
     request: dict[str, Any] = {"inspection_level": args.inspection_level, "role_arn": DEFAULT_ROLE}
     if args.state:
         request["state_name"] = args.state
@@ -59,7 +53,7 @@ def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO, read_text
     elif args.mock_error:
         error, _, cause = args.mock_error.partition(":")
         request["mock"] = {"errorOutput": {"error": error, "cause": cause}}
-    handlers |= dict(_load_handler(spec) for spec in args.handler_specs)
+    handlers |= load_handlers(args.handler_specs)
     check_payload_size(args.input, "--input")
     data = loads_strict(args.input, "--input")
     try:

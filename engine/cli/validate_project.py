@@ -17,6 +17,8 @@ from typing import Any, TextIO
 
 from engine.asl.diagnostics import Diagnostic, error
 from engine.asl.validation import validate
+from engine.cli.project import project_file
+from engine.cli.usage import UsageError
 
 ROUTE_SECTIONS = ("rules", "queues", "topics", "subscriptions", "consumers", "functions")
 
@@ -27,8 +29,6 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
     from pydantic import ValidationError
 
     from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
-    from engine.cli_project import project_file
-    from engine.cli_run import RunUsageError
     from engine.project.loader import LoadedProject, _check_references, _load_definitions
     from engine.project.model import FORMAT_VERSION, Project
 
@@ -36,12 +36,12 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
     try:
         value = parse_text(read_text_file(path), source=str(path), yaml_fallback=False).value
     except DefinitionLoadError as exc:
-        raise RunUsageError(exc.located()) from None
+        raise UsageError(exc.located()) from None
     if not isinstance(value, dict):
-        raise RunUsageError(f"{path}: a project file holds a JSON object")
+        raise UsageError(f"{path}: a project file holds a JSON object")
     version = value.get("formatVersion", FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        raise RunUsageError(f"{path}: this StateCanvas reads project format {FORMAT_VERSION}, not {version}")
+        raise UsageError(f"{path}: this StateCanvas reads project format {FORMAT_VERSION}, not {version}")
     machines: dict[str, list[Diagnostic]] = {}
     checks: dict[str, list[Diagnostic]] = {}  # StateCanvas's own warnings, apart from AWS's answer
     routes: list[Diagnostic] = []

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from engine.cli_run import RunUsageError
+from engine.cli.usage import UsageError
+from engine.integrations.handler_files import FileHandler, HandlerLoadError, handler_file
 from engine.project.loader import PROJECT_SUFFIXES
 
 
@@ -19,16 +20,16 @@ def project_file(arg: str | Path) -> Path:
     path = Path(arg)
     if not path.is_dir():
         if not path.exists():
-            raise RunUsageError(f"{path}: no such file")
+            raise UsageError(f"{path}: no such file")
         return path
     found = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(PROJECT_SUFFIXES))
     if len(found) == 1:
         return found[0]
     wanted = " or ".join(f"*{suffix}" for suffix in PROJECT_SUFFIXES)
     if not found:
-        raise RunUsageError(f"{path}: this folder holds no project file ({wanted}); name the project file")
+        raise UsageError(f"{path}: this folder holds no project file ({wanted}); name the project file")
     names = ", ".join(p.name for p in found)
-    raise RunUsageError(f"{path}: this folder holds {len(found)} project files ({names}); name one of them")
+    raise UsageError(f"{path}: this folder holds {len(found)} project files ({names}); name one of them")
 
 
 def names_project(arg: str) -> bool:
@@ -56,7 +57,7 @@ def load_project_arg(arg: str) -> Any:
     try:
         return load_project(project_file(arg))
     except ProjectError as exc:
-        raise RunUsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
 
 
 def choose_machine(loaded: Any, wanted: str | None, where: str) -> str:
@@ -64,14 +65,14 @@ def choose_machine(loaded: Any, wanted: str | None, where: str) -> str:
     names = sorted(loaded.definitions)
     if wanted is not None:
         if wanted not in loaded.definitions:
-            raise RunUsageError(
+            raise UsageError(
                 f"--state-machine {wanted}: no state machine named {wanted!r} in {where}; "
                 f"there are: {', '.join(names) or 'none'}"
             )
         return wanted
     if len(names) == 1:
         return names[0]
-    raise RunUsageError(
+    raise UsageError(
         f"{where} holds {len(names)} state machines; choose one with --state-machine ({', '.join(names)})"
     )
 
@@ -79,8 +80,6 @@ def choose_machine(loaded: Any, wanted: str | None, where: str) -> str:
 def project_definition(arg: str, wanted: str | None) -> tuple[Any, str, dict[str, Any]]:
     """(definition, display name, handlers) of a machine in the project ARG; the handlers are the
     project's local functions, so its Lambda tasks are served as they are in a project run."""
-    from engine.integrations.handler_files import FileHandler, HandlerLoadError, handler_file
-
     loaded = load_project_arg(arg)
     name = choose_machine(loaded, wanted, arg)
     handlers = {}
@@ -90,5 +89,5 @@ def project_definition(arg: str, wanted: str | None) -> tuple[Any, str, dict[str
                 handler_file(spec.handler, loaded.base_dir, confine=True, must_exist=False)
                 handlers[function] = FileHandler(spec.handler, loaded.base_dir)
             except HandlerLoadError as exc:
-                raise RunUsageError(f"{arg}: /functions/{function}/handler: {exc}") from None
+                raise UsageError(f"{arg}: /functions/{function}/handler: {exc}") from None
     return loaded.definitions[name], f"{arg} ({name})", handlers

@@ -20,19 +20,25 @@ import json
 import sys
 from typing import Any, TextIO
 
-from engine.cli_debug_breaks import BreakRefused, parse_break, print_expression
-from engine.cli_debug_history import print_history
-from engine.cli_debug_hops import (
+from engine.asl.diagnostics import invalid_definition_message
+from engine.asl.validation import validate
+from engine.cli.debug.breaks import BreakRefused, parse_break, print_expression
+from engine.cli.debug.history import print_history
+from engine.cli.debug.hops import (
     HOP_COMMANDS,
     at_hop,
     hop_break,
     next_pause,
     print_hop,
+    project_input,
     start_lone,
     start_project,
 )
-from engine.cli_debug_threads import list_threads, print_pause, switch_thread
-from engine.cli_run import RunUsageError, _input, _load_handler, read_definition_and_handlers
+from engine.cli.debug.threads import list_threads, print_pause, switch_thread
+from engine.cli.definitions import read_definition_and_handlers, read_input
+from engine.cli.handlers import add_handler_option, load_handlers
+from engine.cli.project import choose_machine, load_project_arg, names_project
+from engine.cli.usage import UsageError
 from engine.runtime.debug_conditions import GRAMMAR
 from engine.runtime.debugger import Debugger, Pause
 
@@ -42,7 +48,7 @@ HELP = (
 )
 
 
-def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None:  # type: ignore[type-arg]
+def add_debug_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd = sub.add_parser(
         "debug",
         help="step through a state machine in the terminal",
@@ -75,39 +81,31 @@ def add_debug_command(sub: argparse._SubParsersAction, read_text: Any) -> None: 
         action="store_true",
         help="a pause stops only its own branch or iteration; the others run on",
     )
-    cmd.add_argument(
-        "--handler", dest="handler_specs", metavar="FUNCTION=FILE:NAME", action="append", default=[]
-    )
-    cmd.set_defaults(handler=lambda args, out, err: cmd_debug(args, out, err, read_text))
+    add_handler_option(cmd, help_text=None)
+    cmd.set_defaults(handler=cmd_debug)
 
 
-def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO, read_text: Any) -> int:
-    from engine.asl.diagnostics import invalid_definition_message
-    from engine.asl.validation import validate
-
-    definition, name, handlers = read_definition_and_handlers(read_text, args.file, args.state_machine)
+def cmd_debug(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    definition, name, handlers = read_definition_and_handlers(args.file, args.state_machine)
     problems = [d for d in validate(definition) if d.severity == "ERROR"]
     if problems:
-        raise RunUsageError(f"{name}: {invalid_definition_message(problems)}")
-    handlers |= dict(_load_handler(spec) for spec in args.handler_specs)
+        raise UsageError(f"{name}: {invalid_definition_message(problems)}")
+    handlers |= load_handlers(args.handler_specs)
     project, data = _project(args)
     for text in args.breaks:
         try:
             if hop_break(text, project, _all_states(definition)) is None:
                 parse_break(text, _all_states(definition))
         except BreakRefused as exc:
-            raise RunUsageError(f"--break {text}: {exc}") from None
+            raise UsageError(f"--break {text}: {exc}") from None
     session = _session(definition, data, args.breaks, handlers, out, non_stop=args.non_stop, project=project)
     return asyncio.run(session)
 
 
 def _project(args: argparse.Namespace) -> tuple[tuple[Any, str] | None, Any]:
     """(the project and the machine to debug, the input) when FILE is a project; else (None, input)."""
-    from engine.cli_debug_hops import project_input
-    from engine.cli_project import choose_machine, load_project_arg, names_project
-
     if not names_project(args.file):
-        return None, _input(args)
+        return None, read_input(args)
     loaded = load_project_arg(args.file)
     machine = choose_machine(loaded, args.state_machine, args.file)
     return (loaded, machine), project_input(args, loaded, machine)

@@ -13,7 +13,9 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError
+from engine.cli.project import project_file
+from engine.cli.stack import deploy_as_stack, pull_stack
+from engine.cli.usage import UsageError
 
 
 def _aws_options(cmd: argparse.ArgumentParser, *, region_required: bool) -> None:
@@ -86,7 +88,7 @@ def _clients(args: argparse.Namespace) -> Any:
     try:
         return make_clients(region=args.region, profile=args.profile, endpoint_url=args.endpoint_url)
     except DeploySetupError as exc:
-        raise RunUsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
 
 
 def _check_definitions(loaded: Any, err: TextIO) -> bool:
@@ -103,7 +105,6 @@ def _check_definitions(loaded: Any, err: TextIO) -> bool:
 
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.cli_project import project_file
     from engine.deploy import DeployError, deploy
     from engine.project import ProjectError, load_project
 
@@ -117,11 +118,9 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("statecanvas: not deployed: fix the state machines above first", file=err)
         return 1
     if args.stack and args.prefix:
-        raise RunUsageError("--prefix is for deploying through the service APIs; a stack names its resources")
+        raise UsageError("--prefix is for deploying through the service APIs; a stack names its resources")
     clients = _clients(args)
     if args.stack:
-        from engine.cli_stack import deploy_as_stack
-
         return deploy_as_stack(loaded, clients, args, out, err)
     applied: list[Any] = []
     done = {"create": "created", "update": "updated", "replace": "replaced"}
@@ -164,14 +163,12 @@ def cmd_pull(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     output = Path(args.output)
     if output.exists() and not args.force:
-        raise RunUsageError(f"{output} exists; pass --force to overwrite it")
+        raise UsageError(f"{output} exists; pass --force to overwrite it")
     if not output.parent.is_dir():
-        raise RunUsageError(f"{output.parent}: no such directory")
+        raise UsageError(f"{output.parent}: no such directory")
     clients = _clients(args)
     name = args.name or output.name.split(".")[0] or "project"
     if args.stack:
-        from engine.cli_stack import pull_stack
-
         return pull_stack(clients, args.stack, output, name, out, err)
     try:
         result = pull(clients, prefix=args.prefix, name=name)

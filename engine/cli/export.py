@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError
+from engine.cli.project import project_file
+from engine.cli.usage import UsageError
 
 TEXT_FORMATS = ("asl", "asl-yaml", "rules", "cloudformation", "sam", "mermaid")
 PICTURE_FORMATS = ("svg", "png")
@@ -42,12 +43,11 @@ def add_export_command(sub: argparse._SubParsersAction, *, pictures: Any = None)
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any) -> int:
-    from engine.cli_project import project_file
 
     path = project_file(args.file)  # a project's folder stands for its project file
     if args.format in PICTURE_FORMATS:
         if not args.output:
-            raise RunUsageError(f"--format {args.format} needs -o OUT")
+            raise UsageError(f"--format {args.format} needs -o OUT")
         args.file = str(path)
         return pictures(args, out, err)
     from engine.export.output_file import OutputPathError, write_output_text
@@ -60,7 +60,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any
         if args.output and not _writes_folder(args):
             write_output_text(args.output, text)
     except OutputPathError as exc:
-        raise RunUsageError(f"-o {exc}") from None
+        raise UsageError(f"-o {exc}") from None
     if args.output:
         print(f"wrote {args.output}", file=out)
     else:
@@ -144,13 +144,13 @@ def _writes_folder(args: argparse.Namespace) -> bool:
 def _machine(args: argparse.Namespace, definitions: dict[str, Any]) -> str:
     if args.state_machine:
         if args.state_machine not in definitions:
-            raise RunUsageError(
+            raise UsageError(
                 f"no state machine named {args.state_machine!r}; there are: "
                 f"{', '.join(sorted(definitions)) or 'none'}"
             )
         return args.state_machine
     if len(definitions) != 1:
-        raise RunUsageError(
+        raise UsageError(
             f"this file holds {len(definitions)} state machines; choose one with "
             f"--state-machine ({', '.join(sorted(definitions))})"
         )

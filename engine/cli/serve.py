@@ -14,7 +14,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError
+from engine.cli.project import load_project_arg
+from engine.cli.usage import UsageError
 
 
 def add_serve_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -58,17 +59,15 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.serve.server import NonLoopbackRefused, check_host
 
     if not 0 <= args.port <= 65535:
-        raise RunUsageError(f"--port {args.port}: not a port number (0 to 65535)")
+        raise UsageError(f"--port {args.port}: not a port number (0 to 65535)")
     if not args.time_scale > 0:
-        raise RunUsageError(f"--time-scale {args.time_scale:g}: must be a positive number")
+        raise UsageError(f"--time-scale {args.time_scale:g}: must be a positive number")
     try:
         check_host(args.host, allow_remote=args.allow_remote)
     except NonLoopbackRefused as exc:
-        raise RunUsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
     loaded = None
     if args.project is not None:
-        from engine.cli_project import load_project_arg
-
         loaded = load_project_arg(args.project)
     if args.mocks is not None:
         _check_mocks(args.mocks)
@@ -77,14 +76,14 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.file_lock import FileBusyError, exclusive_use
 
     if Path(args.state).is_dir():
-        raise RunUsageError(f"--state {args.state}: is a folder; give the path of a state file")
+        raise UsageError(f"--state {args.state}: is a folder; give the path of a state file")
     try:
         with exclusive_use(args.state, wait_seconds=0.0):
             return asyncio.run(_serve(loaded, args, out))
     except FileBusyError:
-        raise RunUsageError(f"--state {args.state}: in use by another StateCanvas command") from None
+        raise UsageError(f"--state {args.state}: in use by another StateCanvas command") from None
     except sqlite3.DatabaseError as exc:
-        raise RunUsageError(f"--state {args.state}: not a StateCanvas state file ({exc})") from None
+        raise UsageError(f"--state {args.state}: not a StateCanvas state file ({exc})") from None
 
 
 def _check_mocks(path: str) -> None:
@@ -93,11 +92,11 @@ def _check_mocks(path: str) -> None:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise RunUsageError(f"--mocks {path}: {exc.strerror or exc}") from None
+        raise UsageError(f"--mocks {path}: {exc.strerror or exc}") from None
     except ValueError as exc:
-        raise RunUsageError(f"--mocks {path}: not JSON ({exc})") from None
+        raise UsageError(f"--mocks {path}: not JSON ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("StateMachines", {}), dict):
-        raise RunUsageError(f"--mocks {path}: not a mock config (an object with StateMachines)")
+        raise UsageError(f"--mocks {path}: not a mock config (an object with StateMachines)")
 
 
 async def _serve(loaded: Any, args: argparse.Namespace, out: TextIO) -> int:
@@ -110,7 +109,7 @@ async def _serve(loaded: Any, args: argparse.Namespace, out: TextIO) -> int:
         port = await app.start(args.host, args.port)
     except OSError as exc:
         await app.stop()
-        raise RunUsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
     print(f"statecanvas: serving AWS APIs on {context.base_url} (local use only; any credentials)", file=out)
     for name, arn in sorted(context.runtime.machine_arns.items()):
         print(f"  state machine {name}: {arn}", file=out)

@@ -7,7 +7,8 @@ import asyncio
 import json
 from typing import Any, TextIO
 
-from engine.cli_run import RunUsageError
+from engine.cli.project import load_project_arg
+from engine.cli.usage import UsageError
 
 
 def add_event_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -63,13 +64,12 @@ def cmd_test_pattern(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_put_events(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.cli_project import load_project_arg
 
     loaded = load_project_arg(args.project)
     entries = _entries(args)
     for name in args.start:
         if name not in loaded.definitions:
-            raise RunUsageError(f"--start {name}: no state machine named {name!r} in {args.project}")
+            raise UsageError(f"--start {name}: no state machine named {name!r} in {args.project}")
     if args.state is None:
         return asyncio.run(_put_events(loaded, entries, args, out))
     return _put_events_holding_state(loaded, entries, args, out, err)
@@ -85,16 +85,16 @@ def _put_events_holding_state(
     from engine.file_lock import FileBusyError, exclusive_use
 
     if Path(args.state).is_dir():
-        raise RunUsageError(f"--state {args.state}: is a folder; give the path of a state file")
+        raise UsageError(f"--state {args.state}: is a folder; give the path of a state file")
     try:
         with exclusive_use(args.state, on_wait=lambda message: print(f"statecanvas: {message}", file=err)):
             return asyncio.run(_put_events(loaded, entries, args, out))
     except FileBusyError as exc:
-        raise RunUsageError(f"--state {exc}") from None
+        raise UsageError(f"--state {exc}") from None
     except sqlite3.DatabaseError as exc:
-        raise RunUsageError(f"--state {args.state}: not a StateCanvas state file ({exc})") from None
+        raise UsageError(f"--state {args.state}: not a StateCanvas state file ({exc})") from None
     except OSError as exc:
-        raise RunUsageError(f"--state {args.state}: {exc.strerror or exc}") from None
+        raise UsageError(f"--state {args.state}: {exc.strerror or exc}") from None
 
 
 def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -109,7 +109,7 @@ def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:
     value = loads_strict(text, where)
     entries = value if isinstance(value, list) else [value]
     if not all(isinstance(e, dict) for e in entries):
-        raise RunUsageError(f"{where}: PutEvents entries are JSON objects")
+        raise UsageError(f"{where}: PutEvents entries are JSON objects")
     return entries
 
 
@@ -129,7 +129,7 @@ async def _put_events(
         try:
             response = runtime.put_events(entries)
         except ValidationException as exc:
-            raise RunUsageError(f"PutEvents refused: {exc}") from None
+            raise UsageError(f"PutEvents refused: {exc}") from None
         await runtime.settle()
         depths = {name: vars(runtime.sqs.depth(name)) for name in sorted(loaded.project.queues)}
         if args.json:

@@ -19,7 +19,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from engine.cli_debug_breaks import BreakRefused
+from engine.cli.debug.breaks import BreakRefused
+from engine.cli.definitions import read_input
 from engine.project.hops import BREAK_KINDS, Hop, HopGate, resource_keys
 from engine.runtime.debugger import Debugger, Pause
 
@@ -102,10 +103,8 @@ def hop_break(text: str, project: tuple[Any, str] | None, states: list[str]) -> 
 
 def project_input(args: Any, loaded: Any, machine: str) -> Any:
     """--input or --input-file when given, else the machine's default input in the project."""
-    from engine.cli_run import _input
-
     if args.input is not None or args.input_file:
-        return _input(args)
+        return read_input(args)
     return loaded.project.state_machines[machine].default_input or {}
 
 
