@@ -8,6 +8,7 @@ tells the document to validate again with everything.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -43,10 +44,13 @@ class ServiceChecks(QObject):
             self._thread.start()
 
     def _build(self) -> None:
-        from engine.services import catalog
-
+        # Nothing may escape this thread: the process can end while it reads (a command-line
+        # export that fails early), and Python would print the thread's traceback to the user.
         try:
+            from engine.services import catalog
+
             catalog.services()
         except Exception:
-            return  # no botocore data: SDK Tasks simply go unchecked
-        self._loaded.emit()
+            return  # no botocore data, or the process is ending: SDK Tasks go unchecked
+        with contextlib.suppress(RuntimeError):  # the document went away while the index was read
+            self._loaded.emit()
