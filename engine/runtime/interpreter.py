@@ -22,13 +22,13 @@ from engine.runtime.state_run import StateResult, StateRun, assigned_details
 from engine.runtime.states import (
     choice_state,
     fail_state,
-    map_state,
     parallel_state,
     pass_state,
     succeed_state,
     task_state,
     wait_state,
 )
+from engine.runtime.states import map as map_state
 
 HANDLERS = {
     "Pass": pass_state.run,

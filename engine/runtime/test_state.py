@@ -47,10 +47,10 @@ from engine.runtime.errors import (
 from engine.runtime.history import History, payload_details, to_json_text
 from engine.runtime.interpreter import Interpreter
 from engine.runtime.jsonpath_flow import apply_result_path, render_template, select
-from engine.runtime.map_settings import read_concurrency, read_settings
 from engine.runtime.retry import error_matches
 from engine.runtime.state_run import StateResult, StateRun
 from engine.runtime.states import choice_state, fail_state, pass_state, succeed_state, task_state, wait_state
+from engine.runtime.states.map import read_concurrency, read_settings
 from engine.runtime.test_state_request import (
     INSPECTION_LEVELS,
     TestStateError,
@@ -406,7 +406,7 @@ class _TestRun:
                     )
                 items = value
                 if "ItemSelector" in state or "Parameters" in state:
-                    from engine.runtime.states.map_state import item_input
+                    from engine.runtime.states.map.state import item_input
 
                     self.inspection.put(
                         "afterItemSelector",

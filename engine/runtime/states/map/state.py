@@ -12,8 +12,8 @@ from engine.runtime import debug_gate
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import render_template, select
-from engine.runtime.map_settings import MapSettings, read_concurrency, read_settings
 from engine.runtime.state_run import StateResult, StateRun
+from engine.runtime.states.map.settings import MapSettings, read_concurrency, read_settings
 
 
 async def run(run: StateRun) -> StateResult:
@@ -37,7 +37,7 @@ async def run(run: StateRun) -> StateResult:
         effective = select(state["InputPath"], run.input, path_scope) if "InputPath" in state else run.input
         items = None
     if "ItemReader" in state:
-        from engine.runtime.item_reader import read_items
+        from engine.runtime.states.map.reader import read_items
 
         items = await read_items(run, effective)
     elif not run.jsonata:
@@ -48,7 +48,7 @@ async def run(run: StateRun) -> StateResult:
             error, run.prefix + f"Map state input must be an array but was: {to_json_text(items)}"
         )
     if "ItemBatcher" in state:
-        from engine.runtime.item_batcher import batch_items
+        from engine.runtime.states.map.batcher import batch_items
 
         items = batch_items(run, items, effective)
     concurrency = read_concurrency(run)
@@ -58,11 +58,11 @@ async def run(run: StateRun) -> StateResult:
     history.add("MapStateStarted", {"length": 0 if reading else len(items)})
     settings = read_settings(run, concurrency)
     if distributed:
-        from engine.runtime.map_run import run_distributed
+        from engine.runtime.states.map.runs import run_distributed
 
         results = await run_distributed(run, processor, items, effective, settings)
         if "ResultWriter" in state:
-            from engine.runtime.result_writer import write_results
+            from engine.runtime.states.map.result_writer import write_results
 
             results = write_results(run, items, effective, results, settings)
     else:

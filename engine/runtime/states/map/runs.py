@@ -24,8 +24,8 @@ from typing import Any
 from engine.runtime.env import Frame
 from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, StateFailure
 from engine.runtime.history import History, failed_details, payload_details, started_details
-from engine.runtime.map_settings import MapSettings
 from engine.runtime.state_run import StateRun
+from engine.runtime.states.map.settings import MapSettings
 
 DEFAULT_DISTRIBUTED_CONCURRENCY = 1000
 
@@ -34,7 +34,7 @@ async def run_distributed(
     run: StateRun, processor: dict[str, Any], items: list[Any], effective: Any, settings: MapSettings
 ) -> list[Any]:
     from engine.runtime.interpreter import Interpreter
-    from engine.runtime.states.map_state import item_input
+    from engine.runtime.states.map.state import item_input
 
     env = run.env
     history = env.history

@@ -13,9 +13,9 @@ from typing import Any
 from engine.expr import PathNotFoundError
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import MAX_PAYLOAD_BYTES, to_json_text
-from engine.runtime.item_reader import as_integer
 from engine.runtime.jsonpath_flow import render_template
 from engine.runtime.state_run import StateRun
+from engine.runtime.states.map.reader import as_integer
 
 
 def batch_items(run: StateRun, items: list[Any], effective: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,9 @@
+"""The Map state and its pieces: `state` runs the item processor once per item, inline or as a
+distributed map run (`runs`); `reader` reads the items (ItemReader), `batcher` groups them
+(ItemBatcher), `settings` evaluates the concurrency and failure tolerance, and `result_writer`
+exports a distributed run's results (ResultWriter)."""
+
+from engine.runtime.states.map.settings import MapSettings, read_concurrency, read_settings
+from engine.runtime.states.map.state import item_input, run
+
+__all__ = ["MapSettings", "item_input", "read_concurrency", "read_settings", "run"]
