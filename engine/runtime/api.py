@@ -178,11 +178,22 @@ async def run_async(
     history.add("ExecutionStarted", started, previous=0)
     execution = Execution("RUNNING", execution_arn=info.execution_arn, start_date=info.start_time)
     interpreter = Interpreter(env, seed=seed)
-    timeout = machine.get("TimeoutSeconds")
+    body = interpreter.run_scope(machine, input, Frame(), started["input"])
+    await conclude(body, machine.get("TimeoutSeconds"), the_clock, history, execution)
+    if services is None and registry.emulation is not None:
+        registry.emulation.close()  # the run made its emulated account: it ends with the run
+    if store is not None:
+        record_end(store, execution)
+    return execution
+
+
+async def conclude(body: Any, timeout: Any, clock: Clock, history: History, execution: Execution) -> None:
+    """Run an execution's top-level scope to its end and record how it ended, as AWS does: the
+    closing history event and the execution's status, output, error, cause and stop date (a run
+    and a redrive end the same way)."""
     try:
-        body = interpreter.run_scope(machine, input, Frame(), started["input"])
         with nesting_headroom():  # payloads and templates may nest as deeply as AWS accepts
-            output = await _with_timeout(body, timeout, the_clock) if timeout else await body
+            output = await _with_timeout(body, timeout, clock) if timeout else await body
     except StateFailure as failure:
         details = failed_details(failure.error, failure.cause)
         history.add("ExecutionFailed", details)
@@ -194,8 +205,7 @@ async def run_async(
         history.add("ExecutionAborted", {})
         execution.status, execution.error, execution.cause = "ABORTED", aborted.error, aborted.cause
     except HistoryLimitExceeded:
-        execution.status = "FAILED"
-        execution.error = "States.Runtime"
+        execution.status, execution.error = "FAILED", "States.Runtime"
         execution.cause = "The execution reached the maximum number of history events (25000)."
     else:
         succeeded: dict[str, Any] = {}
@@ -203,19 +213,19 @@ async def run_async(
         history.add("ExecutionSucceeded", succeeded)
         execution.status, execution.output = "SUCCEEDED", output
     execution.history = history.events
-    execution.stop_date = the_clock.now()
-    if services is None and registry.emulation is not None:
-        registry.emulation.close()  # the run made its emulated account: it ends with the run
-    if store is not None:
-        store.finish_execution(
-            info.execution_arn,
-            status=execution.status,
-            output=to_json_text(execution.output) if execution.status == "SUCCEEDED" else None,
-            error=execution.error,
-            cause=execution.cause,
-            stop_date=execution.stop_date,
-        )
-    return execution
+    execution.stop_date = clock.now()
+
+
+def record_end(store: Any, execution: Execution) -> None:
+    """Write how an execution ended to its store record."""
+    store.finish_execution(
+        execution.execution_arn,
+        status=execution.status,
+        output=to_json_text(execution.output) if execution.status == "SUCCEEDED" else None,
+        error=execution.error,
+        cause=execution.cause,
+        stop_date=execution.stop_date,
+    )
 
 
 async def _with_timeout(body: Any, seconds: float, clock: Clock) -> Any:

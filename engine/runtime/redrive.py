@@ -18,17 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.deep_nesting import nesting_headroom
-from engine.runtime.api import Execution, _with_timeout
+from engine.runtime.api import Execution, conclude, record_end
 from engine.runtime.clock import Clock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame
-from engine.runtime.errors import ExecutionAborted, StateFailure
 from engine.runtime.history import (
     History,
-    HistoryLimitExceeded,
-    failed_details,
-    payload_details,
-    to_json_text,
 )
 from engine.runtime.interpreter import Interpreter
 
@@ -105,42 +99,12 @@ async def redrive_async(
     history.add("ExecutionRedriven", {"redriveCount": info.redrive_count})
     execution = Execution("RUNNING", execution_arn=info.execution_arn, start_date=info.start_time)
     scope = dict(machine, StartAt=point.state)
-    timeout = machine.get("TimeoutSeconds")
-    try:
-        body = Interpreter(env).run_scope(
-            scope, json.loads(point.input_text), Frame(dict(point.variables)), point.input_text
-        )
-        with nesting_headroom():
-            output = await _with_timeout(body, timeout, clock) if timeout else await body
-    except StateFailure as failure:
-        details = failed_details(failure.error, failure.cause)
-        history.add("ExecutionFailed", details)
-        execution.status, execution.error, execution.cause = "FAILED", failure.error, details.get("cause")
-    except TimeoutError:
-        history.add("ExecutionTimedOut", {})
-        execution.status = "TIMED_OUT"
-    except ExecutionAborted as aborted:
-        history.add("ExecutionAborted", {})
-        execution.status, execution.error, execution.cause = "ABORTED", aborted.error, aborted.cause
-    except HistoryLimitExceeded:
-        execution.status, execution.error = "FAILED", "States.Runtime"
-        execution.cause = "The execution reached the maximum number of history events (25000)."
-    else:
-        succeeded: dict[str, Any] = {}
-        succeeded["output"], succeeded["outputDetails"] = payload_details(output)
-        history.add("ExecutionSucceeded", succeeded)
-        execution.status, execution.output = "SUCCEEDED", output
-    execution.history = history.events
-    execution.stop_date = clock.now()
+    body = Interpreter(env).run_scope(
+        scope, json.loads(point.input_text), Frame(dict(point.variables)), point.input_text
+    )
+    await conclude(body, machine.get("TimeoutSeconds"), clock, history, execution)
     if store is not None:
-        store.finish_execution(
-            info.execution_arn,
-            status=execution.status,
-            output=to_json_text(execution.output) if execution.status == "SUCCEEDED" else None,
-            error=execution.error,
-            cause=execution.cause,
-            stop_date=execution.stop_date,
-        )
+        record_end(store, execution)
     return execution
 
 
