@@ -77,7 +77,8 @@ def test_end_of_input_at_a_hop_lets_the_whole_round_trip_finish() -> None:
     done = debug("continue\nstep\n", "--break", "PublishOrderCreated")
     lines = done.stdout.splitlines()
     assert lines[-3].startswith("paused at hop bus orders")
-    assert json.loads(lines[-1])["status"] == "SUCCEEDED"
+    result = json.loads(lines[-1])
+    assert result["status"] == "SUCCEEDED", (result.get("error"), result.get("cause"), done.stderr)
 
 
 def test_a_breakpoint_on_a_queue_pauses_there_and_an_unknown_one_is_refused() -> None:
