@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
 from designer.document.files import DocumentData
 from designer.document.project_document import ProjectDocument
 from engine.project import Project
@@ -38,3 +41,18 @@ async def until(condition: Callable[[], Any], what: str = "the condition", timeo
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.01)
     return value
+
+
+def activate(qtbot: Any, win: Any) -> None:
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+
+
+def click_state(win: Any, name: str, machine: str = "order-processing") -> None:
+    item = win.scene.state_item(machine, f"/States/{name}")
+    assert item is not None
+    win.view.centerOn(item)
+    point = win.view.mapFromScene(item.sceneBoundingRect().center())
+    QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+    assert [i.label() for i in win.scene.selectedItems()] == [name]

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from designer_helpers import EXAMPLE, until
-from PySide6.QtCore import QByteArray, QPoint, QPointF, QSettings, Qt
-from PySide6.QtGui import QWheelEvent
+from designer_helpers import EXAMPLE, activate, click_state, until
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from designer.main_window import MainWindow, first_open_size
 from designer.recovery.lock import Owner, process_start
@@ -38,21 +37,6 @@ def make_window(qtbot: Any, path: Path | None, folder: Path, settings: str = "se
     win = MainWindow(path, settings=settings_in(folder, settings), recovery_dir=folder / "recovery")
     qtbot.addWidget(win)
     return win
-
-
-def activate(qtbot: Any, win: MainWindow) -> None:
-    win.show()
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
-
-
-def click_state(win: MainWindow, name: str, machine: str = M) -> None:
-    item = win.scene.state_item(machine, f"/States/{name}")
-    assert item is not None
-    win.view.centerOn(item)
-    point = win.view.mapFromScene(item.sceneBoundingRect().center())
-    QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
-    assert [i.label() for i in win.scene.selectedItems()] == [name]
 
 
 def add_pass_with_tab(qtbot: Any, win: MainWindow) -> None:
@@ -460,72 +444,6 @@ def test_a_project_save_writes_its_definition_files_atomically(
     backup = definition_file.with_name(definition_file.name + ".bak")
     assert backup.read_text(encoding="utf-8") == before
     assert file.with_name(file.name + ".bak").exists()
-
-
-# -- 4. the wheel never edits a field without focus ---------------------------------------------
-
-
-def wheel_over(widget: Any, steps: int = -1) -> None:
-    centre = QPointF(widget.rect().center())
-    event = QWheelEvent(
-        centre,
-        QPointF(widget.mapToGlobal(centre.toPoint())),
-        QPoint(0, 0),
-        QPoint(0, 120 * steps),
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-        Qt.ScrollPhase.NoScrollPhase,
-        False,
-    )
-    QApplication.sendEvent(widget, event)
-
-
-def test_wheel_over_the_resource_combo_changes_nothing(qtbot: Any, window: Any) -> None:
-    activate(qtbot, window)
-    click_state(window, "ValidateOrder")
-    window.inspector_dock.show()
-    window.inspector_dock.raise_()
-    qtbot.waitUntil(lambda: window.inspector.isVisible(), timeout=2000)
-    combo = window.inspector.form.editors["Resource"].combo
-    assert combo.currentData() == "arn:aws:states:::lambda:invoke"
-    assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus, "the wheel does not focus it"
-    area = combo.parentWidget()
-    while not isinstance(area, QAbstractScrollArea):
-        area = area.parentWidget()
-    window.resize(1200, 420)  # a short inspector: the form scrolls
-    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() > 0, timeout=2000)
-    scroll = area.verticalScrollBar()
-    scroll.setValue(0)
-    for _ in range(3):
-        wheel_over(combo)
-    assert combo.currentData() == "arn:aws:states:::lambda:invoke"
-    assert window.document.definition(M)["States"]["ValidateOrder"]["Resource"] == (
-        "arn:aws:states:::lambda:invoke"
-    )
-    assert not window.document.modified
-    assert scroll.value() > 0, "the wheel scrolled the form instead"
-    # With keyboard focus the wheel is the user's choice again.
-    combo.setFocus()
-    qtbot.waitUntil(combo.hasFocus, timeout=2000)
-    wheel_over(combo)
-    assert combo.currentData() != "arn:aws:states:::lambda:invoke"
-
-
-def test_every_value_widget_in_the_window_is_guarded(window: Any) -> None:
-    from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QComboBox, QScrollBar, QSpinBox
-
-    spin = QSpinBox(window.inspector)
-    spin.setRange(0, 10)
-    spin.setValue(5)
-    spin.show()
-    wheel_over(spin, steps=1)
-    assert spin.value() == 5 and spin.focusPolicy() == Qt.FocusPolicy.StrongFocus
-    found = [
-        w
-        for w in window.findChildren(object)
-        if isinstance(w, (QComboBox, QAbstractSpinBox, QAbstractSlider)) and not isinstance(w, QScrollBar)
-    ]
-    assert found and all(w.focusPolicy() != Qt.FocusPolicy.WheelFocus for w in found)
 
 
 # -- 5. window geometry and docks are remembered -----------------------------------------------
