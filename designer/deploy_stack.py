@@ -23,9 +23,12 @@ def run_stack_deploy(
     *,
     on_plan: Callable[[Any], None] | None = None,
     progress: Callable[[str], None] | None = None,
+    clients: Callable[[Any], Any] | None = None,
 ) -> Any:
-    """Fill `report` (a DeployReport) from a stack deploy or its dry run; failures go in the report."""
-    from designer.deploy_dialog import _clients, explain_failure
+    """Fill `report` (a DeployReport) from a stack deploy or its dry run; failures go in the report.
+
+    `clients` makes the boto3 clients from the settings (default: engine.deploy.make_clients)."""
+    from designer.deploy_work import _clients, explain_failure
     from engine.deploy import DeployError, DeploySetupError
     from engine.deploy.stack import deploy_stack
 
@@ -37,7 +40,7 @@ def run_stack_deploy(
     try:
         result = deploy_stack(
             loaded,
-            _clients(settings),
+            (clients or _clients)(settings),
             settings.stack,
             dry_run=report.dry_run,
             on_plan=on_plan,
