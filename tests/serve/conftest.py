@@ -4,11 +4,17 @@ and boto3 clients pointed at it (any credentials, as the server accepts)."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # serve_clients, shared by the endpoint tests
+
+from serve_clients import ServerThread as EndpointServer
 
 
 class ServerThread:
@@ -106,3 +112,27 @@ def serve(serve_factory: Callable[..., ServerThread]) -> ServerThread:
 @pytest.fixture
 def sfn(serve: ServerThread) -> Any:
     return serve.client("stepfunctions")
+
+
+# EventBridge, SQS and SNS endpoints: one server per test module, shared by its tests.
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[EndpointServer]:
+    with EndpointServer() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def events(server: EndpointServer) -> Any:
+    return server.client("events")
+
+
+@pytest.fixture(scope="module")
+def sqs(server: EndpointServer) -> Any:
+    return server.client("sqs")
+
+
+@pytest.fixture(scope="module")
+def sns(server: EndpointServer) -> Any:
+    return server.client("sns")
