@@ -31,7 +31,7 @@ class ServiceChecks(QObject):
         from engine.services.parameter_checks import design_warnings
 
         with_sdk = catalog.index_ready()
-        if not with_sdk:
+        if not with_sdk and _calls_sdk(definition):  # only SDK Tasks need the index
             self._load()
         try:
             return design_warnings(definition, sdk=with_sdk)
@@ -54,3 +54,18 @@ class ServiceChecks(QObject):
             return  # no botocore data, or the process is ending: SDK Tasks go unchecked
         with contextlib.suppress(RuntimeError):  # the document went away while the index was read
             self._loaded.emit()
+
+
+def _calls_sdk(definition: Any) -> bool:
+    """Whether any Resource in the definition is an SDK integration (`...:aws-sdk:...`)."""
+    stack = [definition]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            resource = value.get("Resource")
+            if isinstance(resource, str) and ":aws-sdk:" in resource:
+                return True
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
