@@ -207,6 +207,11 @@ class HopGate:
         queue = self._queue()
         return await asyncio.wait_for(queue.get(), timeout) if timeout else await queue.get()
 
+    @property
+    def paused(self) -> bool:
+        """Whether a hop is paused now (all of choreography waits for the user)."""
+        return self._resumed is not None
+
     async def wait_resumed(self) -> None:
         """Return once no hop is paused (the runtime's driver waits here while one is)."""
         while self._resumed is not None:

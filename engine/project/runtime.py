@@ -323,6 +323,8 @@ class ProjectRuntime:
                     moved += outcome.received
                 if moved or self._progress() != before:
                     continue
+                if not await self._quiet():
+                    continue
                 if virtual and self.clock.busy_in_real_time:
                     await asyncio.sleep(0.002)  # a handler is working in real time
                     continue
@@ -353,6 +355,20 @@ class ProjectRuntime:
         finally:
             if virtual:
                 self.clock.thaw()
+
+    async def _quiet(self, turns: int = 20) -> bool:
+        """Whether nothing moves while the loop is only yielded to, `turns` times over.
+
+        The round above also awaited the hop gate and the consumers' handlers, which may take real
+        time (a user at a paused hop, a handler in a thread); work released then (a bus's
+        deliveries, created but not yet begun) has not moved yet. Time jumps only after a window
+        in which nothing but yielding happened and still nothing moved."""
+        fingerprint = self._progress()
+        for _ in range(turns):
+            await asyncio.sleep(0)
+            if self.hops is not None and self.hops.paused:
+                return False
+        return self._progress() == fingerprint
 
     def _progress(self) -> tuple[int, int, int, int]:
         """A fingerprint that changes whenever anything happens in the run."""

@@ -221,3 +221,34 @@ async def test_pause_stops_at_the_next_hop_of_any_story_and_is_answered_once() -
     await drive
     assert [h.kind for h in gate.visited] == ["bus"]  # answered: later hops did not pause, nor were built
     await runtime.close()
+
+
+async def test_work_a_resumed_hop_releases_runs_before_virtual_time_jumps() -> None:
+    """The user answers a paused bus hop while the runtime waits for the gate mid-round: the
+    deliveries it releases are created but not begun; time must not leap to the next timer (here
+    an hour away) before they have run."""
+    runtime = ProjectRuntime(load_project(EXAMPLE))
+    hops = HopGate(None)
+    hops.attach(runtime)
+    hops.set_breakpoint("bus:orders")
+    loop = asyncio.get_running_loop()
+    hops.on_pause.append(lambda _hop: loop.call_later(0.02, hops.resume))  # a user, 20 ms later
+    sent: list[float] = []
+    runtime.sqs.subscribe(lambda event: sent.append(event.timestamp) if event.kind == "sent" else None)
+    start = runtime.clock.now().timestamp()
+    timer = asyncio.ensure_future(runtime.clock.sleep(3600))
+    runtime.put_events(
+        [
+            {
+                "EventBusName": "orders",
+                "Source": "retail.orders",
+                "DetailType": "OrderCreated",
+                "Detail": {"orderId": "o-7", "customer": {"id": "c"}, "items": [{"sku": "X", "quantity": 1}]},
+            }
+        ]
+    )
+    await runtime.settle()
+    assert timer.done()
+    assert len(sent) >= 2  # both of the rule's queues
+    assert max(sent[:2]) - start < 1, [t - start for t in sent]  # delivered at once, not an hour on
+    await runtime.close()
