@@ -1,8 +1,10 @@
 """`DesignerScene`: a pure projection of a `ProjectDocument`.
 
 It adds, removes and updates items in answer to the document's signals and keeps maps from
-document objects to items and back. It decides no policy: edits are made by the editor and
-the interactions, through the document's undo stack.
+document objects to items and back. What it decides is only how things are shown: where a frame
+or resource without a stored position appears (laid out by its routes, slid off stored ones) and
+which edges are rerouted after a move. It never changes the document: edits are made by the
+editor and the interactions, through the document's undo stack.
 """
 
 from __future__ import annotations
