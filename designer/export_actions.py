@@ -95,7 +95,7 @@ def export_cloudformation(document: Any, path: str | Path) -> Path:
 
 def export_sam(document: Any, directory: str | Path) -> Path:
     """A SAM application under `directory`: template.yaml, statemachine/ and the handlers' functions/."""
-    from engine.export.sam_project import sam_project
+    from engine.export.cloudformation import sam_project
 
     root = Path(directory)
     if root.exists() and not root.is_dir():

@@ -1,4 +1,4 @@
-"""Reading and writing what the designer opens: projects, ASL files, and (when the engine can) templates.
+"""Reading and writing what the designer opens: projects, ASL files, and SAM/CloudFormation templates.
 
 Every failure becomes a `DocumentLoadError` whose message a user can act on; nothing here
 shows a dialog or touches a half-built document, so a broken file changes nothing.
@@ -6,7 +6,6 @@ shows a dialog or touches a half-built document, so a broken file changes nothin
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from engine.asl import dump_definition
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.export.asl_text import dump_yaml
 from engine.export.asl_text import machine_name_for as engine_machine_name_for
+from engine.export.cloudformation import import_template
 from engine.project import Project, ProjectError, load_project, looks_like_project, save_project
 from engine.project.atomic import atomic_write_text
 from engine.project.loader import PROJECT_SUFFIXES
@@ -106,30 +106,13 @@ def _load_project(source: Path) -> DocumentData:
 
 
 def _load_template(source: Path) -> DocumentData:
-    """SAM/CloudFormation templates go through the engine's importer when this build has one."""
+    """SAM and CloudFormation templates come in through the engine's importer, which reports bad files."""
     try:
-        module = importlib.import_module("engine.export.template_import")
-    except ImportError:
-        raise DocumentLoadError(
-            source,
-            [
-                "this is a SAM/CloudFormation template; importing templates needs engine.export, "
-                "which is not in this build yet. Open the state machine's .asl.json file instead."
-            ],
-        ) from None
-    importer = getattr(module, "import_template", None)
-    if importer is None:
-        raise DocumentLoadError(source, ["the template importer in this build has no import_template()"])
-    try:
-        result = importer(source)
-    except Exception as exc:  # the importer's own errors are messages for the user
+        result = import_template(source)
+    except Exception as exc:  # anything the importer did not foresee: a message, never a traceback
         raise DocumentLoadError(source, [str(exc) or type(exc).__name__]) from None
-    problems = [str(p) for p in getattr(result, "errors", [])]
-    project = getattr(result, "project", None)
-    if project is None:
-        raise DocumentLoadError(
-            source, problems or ["the template importer returned nothing the designer can show"]
-        )
+    problems = [str(p) for p in result.errors]
+    project = result.project
     definitions = dict(result.definitions)
     has_resources = any((project.buses, project.rules, project.queues, project.topics, project.functions))
     if not definitions and not has_resources:

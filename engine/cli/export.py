@@ -120,7 +120,7 @@ def _render(args: argparse.Namespace, loaded: Any, definitions: dict[str, Any], 
     if args.format == "cloudformation":
         return cloudformation_template(loaded, substitutions=substitutions).text("yaml")
     if _writes_folder(args):
-        from engine.export.sam_project import sam_project
+        from engine.export.cloudformation import sam_project
 
         project = sam_project(loaded, substitutions=substitutions)
         project.write(Path(args.output))

@@ -14,11 +14,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.export.lambda_handlers import lambda_parts
+from engine.export.lambda_handlers import code_file_wanted, lambda_parts
 
 ZIP_LIMIT = 50 * 1024 * 1024  # Lambda's limit for a zip uploaded directly
-SKIP_DIRS = {"__pycache__", "node_modules", ".git", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-SKIP_SUFFIXES = (".pyc", ".pyo", ".statecanvas.json", ".scproj.json")
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ def package_function(base_dir: Path, handler: str) -> Package:
         raise PackagingError(str(exc)) from None
     if not file.is_file():
         raise PackagingError(f"handler file {path_text} not found")
-    files = sorted(p for p in root.rglob("*") if p.is_file() and _wanted(p.relative_to(root)))
+    files = sorted(p for p in root.rglob("*") if p.is_file() and code_file_wanted(p.relative_to(root)))
     buffer = io.BytesIO()
     total = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -65,9 +63,3 @@ def package_function(base_dir: Path, handler: str) -> Package:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
     return Package(buffer.getvalue(), lambda_handler, runtime)
-
-
-def _wanted(relative: Path) -> bool:
-    if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
-        return False
-    return not relative.name.endswith(SKIP_SUFFIXES)

@@ -3,11 +3,13 @@
 A project names a function's code as `path/to/file.py:function` (what the offline engine
 imports); Lambda wants the code's directory (CodeUri), `file.function` (Handler) and a
 runtime. The file's suffix decides the runtime, and the runtime decides the suffix back.
+The code directory goes to Lambda without caches, hidden files and project files, whether it
+is zipped for a deploy or copied into a SAM application.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import PurePath, PurePosixPath
 
 RUNTIMES = {
     ".py": "python3.12",
@@ -18,6 +20,15 @@ RUNTIMES = {
     ".rb": "ruby3.4",
 }
 SUFFIXES = {"python": ".py", "nodejs": ".js", "ruby": ".rb"}
+SKIP_DIRS = {"__pycache__", "node_modules", ".git", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+SKIP_SUFFIXES = (".pyc", ".pyo", ".statecanvas.json", ".scproj.json")
+
+
+def code_file_wanted(relative: PurePath) -> bool:
+    """Whether a file of a function's code directory (its path relative to it) goes to Lambda."""
+    if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
+        return False
+    return not relative.name.endswith(SKIP_SUFFIXES)
 
 
 def lambda_parts(handler: str) -> tuple[str, str, str]:

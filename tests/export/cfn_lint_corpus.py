@@ -23,7 +23,7 @@ from cfnlint.api import ConfigMixIn, decode_str, run_template_by_data  # noqa: E
 from cfnlint.core import get_rules  # noqa: E402
 
 from engine.export import cloudformation_template, import_asl, import_template, sam_template  # noqa: E402
-from engine.export.sam_project import sam_project  # noqa: E402
+from engine.export.cloudformation import sam_project  # noqa: E402
 from engine.project.loader import load_project  # noqa: E402
 
 REALWORLD = ROOT.parent / "shared" / "realworld"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from engine.export import check_references, cloudformation_template, import_template, sam_template
-from engine.export.machine_settings import LOG_DELIVERY_ACTIONS, XRAY_ACTIONS
+from engine.export.cloudformation.machine_settings import LOG_DELIVERY_ACTIONS, XRAY_ACTIONS
 from engine.project import project_from_value, project_to_value
 
 ACCOUNT, REGION = "123456789012", "us-east-1"

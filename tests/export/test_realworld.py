@@ -26,7 +26,7 @@ from engine.export import (
     mermaid_state_machine,
     sam_template,
 )
-from engine.export.cfn_intrinsics import placeholders
+from engine.export.cloudformation.intrinsics import placeholders
 from engine.export.mermaid import label as mermaid_label
 from engine.project import project_to_value
 

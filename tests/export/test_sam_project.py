@@ -14,7 +14,7 @@ import yaml
 
 from engine.cli import main
 from engine.export import import_template
-from engine.export.sam_project import sam_project
+from engine.export.cloudformation import sam_project
 from engine.project import load_project, project_from_value
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "order-pipeline"

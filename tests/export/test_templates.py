@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from engine.export import check_references, cloudformation_template, import_template, sam_template
-from engine.export.cfn_intrinsics import names_referenced
+from engine.export.cloudformation.intrinsics import names_referenced
 from engine.project import project_from_value, project_to_value
 
 ACCOUNT, REGION = "123456789012", "us-east-1"

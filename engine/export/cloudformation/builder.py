@@ -16,7 +16,7 @@ from typing import Any
 
 from engine.export.asl_text import asl_json, dump_yaml
 from engine.export.catalog import Catalog, Substituter, arn_value, logical_base
-from engine.export.cfn_intrinsics import (
+from engine.export.cloudformation.intrinsics import (
     PLACEHOLDER,
     PSEUDO_PARAMETERS,
     escape_dangling,

@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.export.cfn_intrinsics import Flattener, map_strings, placeholders, strings_in
+from engine.export.cloudformation.import_context import TemplateContext
+from engine.export.cloudformation.import_definitions import restore_names
+from engine.export.cloudformation.intrinsics import Flattener, map_strings, placeholders, strings_in
 from engine.export.problems import pointer
-from engine.export.template_context import TemplateContext
-from engine.export.template_definitions import restore_names
 from engine.project.model import BusSpec, InputTransformer, RetryPolicy, RuleSpec, TargetSpec
 
 TARGET_KINDS = ("stateMachine", "queue", "topic", "bus", "function")

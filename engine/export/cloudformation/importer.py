@@ -17,13 +17,13 @@ from pydantic import ValidationError
 
 from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.export.asl_text import import_asl
-from engine.export.cfn_intrinsics import Flattener
+from engine.export.cloudformation.import_context import TemplateContext, resource_type
+from engine.export.cloudformation.import_definitions import machine_definition
+from engine.export.cloudformation.import_events import import_events, import_rule
+from engine.export.cloudformation.intrinsics import Flattener
+from engine.export.cloudformation.machine_settings import import_settings
 from engine.export.lambda_handlers import project_handler
-from engine.export.machine_settings import import_settings
 from engine.export.problems import ImportResult, pointer
-from engine.export.template_context import TemplateContext, resource_type
-from engine.export.template_definitions import machine_definition
-from engine.export.template_events import import_events, import_rule
 from engine.project.model import (
     BusSpec,
     ConsumerSpec,

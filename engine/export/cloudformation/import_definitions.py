@@ -14,7 +14,8 @@ from typing import Any
 
 from engine.asl.loader import DefinitionLoadError, parse_text
 from engine.export.asl_text import read_definition
-from engine.export.cfn_intrinsics import (
+from engine.export.cloudformation.import_context import TemplateContext
+from engine.export.cloudformation.intrinsics import (
     PLACEHOLDER,
     Flattener,
     is_intrinsic,
@@ -24,7 +25,6 @@ from engine.export.cfn_intrinsics import (
     strings_in,
 )
 from engine.export.problems import pointer
-from engine.export.template_context import TemplateContext
 from engine.project.containment import OutsideProjectError, confined_path
 
 

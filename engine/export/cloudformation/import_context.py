@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.export.catalog import queue_url
-from engine.export.cfn_intrinsics import (
+from engine.export.cloudformation.intrinsics import (
     PLACEHOLDER,
     Flattener,
     get_att_parts,
@@ -86,7 +86,7 @@ class TemplateContext:
         if kind == "bus" and isinstance(props, dict):
             name = self.literal(props.get("Name"))
             if isinstance(name, str) and name:
-                return name  # a bus is named by its physical name (see cfn_resources.add_buses)
+                return name  # a bus is named by its physical name (see messaging_resources.add_buses)
         return logical
 
     def metadata(self, logical: str) -> dict[str, Any]:

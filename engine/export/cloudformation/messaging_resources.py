@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine.export.catalog import DEFAULT_BUS
-from engine.export.cfn_intrinsics import literal_text
+from engine.export.cloudformation.builder import Builder
+from engine.export.cloudformation.intrinsics import literal_text
 from engine.export.eventbridge_rules import arn_service, needs_role, target_options
-from engine.export.template_builder import Builder
 from engine.project.model import QueueSpec, RuleSpec
 from engine.project.refs import ResourceRef, parse_ref
 

@@ -14,8 +14,14 @@ from typing import Any, Literal
 
 from engine.deep_nesting import nesting_headroom
 from engine.export.catalog import as_loaded
-from engine.export.cfn_intrinsics import literal_text
-from engine.export.cfn_resources import (
+from engine.export.cloudformation.builder import BoundDefinition, Builder, TemplateExport
+from engine.export.cloudformation.intrinsics import literal_text
+from engine.export.cloudformation.machine_settings import (
+    logging_configuration,
+    settings_statements,
+    tracing_configuration,
+)
+from engine.export.cloudformation.messaging_resources import (
     Grants,
     add_buses,
     add_queues,
@@ -29,8 +35,6 @@ from engine.export.cfn_resources import (
     renamed_metadata,
 )
 from engine.export.lambda_handlers import lambda_parts
-from engine.export.machine_settings import logging_configuration, settings_statements, tracing_configuration
-from engine.export.template_builder import BoundDefinition, Builder, TemplateExport
 from engine.project.loader import LoadedProject
 from engine.project.model import Project, StateMachineSpec
 from engine.project.refs import ResourceRef

@@ -4,7 +4,7 @@ Definitions inside templates mix ASL with `Ref`, `Fn::GetAtt`, `Fn::Sub` and (in
 `Fn::Join`. StateCanvas keeps a definition as plain ASL, so every intrinsic becomes a
 `${...}` placeholder in a string, the same notation SAM's `DefinitionSubstitutions` and
 `Fn::Sub` use; what a placeholder stood for is kept in a substitution map so that export can
-write it back. Nothing here knows about projects: see `template_import` and `bindings`.
+write it back. Nothing here knows about projects: see `importer` and the catalog's bindings.
 """
 
 from __future__ import annotations

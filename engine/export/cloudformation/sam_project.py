@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from engine.deploy.packaging import SKIP_DIRS, SKIP_SUFFIXES
 from engine.export.catalog import Catalog, as_loaded
-from engine.export.lambda_handlers import lambda_parts
-from engine.export.sam import sam_template
-from engine.export.template_builder import METADATA_KEY, TemplateExport
+from engine.export.cloudformation.builder import METADATA_KEY, TemplateExport
+from engine.export.cloudformation.sam import sam_template
+from engine.export.lambda_handlers import code_file_wanted, lambda_parts
 from engine.project.containment import is_inside
 from engine.project.loader import LoadedProject
 from engine.project.model import Project
@@ -92,7 +91,7 @@ def sam_project(
             folder = source.parent
             for item in sorted(folder.rglob("*")):
                 relative = item.relative_to(folder)
-                if item.is_file() and _wanted(relative):
+                if item.is_file() and code_file_wanted(relative):
                     out.code[target + PurePosixPath(*relative.parts).as_posix()] = item
         resource = resources[logical]
         resource["Properties"]["CodeUri"] = target
@@ -101,12 +100,6 @@ def sam_project(
         meta = resource.setdefault("Metadata", {}).setdefault(METADATA_KEY, {})
         meta["Handler"] = f"{target}{source.name}:{function}" if function else f"{target}{source.name}"
     return out
-
-
-def _wanted(relative: Path) -> bool:
-    if any(part in SKIP_DIRS or part.startswith(".") for part in relative.parts):
-        return False
-    return not relative.name.endswith(SKIP_SUFFIXES)
 
 
 def _copy_whole(source: Path, target: Path) -> None:

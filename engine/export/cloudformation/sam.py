@@ -5,7 +5,7 @@ and a file written beside the template), `DefinitionSubstitutions` for the proje
 SAM policy templates for what the definition calls, and `Events` for the rules whose one
 target is that machine. Functions become `AWS::Serverless::Function` with CodeUri, Handler and
 Runtime derived from the project's handler path, and SQS events for their queue consumers.
-Everything else is written as plain CloudFormation (see `cfn_resources`).
+Everything else is written as plain CloudFormation (see `messaging_resources`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,14 @@ from typing import Any
 from engine.deep_nesting import nesting_headroom
 from engine.export.asl_text import asl_json, asl_yaml
 from engine.export.catalog import DEFAULT_BUS, as_loaded, logical_base
-from engine.export.cfn_intrinsics import literal_text, placeholders
-from engine.export.cfn_resources import (
+from engine.export.cloudformation.builder import Builder, TemplateExport
+from engine.export.cloudformation.intrinsics import literal_text, placeholders
+from engine.export.cloudformation.machine_settings import (
+    logging_configuration,
+    settings_statements,
+    tracing_configuration,
+)
+from engine.export.cloudformation.messaging_resources import (
     Grants,
     add_buses,
     add_queues,
@@ -27,11 +33,14 @@ from engine.export.cfn_resources import (
     project_ref,
     renamed_metadata,
 )
-from engine.export.cloudformation import add_consumers, bind_machine, function_metadata, machine_metadata
+from engine.export.cloudformation.template import (
+    add_consumers,
+    bind_machine,
+    function_metadata,
+    machine_metadata,
+)
 from engine.export.eventbridge_rules import target_options
 from engine.export.lambda_handlers import lambda_parts
-from engine.export.machine_settings import logging_configuration, settings_statements, tracing_configuration
-from engine.export.template_builder import Builder, TemplateExport
 from engine.project.loader import LoadedProject
 from engine.project.model import Project, RuleSpec
 from engine.project.refs import ResourceRef

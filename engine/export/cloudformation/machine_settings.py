@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.export.template_builder import Builder
+from engine.export.cloudformation.builder import Builder
 from engine.project.model import LoggingSpec, StateMachineSpec
 
 # What Step Functions needs to deliver logs (AWS documents these on "*": log delivery has no
