@@ -11,64 +11,13 @@ expression layer renders through this module instead.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
-# Double.toString switches to computerized scientific notation outside [1e-3, 1e7).
-_PLAIN_MIN = 1e-3
-_PLAIN_MAX = 1e7
+from engine.values import java_number
+
 _HEX = "0123456789ABCDEF"
 _SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
-
-
-def _shortest_digits(value: float) -> tuple[str, int]:
-    """Shortest round-tripping decimal digits of a positive finite float and the exponent of the first.
-
-    ``(digits, exp)`` means ``0.d1d2d3... * 10**(exp + 1)``, i.e. ``d1.d2d3... * 10**exp``.
-    Python's ``repr`` already yields the shortest round-trip digits, as modern
-    JDKs' ``Double.toString`` does, so only the layout has to be redone.
-    """
-    text = repr(value)
-    mantissa, _, exponent = text.partition("e")
-    exp = int(exponent) if exponent else 0
-    whole, _, fraction = mantissa.partition(".")
-    digits = (whole + fraction).lstrip("0")
-    # position of the first significant digit relative to the decimal point
-    leading_zeros = len(whole + fraction) - len((whole + fraction).lstrip("0"))
-    exp += len(whole) - 1 - leading_zeros
-    digits = digits.rstrip("0") or "0"
-    return digits, exp
-
-
-def java_double(value: float) -> str:
-    """``Double.toString(value)``: ``1.0``, ``0.001``, ``1.0E7``, ``1.5E-4``, ``-0.0``."""
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == 0:
-        return "-0.0" if math.copysign(1.0, value) < 0 else "0.0"
-    sign = "-" if value < 0 else ""
-    magnitude = abs(value)
-    digits, exp = _shortest_digits(magnitude)
-    if _PLAIN_MIN <= magnitude < _PLAIN_MAX:
-        if exp >= 0:
-            whole = digits[: exp + 1].ljust(exp + 1, "0")
-            fraction = digits[exp + 1 :] or "0"
-        else:
-            whole = "0"
-            fraction = "0" * (-exp - 1) + digits
-        return f"{sign}{whole}.{fraction}"
-    fraction = digits[1:] or "0"
-    return f"{sign}{digits[0]}.{fraction}E{exp}"
-
-
-def java_number(value: int | float) -> str:
-    """A JSON number as Java prints it: integers plainly, doubles via ``Double.toString``."""
-    if isinstance(value, float):
-        return java_double(value)
-    return str(value)
 
 
 def java_to_string(value: Any) -> str:

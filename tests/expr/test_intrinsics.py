@@ -26,7 +26,7 @@ from engine.expr import (
     looks_like_intrinsic,
     set_at_reference_path,
 )
-from engine.expr.java_text import compact_json, java_double, java_to_string
+from engine.expr.java_text import compact_json, java_to_string
 
 
 def run(text: str, data: Any = None, variables: dict[str, Any] | None = None) -> Any:
@@ -42,25 +42,6 @@ def fails(text: str, data: Any = None) -> IntrinsicError:
 
 
 # ---------------------------------------------------------------- Java rendering
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (1.0, "1.0"),
-        (1.1, "1.1"),
-        (0.001, "0.001"),
-        (0.0001, "1.0E-4"),
-        (1e7, "1.0E7"),
-        (9999999.0, "9999999.0"),
-        (1.5e-4, "1.5E-4"),
-        (-2.5, "-2.5"),
-        (-0.0, "-0.0"),
-        (1.234e100, "1.234E100"),
-    ],
-)
-def test_java_double(value: float, text: str) -> None:
-    assert java_double(value) == text
 
 
 def test_java_to_string_matches_map_and_list_tostring() -> None:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from engine.messaging.sns import InvalidFilterPolicyError, validate_filter_policy
-from engine.messaging.sns.filter_policy.json_text import java_number_text
 
 
 def refusal(policy: Any, scope: str = "MessageAttributes") -> InvalidFilterPolicyError:
@@ -222,19 +221,3 @@ def test_unknown_scope_is_refused() -> None:
 def test_policy_text_that_is_not_json_is_refused() -> None:
     assert refusal('{"a": [').code == "InvalidParameter"
     assert refusal('{"a": [NaN]}').code == "InvalidParameter"
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (7, "7"),
-        (1.0, "1.0"),
-        (100.0, "100.0"),
-        (1e10, "1.0E10"),
-        (1.5e-5, "1.5E-5"),
-        (0.001, "0.001"),
-        (-2e9, "-2.0E9"),
-    ],
-)
-def test_numbers_are_written_back_as_java_writes_them(value: float, text: str) -> None:
-    assert java_number_text(value) == text

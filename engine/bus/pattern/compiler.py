@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.bus.pattern import tokens as tok
 from engine.bus.pattern.errors import InvalidEventPatternError
 from engine.bus.pattern.flatten import PathTree
 from engine.bus.pattern.matchers import (
@@ -30,8 +29,26 @@ from engine.bus.pattern.matchers import (
     exact_for_string,
     field_test,
 )
-from engine.bus.pattern.values import PatternValueError, cidr_range, require_comparable
+from engine.bus.pattern.values import PatternValueError, require_comparable
 from engine.bus.pattern.wildcard import check_complexity, parse_wildcard, wildcard_regex
+from engine.values import (
+    END_ARRAY,
+    END_OBJECT,
+    FALSE,
+    FIELD,
+    NULL,
+    NUMBER,
+    START_ARRAY,
+    START_OBJECT,
+    STRING,
+    TRUE,
+    IpValueError,
+    JsonSyntaxError,
+    TokenStream,
+    parse_cidr,
+    tokens_from_object,
+    tokens_from_text,
+)
 
 __all__ = ["Branch", "CompiledPattern", "Field", "compile_pattern"]
 
@@ -141,12 +158,12 @@ def _fail(reason: str) -> InvalidEventPatternError:
 
 
 class _Compiler:
-    def __init__(self, stream: tok.TokenStream) -> None:
+    def __init__(self, stream: TokenStream) -> None:
         self.ts = stream
 
     # -- structure -----------------------------------------------------------------------------
     def compile(self) -> list[dict[str, list[Matcher]]]:
-        if self.ts.next() != tok.START_OBJECT:
+        if self.ts.next() != START_OBJECT:
             raise _fail("Filter is not an object")
         rules: list[dict[str, list[Matcher]]] = []
         self.parse_object(rules, [], in_or=False)
@@ -155,7 +172,7 @@ class _Compiler:
     def parse_object(self, rules: list[dict[str, list[Matcher]]], path: list[str], in_or: bool) -> None:
         ts = self.ts
         present = False
-        while ts.next() != tok.END_OBJECT:
+        while ts.next() != END_OBJECT:
             present = True
             name = ts.text
             if name == "$or":
@@ -164,9 +181,9 @@ class _Compiler:
             if in_or and name in _RESERVED_IN_OR:
                 raise _fail(f"{name} is Ruler reserved fieldName which cannot be used inside $or.")
             kind = ts.next()
-            if kind == tok.START_OBJECT:
+            if kind == START_OBJECT:
                 self.parse_object(rules, [*path, name], in_or)
-            elif kind == tok.START_ARRAY:
+            elif kind == START_ARRAY:
                 self.write_field(rules, ".".join([*path, name]))
             else:
                 raise _fail(f'"{name}" must be an object or an array')
@@ -177,12 +194,12 @@ class _Compiler:
         ts = self.ts
         before = [dict(rule) for rule in rules]
         rules.clear()
-        if ts.next() != tok.START_ARRAY:
+        if ts.next() != START_ARRAY:
             raise _fail("It must be an Array followed with $or.")
         count = 0
-        while ts.next() != tok.END_ARRAY:
+        while ts.next() != END_ARRAY:
             count += 1
-            if ts.kind != tok.START_OBJECT:
+            if ts.kind != START_OBJECT:
                 raise _fail("Only JSON object is allowed in array of $or relationship.")
             forked = [dict(rule) for rule in before] or [{}]
             self.parse_object(forked, path, in_or=True)
@@ -193,15 +210,15 @@ class _Compiler:
     def write_field(self, rules: list[dict[str, list[Matcher]]], name: str) -> None:
         ts = self.ts
         values: list[Matcher] = []
-        while ts.next() != tok.END_ARRAY:
+        while ts.next() != END_ARRAY:
             kind = ts.kind
-            if kind == tok.START_OBJECT:
+            if kind == START_OBJECT:
                 values.append(self.match_expression())
-            elif kind == tok.STRING:
+            elif kind == STRING:
                 values.append(exact_for_string(ts.text))
-            elif kind == tok.NUMBER:
+            elif kind == NUMBER:
                 values.append(exact_for_number(ts.text))
-            elif kind in (tok.TRUE, tok.FALSE, tok.NULL):
+            elif kind in (TRUE, FALSE, NULL):
                 values.append(exact_for_literal(kind))
             else:
                 raise _fail("Match value must be String, number, true, false, or null")
@@ -214,26 +231,26 @@ class _Compiler:
 
     # -- operators -----------------------------------------------------------------------------
     def expect_end(self, reason: str = _ONE_KEY) -> None:
-        if self.ts.next() != tok.END_OBJECT:
+        if self.ts.next() != END_OBJECT:
             raise _fail(reason)
 
     def match_expression(self) -> Matcher:
         ts = self.ts
-        if ts.next() != tok.FIELD:
+        if ts.next() != FIELD:
             raise _fail("Match expression name not found")
         op = ts.text
         if op in ("prefix", "suffix"):
             return self.prefix_or_suffix(op)
         if op == "exactly":
-            if ts.next() != tok.STRING:
+            if ts.next() != STRING:
                 raise _fail("exact match pattern must be a string")
             matcher: Matcher = StringTest("exact", ts.text, ignore_case=False)
         elif op == "equals-ignore-case":
-            if ts.next() != tok.STRING:
+            if ts.next() != STRING:
                 raise _fail("equals-ignore-case match pattern must be a string")
             matcher = StringTest("equals", ts.text, ignore_case=True)
         elif op == "numeric":
-            if ts.next() != tok.START_ARRAY:
+            if ts.next() != START_ARRAY:
                 raise _fail("Value of numeric must be an array.")
             matcher = self.numeric()
             self.expect_end(_TOO_MANY)
@@ -242,17 +259,17 @@ class _Compiler:
             return self.anything_but()
         elif op == "exists":
             kind = ts.next()
-            if kind not in (tok.TRUE, tok.FALSE):
+            if kind not in (TRUE, FALSE):
                 raise _fail("exists match pattern must be either true or false.")
-            matcher = Exists() if kind == tok.TRUE else _ABSENT
+            matcher = Exists() if kind == TRUE else _ABSENT
         elif op == "cidr":
-            if ts.next() != tok.STRING:
+            if ts.next() != STRING:
                 raise _fail("prefix match pattern must be a string")
             text = ts.text
-            family, low, high = cidr_range(text)
-            matcher = Cidr(family, low, high, text)
+            block = parse_cidr(text)
+            matcher = Cidr(block.size, block.low, block.high, text)
         elif op == "wildcard":
-            if ts.next() != tok.STRING:
+            if ts.next() != STRING:
                 raise _fail("wildcard match pattern must be a string")
             text = ts.text
             parse_wildcard(text)
@@ -265,19 +282,19 @@ class _Compiler:
     def prefix_or_suffix(self, op: str) -> Matcher:
         ts = self.ts
         kind = ts.next()
-        if kind == tok.START_OBJECT:
+        if kind == START_OBJECT:
             title = op.capitalize()
-            if ts.next() != tok.FIELD:
+            if ts.next() != FIELD:
                 raise _fail(f"{title} expression name not found")
             if ts.text != "equals-ignore-case":
                 raise _fail(f"Unsupported {op} pattern: {ts.text}")
-            if ts.next() != tok.STRING:
+            if ts.next() != STRING:
                 raise _fail("equals-ignore-case match pattern must be a string")
             matcher = StringTest(op, ts.text, ignore_case=True)
             self.expect_end()
             self.expect_end()
             return matcher
-        if kind != tok.STRING:
+        if kind != STRING:
             raise _fail(f"{op} match pattern must be a string")
         matcher = StringTest(op, ts.text, ignore_case=False)
         self.expect_end()
@@ -285,33 +302,33 @@ class _Compiler:
 
     def numeric(self) -> NumericRange:
         ts = self.ts
-        if ts.next() != tok.STRING:
+        if ts.next() != STRING:
             raise _fail(f"Invalid member in numeric match: {ts.text}")
         op = ts.text
         if op not in ("=", ">", ">=", "<", "<="):
             ts.next()
             raise _fail(f"Unrecognized numeric range operator: {op}")
-        if ts.next() != tok.NUMBER:
+        if ts.next() != NUMBER:
             raise _fail(f"Value of {'equals' if op == '=' else op} must be numeric")
         first = ts.text
         if op in ("=", "<", "<="):
-            if ts.next() != tok.END_ARRAY:
+            if ts.next() != END_ARRAY:
                 raise _fail(_TOO_MANY)
             value = require_comparable(first)
             if op == "=":
                 return NumericRange.equal_to(value, f'["=", {first}]')
             return NumericRange.one_sided(op, value, f'["{op}", {first}]')
-        if ts.next() == tok.END_ARRAY:
+        if ts.next() == END_ARRAY:
             return NumericRange.one_sided(op, require_comparable(first), f'["{op}", {first}]')
-        if ts.kind != tok.STRING:
+        if ts.kind != STRING:
             raise _fail(f"Bad value in numeric range: {ts.text}")
         upper_op = ts.text
         if upper_op not in ("<", "<="):
             raise _fail(f"Bad numeric range operator: {upper_op}")
-        if ts.next() != tok.NUMBER:
+        if ts.next() != NUMBER:
             raise _fail(f"Value of {upper_op} must be numeric")
         second = ts.text
-        if ts.next() != tok.END_ARRAY:
+        if ts.next() != END_ARRAY:
             raise _fail("Too many terms in numeric range expression")
         low, high = require_comparable(first), require_comparable(second)
         if low >= high:
@@ -323,14 +340,14 @@ class _Compiler:
         ts = self.ts
         mode = "exact"
         kind = ts.next()
-        if kind == tok.START_OBJECT:
-            if ts.next() != tok.FIELD:
+        if kind == START_OBJECT:
+            if ts.next() != FIELD:
                 raise _fail("Anything-But expression name not found")
             if ts.text not in _AB_MODES:
                 raise _fail(f"Unsupported anything-but pattern: {ts.text}")
             mode = _AB_MODES[ts.text]
             kind = ts.next()
-        if kind not in (tok.START_ARRAY, tok.STRING, tok.NUMBER):
+        if kind not in (START_ARRAY, STRING, NUMBER):
             raise _fail("Value of anything-but must be an array or single string/number value.")
         matcher = self.anything_but_values(kind) if mode == "exact" else self.anything_but_set(mode, kind)
         self.expect_end(_TOO_MANY)
@@ -340,16 +357,16 @@ class _Compiler:
 
     def anything_but_values(self, kind: str) -> Matcher:
         ts = self.ts
-        if kind != tok.START_ARRAY:
-            if kind == tok.STRING:
+        if kind != START_ARRAY:
+            if kind == STRING:
                 return AnythingBut("exact", [ts.text], json.dumps(ts.text))
             return AnythingButNumbers([require_comparable(ts.text)], ts.text)
         strings: list[str] = []
         numbers: list[str] = []
-        while ts.next() != tok.END_ARRAY:
-            if ts.kind == tok.STRING:
+        while ts.next() != END_ARRAY:
+            if ts.kind == STRING:
                 strings.append(ts.text)
-            elif ts.kind == tok.NUMBER:
+            elif ts.kind == NUMBER:
                 require_comparable(ts.text)
                 numbers.append(ts.text)
             else:
@@ -368,7 +385,7 @@ class _Compiler:
         texts: list[str] = []
 
         def take() -> None:
-            if ts.kind != tok.STRING:
+            if ts.kind != STRING:
                 if mode == "ignore-case":
                     raise _fail(
                         "Inside anything-but/equals-ignore-case list, number|start|null|boolean "
@@ -381,8 +398,8 @@ class _Compiler:
                 raise _fail("Null prefix/suffix not allowed")
             texts.append(ts.text)
 
-        if kind == tok.START_ARRAY:
-            while ts.next() != tok.END_ARRAY:
+        if kind == START_ARRAY:
+            while ts.next() != END_ARRAY:
                 take()
             shown_value = json.dumps(texts)
         else:
@@ -430,9 +447,9 @@ def compile_pattern(pattern: PatternSource | CompiledPattern) -> CompiledPattern
         return pattern
     if isinstance(pattern, bytes):
         pattern = pattern.decode("utf-8")
-    tokens = tok.tokens_from_text(pattern) if isinstance(pattern, str) else tok.tokens_from_object(pattern)
+    tokens = tokens_from_text(pattern) if isinstance(pattern, str) else tokens_from_object(pattern)
     try:
-        rules = _Compiler(tok.TokenStream(tokens)).compile()
+        rules = _Compiler(TokenStream(tokens)).compile()
         return _finish(rules)
-    except (tok.JsonSyntaxError, PatternValueError) as exc:
+    except (JsonSyntaxError, PatternValueError, IpValueError) as exc:
         raise InvalidEventPatternError(str(exc)) from None

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.bus.pattern.errors import InvalidEventError
-from engine.bus.pattern.values import JsonNumber
+from engine.values import JsonNumber
 
 __all__ = [
     "ENVELOPE_FIELDS",

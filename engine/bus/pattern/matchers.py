@@ -21,7 +21,8 @@ from functools import lru_cache
 from typing import Any
 
 from engine.bus.pattern.errors import InvalidEventError
-from engine.bus.pattern.values import NUMBER_LIMIT, JsonNumber, comparable_number, ip_key
+from engine.bus.pattern.values import NUMBER_LIMIT, comparable_number, ip_key
+from engine.values import JsonNumber
 
 __all__ = [
     "AnythingBut",

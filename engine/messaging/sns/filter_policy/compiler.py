@@ -17,20 +17,6 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from engine.messaging.sns.filter_policy.errors import InvalidFilterPolicyError
-from engine.messaging.sns.filter_policy.json_text import (
-    END_ARRAY,
-    END_OBJECT,
-    FIELD_NAME,
-    START_ARRAY,
-    START_OBJECT,
-    VALUE_FALSE,
-    VALUE_NULL,
-    VALUE_NUMBER,
-    VALUE_STRING,
-    VALUE_TRUE,
-    TokenStream,
-    compact,
-)
 from engine.messaging.sns.filter_policy.patterns import (
     AnythingBut,
     AnythingButPrefix,
@@ -45,11 +31,25 @@ from engine.messaging.sns.filter_policy.patterns import (
     Prefix,
     Suffix,
 )
+from engine.messaging.sns.filter_policy.policy_reader import PolicyReader, compact
 from engine.messaging.sns.filter_policy.values import (
     NUMBER_LIMIT,
     NUMBER_RANGE_MESSAGE,
-    cidr_bounds,
     comparable_number,
+)
+from engine.values import (
+    END_ARRAY,
+    END_OBJECT,
+    FALSE,
+    FIELD,
+    NULL,
+    NUMBER,
+    START_ARRAY,
+    START_OBJECT,
+    STRING,
+    TRUE,
+    IpValueError,
+    parse_cidr,
 )
 
 OR_KEYWORD = "$or"
@@ -99,8 +99,9 @@ def compile_rules(tree: Any) -> list[Rule]:
 
 class _Compiler:
     def __init__(self, tree: Any) -> None:
+        self._tree = tree
         self._source, tokens = compact(tree)
-        self._stream = TokenStream(tokens)
+        self._stream = PolicyReader(tokens)
 
     def _fail(self, reason: str) -> NoReturn:
         raise InvalidFilterPolicyError(reason, source=self._source, column=self._stream.column)
@@ -109,21 +110,22 @@ class _Compiler:
         if self._stream.next_token() != START_OBJECT:
             self._fail("Filter is not an object")
         rules: list[Rule] = []
-        self._object(rules, ())
+        self._object(rules, (), self._tree)
         return rules
 
-    def _object(self, rules: list[Rule], path: tuple[str, ...]) -> None:
+    def _object(self, rules: list[Rule], path: tuple[str, ...], node: dict[str, Any]) -> None:
+        """The object ``node`` whose opening brace was just read (its tokens follow in the stream)."""
         stream = self._stream
         present = False
         while stream.next_token() != END_OBJECT:
             present = True
             name = stream.current.text
-            if name == OR_KEYWORD and _is_or(stream.peek().node):
-                self._or(rules, path)
+            if name == OR_KEYWORD and _is_or(node.get(name)):
+                self._or(rules, path, node[name])
                 continue
             kind = stream.next_token()
             if kind == START_OBJECT:
-                self._object(rules, (*path, name))
+                self._object(rules, (*path, name), _member(node, name))
             elif kind == START_ARRAY:
                 self._values(rules, (*path, name))
             else:
@@ -131,15 +133,17 @@ class _Compiler:
         if not present:
             self._fail("Empty objects are not allowed")
 
-    def _or(self, rules: list[Rule], path: tuple[str, ...]) -> None:
+    def _or(self, rules: list[Rule], path: tuple[str, ...], alternatives: list[Any]) -> None:
         """Each object of the ``$or`` array forks the rules gathered so far (OR of ANDs)."""
         before = [dict(rule) for rule in rules]
         rules.clear()
         self._stream.next_token()  # the array, already known to hold only objects
-        while self._stream.next_token() != END_ARRAY:
+        for alternative in alternatives:
+            self._stream.next_token()  # its opening brace
             branch = [dict(rule) for rule in before] or [{}]
-            self._object(branch, path)
+            self._object(branch, path, alternative)
             rules.extend(branch)
+        self._stream.next_token()  # the array's end
 
     def _values(self, rules: list[Rule], path: tuple[str, ...]) -> None:
         stream = self._stream
@@ -149,14 +153,14 @@ class _Compiler:
             count += 1
             if kind == START_OBJECT:
                 patterns.append(self._expression())
-            elif kind == VALUE_STRING:
+            elif kind == STRING:
                 patterns.append(ExactString.of(stream.text()))
-            elif kind == VALUE_NUMBER:
-                key = comparable_number(_number(stream.current.node))
+            elif kind == NUMBER:
+                key = comparable_number(_number(stream.current.text))
                 if key is not None:  # out-of-range numbers still match as written
                     patterns.append(NumericEquals(key))
                 patterns.append(ExactLiteral("number", stream.text()))
-            elif kind in (VALUE_TRUE, VALUE_FALSE, VALUE_NULL):
+            elif kind in (TRUE, FALSE, NULL):
                 patterns.append(ExactLiteral(kind, kind))
             else:
                 self._fail("Match value must be String, number, true, false, or null")
@@ -171,11 +175,11 @@ class _Compiler:
     def _expression(self) -> Pattern:
         """One ``{"operator": ...}`` alternative."""
         stream = self._stream
-        if stream.next_token() != FIELD_NAME:
+        if stream.next_token() != FIELD:
             self._fail("Match expression name not found")
         operator = stream.current.text
         if operator in _STRING_OPERATORS:
-            if stream.next_token() != VALUE_STRING:
+            if stream.next_token() != STRING:
                 self._fail(f"{operator} match pattern must be a string")
             text = stream.text()
             self._end_of_expression()
@@ -191,16 +195,19 @@ class _Compiler:
             return self._anything_but()
         if operator == "exists":
             kind = stream.next_token()
-            if kind not in (VALUE_TRUE, VALUE_FALSE):
+            if kind not in (TRUE, FALSE):
                 self._fail("exists match pattern must be either true or false.")
             self._end_of_expression()
-            return Exists(kind == VALUE_TRUE)
+            return Exists(kind == TRUE)
         if operator == "cidr":
-            if stream.next_token() != VALUE_STRING:
+            if stream.next_token() != STRING:
                 self._fail("prefix match pattern must be a string")  # sic: AWS's wording for cidr
-            bottom, top = cidr_bounds(stream.text())  # refused without a location, as AWS does
+            try:
+                block = parse_cidr(stream.text())
+            except IpValueError as error:  # refused without a location, as AWS does
+                raise InvalidFilterPolicyError(str(error)) from None
             self._end_of_expression()
-            return CidrRange(bottom, top)
+            return CidrRange(block)
         self._fail(f"Unrecognized match type {operator}")
 
     def _end_of_expression(self) -> None:
@@ -211,12 +218,12 @@ class _Compiler:
         stream = self._stream
         kind = stream.next_token()
         if kind == START_OBJECT:
-            if stream.next_token() != FIELD_NAME:
+            if stream.next_token() != FIELD:
                 self._fail("Anything-But expression name not found")
             operator = stream.current.text
             if operator != "prefix":
                 self._fail(f"Unsupported anything-but pattern: {operator}")
-            if stream.next_token() != VALUE_STRING:
+            if stream.next_token() != STRING:
                 self._fail("prefix match pattern must be a string")
             text = stream.text()
             if not text:
@@ -226,10 +233,10 @@ class _Compiler:
             return AnythingButPrefix(text)
         if kind == START_ARRAY:
             pattern = self._anything_but_list()
-        elif kind == VALUE_STRING:
+        elif kind == STRING:
             pattern = AnythingBut(strings=frozenset({stream.text()}))
-        elif kind == VALUE_NUMBER:
-            key = comparable_number(_number(stream.current.node))
+        elif kind == NUMBER:
+            key = comparable_number(_number(stream.current.text))
             if key is None:  # AWS lets this one escape unlocated
                 raise InvalidFilterPolicyError(NUMBER_RANGE_MESSAGE)
             pattern = AnythingBut(keys=frozenset({key}), numeric=True)
@@ -245,11 +252,11 @@ class _Compiler:
         keys: set[int] = set()
         has_string = has_number = False
         while (kind := stream.next_token()) != END_ARRAY:
-            if kind == VALUE_STRING:
+            if kind == STRING:
                 strings.add(stream.text())
                 has_string = True
-            elif kind == VALUE_NUMBER:
-                keys.add(self._comparable(_number(stream.current.node)))
+            elif kind == NUMBER:
+                keys.add(self._comparable(_number(stream.current.text)))
                 has_number = True
             else:
                 self._fail("Inside anything but list, start|null|boolean is not supported.")
@@ -260,29 +267,29 @@ class _Compiler:
     def _numeric(self) -> Pattern:
         """``["op", n]`` or ``[">"|">=", lo, "<"|"<=", hi]``, with the library's messages."""
         stream = self._stream
-        if stream.next_token() != VALUE_STRING:
+        if stream.next_token() != STRING:
             self._fail(f"Invalid member in numeric match: {stream.text()}")
         operator = stream.text()
         kind = stream.next_token()
         if operator == "=":
-            if kind != VALUE_NUMBER:
+            if kind != NUMBER:
                 self._fail("Value of equals must be numeric")
-            value = _number(stream.current.node)
+            value = _number(stream.current.text)
             if stream.next_token() != END_ARRAY:
                 self._fail("Too many elements in numeric expression")
             return NumericEquals(self._comparable(value))
         if operator in (">", ">="):
-            if kind != VALUE_NUMBER:
+            if kind != NUMBER:
                 self._fail(f"Value of {operator} must be numeric")
-            bottom = _number(stream.current.node)
+            bottom = _number(stream.current.text)
             kind = stream.next_token()
             if kind == END_ARRAY:
                 return self._range(bottom, operator == ">", NUMBER_LIMIT, False)
             return self._upper_bound(kind, bottom, operator == ">")
         if operator in ("<", "<="):
-            if kind != VALUE_NUMBER:
+            if kind != NUMBER:
                 self._fail(f"Value of {operator} must be numeric")
-            top = _number(stream.current.node)
+            top = _number(stream.current.text)
             if stream.next_token() != END_ARRAY:
                 self._fail("Too many elements in numeric expression")
             return self._range(-NUMBER_LIMIT, False, top, operator == "<")
@@ -290,14 +297,14 @@ class _Compiler:
 
     def _upper_bound(self, kind: str, bottom: float, open_bottom: bool) -> Pattern:
         stream = self._stream
-        if kind != VALUE_STRING:
+        if kind != STRING:
             self._fail(f"Bad value in numeric range: {stream.text()}")
         operator = stream.text()
         if operator not in ("<", "<="):
             self._fail(f"Bad numeric range operator: {operator}")
-        if stream.next_token() != VALUE_NUMBER:
+        if stream.next_token() != NUMBER:
             self._fail(f"Value of {operator} must be numeric")
-        top = _number(stream.current.node)
+        top = _number(stream.current.text)
         if stream.next_token() != END_ARRAY:
             self._fail("Too many terms in numeric range expression")
         return self._range(bottom, open_bottom, top, operator == "<")
@@ -314,18 +321,22 @@ class _Compiler:
         return key
 
 
-def _number(node: Any) -> float:
+def _number(text: str) -> float:
     """A policy number as a double (huge integers become infinite, as the library reads them)."""
-    try:
-        return float(node)
-    except OverflowError:
-        return float("inf") if node > 0 else float("-inf")
+    return float(text)
+
+
+def _member(node: dict[Any, Any], name: str) -> Any:
+    """The value shown under ``name`` in the compact text (which writes every key with ``str``)."""
+    if name in node:
+        return node[name]
+    return next(value for key, value in node.items() if str(key) == name)
 
 
 def _is_or(node: Any) -> bool:
     """Whether an ``$or`` value is read as OR: an array of 2+ objects free of reserved names."""
     return (
-        isinstance(node, list)
+        isinstance(node, list | tuple)
         and len(node) >= 2
         and all(isinstance(item, dict) and not _has_reserved_name(item) for item in node)
     )

@@ -19,12 +19,9 @@ from itertools import count
 from typing import Any
 
 from engine.messaging.sns.filter_policy.values import Leaf, Membership
+from engine.values import JsonNumber
 
 Leaves = dict[str, list[Leaf]]
-
-
-class _Number(str):
-    """A JSON number kept as the sender wrote it (the policy can match the literal text)."""
 
 
 def _refuse_constant(name: str) -> Any:
@@ -32,8 +29,8 @@ def _refuse_constant(name: str) -> Any:
 
 
 def parse_json_keeping_numbers(text: str) -> Any:
-    """``json.loads`` with numbers left as their original text (``_Number``), NaN refused."""
-    return json.loads(text, parse_int=_Number, parse_float=_Number, parse_constant=_refuse_constant)
+    """``json.loads`` with numbers kept as written (`JsonNumber`, matched as text too), NaN refused."""
+    return json.loads(text, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=_refuse_constant)
 
 
 def body_leaves(message: Any) -> Leaves | None:
@@ -88,8 +85,8 @@ def _walk(value: Any, path: str, membership: Membership, leaves: Leaves, ids: co
         array_id = next(ids)
         for index, item in enumerate(value):
             _walk(item, path, (*membership, (array_id, index)), leaves, ids)
-    elif isinstance(value, _Number) or (isinstance(value, int | float) and not isinstance(value, bool)):
-        text = str(value) if isinstance(value, _Number) else json.dumps(value)
+    elif isinstance(value, JsonNumber) or (isinstance(value, int | float) and not isinstance(value, bool)):
+        text = str(value) if isinstance(value, JsonNumber) else json.dumps(value)
         leaves.setdefault(path, []).append(Leaf.number(text, membership))
     elif isinstance(value, str):
         leaves.setdefault(path, []).append(Leaf.string(value, membership))

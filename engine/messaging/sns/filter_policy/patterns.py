@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.messaging.sns.filter_policy.values import Leaf, ip_address_bytes, looks_like_ip
+from engine.messaging.sns.filter_policy.values import Leaf
+from engine.values import CidrBlock, ip_address_bytes, looks_like_ip
 
 
 class Pattern:
@@ -127,12 +128,10 @@ class NumericRange(Pattern):
 class CidrRange(Pattern):
     """A ``cidr`` block: strings that are addresses of the same family between the bounds."""
 
-    bottom: bytes
-    top: bytes
+    block: CidrBlock
 
     def matches(self, leaf: Leaf) -> bool:
-        ip = leaf.ip
-        return ip is not None and len(ip) == len(self.bottom) and self.bottom <= ip <= self.top
+        return leaf.ip is not None and self.block.contains(leaf.ip)
 
 
 @dataclass(frozen=True, slots=True)

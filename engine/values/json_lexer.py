@@ -1,19 +1,15 @@
-"""Pattern input as a stream of JSON tokens, the way AWS's matcher reads it.
+"""JSON text read the way AWS's streaming JSON parser reads it, one token at a time.
 
-Why a token stream and not ``json.loads``: EventBridge compiles a pattern while it parses it (a
-streaming parser), so a semantic error that comes before a syntax error in the text wins; a key that
-repeats is seen twice (the last one wins); text after the closing brace is never read; and a number
-keeps its exact text. The tokenizer below reproduces that order and the parser's error wording for
-the common syntax errors. A pattern given as a Python ``dict`` is walked into the same tokens.
+Why a lexer and not ``json.loads``: AWS's matching library compiles a pattern while its parser
+reads it, so a semantic error that comes before a syntax error in the text wins, and text after
+the closing brace is never read. This lexer yields the tokens in reading order and raises
+`JsonSyntaxError` with the parser's own wording exactly where the parser would stop. Well-formed
+text takes the faster road in `tokens_from_text`; only text the C parser refuses comes here.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
-
-from engine.bus.pattern.values import JsonNumber
 
 __all__ = [
     "END_ARRAY",
@@ -28,9 +24,8 @@ __all__ = [
     "STRING",
     "TRUE",
     "JsonSyntaxError",
-    "TokenStream",
-    "tokens_from_object",
-    "tokens_from_text",
+    "Token",
+    "lex",
 ]
 
 START_OBJECT = "{"
@@ -45,15 +40,17 @@ FALSE = "false"
 NULL = "null"
 EOF = "eof"
 
+#: ``(kind, text)``: a field's name, a string's value, a number as written, or the literal.
 Token = tuple[str, str]
+
+
+class JsonSyntaxError(Exception):
+    """Raised with the parser's own wording; each compiler turns it into its service's refusal."""
+
 
 _EXPECTED_VALUE = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _WHITESPACE = " \t\r\n"
-
-
-class JsonSyntaxError(Exception):
-    """Raised with the parser's own wording; the compiler turns it into AWS's refusal."""
 
 
 def _char_desc(ch: str) -> str:
@@ -268,87 +265,6 @@ class _Lexer:
             yield (FIELD, name)
 
 
-class _Pairs(list):  # type: ignore[type-arg]
-    """An object parsed by the fast path, kept as its (key, value) pairs (repeated keys count)."""
-
-    __slots__ = ()
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-def tokens_from_text(text: str) -> Iterator[Token]:
-    """Tokens of JSON ``text``; a syntax error surfaces only when its token is reached.
-
-    Well-formed JSON (the usual case) is parsed by the C parser and walked, which gives the same
-    tokens faster; anything the C parser refuses goes through the streaming lexer, which reports
-    the first problem in reading order.
-    """
-    try:
-        parsed = json.loads(
-            text,
-            object_pairs_hook=_Pairs,
-            parse_int=JsonNumber,
-            parse_float=JsonNumber,
-            parse_constant=_refuse_constant,
-        )
-    except (ValueError, RecursionError):
-        return _Lexer(text).tokens()
-    return tokens_from_object(parsed)
-
-
-def _number_text(value: int | float) -> str:
-    return repr(value) if isinstance(value, float) else str(int(value))
-
-
-def tokens_from_object(value: Any) -> Iterator[Token]:
-    """Tokens of an already-parsed pattern (dicts, lists, str, numbers, bools, None)."""
-    if type(value) is _Pairs:
-        yield (START_OBJECT, "{")
-        for key, item in value:
-            yield (FIELD, key)
-            yield from tokens_from_object(item)
-        yield (END_OBJECT, "}")
-    elif type(value) is JsonNumber:
-        yield (NUMBER, str(value))
-    elif isinstance(value, dict):
-        yield (START_OBJECT, "{")
-        for key, item in value.items():
-            yield (FIELD, str(key))
-            yield from tokens_from_object(item)
-        yield (END_OBJECT, "}")
-    elif isinstance(value, (list, tuple)):
-        yield (START_ARRAY, "[")
-        for item in value:
-            yield from tokens_from_object(item)
-        yield (END_ARRAY, "]")
-    elif isinstance(value, str):
-        yield (STRING, value)
-    elif value is True:
-        yield (TRUE, "true")
-    elif value is False:
-        yield (FALSE, "false")
-    elif value is None:
-        yield (NULL, "null")
-    elif isinstance(value, (int, float)):
-        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-            raise JsonSyntaxError(f"Non-standard number {value!r} is not JSON")
-        yield (NUMBER, _number_text(value))
-    else:
-        raise JsonSyntaxError(f"A value of type {type(value).__name__} is not JSON")
-
-
-class TokenStream:
-    """A cursor over tokens that turns syntax errors into the compiler's error type lazily."""
-
-    def __init__(self, tokens: Iterator[Token]) -> None:
-        self._tokens = tokens
-        self.kind = EOF
-        self.text = ""
-
-    def next(self) -> str:
-        """Advances and returns the new token's kind (``EOF`` at the end)."""
-        token = next(self._tokens, None)
-        self.kind, self.text = token if token is not None else (EOF, "")
-        return self.kind
+def lex(text: str) -> Iterator[Token]:
+    """Tokens of JSON ``text`` in reading order; a syntax error surfaces when its token is reached."""
+    return _Lexer(text).tokens()

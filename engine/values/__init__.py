@@ -1,0 +1,67 @@
+"""AWS's and Java's rules for values, in one place for every service StateCanvas emulates.
+
+EventBridge patterns and SNS filter policies are matched by the same library, and Step Functions'
+intrinsic functions run on the same JVM, so the rules they share live here once and the services
+(`engine.bus.pattern`, `engine.messaging.sns.filter_policy`, `engine.expr`) use them:
+
+- `cidr`: which strings are IP addresses, what bytes they are, the block a ``cidr`` value covers;
+- `java_double`: numbers written as Java writes them (``Double.toString``);
+- `json_tokens` (with `json_lexer`): JSON read as the library's streaming parser reads it.
+"""
+
+from engine.values.cidr import CidrBlock, IpValueError, ip_address_bytes, looks_like_ip, parse_cidr
+from engine.values.java_double import java_double, java_number
+from engine.values.json_lexer import (
+    END_ARRAY,
+    END_OBJECT,
+    EOF,
+    FALSE,
+    FIELD,
+    NULL,
+    NUMBER,
+    START_ARRAY,
+    START_OBJECT,
+    STRING,
+    TRUE,
+    JsonSyntaxError,
+    Token,
+)
+from engine.values.json_tokens import (
+    JsonNumber,
+    PlacedToken,
+    TokenStream,
+    compact_layout,
+    python_number_text,
+    tokens_from_object,
+    tokens_from_text,
+)
+
+__all__ = [
+    "END_ARRAY",
+    "END_OBJECT",
+    "EOF",
+    "FALSE",
+    "FIELD",
+    "NULL",
+    "NUMBER",
+    "START_ARRAY",
+    "START_OBJECT",
+    "STRING",
+    "TRUE",
+    "CidrBlock",
+    "IpValueError",
+    "JsonNumber",
+    "JsonSyntaxError",
+    "PlacedToken",
+    "Token",
+    "TokenStream",
+    "compact_layout",
+    "ip_address_bytes",
+    "java_double",
+    "java_number",
+    "looks_like_ip",
+    "parse_cidr",
+    "python_number_text",
+    "tokens_from_object",
+    "tokens_from_text",
+]
