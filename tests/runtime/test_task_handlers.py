@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from typing import Any
 
 import engine
 
@@ -19,11 +21,6 @@ def machine(resource: str, **extra: object) -> dict:
 
 def declined(event: dict, context: object) -> dict:
     raise ValueError("card declined")
-
-
-def hangs(event: dict, context: object) -> dict:
-    time.sleep(2)
-    return {}
 
 
 def not_json(event: dict, context: object) -> object:
@@ -50,11 +47,31 @@ def test_a_raising_handler_fails_the_task_with_its_exception_name() -> None:
 
 
 def test_a_handler_that_hangs_past_the_timeout_times_out() -> None:
+    """The handler hangs until the run has recorded its timeout: no real wait beyond TimeoutSeconds.
+
+    A thread cannot be stopped, so the run's end waits for the handler's thread; letting the
+    handler go when TaskTimedOut is recorded keeps that wait at zero.
+    """
+    timed_out = threading.Event()
+
+    def hangs(event: dict, context: object) -> dict:
+        released = timed_out.wait(timeout=30)
+        assert released, "the task never timed out"
+        return {}
+
+    def sink(event: dict[str, Any]) -> None:
+        if event["type"] == "TaskTimedOut":
+            timed_out.set()
+
     started = time.perf_counter()
     execution = engine.run(
-        machine("arn:aws:states:::lambda:invoke", TimeoutSeconds=1), {}, handlers={"charge": hangs}
+        machine("arn:aws:states:::lambda:invoke", TimeoutSeconds=1),
+        {},
+        handlers={"charge": hangs},
+        history_sinks=[sink],
     )
     assert time.perf_counter() - started < 10
+    assert timed_out.is_set()
     assert (execution.status, execution.error) == ("FAILED", "States.Timeout")
     assert "TaskTimedOut" in [e["type"] for e in execution.history]
 
