@@ -1,4 +1,4 @@
-"""The EventBridge TestEventPattern corpus recorded against AWS: every case, counted.
+"""The EventBridge TestEventPattern corpus recorded against AWS: one test per case, counted.
 
 Each case gives a pattern and an event (``*_wire`` is the exact text sent to AWS; it matters
 where a key repeats) and AWS's answer: true, false, InvalidEventPatternException with AWS's
@@ -7,26 +7,20 @@ reason, or ValidationException for a bad event.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_cases import EVENT_PATTERNS, case_id, folder_cases, params
+from figures import Figures
 
 from engine.bus import InvalidEventError, InvalidEventPatternError, RuleSet, explain, test_event_pattern
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "event-patterns"
-
-
-def _cases() -> list[dict[str, Any]]:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the event-pattern corpus is not at {CORPUS}; conformance tests skipped")
-    cases = []
-    for path in sorted(CORPUS.glob("*.json")):
-        case = json.loads(path.read_text(encoding="utf-8"))
-        case["_file"] = path.name
-        cases.append(case)
-    return cases
+CASES = params(EVENT_PATTERNS.is_dir(), EVENT_PATTERNS, lambda: folder_cases(EVENT_PATTERNS))
+VERDICTS = params(
+    EVENT_PATTERNS.is_dir(),
+    EVENT_PATTERNS,
+    lambda: [c for c in folder_cases(EVENT_PATTERNS) if isinstance(c["expected"], bool)],
+)
 
 
 def _wire(case: dict[str, Any], key: str) -> Any:
@@ -52,24 +46,27 @@ def _agrees(case: dict[str, Any]) -> tuple[bool, str]:
     return (got == expected and message == want), f"expected {expected}: {want!r}, got {got}: {message!r}"
 
 
-def test_event_pattern_corpus(report_figure: Any) -> None:
-    cases = _cases()
-    failures = []
-    for case in cases:
-        ok, why = _agrees(case)
-        if not ok:
-            failures.append(f"{case['_file']}: {why}")
-    passed = len(cases) - len(failures)
-    report_figure(f"event patterns: {passed}/{len(cases)}")
-    print(f"event patterns: {passed}/{len(cases)}")
-    assert not failures, "\n".join(failures)
+def _render(outcomes: list[bool]) -> list[str]:
+    return [f"event patterns: {sum(outcomes)}/{len(outcomes)}"]
 
 
-def test_corpus_through_ruleset_and_explain() -> None:
-    """The same verdicts through RuleSet (one rule per case, all cases in one set) and explain."""
-    cases = [c for c in _cases() if isinstance(c["expected"], bool)]
-    rules = RuleSet({c["_file"]: _wire(c, "pattern") for c in cases})
-    for case in cases:
-        event = _wire(case, "event")
-        assert (case["_file"] in rules.matches(event)) is case["expected"], case["_file"]
-        assert (explain(_wire(case, "pattern"), event) == []) is case["expected"], case["_file"]
+@pytest.mark.parametrize("case", CASES)
+def test_event_pattern_case_agrees_with_aws(case: dict[str, Any], figures: Figures) -> None:
+    ok, why = _agrees(case)
+    figures.record("event patterns", case_id(case), ok, render=_render, total=len(CASES))
+    assert ok, why
+
+
+@pytest.fixture(scope="module")
+def all_rules() -> RuleSet:
+    """One rule per case that has a verdict, every such case in one set."""
+    cases = [c for c in folder_cases(EVENT_PATTERNS) if isinstance(c["expected"], bool)]
+    return RuleSet({c["_file"]: _wire(c, "pattern") for c in cases})
+
+
+@pytest.mark.parametrize("case", VERDICTS)
+def test_case_verdict_through_ruleset_and_explain(case: dict[str, Any], all_rules: RuleSet) -> None:
+    """The same verdict through RuleSet (all cases' rules in one set) and explain."""
+    event = _wire(case, "event")
+    assert (case["_file"] in all_rules.matches(event)) is case["expected"]
+    assert (explain(_wire(case, "pattern"), event) == []) is case["expected"]

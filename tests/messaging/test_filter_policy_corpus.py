@@ -1,37 +1,29 @@
 """SNS filter policies against AWS's recorded answers (``shared/conformance/sns-filter-policies``).
 
-Target: every case. ``match`` cases compare the delivery decision; ``validate`` cases compare the
-verdict and, for refusals, AWS's message exactly, both the reason line (``error.message``) and the
-raw text with the parser's location line (``error.message_raw``). AWS words a reason differently
-for ``Subscribe`` (``Invalid parameter: Attributes Reason: FilterPolicy: ...``) and
-``SetSubscriptionAttributes`` (``Invalid parameter: FilterPolicy: ...``); a case does not name
-its call, so the call is read from the recorded wording and our message for that call must then
-equal AWS's character for character. The policy is given as ``policy_wire`` (the exact text sent
-to AWS) so repeated keys behave as they did there.
+Target: every case, each its own test. ``match`` cases compare the delivery decision;
+``validate`` cases compare the verdict and, for refusals, AWS's message exactly, both the
+reason line (``error.message``) and the raw text with the parser's location line
+(``error.message_raw``). AWS words a reason differently for ``Subscribe`` (``Invalid
+parameter: Attributes Reason: FilterPolicy: ...``) and ``SetSubscriptionAttributes``
+(``Invalid parameter: FilterPolicy: ...``); a case does not name its call, so the call is
+read from the recorded wording and our message for that call must then equal AWS's
+character for character. The policy is given as ``policy_wire`` (the exact text sent to AWS)
+so repeated keys behave as they did there.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_cases import SNS_FILTER_POLICIES, case_id, folder_cases, params
+from figures import Figures
 
 from engine.messaging.sns import test_filter_policy, validate_filter_policy
 from engine.messaging.sns.filter_policy.errors import InvalidFilterPolicyError, SubscriptionApi
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "sns-filter-policies"
 SUBSCRIBE_PREFIX = "Invalid parameter: Attributes Reason: "
-
-
-def _cases() -> list[dict[str, Any]]:
-    cases = []
-    for path in sorted(CORPUS.glob("*.json")):
-        case = json.loads(path.read_text(encoding="utf-8"))
-        case["_file"] = path.name
-        cases.append(case)
-    return cases
+CASES = params(SNS_FILTER_POLICIES.is_dir(), SNS_FILTER_POLICIES, lambda: folder_cases(SNS_FILTER_POLICIES))
 
 
 def _check(case: dict[str, Any]) -> str | None:
@@ -62,18 +54,27 @@ def _check(case: dict[str, Any]) -> str | None:
     return None if case["expected"] == "valid" else f"accepted, AWS refused it: {case['error']['message']}"
 
 
-def test_sns_filter_policy_corpus(report_figure: Any) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the SNS filter-policy corpus is not at {CORPUS}; corpus test skipped")
-    cases = _cases()
-    assert cases, f"no cases in {CORPUS}"
-    failures = [(case["_file"], why) for case in cases if (why := _check(case)) is not None]
-    passed = len(cases) - len(failures)
-    kinds = {kind: sum(1 for case in cases if case["kind"] == kind) for kind in ("match", "validate")}
-    report_figure(
-        f"SNS filter policies: {passed}/{len(cases)} "
+def _render(outcomes: list[tuple[str, str, str | None]]) -> list[str]:
+    """(case id, kind, what differs or None) for each case."""
+    passed = sum(1 for _, _, why in outcomes if why is None)
+    kinds = {kind: sum(1 for _, k, _ in outcomes if k == kind) for kind in ("match", "validate")}
+    lines = [
+        f"SNS filter policies: {passed}/{len(outcomes)} "
         f"({kinds['match']} match, {kinds['validate']} validate; refusals compared with AWS's exact message)"
-    )
-    for name, why in failures:
-        report_figure(f"  SNS filter policy FAIL {name}: {why}")
-    assert not failures, "\n".join(f"{name}: {why}" for name, why in failures)
+    ]
+    lines += [f"  SNS filter policy FAIL {name}.json: {why}" for name, _, why in outcomes if why is not None]
+    return lines
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_sns_filter_policy_case_agrees_with_aws(case: dict[str, Any], figures: Figures) -> None:
+    why = _check(case)
+    outcome = (case_id(case), case["kind"], why)
+    figures.record("SNS filter policies", case_id(case), outcome, render=_render, total=len(CASES))
+    assert why is None, why
+
+
+def test_the_sns_corpus_has_cases() -> None:
+    if not SNS_FILTER_POLICIES.is_dir():
+        pytest.skip(f"the SNS filter-policy corpus is not at {SNS_FILTER_POLICIES}; corpus test skipped")
+    assert folder_cases(SNS_FILTER_POLICIES), f"no cases in {SNS_FILTER_POLICIES}"
