@@ -21,10 +21,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_cases import REALWORLD, realworld_params
+from figures import Figures
 from PySide6.QtCore import QRectF, QSettings
 from PySide6.QtGui import QImage, QPainter
 
@@ -32,18 +35,14 @@ from designer.canvas.scene import DesignerScene
 from designer.document.files import DocumentLoadError, canonical_text
 from designer.document.paths import iter_states
 from designer.document.project_document import ProjectDocument
+from designer.main_window import MainWindow
 from engine.export import import_file
 
 REPO = Path(__file__).resolve().parents[2]
-REALWORLD = REPO.parent / "shared" / "realworld"
 EXAMPLE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
 PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 LOCATED = re.compile(r"(line \d+|:\d+:\d+|/Resources/|/States/)")
 IMAGE_SIZE = (160, 120)
-
-
-def _rows() -> list[dict[str, Any]]:
-    return json.loads((REALWORLD / "index.json").read_text(encoding="utf-8"))
 
 
 def _openable_path(row: dict[str, Any], scratch: Path) -> Path:
@@ -191,40 +190,59 @@ def _refused_cleanly(window: Any, path: Path, row: dict[str, Any]) -> list[str]:
     return problems
 
 
-def test_realworld_files_open_lay_out_render_and_export(
-    qapp: Any, qtbot: Any, tmp_path: Path, report_figure: Any
+GOOD = realworld_params(lambda row: not _expected_broken(row))
+BROKEN = realworld_params(_expected_broken)
+GROUP = "designer real-world"
+
+
+def _render(outcomes: list[tuple[bool, bool]]) -> list[str]:
+    """(broken, fine) per file: good files opened and exported, broken ones refused cleanly."""
+    good = [fine for broken, fine in outcomes if not broken]
+    broken = [fine for is_broken, fine in outcomes if is_broken]
+    return [
+        f"designer real-world: opened, laid out, rendered and exported {sum(good)}/{len(good)}; "
+        f"broken files refused cleanly {sum(broken)}/{len(broken)}"
+    ]
+
+
+@pytest.fixture(scope="module")
+def image() -> QImage:
+    return QImage(*IMAGE_SIZE, QImage.Format.Format_ARGB32_Premultiplied)
+
+
+@pytest.mark.parametrize("row", GOOD)
+def test_realworld_file_opens_lays_out_renders_and_exports(
+    qapp: Any, row: dict[str, Any], image: QImage, tmp_path: Path, figures: Figures
 ) -> None:
-    if not REALWORLD.is_dir():
+    out = tmp_path / "exported"
+    out.mkdir()
+    problems = _open_one(row, _openable_path(row, tmp_path / "checkouts"), image, out)
+    figures.record(GROUP, row["file"], (False, not problems), render=_render, total=len(GOOD) + len(BROKEN))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def window(qapp: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MainWindow]:
+    """One main window that every broken file is opened in, as a user would try them in turn."""
+    folder = tmp_path_factory.mktemp("window")
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    shown = MainWindow(EXAMPLE, settings=settings, recovery_dir=folder / "recovery", offer_recovery=False)
+    shown.ask_before_close = False
+    yield shown
+    shown.close()
+    shown.deleteLater()
+
+
+@pytest.mark.parametrize("row", BROKEN)
+def test_broken_realworld_file_is_refused_cleanly(
+    window: MainWindow, row: dict[str, Any], tmp_path: Path, figures: Figures
+) -> None:
+    problems = _refused_cleanly(window, _openable_path(row, tmp_path / "checkouts"), row)
+    figures.record(GROUP, row["file"], (True, not problems), render=_render, total=len(GOOD) + len(BROKEN))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_corpus_holds_deliberately_broken_files() -> None:
+    if BROKEN[0].values[0] is None:
         pytest.skip(f"the real-world corpus is not at {REALWORLD}; real-world designer test skipped")
-    rows = _rows()
-    image = QImage(*IMAGE_SIZE, QImage.Format.Format_ARGB32_Premultiplied)
-    good = [r for r in rows if not _expected_broken(r)]
-    broken = [r for r in rows if _expected_broken(r)]
-    failures: list[str] = []
-    opened = 0
-    for i, row in enumerate(good):
-        out = tmp_path / "exported" / str(i)
-        out.mkdir(parents=True)
-        found = _open_one(row, _openable_path(row, tmp_path / "checkouts"), image, out)
-        failures += found
-        opened += not found
-
-    from designer.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(EXAMPLE, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)
-    window.ask_before_close = False
-    qtbot.addWidget(window)
-    refused = 0
-    for row in broken:
-        found = _refused_cleanly(window, _openable_path(row, tmp_path / "checkouts"), row)
-        failures += found
-        refused += not found
-
-    report_figure(
-        f"designer real-world: opened, laid out, rendered and exported {opened}/{len(good)}; "
-        f"broken files refused cleanly {refused}/{len(broken)}"
-    )
-    assert len(good) + len(broken) == len(rows)
-    assert broken, "the corpus is meant to hold deliberately broken files"
-    assert not failures, "\n".join(failures[:30])
+    assert BROKEN, "the corpus is meant to hold deliberately broken files"

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_cases import REALWORLD, realworld_params, realworld_rows
+from figures import Figures
 
 from engine.asl.loader import parse_text, read_text_file
 from engine.export import (
@@ -30,17 +33,63 @@ from engine.export.cloudformation.intrinsics import placeholders
 from engine.export.mermaid import label as mermaid_label
 from engine.project import project_to_value
 
-REALWORLD = Path(__file__).resolve().parents[2].parent / "shared" / "realworld"
-# (opened, openable, refused, broken) per kind, for the combined figure at the end.
-_TOTALS: dict[str, tuple[int, int, int, int]] = {}
+ASL_FILES = realworld_params(lambda row: row["kind"] == "asl")
+TEMPLATES = realworld_params(lambda row: row["kind"] == "template")
+TOTAL = len(ASL_FILES) + len(TEMPLATES)
+GROUP = "real-world"
+
+
+@dataclass
+class _Outcome:
+    """One file's result for the figures: broken files count as refused cleanly when `ok`."""
+
+    kind: str
+    broken: bool
+    ok: bool
+    opened: bool = False
+    machines: int = 0
+    rules: int = 0
+
+
+def _render(outcomes: list[_Outcome]) -> list[str]:
+    """The ASL and template figures, and the two in one line when both ran."""
+    lines, totals = [], []
+    for kind in ("asl", "template"):
+        rows = [o for o in outcomes if o.kind == kind]
+        if not rows:
+            continue
+        broken = [o for o in rows if o.broken]
+        good = [o for o in rows if not o.broken]
+        refused = sum(o.ok for o in broken)
+        opened = sum(o.ok for o in good) if kind == "asl" else sum(o.opened for o in good)
+        totals.append((opened, len(good), refused, len(broken)))
+        if kind == "asl":
+            lines.append(
+                f"real-world ASL: opened and exported {opened}/{len(good)}, "
+                f"broken files refused cleanly {refused}/{len(broken)}"
+            )
+            continue
+        machines, rules = sum(o.machines for o in good), sum(o.rules for o in good)
+        lines.append(
+            f"real-world templates: opened and exported {opened}/{len(good)} "
+            f"({machines} state machines, {rules} rules; {len(good) - opened} opened with located problems), "
+            f"broken files refused cleanly {refused}/{len(broken)}"
+        )
+    if len(totals) == 2:
+        # Files opened with located problems count as not exported.
+        opened, total, refused, broken = (sum(t[i] for t in totals) for i in range(4))
+        lines.append(
+            f"real-world: opened and exported {opened}/{total}, "
+            f"broken files refused cleanly {refused}/{broken}"
+        )
+    return lines
 
 
 @pytest.fixture(scope="module")
 def corpus() -> dict[str, dict[str, Any]]:
     if not REALWORLD.is_dir():
         pytest.skip(f"the real-world corpus is not at {REALWORLD}; tests over it skipped")
-    rows = json.loads((REALWORLD / "index.json").read_text(encoding="utf-8"))
-    return {row["file"]: row for row in rows}
+    return {row["file"]: row for row in realworld_rows()}
 
 
 def _resolver(row: dict[str, Any]) -> Callable[[str], Path | None]:
@@ -86,43 +135,36 @@ def _charted(definition: dict[str, Any]) -> bool:
     return chart.startswith("flowchart") and all(f'"{mermaid_label(n)}' in chart for n in names(definition))
 
 
-def test_every_asl_file_opens_and_exports_or_is_refused(corpus, report_figure) -> None:
-    rows = [r for r in corpus.values() if r["kind"] == "asl"]
-    opened, refused, failures = 0, 0, []
-    broken = [r for r in rows if r["parse"] == "FAILED"]
-    for row in rows:
-        path = REALWORLD / row["file"]
-        result = import_asl(path)
-        if row["parse"] == "FAILED":
-            (problem,) = result.errors
-            if problem.file == str(path) and problem.location.startswith("line ") and not result.definitions:
-                refused += 1
-            else:
-                failures.append(f"{row['file']}: not refused cleanly: {problem}")
-            continue
-        if result.problems or len(result.definitions) != 1:
-            failures.append(f"{row['file']}: {[str(p) for p in result.problems]}")
-            continue
-        (definition,) = result.definitions.values()
-        source = parse_text(
-            read_text_file(path), prefer="yaml" if path.suffix in (".yaml", ".yml") else "json"
-        )
-        if definition != source.value:
-            failures.append(f"{row['file']}: the imported definition differs from the file")
-        elif json.loads(asl_json(definition)) != definition:
-            failures.append(f"{row['file']}: ASL JSON export differs after parsing")
-        elif parse_text(asl_yaml(definition), prefer="yaml").value != definition:
-            failures.append(f"{row['file']}: ASL YAML export differs after parsing")
-        elif not _charted(definition):
-            failures.append(f"{row['file']}: the Mermaid chart misses states")
-        else:
-            opened += 1
-    _TOTALS["asl"] = (opened, len(rows) - len(broken), refused, len(broken))
-    report_figure(
-        f"real-world ASL: opened and exported {opened}/{len(rows) - len(broken)}, "
-        f"broken files refused cleanly {refused}/{len(broken)}"
-    )
-    assert not failures, "\n".join(failures)
+def _asl_problem(row: dict[str, Any]) -> str | None:
+    """What is wrong with opening and exporting one ASL file (or refusing a broken one), or None."""
+    path = REALWORLD / row["file"]
+    result = import_asl(path)
+    if row["parse"] == "FAILED":
+        (problem,) = result.errors
+        if problem.file == str(path) and problem.location.startswith("line ") and not result.definitions:
+            return None
+        return f"not refused cleanly: {problem}"
+    if result.problems or len(result.definitions) != 1:
+        return str([str(p) for p in result.problems])
+    (definition,) = result.definitions.values()
+    source = parse_text(read_text_file(path), prefer="yaml" if path.suffix in (".yaml", ".yml") else "json")
+    if definition != source.value:
+        return "the imported definition differs from the file"
+    if json.loads(asl_json(definition)) != definition:
+        return "ASL JSON export differs after parsing"
+    if parse_text(asl_yaml(definition), prefer="yaml").value != definition:
+        return "ASL YAML export differs after parsing"
+    if not _charted(definition):
+        return "the Mermaid chart misses states"
+    return None
+
+
+@pytest.mark.parametrize("row", ASL_FILES)
+def test_asl_file_opens_and_exports_or_is_refused(row: dict[str, Any], figures: Figures) -> None:
+    problem = _asl_problem(row)
+    outcome = _Outcome("asl", row["parse"] == "FAILED", problem is None)
+    figures.record(GROUP, row["file"], outcome, render=_render, total=TOTAL)
+    assert problem is None, f"{row['file']}: {problem}"
 
 
 def _imported_ok(row: dict[str, Any], result: ImportResult) -> list[str]:
@@ -167,43 +209,37 @@ def _round_trip(result: ImportResult, tmp_path: Path) -> list[str]:
     return wrong
 
 
-def test_every_template_opens_and_exports_or_is_refused(corpus, report_figure, tmp_path: Path) -> None:
-    rows = [r for r in corpus.values() if r["kind"] == "template"]
-    opened = refused = machines = rules = 0
-    broken = 0
-    failures = []
-    for i, row in enumerate(rows):
-        path = REALWORLD / row["file"]
-        result = import_template(path, resolve_uri=_resolver(row))
-        if row["parse"] == "FAILED":
-            broken += 1
-            (problem,) = result.errors
-            if problem.file == str(path) and problem.location.startswith("line "):
-                refused += 1
-            else:
-                failures.append(f"{row['file']}: not refused cleanly: {problem}")
-            continue
-        # Anything left out is said with a place in the template, never as a traceback.
-        for problem in result.problems:
-            if not problem.location.startswith(("/Resources/", "line ")) or "Traceback" in problem.message:
-                failures.append(f"{row['file']}: unclear problem {problem}")
-        wrong = _imported_ok(row, result)
-        if not result.errors:
-            wrong += _round_trip(result, tmp_path / str(i))
-        if wrong:
-            failures += [f"{row['file']}: {w}" for w in wrong]
-        elif not result.errors:
-            opened += 1
-        machines += len(result.project.state_machines)
-        rules += len(result.project.rules)
-    with_errors = len(rows) - broken - opened
-    _TOTALS["templates"] = (opened, len(rows) - broken, refused, broken)
-    report_figure(
-        f"real-world templates: opened and exported {opened}/{len(rows) - broken} "
-        f"({machines} state machines, {rules} rules; {with_errors} opened with located problems), "
-        f"broken files refused cleanly {refused}/{broken}"
+@pytest.mark.parametrize("row", TEMPLATES)
+def test_template_opens_and_exports_or_is_refused(
+    row: dict[str, Any], figures: Figures, tmp_path: Path
+) -> None:
+    path = REALWORLD / row["file"]
+    result = import_template(path, resolve_uri=_resolver(row))
+    if row["parse"] == "FAILED":
+        (problem,) = result.errors
+        refused = problem.file == str(path) and problem.location.startswith("line ")
+        figures.record(GROUP, row["file"], _Outcome("template", True, refused), render=_render, total=TOTAL)
+        assert refused, f"{row['file']}: not refused cleanly: {problem}"
+        return
+    # Anything left out is said with a place in the template, never as a traceback.
+    wrong = [
+        f"unclear problem {problem}"
+        for problem in result.problems
+        if not problem.location.startswith(("/Resources/", "line ")) or "Traceback" in problem.message
+    ]
+    wrong += _imported_ok(row, result)
+    if not result.errors:
+        wrong += _round_trip(result, tmp_path)
+    outcome = _Outcome(
+        "template",
+        False,
+        not wrong,
+        opened=not wrong and not result.errors,
+        machines=len(result.project.state_machines),
+        rules=len(result.project.rules),
     )
-    assert not failures, "\n".join(failures)
+    figures.record(GROUP, row["file"], outcome, render=_render, total=TOTAL)
+    assert not wrong, "\n".join(f"{row['file']}: {w}" for w in wrong)
 
 
 def test_definition_uri_that_is_missing_or_in_s3_is_located(corpus) -> None:
@@ -222,14 +258,3 @@ def test_definition_uri_that_is_missing_or_in_s3_is_located(corpus) -> None:
     assert len(located) >= 3
     assert any("does not exist" in p.message for p in located)
     assert any("S3" in p.message for p in located)
-
-
-def test_combined_figure(corpus, report_figure) -> None:
-    """The corpus in one line; files opened with located problems count as not exported."""
-    if set(_TOTALS) != {"asl", "templates"}:
-        pytest.skip("the ASL and template tests did not both run in this session")
-    opened, total, refused, broken = (sum(t[i] for t in _TOTALS.values()) for i in range(4))
-    report_figure(
-        f"real-world: opened and exported {opened}/{total}, broken files refused cleanly {refused}/{broken}"
-    )
-    assert refused == broken

@@ -1,8 +1,8 @@
 """TestState against AWS's recorded answers: the corpus's `test_state` cases and its refusals.
 
-Targets: at least 95% of the `kind: test_state` cases (a few depend on masked values) and
-every `kind: validation` case whose `expected.api` is `test_state` (AWS's code and exact
-message). The figures and every failing case, with its reason, are printed in the summary.
+Targets: every `kind: test_state` case and every `kind: validation` case whose `expected.api`
+is `test_state` (AWS's code and exact message), each its own test. The figures and every
+failing case, with its reason, are printed in the summary.
 
 Six recorded requests test a Task with no mock: AWS called a real Lambda function. As the
 execution corpus does, those are served by replaying the result AWS recorded for the Task
@@ -13,18 +13,14 @@ is TestState's own work around the call; the figures say how many cases were rep
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_cases import CONFORMANCE, asl_params, case_id
+from figures import Figures
 
 from engine.integrations import MockConfig, ServiceRegistry
 from engine.runtime.test_state import TestStateError, test_state
-
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
-if CONFORMANCE.is_dir() and str(CONFORMANCE) not in sys.path:
-    sys.path.insert(0, str(CONFORMANCE))
 
 # The recording's account, region and role: compare.py's masking expects them.
 ACCOUNT = "111111111111"
@@ -88,50 +84,64 @@ def run_case(case: dict[str, Any], request: dict[str, Any]) -> tuple[dict[str, A
         return None, refusal, replayed
 
 
-def test_test_state_corpus(asl_cases: list[dict[str, Any]], report_figure: Any) -> None:
+RUNS = asl_params(lambda case: case["kind"] == "test_state")
+REFUSALS = asl_params(
+    lambda case: case["kind"] == "validation" and case["expected"].get("api") == "test_state"
+)
+GROUP = "TestState"
+
+
+def _render(outcomes: list[tuple[str, str | None, bool]]) -> list[str]:
+    """(kind, what differs or None, replayed) per case: runs' and refusals' figures, then failures."""
+    runs = [(why, replayed) for kind, why, replayed in outcomes if kind == "test_state"]
+    refusals = [why for kind, why, _ in outcomes if kind == "validation"]
+    passed_runs = sum(1 for why, _ in runs if why is None)
+    replays = sum(1 for _, replayed in runs if replayed)
+    passed_replays = sum(1 for why, replayed in runs if why is None and replayed)
+    passed_refusals = sum(1 for why in refusals if why is None)
+    lines = [
+        f"TestState runs: {passed_runs}/{len(runs)} ({passed_runs - passed_replays}/{len(runs) - replays} "
+        f"without replaying; {passed_replays}/{replays} replaying the Task result AWS recorded)",
+        f"TestState refusals: {passed_refusals}/{len(refusals)}",
+    ]
+    return lines + [f"  TestState failure: {why}" for _, why, _ in outcomes if why is not None]
+
+
+def _check_test_state() -> Any:
     try:
-        from compare import check_test_state
+        from compare import check_test_state  # the corpus's own comparison (on sys.path)
     except ImportError:
         pytest.skip(f"compare.py is not in {CONFORMANCE}; TestState corpus test skipped")
-    runs = [c for c in asl_cases if c["kind"] == "test_state"]
-    refusals = [
-        c for c in asl_cases if c["kind"] == "validation" and c["expected"].get("api") == "test_state"
-    ]
-    failures: list[str] = []
-    passed_runs = passed_refusals = replays = passed_replays = 0
-    for case in runs:
-        response, refusal, replayed = run_case(case, case.get("test_state_request") or {})
-        replays += replayed
-        if refusal is not None:
-            failures.append(f"{case['_file']}: refused ({refusal})")
-            continue
-        ok, why = check_test_state(case, response, account=ACCOUNT, region=REGION)
-        if ok:
-            passed_runs += 1
-            passed_replays += replayed
-        else:
-            failures.append(f"{case['_file']}: {why}")
-    for case in refusals:
-        expected = case["expected"]
-        _, refusal, _ = run_case(case, case.get("api_request") or {})
-        if refusal is None:
-            failures.append(
-                f"{case['_file']}: not refused (AWS: {expected['error_code']}: {expected['message']})"
-            )
-        elif (refusal.code, refusal.message) != (expected["error_code"], expected["message"]):
-            failures.append(
-                f"{case['_file']}: refused with {refusal.code}: {refusal.message!r}, AWS said "
-                f"{expected['error_code']}: {expected['message']!r}"
-            )
-        else:
-            passed_refusals += 1
-    report_figure(
-        f"TestState runs: {passed_runs}/{len(runs)} ({passed_runs - passed_replays}/{len(runs) - replays} "
-        f"without replaying; {passed_replays}/{replays} replaying the Task result AWS recorded)"
-    )
-    report_figure(f"TestState refusals: {passed_refusals}/{len(refusals)}")
-    for line in failures:
-        report_figure(f"  TestState failure: {line}")
-    print("\n".join(failures))
-    assert passed_runs >= 0.95 * len(runs), f"{passed_runs}/{len(runs)} TestState runs match AWS"
-    assert passed_refusals == len(refusals), f"{passed_refusals}/{len(refusals)} TestState refusals match AWS"
+    return check_test_state
+
+
+@pytest.mark.parametrize("case", RUNS)
+def test_test_state_run_matches_aws(case: dict[str, Any], figures: Figures) -> None:
+    check_test_state = _check_test_state()
+    response, refusal, replayed = run_case(case, case.get("test_state_request") or {})
+    why = None
+    if refusal is not None:
+        why = f"{case['_file']}: refused ({refusal})"
+    else:
+        ok, difference = check_test_state(case, response, account=ACCOUNT, region=REGION)
+        why = None if ok else f"{case['_file']}: {difference}"
+    total = len(RUNS) + len(REFUSALS)
+    figures.record(GROUP, case_id(case), (case["kind"], why, replayed), render=_render, total=total)
+    assert why is None, why
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+def test_test_state_refusal_matches_aws(case: dict[str, Any], figures: Figures) -> None:
+    expected = case["expected"]
+    _, refusal, _ = run_case(case, case.get("api_request") or {})
+    why = None
+    if refusal is None:
+        why = f"{case['_file']}: not refused (AWS: {expected['error_code']}: {expected['message']})"
+    elif (refusal.code, refusal.message) != (expected["error_code"], expected["message"]):
+        why = (
+            f"{case['_file']}: refused with {refusal.code}: {refusal.message!r}, AWS said "
+            f"{expected['error_code']}: {expected['message']!r}"
+        )
+    total = len(RUNS) + len(REFUSALS)
+    figures.record(GROUP, case_id(case), (case["kind"], why, False), render=_render, total=total)
+    assert why is None, why
