@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication
 
 from designer.canvas.clipboard import from_mime, to_mime
 from designer.canvas.drop_target import DropTarget, find_drop_target
-from designer.canvas.flow_insert import append_state_after, insert_state_on_edge, quick_add_after
+from designer.canvas.flow_insert import add_state, quick_add_after
 from designer.canvas.interactions import connect
 from designer.canvas.items.base import NodeItem
 from designer.canvas.items.container_item import ContainerItem
@@ -26,7 +26,6 @@ from designer.canvas.scene import DesignerScene
 from designer.canvas.spacing import move_of, settle_states, settle_top_level, top_level_items
 from designer.document.commands import (
     AddResourceCommand,
-    AddStateCommand,
     DisconnectCommand,
     MoveCommand,
     PasteStatesCommand,
@@ -35,10 +34,11 @@ from designer.document.commands import (
     RenameStateCommand,
     SetStartCommand,
 )
+from designer.document.compound_edits import action_target
 from designer.document.edits import EditRefused
-from designer.document.paths import Scope, StateAddress, all_state_names, get_in, unique_name
+from designer.document.paths import Scope, StateAddress
 from designer.document.project_document import ProjectDocument
-from designer.document.templates import resource_template, state_template, unique_resource_name
+from designer.document.templates import resource_template, unique_resource_name
 
 DUPLICATE_OFFSET = 36.0
 
@@ -92,48 +92,18 @@ class CanvasEditor(QObject):
         group, _, kind = entry.partition(":")
         try:
             if group == "state":
-                return self._add_state(kind, pos, self.drop_target(entry, pos, tolerance))
+                return add_state(self, kind, pos, self.drop_target(entry, pos, tolerance))
             if group == "resource":
                 return self._add_resource(kind, pos)
             if group == "pattern":
                 added = insert_pattern(self, kind, pos, self.drop_target(entry, pos, tolerance))
                 return added[0] if added else None
-            if group == "action":
-                from designer.panels.palette_actions import add_action
-
-                return add_action(self, kind, pos, tolerance)
+            if group == "action":  # a Task calling the action, named for it
+                action = (kind, action_target(kind))
+                return add_state(self, "Task", pos, self.drop_target(entry, pos, tolerance), action)
         except EditRefused as exc:
             self.message.emit(str(exc))
         return None
-
-    def _add_state(self, kind: str, pos: QPointF, target: DropTarget) -> str | None:
-        if target.edge is not None:  # dropped on a transition: insert it between the two states
-            spliced = insert_state_on_edge(self, kind, target.edge, target.point or pos)
-            if spliced is not None:
-                return spliced
-        if target.after is not None:  # past the output port of a state whose flow ends
-            return append_state_after(self, kind, target.after)
-        with self.document.macro(f"Add {kind}"):
-            machine, scope, local = self._drop_target(pos)
-            if machine is None:
-                machine = self._new_machine(pos)
-                scope, local = (), None
-            value = state_template(kind)
-            taken = all_state_names(self.document.definition(machine))
-            name = unique_name(kind, taken)
-            # Inner states of a dropped container need machine-wide unique names too.
-            value = _rename_inner(value, taken | {name})
-            address = StateAddress(machine, scope, name)
-            position = None
-            if scope == () and local is not None:  # centred where it was dropped
-                rect = StateItem(address, value).rect()
-                position = (round(local.x() - rect.width() / 2, 1), round(local.y() - rect.height() / 2, 1))
-            self.document.push(AddStateCommand(self.document, address, value, position))
-            if scope == ():
-                settle_states(self.scene, machine, [name])
-            settle_top_level(self.scene, {f"stateMachine:{machine}"})
-        self.select_state(machine, address.path)
-        return name
 
     def _new_machine(self, pos: QPointF) -> str:
         """A machine to hold what was dropped outside every frame, there or near it."""
@@ -327,24 +297,3 @@ class CanvasEditor(QObject):
     def select_item(self, item: NodeItem) -> None:
         self.scene.clearSelection()
         item.setSelected(True)
-
-
-def _rename_inner(value: dict[str, Any], taken: set[str]) -> dict[str, Any]:
-    from designer.document.edits import nested_names, remap_names
-
-    inner: dict[str, Any] = {}
-    for key in ("Branches",):
-        for branch in value.get(key) or []:
-            inner.update(branch.get("States") or {})
-    for key in ("ItemProcessor", "Iterator"):
-        if isinstance(value.get(key), dict):
-            inner.update(value[key].get("States") or {})
-    if not inner:
-        return value
-    mapping: dict[str, str] = {}
-    used = set(taken)
-    for name in sorted(nested_names(inner)):
-        mapping[name] = unique_name(name, used)
-        used.add(mapping[name])
-    renamed = remap_names({"_": value}, mapping)["_"]
-    return renamed if get_in(renamed, ("Type",)) else value

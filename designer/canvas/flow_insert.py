@@ -1,7 +1,10 @@
-"""Putting one new state into a flow: dropped on a transition, dropped past a state's output
-port, or added with Tab after the selected state.
+"""Putting one new state on the canvas: dropped on a transition, past a state's output port, or
+free (a state of the palette or a Task calling an AWS action), or added with Tab after the
+selected state.
 
-Each is one undo step that takes the room it needs: the states from the new one's row on
+The canvas works out what the user asked for (which transition, after which state, where the
+box goes); the document names and fills the state and plans the edit as one command. Each is
+one undo step that takes the room it needs: in a flow, the states from the new one's row on
 move down (right, left to right), and a machine frame that grows pushes its neighbours away.
 """
 
@@ -12,100 +15,97 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF
 
-from designer.canvas.drop_target import APPEND_GAP, ghost_rect
-from designer.canvas.items.edge_item import EdgeItem
+from designer.canvas.drop_target import APPEND_GAP, DropTarget, ghost_rect
 from designer.canvas.items.state_item import StateItem
-from designer.canvas.pattern_insert import _centred_at, _splice, all_or_nothing, make_space_for
-from designer.document.commands import AddStateCommand, ConnectCommand, SetFieldCommand
-from designer.document.edits import EditRefused, default_choice_rule
-from designer.document.paths import StateAddress, all_state_names, unique_name
-from designer.document.templates import state_template
+from designer.canvas.pattern_insert import (
+    all_or_nothing,
+    centred_at,
+    centred_on,
+    make_space_for,
+    placement_of,
+)
+from designer.document.compound_commands import (
+    Action,
+    AddAfterCommand,
+    InsertStateCommand,
+    Place,
+    new_state_text,
+)
+from designer.document.edits import EditRefused
+from designer.document.paths import StateAddress
 
 if TYPE_CHECKING:
     from designer.canvas.editor import CanvasEditor
 
 
-def _new_value(editor: CanvasEditor, kind: str, machine: str) -> tuple[str, dict[str, Any]]:
-    from designer.canvas.editor import _rename_inner
+def _centred(editor: CanvasEditor, scene_pos: QPointF) -> Place:
+    """Where a new state goes: centred on `scene_pos` (in a lane, wherever the lane puts it)."""
 
-    taken = all_state_names(editor.document.definition(machine))
-    name = unique_name(kind, taken)
-    return name, _rename_inner(state_template(kind), taken | {name})
+    def place(address: StateAddress, value: dict[str, Any]) -> tuple[float, float] | None:
+        return centred_at(editor, address, value, scene_pos)
+
+    return place
 
 
-def insert_state_on_edge(editor: CanvasEditor, kind: str, edge: EdgeItem, pos: QPointF) -> str | None:
-    """Put a new state of `kind` between the edge's two states, centred on `pos` (a point of
-    the edge) with room made below it; None when `kind` cannot sit there."""
-    if kind in ("Succeed", "Fail"):
-        return None
-    target = edge.target
-    assert isinstance(target, StateItem)
-    machine, scope = target.address.machine, target.address.scope
-    name, value = _new_value(editor, kind, machine)
-    value.pop("End", None)
-    if kind == "Choice":  # a placeholder rule and the Default both keep the flow going where it went
-        definition = editor.document.definition(machine)
-        value["Choices"] = [default_choice_rule(definition, target.address.name)]
-        value["Default"] = target.address.name
+def _centred_in_frame(local: QPointF) -> Place:
+    """Where a new top-level state goes: centred on `local`, a point of its machine's frame."""
+
+    def place(address: StateAddress, value: dict[str, Any]) -> tuple[float, float] | None:
+        return centred_on(local, address, value)
+
+    return place
+
+
+def add_state(
+    editor: CanvasEditor, kind: str, pos: QPointF, target: DropTarget, action: Action | None = None
+) -> str:
+    """A new state of `kind` (a Task calling `action`, if given) dropped at scene point `pos`:
+    into the transition or after the state the drop target names, else where it was dropped
+    (in a state machine created for it, outside every frame). Returns its name."""
+    placement = placement_of(target)
+    if target.edge is not None or target.after is not None:
+        source = target.edge.target if target.edge is not None else target.after
+        assert isinstance(source, StateItem)
+        machine, scope = source.address.machine, source.address.scope
+        spot = (
+            target.point or pos
+            if target.after is None
+            else ghost_rect(target.after, editor.scene.direction).center()
+        )
+        command = InsertStateCommand(
+            editor.document, machine, scope, kind, placement, _centred(editor, spot), action
+        )
+        with all_or_nothing(editor, command.text()):
+            editor.document.push(command)
+            make_space_for(editor, machine, scope, [command.address.name], in_flow=True)
     else:
-        value["Next"] = target.address.name
-    address = StateAddress(machine, scope, name)
-    position = _centred_at(editor, address, value, pos)
-    with all_or_nothing(editor, f"Insert {name}"):
-        editor.document.push(AddStateCommand(editor.document, address, value, position))
-        _splice(editor, edge, name, None, scope)
-        make_space_for(editor, machine, scope, [name], in_flow=True)
-    editor.select_state(machine, address.path)
-    return name
-
-
-def append_state_after(editor: CanvasEditor, kind: str, after: StateItem) -> str | None:
-    """A new state of `kind` as the Next of `after` (a state whose flow ends), one rank on."""
-    machine, scope = after.address.machine, after.address.scope
-    name, value = _new_value(editor, kind, machine)
-    address = StateAddress(machine, scope, name)
-    position = _centred_at(editor, address, value, ghost_rect(after, editor.scene.direction).center())
-    with all_or_nothing(editor, f"Add {name} after {after.address.name}"):
-        editor.document.push(AddStateCommand(editor.document, address, value, position))
-        editor.document.push(ConnectCommand(editor.document, after.address, name, "next"))
-        make_space_for(editor, machine, scope, [name], in_flow=True)
-    editor.select_state(machine, address.path)
-    return name
+        with all_or_nothing(editor, new_state_text(kind, action)):
+            machine, scope, local = editor._drop_target(pos)
+            if machine is None:
+                machine = editor._new_machine(pos)
+                scope, local = (), None
+            place = _centred_in_frame(local) if local is not None and scope == () else None
+            command = InsertStateCommand(editor.document, machine, scope, kind, None, place, action)
+            editor.document.push(command)
+            make_space_for(editor, machine, scope, [command.address.name], in_flow=False)
+    editor.select_state(machine, command.address.path)
+    return command.address.name
 
 
 def quick_add_after(editor: CanvasEditor, item: StateItem, report: Callable[[str], None]) -> str | None:
     """Tab: add a Pass after `item`, between it and its Next if it has one; select it."""
-    document = editor.document
-    state = document.state(item.address)
-    if not isinstance(state, dict) or item.kind in ("Succeed", "Fail"):
-        report(f"A {item.kind} state ends the execution: nothing can come after it.")
-        return None
-    machine, scope = item.address.machine, item.address.scope
-    name = unique_name("Pass", all_state_names(document.definition(machine)))
-    value: dict[str, Any] = {"Type": "Pass"}
-    following = state.get("Next") if isinstance(state.get("Next"), str) else None
-    if following is not None and item.kind != "Choice":
-        value["Next"] = following
-    else:
-        value["End"] = True
-    address = StateAddress(machine, scope, name)
     box = item.scene_box()
-    if editor.scene.direction == "LR" and not scope:
+    if editor.scene.direction == "LR" and not item.address.scope:
         spot = QPointF(box.right() + APPEND_GAP + box.width() / 2, box.center().y())
     else:
         spot = QPointF(box.center().x(), box.bottom() + APPEND_GAP + box.height() / 2)
-    position = _centred_at(editor, address, value, spot)
     try:
-        with all_or_nothing(editor, f"Add {name} after {item.address.name}"):
-            document.push(AddStateCommand(document, address, value, position))
-            if item.kind == "Choice":
-                kind = "choice" if isinstance(state.get("Default"), str) else "default"
-                document.push(ConnectCommand(document, item.address, name, kind))
-            else:
-                document.push(SetFieldCommand(document, item.address, ("Next",), name))
-            make_space_for(editor, machine, scope, [name], in_flow=True)
+        command = AddAfterCommand(editor.document, item.address, _centred(editor, spot))
+        with all_or_nothing(editor, command.text()):
+            editor.document.push(command)
+            make_space_for(editor, item.address.machine, item.address.scope, [command.address.name], True)
     except EditRefused as exc:
         report(str(exc))
         return None
-    editor.select_state(machine, address.path)
-    return name
+    editor.select_state(item.address.machine, command.address.path)
+    return command.address.name

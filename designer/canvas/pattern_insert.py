@@ -1,8 +1,10 @@
 """Putting groups into the document: a palette pattern, a state dropped on an edge, a quick-add.
 
-Each is one undo macro, so one undo takes the whole group away (a state machine created to
-hold it included). If any part is refused, what was already done is undone and the reason
-is reported: a pattern goes in whole or not at all.
+The canvas decides what the user asked for (which transition or state a drop goes into, which
+pattern, where on the canvas); the document plans the edit as one command. The room the new
+items need is made in the same undo macro, so one undo takes the whole group away (a state
+machine created to hold it included). If any part is refused, nothing stays: a pattern goes
+in whole or not at all, and the reason is reported.
 """
 
 from __future__ import annotations
@@ -16,23 +18,17 @@ from PySide6.QtCore import QPointF
 from designer.canvas.drop_target import DropTarget, find_drop_target, ghost_rect
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.state_item import StateItem
-from designer.canvas.patterns import PATTERNS, Namer, to_jsonata
+from designer.canvas.patterns import PATTERNS
 from designer.canvas.spacing import settle_states, settle_top_level, top_level_items
-from designer.document.commands import (
-    AddResourceCommand,
-    AddStateCommand,
-    ConnectCommand,
-    SetFieldCommand,
-    SetStartCommand,
-)
+from designer.document.compound_commands import InsertGroupCommand
+from designer.document.compound_edits import After, OnTransition, Placement
 from designer.document.edits import EditRefused
-from designer.document.field_commands import SetListSectionCommand
+from designer.document.groups import Namer, PatternGroup
 from designer.document.paths import Scope, StateAddress, all_state_names
 from designer.document.project_document import RESOURCE_SECTIONS
 
 if TYPE_CHECKING:
     from designer.canvas.editor import CanvasEditor
-    from designer.canvas.scene import DesignerScene
 
 NODE_HALF = (94.0, 27.0)  # a new node is placed with its centre at the drop point
 RESOURCE_HALF = (90.0, 28.0)
@@ -53,14 +49,22 @@ def all_or_nothing(editor: CanvasEditor, text: str) -> Iterator[None]:
         raise
 
 
+def placement_of(target: DropTarget) -> Placement:
+    """What a drop target asks of the document: into the edge's transition (the Start marker's
+    edge: the scope's StartAt), after a state, or nothing (a free drop)."""
+    edge = target.edge
+    if edge is not None:
+        if edge.kind == "start":
+            return OnTransition(None)
+        assert isinstance(edge.source, StateItem)
+        return OnTransition(edge.source.address.name, edge_field(edge))
+    if target.after is not None:
+        return After(target.after.address.name)
+    return None
+
+
 def edge_field(edge: EdgeItem) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in edge.field.split("/"))
-
-
-def edge_at(scene: DesignerScene, pos: QPointF, tolerance: float = EDGE_TOLERANCE) -> EdgeItem | None:
-    """The transition nearest a scene point, within `tolerance` (not when a state is there)."""
-    target = find_drop_target(scene, "state:Pass", pos, tolerance)
-    return target.edge
 
 
 def make_space_for(editor: CanvasEditor, machine: str, scope: Scope, names: list[str], in_flow: bool) -> None:
@@ -71,19 +75,24 @@ def make_space_for(editor: CanvasEditor, machine: str, scope: Scope, names: list
     settle_top_level(editor.scene, {projection.frame.layout_key()} if projection is not None else set())
 
 
-def _new_size(editor: CanvasEditor, address: StateAddress, value: dict[str, Any]) -> tuple[float, float]:
+def _new_size(address: StateAddress, value: dict[str, Any]) -> tuple[float, float]:
     """The size the canvas will give a new state (its width follows its name)."""
     rect = StateItem(address, value).rect()
     return rect.width(), rect.height()
 
 
-def _centred_at(editor: CanvasEditor, address: StateAddress, value: dict[str, Any], scene_pos: QPointF):
+def centred_on(local: QPointF, address: StateAddress, value: dict[str, Any]) -> tuple[float, float]:
+    """The stored position that centres a new state on `local` (a point of its frame)."""
+    w, h = _new_size(address, value)
+    return (round(local.x() - w / 2, 1), round(local.y() - h / 2, 1))
+
+
+def centred_at(
+    editor: CanvasEditor, address: StateAddress, value: dict[str, Any], scene_pos: QPointF
+) -> tuple[float, float] | None:
     """The stored position that centres a new top-level state on `scene_pos` (None in a lane)."""
     local = _frame_position(editor, address.machine, address.scope, scene_pos)
-    if local is None:
-        return None
-    w, h = _new_size(editor, address, value)
-    return (round(local.x() - w / 2, 1), round(local.y() - h / 2, 1))
+    return centred_on(local, address, value) if local is not None else None
 
 
 def _frame_position(editor: CanvasEditor, machine: str, scope: Scope, scene_pos: QPointF) -> QPointF | None:
@@ -99,23 +108,6 @@ def _placed(local: QPointF | None, offset: tuple[float, float] = (0.0, 0.0)) -> 
     return (round(local.x() + offset[0] - NODE_HALF[0], 1), round(local.y() + offset[1] - NODE_HALF[1], 1))
 
 
-def _splice(editor: CanvasEditor, edge: EdgeItem, entry: str, exit_: str | None, exit_scope: Scope) -> None:
-    """Point the edge's source (the Start marker: StartAt) at `entry`, and `exit_` (if any)
-    at the edge's old target."""
-    source, target = edge.source, edge.target
-    assert isinstance(target, StateItem)
-    document = editor.document
-    if edge.kind == "start":
-        address = StateAddress(target.address.machine, target.address.scope, entry)
-        document.push(SetStartCommand(document, address))
-    else:
-        assert isinstance(source, StateItem)
-        document.push(SetFieldCommand(document, source.address, edge_field(edge), entry))
-    if exit_ is not None:
-        address = StateAddress(target.address.machine, exit_scope, exit_)
-        document.push(SetFieldCommand(document, address, ("Next",), target.address.name))
-
-
 # -- palette patterns ---------------------------------------------------------------------------
 
 
@@ -128,19 +120,19 @@ def insert_pattern(
     document = editor.document
     if target is None:
         target = find_drop_target(editor.scene, f"pattern:{pattern_id}", pos, EDGE_TOLERANCE)
-    edge = target.edge if pattern.needs_machine else None
-    after = target.after if pattern.needs_machine and edge is None else None
-    added: list[str] = []
+    if not pattern.needs_machine:
+        target = DropTarget()
+    placement = placement_of(target)
+    in_flow = placement is not None
     with all_or_nothing(editor, f"Insert {pattern.label}"):
         machine: str | None = None
         scope: Scope = ()
         local: QPointF | None = None
         anchor = target.point or pos
-        if after is not None:
-            anchor = ghost_rect(after, editor.scene.direction).center()
-        if edge is not None or after is not None:
-            source = edge.target if edge is not None else after  # (one scope: either end)
-            assert isinstance(source, StateItem)
+        if target.after is not None:
+            anchor = ghost_rect(target.after, editor.scene.direction).center()
+        source = target.edge.target if target.edge is not None else target.after  # (one scope: either end)
+        if isinstance(source, StateItem):
             machine, scope = source.address.machine, source.address.scope
             local = _frame_position(editor, machine, scope, anchor)
         elif pattern.needs_machine:
@@ -151,37 +143,28 @@ def insert_pattern(
         states = all_state_names(document.definition(machine)) if machine else set()
         resources = {kind: set(document.resource_names(kind)) for kind in RESOURCE_SECTIONS}
         group = pattern.build(Namer(states, resources, document.project))
-        jsonata = machine is not None and document.definition(machine).get("QueryLanguage") == "JSONata"
-        for name, value in group.states.items():
-            assert machine is not None
-            address = StateAddress(machine, scope, name)
-            position = _placed(local, group.offsets.get(name, (0.0, 0.0)))
-            document.push(
-                AddStateCommand(document, address, to_jsonata(value) if jsonata else value, position)
+        positions = {
+            name: spot
+            for name in group.states
+            if (spot := _placed(local, group.offsets.get(name, (0.0, 0.0)))) is not None
+        }
+        for key in _resource_keys(group):
+            dx, dy = group.offsets.get(key, (0.0, 0.0))
+            positions[key] = (
+                round(pos.x() + dx - RESOURCE_HALF[0], 1),
+                round(pos.y() + dy - RESOURCE_HALF[1], 1),
             )
-            added.append(name)
-        if edge is not None and group.entry is not None:
-            _splice(editor, edge, group.entry, group.exit, scope)
-        elif after is not None and group.entry is not None:
-            document.push(ConnectCommand(document, after.address, group.entry, "next"))
-        for kind, name, spec in group.resources:
-            dx, dy = group.offsets.get(f"{kind}:{name}", (0.0, 0.0))
-            where = (round(pos.x() + dx - RESOURCE_HALF[0], 1), round(pos.y() + dy - RESOURCE_HALF[1], 1))
-            document.push(AddResourceCommand(document, kind, name, spec, where))
-            added.append(f"{kind}:{name}")
-        if group.subscriptions:
-            existing = [s.to_json() for s in document.project.subscriptions]
-            document.push(
-                SetListSectionCommand(document, "subscriptions", existing + group.subscriptions, "Subscribe")
-            )
+        where = (machine, scope) if machine is not None else None
+        text = f"Insert {pattern.label}"
+        document.push(InsertGroupCommand(document, text, group, where, placement, positions))
         if machine is not None and group.states:
-            make_space_for(editor, machine, scope, list(group.states), edge is not None or after is not None)
+            make_space_for(editor, machine, scope, list(group.states), in_flow)
         else:
             settle_top_level(editor.scene, set(top_level_items(editor.scene)) - set(_resource_keys(group)))
     if machine is not None and group.entry is not None:
         editor.select_state(machine, StateAddress(machine, scope, group.entry).path)
-    return added
+    return [*group.states, *_resource_keys(group)]
 
 
-def _resource_keys(group: Any) -> list[str]:
+def _resource_keys(group: PatternGroup) -> list[str]:
     return [f"{kind}:{name}" for kind, name, _ in group.resources]

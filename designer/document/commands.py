@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtGui import QUndoCommand
 
 from designer.document import edits
 from designer.document.patch import MISSING, Change, set_change
 from designer.document.paths import Scope, Segment, StateAddress
-
-if TYPE_CHECKING:
-    from designer.document.project_document import ProjectDocument
+from designer.document.project_document import RESOURCE_SECTIONS, ProjectDocument
 
 MOVE_COMMAND_ID = 1001
 
@@ -40,7 +39,8 @@ class EditCommand(QUndoCommand):
             self.document.apply(change, change.old, change.index)
 
 
-def _layout_change(document: ProjectDocument, key: str, value: Any) -> Change:
+def layout_change(document: ProjectDocument, key: str, value: Any) -> Change:
+    """Put the item `key` at `value` on the canvas (MISSING: where the layout puts it)."""
     current = document.position(key)
     return Change("layout", "", (key,), MISSING if current is None else current, value)
 
@@ -55,7 +55,7 @@ class AddStateCommand(EditCommand):
     ) -> None:
         changes = edits.add_state(document.definition(address.machine), address, value)
         if position is not None:
-            changes.insert(0, _layout_change(document, address.layout_key, position))
+            changes.insert(0, layout_change(document, address.layout_key, position))
         super().__init__(document, f"Add {address.name}", changes)
 
 
@@ -67,7 +67,7 @@ class RemoveStateCommand(EditCommand):
 
         changes = edits.remove_state(document.definition(address.machine), address)
         if document.position(address.layout_key) is not None:
-            changes.append(_layout_change(document, address.layout_key, MISSING))
+            changes.append(layout_change(document, address.layout_key, MISSING))
         changes += mock_changes_for_removal(document, address)
         super().__init__(document, f"Delete {address.name}", changes)
 
@@ -78,8 +78,8 @@ class RenameStateCommand(EditCommand):
         position = document.position(address.layout_key)
         if changes and position is not None:
             renamed = StateAddress(address.machine, address.scope, new_name.strip())
-            changes.insert(0, _layout_change(document, renamed.layout_key, position))
-            changes.append(_layout_change(document, address.layout_key, MISSING))
+            changes.insert(0, layout_change(document, renamed.layout_key, position))
+            changes.append(layout_change(document, address.layout_key, MISSING))
         if changes:
             from designer.document.task_behaviour import mock_changes_for_rename
 
@@ -125,7 +125,7 @@ class PasteStatesCommand(EditCommand):
         self.names = [mapping.get(n, n) for n in states]
         for old, (x, y) in (positions or {}).items():
             key = StateAddress(machine, scope, mapping.get(old, old)).layout_key
-            changes.insert(0, _layout_change(document, key, (x, y)))
+            changes.insert(0, layout_change(document, key, (x, y)))
         super().__init__(document, f"Paste {len(states)} state(s)", changes)
 
 
@@ -166,6 +166,30 @@ class MoveCommand(EditCommand):
         return True
 
 
+def resource_addition(
+    document: ProjectDocument,
+    kind: str,
+    name: str,
+    value: dict[str, Any],
+    position: tuple[float, float] | None = None,
+) -> list[Change]:
+    """The changes that add a resource (kind 'stateMachine': a whole machine) at `position`;
+    refused when the name is taken or the project model would refuse the spec."""
+    if kind == "stateMachine":
+        if name in document.definitions:
+            raise edits.EditRefused(f"a state machine named {name!r} already exists")
+        change = Change("machine", name, (name,), MISSING, copy.deepcopy(value))
+    else:
+        if name in document.resource_names(kind):
+            raise edits.EditRefused(f"a {kind} named {name!r} already exists")
+        _check_spec(kind, value)
+        change = Change("resource", "", (kind, name), MISSING, copy.deepcopy(value))
+    changes = [change]
+    if position is not None:
+        changes.insert(0, layout_change(document, f"{kind}:{name}", position))
+    return changes
+
+
 class AddResourceCommand(EditCommand):
     """Add a bus, rule, queue, topic or function; or (kind 'stateMachine') a whole machine."""
 
@@ -177,18 +201,7 @@ class AddResourceCommand(EditCommand):
         value: dict[str, Any],
         position: tuple[float, float] | None = None,
     ) -> None:
-        if kind == "stateMachine":
-            if name in document.definitions:
-                raise edits.EditRefused(f"a state machine named {name!r} already exists")
-            change = Change("machine", name, (name,), MISSING, copy.deepcopy(value))
-        else:
-            if name in document.resource_names(kind):
-                raise edits.EditRefused(f"a {kind} named {name!r} already exists")
-            _check_spec(kind, value)
-            change = Change("resource", "", (kind, name), MISSING, copy.deepcopy(value))
-        changes = [change]
-        if position is not None:
-            changes.insert(0, _layout_change(document, f"{kind}:{name}", position))
+        changes = resource_addition(document, kind, name, value, position)
         super().__init__(document, f"Add {kind} {name}", changes)
 
 
@@ -204,7 +217,7 @@ class RemoveResourceCommand(EditCommand):
             old = json.loads(document.resource(kind, name).model_dump_json(by_alias=True, exclude_none=True))
             changes = [Change("resource", "", (kind, name), old, MISSING)]
         if document.position(f"{kind}:{name}") is not None:
-            changes.append(_layout_change(document, f"{kind}:{name}", MISSING))
+            changes.append(layout_change(document, f"{kind}:{name}", MISSING))
         super().__init__(document, f"Delete {kind} {name}", changes)
 
 
@@ -224,10 +237,6 @@ class DisconnectCommand(EditCommand):
 
 def _check_spec(kind: str, value: Any) -> None:
     """Refuse a resource spec the project model would refuse, before it reaches the undo stack."""
-    from pydantic import ValidationError
-
-    from designer.document.project_document import RESOURCE_SECTIONS
-
     try:
         RESOURCE_SECTIONS[kind][1].model_validate(value)
     except ValidationError as exc:

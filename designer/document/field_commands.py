@@ -5,7 +5,7 @@ field), and the project's list sections (subscriptions, consumers), which have n
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtGui import QUndoCommand
@@ -14,9 +14,7 @@ from designer.document.commands import EditCommand, SetFieldCommand
 from designer.document.edits import EditRefused
 from designer.document.patch import Change
 from designer.document.paths import Segment, StateAddress
-
-if TYPE_CHECKING:
-    from designer.document.project_document import ProjectDocument
+from designer.document.project_document import LIST_SECTIONS, ProjectDocument
 
 TYPED_FIELD_COMMAND_ID = 1002
 
@@ -44,20 +42,24 @@ class TypedFieldCommand(SetFieldCommand):
         return True
 
 
+def list_section_change(document: ProjectDocument, section: str, values: list[dict[str, Any]]) -> Change:
+    """Replace the project's subscriptions or consumers with `values`, refused (with where and
+    why) when the project model would refuse one of them."""
+    model = LIST_SECTIONS[section]
+    try:
+        checked = [json.loads(model.model_validate(v).model_dump_json(by_alias=True)) for v in values]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "/".join(str(p) for p in first["loc"]) or section
+        raise EditRefused(f"{where}: {first['msg']}") from None
+    old = [json.loads(item.model_dump_json(by_alias=True)) for item in getattr(document.project, section)]
+    return Change("resource", "", (section,), old, checked)
+
+
 class SetListSectionCommand(EditCommand):
     """Replace the project's subscriptions or consumers (a list, edited as a whole)."""
 
     def __init__(
         self, document: ProjectDocument, section: str, values: list[dict[str, Any]], text: str
     ) -> None:
-        from designer.document.project_document import LIST_SECTIONS
-
-        model = LIST_SECTIONS[section]
-        try:
-            checked = [json.loads(model.model_validate(v).model_dump_json(by_alias=True)) for v in values]
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = "/".join(str(p) for p in first["loc"]) or section
-            raise EditRefused(f"{where}: {first['msg']}") from None
-        old = [json.loads(item.model_dump_json(by_alias=True)) for item in getattr(document.project, section)]
-        super().__init__(document, text, [Change("resource", "", (section,), old, checked)])
+        super().__init__(document, text, [list_section_change(document, section, values)])

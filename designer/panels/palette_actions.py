@@ -5,7 +5,8 @@ The catalog is read off the UI thread: the palette opens at once, the action ind
 20,000 actions, cached on disk by the engine) is built in a thread the first time it is
 needed, and the search list says "Loading AWS actions…" until it is there. A dropped action
 becomes a Task whose Resource calls it and whose Parameters (Arguments in a JSONata machine)
-hold the operation's required members, as one undo step.
+hold the operation's required members, as one undo step (`designer.document.compound_edits`
+plans it).
 """
 
 from __future__ import annotations
@@ -13,18 +14,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QMimeData, QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QMimeData, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from designer.canvas.view import PALETTE_MIME
-from designer.document.commands import RenameStateCommand, SetFieldCommand
-from designer.document.edits import EditRefused
-from designer.document.paths import StateAddress, all_state_names
 from engine.services import catalog
 from engine.services.action_search import ActionEntry, action_index, search_actions
 from engine.services.integrations_table import categories, optimized_actions
-from engine.services.requests import request_skeleton, task_target
 
 ACTION_PREFIX = "action:"
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -189,45 +186,3 @@ class ActionTree(QTreeWidget):
         drag.setMimeData(mime)
         drag.exec(Qt.DropAction.CopyAction)
 
-
-def add_action(editor: Any, resource: str, pos: QPointF, tolerance: float) -> str | None:
-    """Drop an action: a Task calling `resource`, its request skeleton filled, named for the
-    action (`DynamoDB PutItem`), as one undo step. Returns the new state's name."""
-    target = task_target(resource)
-    if target is None:
-        editor.message.emit(f"{resource} is not a Step Functions service integration.")
-        return None
-    document = editor.document
-    with document.macro(f"Add {target.title}"):
-        name = editor.add_from_palette("state:Task", pos, tolerance)
-        item = next(iter(editor.scene.selectedItems()), None) if name else None
-        address = getattr(item, "address", None)
-        if address is None:
-            return name
-        definition = document.definition(address.machine)
-        language = str(document.state(address).get("QueryLanguage") or definition.get("QueryLanguage") or "")
-        field = "Arguments" if language == "JSONata" else "Parameters"
-        state = {k: v for k, v in document.state(address).items() if k not in ("Parameters", "Arguments")}
-        state["Resource"] = resource
-        state[field] = request_skeleton(target, language)
-        try:
-            document.push(SetFieldCommand(document, address, (), state))
-            wanted = _state_name(target.title, all_state_names(definition) - {address.name})
-            document.push(RenameStateCommand(document, address, wanted))
-        except EditRefused as exc:
-            editor.message.emit(str(exc))
-            return name
-    editor.select_state(address.machine, StateAddress(address.machine, address.scope, wanted).path)
-    return wanted
-
-
-def _state_name(title: str, taken: set[str]) -> str:
-    """`Amazon DynamoDB PutItem` -> `DynamoDB PutItem`, numbered when taken."""
-    words = title.split()
-    if len(words) > 2 and words[0] in ("Amazon", "AWS"):
-        words = words[1:]
-    base = " ".join(words)[:70]
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base} {n}", n + 1
-    return name
