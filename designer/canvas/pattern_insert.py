@@ -1,10 +1,10 @@
-"""Putting groups into the document: a palette pattern, a state dropped on an edge, a quick-add.
+"""Palette patterns dropped on the canvas, and what every drop into a flow shares.
 
-The canvas decides what the user asked for (which transition or state a drop goes into, which
-pattern, where on the canvas); the document plans the edit as one command. The room the new
-items need is made in the same undo macro, so one undo takes the whole group away (a state
-machine created to hold it included). If any part is refused, nothing stays: a pattern goes
-in whole or not at all, and the reason is reported.
+The canvas decides what the user asked for (the `Placement` a drop target stands for, which
+pattern, where each part goes on the canvas); the document plans the edit as one command. The
+room the new items need is made in the same undo macro, so one undo takes the whole group away
+(a state machine created to hold it included). If any part is refused, nothing stays: a
+pattern goes in whole or not at all, and the reason is reported.
 """
 
 from __future__ import annotations

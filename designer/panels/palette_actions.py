@@ -185,4 +185,3 @@ class ActionTree(QTreeWidget):
         drag = QDrag(self)
         drag.setMimeData(mime)
         drag.exec(Qt.DropAction.CopyAction)
-
