@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 
 from designer import cli as designer_cli
 
@@ -70,8 +71,21 @@ class Run:
     err: str
 
 
-def statecanvas(*args: str, stdin: str | bytes | None = None, module: str = "engine") -> Run:
-    """Run `python -m <module> ARGS` in a fresh interpreter, as a user would."""
+def _checked(run: Run) -> Run:
+    assert "Traceback" not in run.out, run.out
+    assert "Traceback" not in run.err, run.err
+    return run
+
+
+def statecanvas(*args: str, stdin: str | bytes | None = None) -> Run:
+    """`statecanvas ARGS` in this process (output and exit code are all these tests look at)."""
+    done = run_cli(args, stdin=stdin)
+    return _checked(Run(done.returncode, done.stdout, done.stderr))
+
+
+def statecanvas_process(*args: str, stdin: str | bytes | None = None, module: str = "engine") -> Run:
+    """Run `python -m <module> ARGS` in a fresh interpreter, as a user would: the entry point,
+    a real standard input pipe and the process's exit status."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
         [sys.executable, "-m", module, *args],
@@ -81,10 +95,9 @@ def statecanvas(*args: str, stdin: str | bytes | None = None, module: str = "eng
         cwd=ROOT,
         timeout=120,
     )
-    run = Run(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
-    assert "Traceback" not in run.out, run.out
-    assert "Traceback" not in run.err, run.err
-    return run
+    return _checked(
+        Run(proc.returncode, proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
+    )
 
 
 def write_json(path: Path, value: object) -> Path:
@@ -137,7 +150,7 @@ def test_invalid_yaml_definition_is_refused(tmp_path: Path) -> None:
 
 
 def test_stdin_dash_reads_standard_input() -> None:
-    run = statecanvas("validate", "-", stdin=EXAMPLE.read_text(encoding="utf-8"))
+    run = statecanvas_process("validate", "-", stdin=EXAMPLE.read_text(encoding="utf-8"))
     assert run.code == 0, run
     assert "<stdin>: valid" in run.out
 
@@ -255,7 +268,7 @@ def test_binary_file(tmp_path: Path) -> None:
 
 
 def test_no_command_prints_help_and_exits_2() -> None:
-    run = statecanvas()
+    run = statecanvas_process()
     assert run.code == 2, run
     assert "validate" in run.out + run.err
 
@@ -264,7 +277,7 @@ def test_no_command_prints_help_and_exits_2() -> None:
 
 
 def test_design_without_a_display_says_what_to_do_instead() -> None:
-    run = statecanvas("design", module="designer.cli")  # the test environment has no display
+    run = statecanvas_process("design", module="designer.cli")  # the test environment has no display
     assert run.code == 2, run
     assert "display" in run.err
     assert "statecanvas validate" in run.err

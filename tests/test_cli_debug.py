@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+from subprocess import CompletedProcess
 
-REPO = Path(__file__).resolve().parents[1]
+from cli_runner import run_cli
+
 MACHINE = {
     "StartAt": "A",
     "States": {
@@ -18,18 +18,10 @@ MACHINE = {
 }
 
 
-def debug(tmp_path: Path, commands: str, *args: str) -> subprocess.CompletedProcess[str]:
+def debug(tmp_path: Path, commands: str, *args: str) -> CompletedProcess[str]:
     path = tmp_path / "m.asl.json"
     path.write_text(json.dumps(MACHINE), encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "engine", "debug", str(path), "--input", '{"x": 1}', *args],
-        input=commands,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+    return run_cli(["debug", str(path), "--input", '{"x": 1}', *args], stdin=commands)
 
 
 def test_continue_to_a_breakpoint_step_print_and_quit(tmp_path: Path) -> None:
@@ -73,18 +65,10 @@ MAP_MACHINE = {
 ITEMS = '{"items": [{"value": 1}, {"value": 2}, {"value": 3}, {"value": 4}]}'
 
 
-def debug_map(tmp_path: Path, commands: str, *args: str) -> subprocess.CompletedProcess[str]:
+def debug_map(tmp_path: Path, commands: str, *args: str) -> CompletedProcess[str]:
     path = tmp_path / "map.asl.json"
     path.write_text(json.dumps(MAP_MACHINE), encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "engine", "debug", str(path), "--input", ITEMS, *args],
-        input=commands,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+    return run_cli(["debug", str(path), "--input", ITEMS, *args], stdin=commands)
 
 
 def paused_at(lines: list[str], state: str) -> list[int]:
@@ -166,14 +150,7 @@ def test_a_break_option_is_checked_before_the_run(tmp_path: Path) -> None:
 
 
 def test_debug_help_states_the_condition_grammar() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "engine", "debug", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+    done = run_cli(["debug", "--help"])
     assert "conditions (break STATE if EXPR):" in done.stdout
     assert '$.total > 100 && $.country == "BR"' in done.stdout
     assert "$item and $index" in done.stdout
@@ -200,18 +177,10 @@ FAN_MACHINE = {
 }
 
 
-def debug_fan(tmp_path: Path, commands: str, *args: str) -> subprocess.CompletedProcess[str]:
+def debug_fan(tmp_path: Path, commands: str, *args: str) -> CompletedProcess[str]:
     path = tmp_path / "fan.asl.json"
     path.write_text(json.dumps(FAN_MACHINE), encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "engine", "debug", str(path), "--input", "{}", *args],
-        input=commands,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+    return run_cli(["debug", str(path), "--input", "{}", *args], stdin=commands)
 
 
 def test_branches_lists_the_held_branches_and_switch_steps_another_one(tmp_path: Path) -> None:
@@ -243,14 +212,7 @@ def test_branches_lists_the_held_branches_and_switch_steps_another_one(tmp_path:
         "*   3  Parallel Fan/branch 2  paused at B2 (step)",
         "    4  Parallel Fan/branch 3  paused at C1",
     ]
-    ran = subprocess.run(
-        [sys.executable, "-m", "engine", "run", str(tmp_path / "fan.asl.json"), "--input", "{}", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+    ran = run_cli(["run", str(tmp_path / "fan.asl.json"), "--input", "{}", "--json"])
     assert json.loads(lines[-1]) == json.loads(ran.stdout)  # continue let every branch finish
     assert len(lines) == 19 and done.returncode == 0
     assert "Traceback" not in done.stdout + done.stderr

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+from subprocess import CompletedProcess
 
-REPO = Path(__file__).resolve().parents[1]
+from cli_runner import run_cli
+
 MACHINE = {
     "StartAt": "Prepare",
     "States": {
@@ -18,18 +18,10 @@ MACHINE = {
 }
 
 
-def debug(tmp_path: Path, commands: str) -> subprocess.CompletedProcess[str]:
+def debug(tmp_path: Path, commands: str) -> CompletedProcess[str]:
     path = tmp_path / "m.asl.json"
     path.write_text(json.dumps(MACHINE), encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "-m", "engine", "debug", str(path), "--input", '{"x": 1}'],
-        input=commands,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+    return run_cli(["debug", str(path), "--input", '{"x": 1}'], stdin=commands)
 
 
 def test_history_prints_a_table_with_elapsed_time_type_state_and_detail(tmp_path: Path) -> None:

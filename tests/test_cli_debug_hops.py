@@ -4,24 +4,17 @@ an event walks the story hop by hop, driven through standard input."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+from subprocess import CompletedProcess
+
+from cli_runner import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "resources" / "examples" / "order-pipeline"
 
 
-def debug(commands: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "engine", "debug", str(EXAMPLE), "--state-machine", "RetailOrder", *args],
-        input=commands,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+def debug(commands: str, *args: str) -> CompletedProcess[str]:
+    return run_cli(["debug", str(EXAMPLE), "--state-machine", "RetailOrder", *args], stdin=commands)
 
 
 def test_step_over_publish_order_created_prints_each_hop_with_its_event() -> None:

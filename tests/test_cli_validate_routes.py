@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from subprocess import CompletedProcess
+
+from cli_runner import run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DIR = REPO / "resources" / "examples" / "order-pipeline"
 NAME = "order-pipeline.statecanvas.json"
 
 
-def validate(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "engine", "validate", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+def validate(*args: str) -> CompletedProcess[str]:
+    return run_cli(["validate", *args])
 
 
 def broken_copy(tmp_path: Path, edit: object) -> Path:
