@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from engine.cli.main import main
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @contextlib.contextmanager
@@ -43,3 +47,16 @@ def run_cli(args: Sequence[str], *, stdin: str | bytes | None = None) -> subproc
         except SystemExit as exc:  # what the process would have exited with
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return subprocess.CompletedProcess(["statecanvas", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_process(args: Sequence[str], *, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m engine ARGS` in a fresh interpreter, for what only the real process shows."""
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )

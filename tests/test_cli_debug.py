@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from subprocess import CompletedProcess
+from typing import Any
 
-from cli_runner import run_cli
+import pytest
+from cli_runner import run_cli, run_process
 
 MACHINE = {
     "StartAt": "A",
@@ -24,8 +26,13 @@ def debug(tmp_path: Path, commands: str, *args: str) -> CompletedProcess[str]:
     return run_cli(["debug", str(path), "--input", '{"x": 1}', *args], stdin=commands)
 
 
-def test_continue_to_a_breakpoint_step_print_and_quit(tmp_path: Path) -> None:
-    done = debug(tmp_path, "continue\nstep\nprint\nquit\n", "--break", "B")
+@pytest.mark.parametrize("runner", [run_cli, run_process], ids=["in-process", "piped-to-a-real-process"])
+def test_continue_to_a_breakpoint_step_print_and_quit(tmp_path: Path, runner: Any) -> None:
+    """Also once as a real process reading a pipe: its exit status and its standard input."""
+    path = tmp_path / "m.asl.json"
+    path.write_text(json.dumps(MACHINE), encoding="utf-8")
+    args = ["debug", str(path), "--input", '{"x": 1}', "--break", "B"]
+    done = runner(args, stdin="continue\nstep\nprint\nquit\n")
     lines = done.stdout.splitlines()
     assert lines[0] == "paused at A" and json.loads(lines[1]) == {"x": 1}
     assert lines[2] == "paused at B" and json.loads(lines[3]) == {"x": 1, "a": {"n": 1}}

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 
 import engine
 from engine.asl.document import load_definition
@@ -40,18 +41,11 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\
 
 
 def cli(*args: str) -> tuple[int, str, str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "engine", *args],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert "Traceback" not in proc.stdout, proc.stdout
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc.returncode, proc.stdout, proc.stderr
+    """`statecanvas ARGS` in this process: exit code, standard output and standard error."""
+    done = run_cli(args)
+    assert "Traceback" not in done.stdout, done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, done.stdout, done.stderr
 
 
 def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]

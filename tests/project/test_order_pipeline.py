@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from cli_runner import run_cli
 
 from engine.project import load_project
 from engine.project.runtime import ProjectRuntime
@@ -66,14 +66,7 @@ def test_put_events_cli_prints_the_trace_and_the_dlq_depth() -> None:
             }
         ]
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "engine", "put-events", str(EXAMPLE), "--entries", entries],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
-    )
+    done = run_cli(["put-events", str(EXAMPLE), "--entries", entries])
     assert done.returncode == 0, done.stderr
     assert "rule OrderCreatedToFulfillment: matched" in done.stdout
     assert "queue warehouse-dlq: message dead-lettered" in done.stdout
@@ -82,11 +75,8 @@ def test_put_events_cli_prints_the_trace_and_the_dlq_depth() -> None:
 
 
 def test_rules_that_do_not_match_say_why() -> None:
-    done = subprocess.run(
+    done = run_cli(
         [
-            sys.executable,
-            "-m",
-            "engine",
             "put-events",
             str(EXAMPLE),
             "--entries",
@@ -98,12 +88,7 @@ def test_rules_that_do_not_match_say_why() -> None:
                     "Detail": {"orderId": "o-1", "reason": "damaged"},
                 }
             ),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin"},
+        ]
     )
     assert done.returncode == 0, done.stderr
     assert (

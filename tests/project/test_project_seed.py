@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_cli
 
 from engine.project.loader import ProjectError, load_project, save_project
 from engine.project.model import Project
@@ -82,12 +81,7 @@ def test_a_run_starts_from_the_seed_and_the_account_reads_back_after_it(tmp_path
 
 def test_the_command_line_runs_a_seeded_project(tmp_path: Path) -> None:
     path = _write(tmp_path, SEED)
-    done = subprocess.run(
-        [sys.executable, "-m", "engine", "run", str(path), "--input", '{"id": "o-1"}', "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli(["run", str(path), "--input", '{"id": "o-1"}', "--json"])
     assert done.returncode == 0, done.stdout + done.stderr
     assert json.loads(done.stdout)["output"]["order"] == {"total": "42"}
 
@@ -99,12 +93,7 @@ def test_a_seed_the_account_refuses_stops_the_run_before_it_starts_saying_what(t
         ProjectError, match=r": /seed: the emulated account refuses the seed: DynamoDb.Validation"
     ):
         ProjectRuntime(load_project(path))
-    done = subprocess.run(
-        [sys.executable, "-m", "engine", "run", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli(["run", str(path), "--json"])
     assert done.returncode == 2 and "internal error" not in done.stderr
     assert "/seed: the emulated account refuses the seed" in done.stderr
     with pytest.raises(ValueError, match=r"\[partition, sort\]"):
