@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from PySide6.QtGui import QUndoCommand
 
 from designer.document import edits
+from designer.document.mock_changes import mock_changes_for_removal, mock_changes_for_rename
 from designer.document.patch import MISSING, Change, set_change
 from designer.document.paths import Scope, Segment, StateAddress
 from designer.document.project_document import RESOURCE_SECTIONS, ProjectDocument
@@ -63,8 +64,6 @@ class RemoveStateCommand(EditCommand):
     """Remove a state; predecessors are re-linked, and undo restores them and the state's place."""
 
     def __init__(self, document: ProjectDocument, address: StateAddress) -> None:
-        from designer.document.task_behaviour import mock_changes_for_removal
-
         changes = edits.remove_state(document.definition(address.machine), address)
         if document.position(address.layout_key) is not None:
             changes.append(layout_change(document, address.layout_key, MISSING))
@@ -81,8 +80,6 @@ class RenameStateCommand(EditCommand):
             changes.insert(0, layout_change(document, renamed.layout_key, position))
             changes.append(layout_change(document, address.layout_key, MISSING))
         if changes:
-            from designer.document.task_behaviour import mock_changes_for_rename
-
             changes += mock_changes_for_rename(document, address, new_name.strip())
         super().__init__(document, f"Rename {address.name} to {new_name.strip()}", changes)
 

@@ -13,15 +13,12 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from designer.document.commands import AddResourceCommand, EditCommand, SetFieldCommand, SetResourceCommand
 from designer.document.edits import EditRefused
-from designer.document.patch import Change
+from designer.document.mock_changes import mock_spec_changes, mocks_of
 from designer.document.paths import StateAddress
 from engine.integrations.mock_config import outcome_problem
 from engine.project.behaviour import PLACEHOLDER_FUNCTION, TaskBehaviour, lambda_target, task_behaviour
-from engine.project.model import StateMachineSpec
 
 if TYPE_CHECKING:
     from designer.document.project_document import ProjectDocument
@@ -34,11 +31,6 @@ def behaviour_of(document: ProjectDocument, address: StateAddress) -> TaskBehavi
     return task_behaviour(document.project, address.machine, address.name, document.state(address))
 
 
-def mocks_of(document: ProjectDocument, address: StateAddress) -> list[dict[str, Any]]:
-    spec = document.project.state_machines.get(address.machine)
-    return copy.deepcopy(spec.mocks.get(address.name, [])) if spec is not None else []
-
-
 class SetMocksCommand(EditCommand):
     """Set (or, with None or [], remove) the mocked responses of one Task state."""
 
@@ -49,51 +41,10 @@ class SetMocksCommand(EditCommand):
             problem = outcome_problem(outcome)
             if problem is not None:
                 raise EditRefused(f"response {index + 1}: {problem}")
-        changes = _spec_changes(document, machine, {state_name: copy.deepcopy(outcomes) or None})
+        changes = mock_spec_changes(document, machine, {state_name: copy.deepcopy(outcomes) or None})
         text = f"Mock {state_name}" if outcomes else f"Remove the mocked results of {state_name}"
         super().__init__(document, text, changes)
         self.setObsolete(not changes)  # nothing changes: no empty undo step
-
-
-def _spec_changes(
-    document: ProjectDocument, machine: str, mocks: dict[str, list[dict[str, Any]] | None]
-) -> list[Change]:
-    """The change of a machine's project settings that sets (or with None removes) state mocks."""
-    spec = document.project.state_machines.get(machine)
-    if spec is None:
-        raise EditRefused(f"no state machine named {machine!r} in this project")
-    old = spec.to_json()
-    new = copy.deepcopy(old)
-    saved = dict(new.get("mocks") or {})
-    for state, outcomes in mocks.items():
-        if outcomes:
-            saved[state] = outcomes
-        else:
-            saved.pop(state, None)
-    if saved:
-        new["mocks"] = saved
-    else:
-        new.pop("mocks", None)
-    try:
-        new = StateMachineSpec.model_validate(new).to_json()
-    except ValidationError as exc:
-        raise EditRefused(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
-    return [Change("spec", machine, (machine,), old, new)] if new != old else []
-
-
-def mock_changes_for_rename(document: ProjectDocument, address: StateAddress, new_name: str) -> list[Change]:
-    """A renamed state keeps its mocked results (they are saved under its name)."""
-    outcomes = mocks_of(document, address)
-    if not outcomes or new_name == address.name:
-        return []
-    return _spec_changes(document, address.machine, {address.name: None, new_name: outcomes})
-
-
-def mock_changes_for_removal(document: ProjectDocument, address: StateAddress) -> list[Change]:
-    """A deleted state takes its mocked results with it (undo brings both back)."""
-    if not mocks_of(document, address):
-        return []
-    return _spec_changes(document, address.machine, {address.name: None})
 
 
 def default_mock(state: Any) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document.edits import EditRefused
+from designer.document.mock_changes import mocks_of
 from designer.document.paths import StateAddress
 from designer.document.project_document import ProjectDocument
 from designer.document.task_behaviour import (
@@ -36,7 +37,6 @@ from designer.document.task_behaviour import (
     behaviour_of,
     default_mock,
     function_name_for,
-    mocks_of,
     serve_with_handler,
 )
 from designer.panels.inspector.handler_page import HandlerPage
