@@ -14,6 +14,7 @@ from engine.asl.document import load_document
 from engine.asl.validation.json_values import json_value_problem
 from engine.deep_nesting import nesting_headroom
 from engine.integrations import MockConfig, ServiceRegistry
+from engine.runtime.arns import execution_arn, state_machine_arn
 from engine.runtime.clock import Clock, RealClock, VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame
 from engine.runtime.errors import ExecutionAborted, InvalidExecutionInput, StateFailure
@@ -133,12 +134,10 @@ async def run_async(
             else MockConfig.load(mocks, state_machine=state_machine_name, test_case=test_case or "")
         )
     name = name or str(uuid.uuid4())
-    sm_arn = f"arn:aws:states:{region}:{account}:stateMachine:{state_machine_name}"
-    exec_kind = "express" if machine_type == "EXPRESS" else "execution"
     info = ExecutionInfo(
-        execution_arn=f"arn:aws:states:{region}:{account}:{exec_kind}:{state_machine_name}:{name}",
+        execution_arn=execution_arn(region, account, state_machine_name, name, machine_type=machine_type),
         name=name,
-        state_machine_arn=sm_arn,
+        state_machine_arn=state_machine_arn(region, account, state_machine_name),
         state_machine_name=state_machine_name,
         role_arn=role_arn or f"arn:aws:iam::{account}:role/StateCanvasExecutionRole",
         input=input,
@@ -153,7 +152,7 @@ async def run_async(
         store.create_execution(
             ExecutionRecord(
                 execution_arn=info.execution_arn,
-                state_machine_arn=sm_arn,
+                state_machine_arn=info.state_machine_arn,
                 name=name,
                 start_date=info.start_time,
                 input=to_json_text(input),

@@ -16,7 +16,6 @@ from engine.runtime import debug_gate
 from engine.runtime.env import ExecutionEnv, Frame
 from engine.runtime.errors import DATA_LIMIT_EXCEEDED, DEFECTS, ExecutionAborted, StateFailure, defect_failure
 from engine.runtime.history import MAX_PAYLOAD_BYTES, to_json_text
-from engine.runtime.jsonpath_flow import apply_result_path, render_template
 from engine.runtime.retry import MAX_EXECUTION_SECONDS, RetryState, find_catcher
 from engine.runtime.state_run import StateResult, StateRun, assigned_details
 from engine.runtime.states import (
@@ -132,7 +131,7 @@ class Interpreter:
                             await env.gate.before_retry(debug_gate.RetryPoint(name, failure, retry.total))
                         await self._back_off(delay)
                         run.retry_count = retry.total
-                        run._context = None
+                        run.reset_context()
                         continue
                 catcher = find_catcher(state.get("Catch"), failure) if state_type in WITH_RETRY else None
                 if env.gate is not None:
@@ -147,7 +146,7 @@ class Interpreter:
                     if state_type == "Task" and frame.kind == "branch":
                         env.history.add("TaskStateAborted")
                     raise
-                result = self._caught(run, catcher, failure)
+                result = run.caught(catcher, failure)
                 break
         self._exit(run, result)
         return result
@@ -175,20 +174,6 @@ class Interpreter:
         details["output"] = result.output_text
         details["outputDetails"] = {"truncated": False}
         self.env.history.add(f"{run.type}StateExited", details)
-
-    def _caught(self, run: StateRun, catcher: dict[str, Any], failure: StateFailure) -> StateResult:
-        error_output = failure.error_output()
-        if run.jsonata:
-            scope = run.jsonata_scope(errorOutput=error_output)
-            output = scope.evaluate(catcher["Output"], "Output") if "Output" in catcher else error_output
-            assigned = scope.evaluate(catcher["Assign"], "Assign") if "Assign" in catcher else None
-            return StateResult(output, catcher["Next"], assigned)
-        scope = run.path_scope()
-        assigned = render_template(catcher["Assign"], error_output, scope) if "Assign" in catcher else None
-        output = apply_result_path(
-            run.input, error_output, catcher.get("ResultPath"), present="ResultPath" in catcher, scope=scope
-        )
-        return StateResult(output, catcher["Next"], assigned)
 
     def _checked_text(self, run: StateRun, output: Any, text: str | None = None) -> str:
         """The output as JSON text (`text` if known), for the Exited event, once it fits the payload limit."""

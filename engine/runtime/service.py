@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.integrations import ServiceRegistry, TaskError, TaskRequest
+from engine.runtime import arns
 from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION, Execution, run_async
 from engine.runtime.callbacks import Callbacks, InvalidToken
 
@@ -74,7 +75,7 @@ class LocalStepFunctions:
         self, name: str, definition: dict[str, Any] | str, *, type: str = "STANDARD"
     ) -> str:
         body = json.loads(definition) if isinstance(definition, str) else definition
-        arn = f"arn:aws:states:{self.region}:{self.account}:stateMachine:{name}"
+        arn = arns.state_machine_arn(self.region, self.account, name)
         self.machines[arn] = StateMachineRecord(arn, name, body, type)
         return arn
 
@@ -96,8 +97,7 @@ class LocalStepFunctions:
                 f"Request ID: {uuid.uuid4()}; Proxy: null)",
             )
         name = name or str(uuid.uuid4())
-        exec_kind = "express" if machine.type == "EXPRESS" else "execution"
-        arn = f"arn:aws:states:{self.region}:{self.account}:{exec_kind}:{machine.name}:{name}"
+        arn = arns.execution_arn(self.region, self.account, machine.name, name, machine_type=machine.type)
         coroutine = run_async(
             machine.definition,
             input,
@@ -180,7 +180,7 @@ class LocalStepFunctions:
     # Activities -----------------------------------------------------------------------------
 
     def create_activity(self, name: str) -> str:
-        arn = f"arn:aws:states:{self.region}:{self.account}:activity:{name}"
+        arn = arns.activity_arn(self.region, self.account, name)
         self.activities.setdefault(arn, asyncio.Queue())
         return arn
 

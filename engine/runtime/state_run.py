@@ -1,14 +1,23 @@
-"""One entry into one state: its input, scope, language and the helpers its handler needs."""
+"""One entry into one state: its input, scope, language and the helpers its handler needs.
+
+The data flow (InputPath, Parameters, the result, ResultSelector, ResultPath; Arguments in
+JSONata) runs here for every state type, and an entry may carry an observer that receives the
+value after each step, under the name TestState's inspectionData gives it: `afterInputPath`,
+`afterParameters`, `afterArguments`, `result`, `afterResultSelector`, `afterResultPath` (and
+Map's `afterItemsPath`). TestState inspects a state through it, so what it shows is what a run
+computes; an execution sets none, and each step then costs one attribute check.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from engine.runtime.env import ExecutionEnv, Frame
-from engine.runtime.errors import state_error_prefix
+from engine.runtime.errors import StateFailure, state_error_prefix
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonata_flow import JsonataScope
 from engine.runtime.jsonpath_flow import PathScope, apply_result_path, render_template, select
@@ -40,6 +49,7 @@ class StateRun:
     language: str
     retry_count: int | None = None
     task_token: str | None = None
+    observer: Callable[[str, Any], None] | None = field(default=None, repr=False)
     _context: dict[str, Any] | None = field(default=None, repr=False)
     _path_scope: PathScope | None = field(default=None, repr=False)
 
@@ -68,6 +78,11 @@ class StateRun:
             )
         return self._context
 
+    def reset_context(self, context: dict[str, Any] | None = None) -> None:
+        """Forget the `$$` object (a retry or a new task token changes it), or set a given one
+        (TestState's supplied or Express-style context)."""
+        self._context = context
+
     def path_scope(self) -> PathScope:
         """One scope for the whole entry: it reads the context object and the variables when used."""
         if self._path_scope is None:
@@ -82,25 +97,46 @@ class StateRun:
 
     # The JSONPath pipeline -----------------------------------------------------------------
 
+    def observe(self, step: str, value: Any) -> None:
+        """Hand a step's value to the observer, when one watches this entry."""
+        if self.observer is not None:
+            self.observer(step, value)
+
+    def after_input_path(self) -> Any:
+        """InputPath applied to the input: what a JSONPath state's own fields read."""
+        state = self.state
+        data = (
+            select(state["InputPath"], self.input, self.path_scope()) if "InputPath" in state else self.input
+        )
+        if self.observer is not None:
+            self.observer("afterInputPath", data)
+        return data
+
     def effective_input(self) -> Any:
         """InputPath, then Parameters: what the state works on."""
-        scope = self.path_scope()
-        data = select(self.state["InputPath"], self.input, scope) if "InputPath" in self.state else self.input
+        data = self.after_input_path()
         if "Parameters" in self.state:
-            data = render_template(self.state["Parameters"], data, scope)
+            data = render_template(self.state["Parameters"], data, self.path_scope())
+        if self.observer is not None:
+            self.observer("afterParameters", data)
         return data
 
     def finish_jsonpath(self, result: Any) -> StateResult:
         """ResultSelector, Assign, ResultPath, OutputPath: from the result to the state output."""
         scope = self.path_scope()
-        if "ResultSelector" in self.state:
-            result = render_template(self.state["ResultSelector"], result, scope)
-        assigned = render_template(self.state["Assign"], result, scope) if "Assign" in self.state else None
+        state, observer = self.state, self.observer
+        if "ResultSelector" in state:
+            result = render_template(state["ResultSelector"], result, scope)
+        if observer is not None:
+            observer("afterResultSelector", result)
+        assigned = render_template(state["Assign"], result, scope) if "Assign" in state else None
         output = apply_result_path(
-            self.input, result, self.state.get("ResultPath"), present="ResultPath" in self.state, scope=scope
+            self.input, result, state.get("ResultPath"), present="ResultPath" in state, scope=scope
         )
-        if "OutputPath" in self.state:
-            output = select(self.state["OutputPath"], output, scope)
+        if observer is not None:
+            observer("afterResultPath", output)
+        if "OutputPath" in state:
+            output = select(state["OutputPath"], output, scope)
         return StateResult(output, self.next_state(), assigned)
 
     def finish_jsonata(self, result: Any, *, default_output: Any) -> StateResult:
@@ -110,6 +146,35 @@ class StateRun:
         output = scope.evaluate(self.state["Output"], "Output") if "Output" in self.state else default_output
         assigned = scope.evaluate(self.state["Assign"], "Assign") if "Assign" in self.state else None
         return StateResult(output, self.next_state(), assigned)
+
+    def finish(self, result: Any) -> StateResult:
+        """From a state's result to its output: Output (the result by default) in JSONata,
+        ResultSelector to OutputPath in JSONPath."""
+        if self.jsonata:
+            return self.finish_jsonata(result, default_output=result)
+        return self.finish_jsonpath(result)
+
+    def caught(self, catcher: dict[str, Any], failure: StateFailure) -> StateResult:
+        """A Catcher's output (the error output through its ResultPath, or its Output), what it
+        assigns, and its Next: what the state hands on when the catcher takes the failure."""
+        error_output = failure.error_output()
+        if self.jsonata:
+            scope = self.jsonata_scope(errorOutput=error_output)
+            output = scope.evaluate(catcher["Output"], "Output") if "Output" in catcher else error_output
+            assigned = scope.evaluate(catcher["Assign"], "Assign") if "Assign" in catcher else None
+            return StateResult(output, catcher["Next"], assigned)
+        path_scope = self.path_scope()
+        assigned = (
+            render_template(catcher["Assign"], error_output, path_scope) if "Assign" in catcher else None
+        )
+        output = apply_result_path(
+            self.input,
+            error_output,
+            catcher.get("ResultPath"),
+            present="ResultPath" in catcher,
+            scope=path_scope,
+        )
+        return StateResult(output, catcher["Next"], assigned)
 
 
 _NO_RESULT = object()

@@ -11,6 +11,7 @@ import asyncio
 from typing import Any
 
 from engine.integrations import TaskError
+from engine.runtime.arns import activity_arn
 from engine.runtime.history import to_json_text
 from engine.runtime.service import ActivityTask
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
@@ -68,7 +69,7 @@ async def create_activity(request: ServeRequest, context: ServeContext) -> dict[
     name = check_name(member(request.params, "name", required=True, min_len=1, max_len=80))
     tags = tags_member(request.params)
     state = sfn_state(context)
-    arn = f"arn:aws:states:{context.region}:{context.account}:activity:{name}"
+    arn = activity_arn(context.region, context.account, name)
     activity = state.activities.get(arn)
     if activity is None:
         activity = ServeActivity(arn, name)

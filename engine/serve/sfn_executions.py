@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from engine.runtime.arns import execution_arn
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_redrive import redrive_execution, redrive_fields
 from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, paginate, timestamp
@@ -78,8 +79,7 @@ def start(
     if gate is None and context.gate_for is not None:
         gate = context.gate_for(machine.name)
     name = name or str(uuid.uuid4())
-    kind = "express" if machine.type == "EXPRESS" else "execution"
-    arn = f"arn:aws:states:{context.region}:{context.account}:{kind}:{machine.name}:{name}"
+    arn = execution_arn(context.region, context.account, machine.name, name, machine_type=machine.type)
     if arn in service.executions or context.store.get_execution(arn) is not None:
         raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
     coroutine = run_async(
@@ -142,7 +142,7 @@ def _same_start(context: ServeContext, machine: ServeMachine, name: str, data: A
     execution runs answer with the running execution instead of ExecutionAlreadyExists."""
     from engine.runtime.history import to_json_text
 
-    arn = f"arn:aws:states:{context.region}:{context.account}:execution:{machine.name}:{name}"
+    arn = execution_arn(context.region, context.account, machine.name, name)
     record = context.store.get_execution(arn)
     if record is None or record.status != "RUNNING" or record.input != to_json_text(data):
         return None

@@ -13,6 +13,7 @@ import json
 import uuid
 from typing import Any
 
+from engine.runtime.arns import state_machine_arn
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest
 from engine.serve.sfn_shapes import (
     arn_parts,
@@ -105,7 +106,7 @@ async def create_state_machine(request: ServeRequest, context: ServeContext) -> 
     tags = tags_member(params)
     check_definition(definition, machine_type)
     state = sfn_state(context)
-    arn = f"arn:aws:states:{context.region}:{context.account}:stateMachine:{name}"
+    arn = state_machine_arn(context.region, context.account, name)
     existing = state.machines.get(arn)
     if existing is not None:
         if existing.definition == definition and existing.role_arn == role and existing.type == machine_type:
@@ -232,8 +233,7 @@ async def validate_state_machine_definition(request: ServeRequest, context: Serv
 
 
 async def test_state(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
-    from engine.runtime.test_state import run_test_state_request
-    from engine.runtime.test_state_request import TestStateError
+    from engine.runtime.test_state import TestStateError, run_test_state_request
 
     params = request.params
     member(params, "definition", required=True, min_len=1, max_len=MAX_DEFINITION)

@@ -16,7 +16,7 @@ from typing import Any
 
 from engine import run, test_state, validate
 from engine.runtime.errors import DEFECT_MARK
-from engine.runtime.test_state_request import TestStateError
+from engine.runtime.test_state import TestStateError
 
 
 class Tally:

@@ -267,7 +267,7 @@ def test_jsonata_task_seconds_of_the_wrong_type_fail_the_state(field: str, expre
 )
 def test_an_input_no_json_could_carry_is_refused_as_aws_refuses_it(value: Any) -> None:
     from engine.runtime.errors import InvalidExecutionInput
-    from engine.runtime.test_state_request import TestStateError
+    from engine.runtime.test_state import TestStateError
 
     with pytest.raises(InvalidExecutionInput, match="Invalid State Machine Execution Input"):
         run(_pass(), {"n": value})

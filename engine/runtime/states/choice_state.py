@@ -21,8 +21,8 @@ async def run(run: StateRun) -> StateResult:
     if run.jsonata:
         return _run_jsonata(run)
     state = run.state
+    data = run.after_input_path()
     scope = run.path_scope()
-    data = select(state["InputPath"], run.input, scope) if "InputPath" in state else run.input
     for rule in state["Choices"]:
         if _holds(rule, data, scope):
             return _leave(run, rule["Next"], data, scope, rule.get("Assign"))

@@ -17,6 +17,7 @@ async def run(run: StateRun) -> StateResult:
         error = scope.evaluate(state["Error"], "Error") if "Error" in state else None
         cause = scope.evaluate(state["Cause"], "Cause") if "Cause" in state else None
         raise StateFailure(_text(error), _text(cause))
+    run.after_input_path()  # a Fail state takes no InputPath, yet AWS shows its input after the default one
     error = _from_path(run, "ErrorPath") if "ErrorPath" in state else state.get("Error")
     cause = _from_path(run, "CausePath") if "CausePath" in state else state.get("Cause")
     raise StateFailure(error, cause)

@@ -39,6 +39,4 @@ async def run(run: StateRun) -> StateResult:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    if run.jsonata:
-        return run.finish_jsonata(list(results), default_output=list(results))
-    return run.finish_jsonpath(list(results))
+    return run.finish(list(results))

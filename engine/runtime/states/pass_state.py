@@ -8,8 +8,12 @@ from engine.runtime.state_run import StateResult, StateRun
 async def run(run: StateRun) -> StateResult:
     if run.jsonata:
         return _jsonata(run)
-    effective = run.effective_input()
-    result = run.state.get("Result", effective)
+    effective = run.effective_input()  # evaluated even beside a Result: its failures are the state's
+    if "Result" in run.state:
+        result = run.state["Result"]
+        run.observe("result", result)
+    else:
+        result = effective
     return run.finish_jsonpath(result)
 
 

@@ -11,8 +11,7 @@ async def run(run: StateRun) -> StateResult:
         scope = run.jsonata_scope()
         output = scope.evaluate(run.state["Output"], "Output") if "Output" in run.state else run.input
         return StateResult(output, None)
-    scope = run.path_scope()
-    data = select(run.state["InputPath"], run.input, scope) if "InputPath" in run.state else run.input
+    data = run.after_input_path()
     if "OutputPath" in run.state:
-        data = select(run.state["OutputPath"], data, scope)
+        data = select(run.state["OutputPath"], data, run.path_scope())
     return StateResult(data, None)

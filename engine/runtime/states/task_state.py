@@ -9,6 +9,7 @@ from engine.asl.validation.resources import classify_resource
 from engine.integrations.request import TaskError, TaskRequest
 from engine.runtime.errors import DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, StateFailure
 from engine.runtime.history import MAX_PAYLOAD_BYTES, payload_details, to_json_text
+from engine.runtime.jsonata_flow import JsonataScope
 from engine.runtime.jsonpath_flow import select
 from engine.runtime.state_run import StateResult, StateRun
 
@@ -18,25 +19,40 @@ DEFAULT_TIMEOUT = 99_999_999
 async def run(run: StateRun) -> StateResult:
     if str(run.state.get("Resource", "")).endswith(".waitForTaskToken"):
         run.task_token = run.env.callbacks.new_token()
-        run._context = None
-    if run.jsonata:
+        run.reset_context()
+    scope = run.jsonata_scope() if run.jsonata else None
+    payload = task_input(run, scope)
+    timeout, heartbeat = timeouts(run, scope)
+    return finish(run, await invoke(run, payload, timeout, heartbeat))
+
+
+def task_input(run: StateRun, scope: JsonataScope | None = None) -> Any:
+    """What the resource receives: Arguments (or the input) in JSONata, the effective input in JSONPath."""
+    if not run.jsonata:
+        return run.effective_input()
+    if scope is None:
         scope = run.jsonata_scope()
-        payload = (
-            scope.evaluate(run.state["Arguments"], "Arguments") if "Arguments" in run.state else run.input
-        )
-        timeout = jsonata_seconds(run, scope, "TimeoutSeconds")
-        heartbeat = jsonata_seconds(run, scope, "HeartbeatSeconds")
-    else:
-        payload = run.effective_input()
-        timeout = _seconds(run, "TimeoutSeconds")
-        heartbeat = _seconds(run, "HeartbeatSeconds")
-    result = await invoke(run, payload, timeout, heartbeat)
-    if run.jsonata:
-        return run.finish_jsonata(result, default_output=result)
-    return run.finish_jsonpath(result)
+    payload = scope.evaluate(run.state["Arguments"], "Arguments") if "Arguments" in run.state else run.input
+    run.observe("afterArguments", payload)
+    return payload
 
 
-def jsonata_seconds(run: StateRun, scope: Any, field: str) -> float | None:
+def timeouts(run: StateRun, scope: JsonataScope | None = None) -> tuple[float | None, float | None]:
+    """TimeoutSeconds and HeartbeatSeconds, static, from a path or from an expression."""
+    if not run.jsonata:
+        return _seconds(run, "TimeoutSeconds"), _seconds(run, "HeartbeatSeconds")
+    if scope is None:
+        scope = run.jsonata_scope()
+    return _jsonata_seconds(run, scope, "TimeoutSeconds"), _jsonata_seconds(run, scope, "HeartbeatSeconds")
+
+
+def finish(run: StateRun, result: Any) -> StateResult:
+    """From the resource's result to the state's output (Output, or ResultSelector to OutputPath)."""
+    run.observe("result", result)
+    return run.finish(result)
+
+
+def _jsonata_seconds(run: StateRun, scope: JsonataScope, field: str) -> float | None:
     """TimeoutSeconds or HeartbeatSeconds of a JSONata Task: a positive integer, or the state fails."""
     if field not in run.state:
         return None

@@ -30,8 +30,8 @@ async def run(run: StateRun) -> StateResult:
         output = scope.evaluate(state["Output"], "Output") if "Output" in state else run.input
         assigned = scope.evaluate(state["Assign"], "Assign") if "Assign" in state else None
         return StateResult(output, run.next_state(), assigned)
+    data = run.after_input_path()
     scope = run.path_scope()
-    data = select(state["InputPath"], run.input, scope) if "InputPath" in state else run.input
     if "Seconds" in state:
         delay = float(state["Seconds"])
     elif "Timestamp" in state:

@@ -4,6 +4,15 @@ distributed map run (`runs`); `reader` reads the items (ItemReader), `batcher` g
 exports a distributed run's results (ResultWriter)."""
 
 from engine.runtime.states.map.settings import MapSettings, read_concurrency, read_settings
-from engine.runtime.states.map.state import item_input, run
+from engine.runtime.states.map.state import evaluated_items, item_input, items_at_path, require_array, run
 
-__all__ = ["MapSettings", "item_input", "read_concurrency", "read_settings", "run"]
+__all__ = [
+    "MapSettings",
+    "evaluated_items",
+    "item_input",
+    "items_at_path",
+    "read_concurrency",
+    "read_settings",
+    "require_array",
+    "run",
+]

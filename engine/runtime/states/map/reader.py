@@ -22,6 +22,7 @@ from typing import Any
 
 from engine.expr import PathNotFoundError
 from engine.integrations.s3_objects import S3Error, S3ObjectStore, StoredObject, store_of
+from engine.runtime import arns
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import render_template
@@ -66,9 +67,7 @@ def new_map_run_arn(run: StateRun) -> str:
     """A map run's ARN: the state machine, the Map's Label (or name) and a fresh id."""
     info = run.env.info
     label = run.state.get("Label") or run.name
-    return (
-        f"arn:aws:states:{info.region}:{info.account}:mapRun:{info.state_machine_name}/{label}:{uuid.uuid4()}"
-    )
+    return arns.map_run_arn(info.region, info.account, info.state_machine_name, label, str(uuid.uuid4()))
 
 
 def _read(run: StateRun, reader: dict[str, Any], params: dict[str, Any], effective: Any) -> list[Any]:

@@ -19,6 +19,7 @@ import uuid
 from typing import Any
 
 from engine.integrations.s3_objects import S3Error, store_of
+from engine.runtime import arns
 from engine.runtime.env import iso_time
 from engine.runtime.errors import StateFailure
 from engine.runtime.history import to_json_text
@@ -56,6 +57,7 @@ def write_results(
     map_run_arn = _map_run_arn(run)
     label = run.state.get("Label") or run.name
     info = run.env.info
+    child_machine = arns.map_run_machine(info.state_machine_name, label)
     now = iso_time(run.env.clock.now())
     entries: dict[str, list[Any]] = {status: [] for status in STATUSES}
     ordered: list[Any] = []  # the preview (no Resource) keeps the children's order
@@ -64,15 +66,13 @@ def write_results(
         if did_fail or transformation == "NONE":
             name = str(uuid.uuid4())
             entry = {
-                "ExecutionArn": f"arn:aws:states:{info.region}:{info.account}:execution:"
-                f"{info.state_machine_name}/{label}:{name}",
+                "ExecutionArn": arns.execution_arn(info.region, info.account, child_machine, name),
                 "Input": to_json_text(child_input),
                 "InputDetails": {"Included": True},
                 "Name": name,
                 "RedriveCount": 0,
                 "StartDate": now,
-                "StateMachineArn": f"arn:aws:states:{info.region}:{info.account}:stateMachine:"
-                f"{info.state_machine_name}/{label}",
+                "StateMachineArn": arns.state_machine_arn(info.region, info.account, child_machine),
                 "Status": "FAILED" if did_fail else "SUCCEEDED",
                 "StopDate": now,
             }

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from engine.runtime import arns
 from engine.runtime.env import Frame
 from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, StateFailure
 from engine.runtime.history import History, failed_details, payload_details, started_details
@@ -40,9 +41,8 @@ async def run_distributed(
     history = env.history
     label = run.state.get("Label") or run.name
     run_id = str(uuid.uuid4())
-    map_run_arn = (
-        f"arn:aws:states:{env.info.region}:{env.info.account}:mapRun:{env.info.state_machine_name}/"
-        f"{label}:{run_id}"
+    map_run_arn = arns.map_run_arn(
+        env.info.region, env.info.account, env.info.state_machine_name, label, run_id
     )
     history.add("MapRunStarted", {"mapRunArn": map_run_arn})
     limit = settings.max_concurrency or DEFAULT_DISTRIBUTED_CONCURRENCY

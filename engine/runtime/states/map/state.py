@@ -21,32 +21,18 @@ async def run(run: StateRun) -> StateResult:
     processor = state.get("ItemProcessor") or state.get("Iterator")
     distributed = ((processor or {}).get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED"
     if run.jsonata:
-        scope = run.jsonata_scope()
         effective = run.input
-        items = scope.evaluate(state["Items"], "Items") if "Items" in state else run.input
-        if "Items" in state and not isinstance(items, list):
-            body = str(state["Items"])[2:-2].strip()
-            raise scope.fail(
-                f"The JSONata expression '{body}' specified for the field 'Items' returned an unexpected "
-                f"result type. Expected 'array', but was '{json_type_name(items)}' for value: "
-                f"{to_json_text(items)}",
-                "Items",
-            )
+        items = evaluated_items(run) if "Items" in state else run.input
     else:
-        path_scope = run.path_scope()
-        effective = select(state["InputPath"], run.input, path_scope) if "InputPath" in state else run.input
+        effective = run.after_input_path()
         items = None
     if "ItemReader" in state:
         from engine.runtime.states.map.reader import read_items
 
         items = await read_items(run, effective)
     elif not run.jsonata:
-        items = select(state["ItemsPath"], effective, path_scope) if "ItemsPath" in state else effective
-    if not isinstance(items, list):
-        error = QUERY_EVALUATION_ERROR if run.jsonata else RUNTIME
-        raise StateFailure(
-            error, run.prefix + f"Map state input must be an array but was: {to_json_text(items)}"
-        )
+        items = items_at_path(run, effective)
+    items = require_array(run, items)
     if "ItemBatcher" in state:
         from engine.runtime.states.map.batcher import batch_items
 
@@ -67,9 +53,41 @@ async def run(run: StateRun) -> StateResult:
             results = write_results(run, items, effective, results, settings)
     else:
         results = await _run_inline(run, processor, items, effective, settings)
-    if run.jsonata:
-        return run.finish_jsonata(results, default_output=results)
-    return run.finish_jsonpath(results)
+    return run.finish(results)
+
+
+def evaluated_items(run: StateRun) -> list[Any]:
+    """A JSONata Map's Items expression, which must give an array."""
+    scope = run.jsonata_scope()
+    items = scope.evaluate(run.state["Items"], "Items")
+    if not isinstance(items, list):
+        body = str(run.state["Items"])[2:-2].strip()
+        raise scope.fail(
+            f"The JSONata expression '{body}' specified for the field 'Items' returned an unexpected "
+            f"result type. Expected 'array', but was '{json_type_name(items)}' for value: "
+            f"{to_json_text(items)}",
+            "Items",
+        )
+    return items
+
+
+def require_array(run: StateRun, items: Any) -> list[Any]:
+    """The items, once they are known to be an array: anything else fails the state."""
+    if not isinstance(items, list):
+        error = QUERY_EVALUATION_ERROR if run.jsonata else RUNTIME
+        raise StateFailure(
+            error, run.prefix + f"Map state input must be an array but was: {to_json_text(items)}"
+        )
+    return items
+
+
+def items_at_path(run: StateRun, effective: Any) -> Any:
+    """A JSONPath Map's ItemsPath applied to its effective input (not yet checked to be an array)."""
+    items = (
+        select(run.state["ItemsPath"], effective, run.path_scope()) if "ItemsPath" in run.state else effective
+    )
+    run.observe("afterItemsPath", items)
+    return items
 
 
 def item_input(run: StateRun, index: int, value: Any, effective: Any) -> Any:

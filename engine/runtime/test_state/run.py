@@ -18,8 +18,9 @@ failure) is given, and TestState runs only the data flow around it.
 text (the API's representation: `input`, `afterInputPath`, `afterParameters`, `result`,
 `afterResultSelector`, `afterResultPath`; `afterArguments` for JSONata; the Map state's
 items and settings; `variables`; `errorDetails` for a retry or a catch). The intermediate
-values are captured by running the state's data flow here, step by step, with the same
-functions the interpreter uses, so nothing inside the interpreter needs to know about it.
+values come from the state's own handler, the one an execution runs, through the observer
+its StateRun carries (see `engine.runtime.state_run`); only Map and Parallel, whose work a
+mock stands for, have their data flow around the mock driven from here.
 """
 
 from __future__ import annotations
@@ -29,44 +30,50 @@ import json
 import uuid
 from typing import Any
 
-from engine.asl.validation.resources import classify_resource
 from engine.deep_nesting import nesting_headroom
-from engine.expr.java_text import json_type_name
 from engine.integrations import ServiceRegistry
-from engine.redaction import SECRET_HEADER_NAMES, redact_secrets
+from engine.redaction import redact_secrets
+from engine.runtime import arns
 from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION
 from engine.runtime.clock import VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame, iso_time
 from engine.runtime.errors import (
     DEFECTS,
     EXCEED_TOLERATED_FAILURE_THRESHOLD,
-    RUNTIME,
     StateFailure,
     defect_failure,
 )
 from engine.runtime.history import History, payload_details, to_json_text
-from engine.runtime.interpreter import Interpreter
-from engine.runtime.jsonpath_flow import apply_result_path, render_template, select
-from engine.runtime.retry import error_matches
+from engine.runtime.interpreter import HANDLERS, WITH_RETRY, Interpreter
+from engine.runtime.jsonata_flow import JsonataScope
+from engine.runtime.retry import backoff_seconds, first_match
 from engine.runtime.state_run import StateResult, StateRun
-from engine.runtime.states import choice_state, fail_state, pass_state, succeed_state, task_state, wait_state
-from engine.runtime.states.map import read_concurrency, read_settings
-from engine.runtime.test_state_request import (
-    INSPECTION_LEVELS,
+from engine.runtime.states import task_state
+from engine.runtime.states.map import (
+    evaluated_items,
+    item_input,
+    items_at_path,
+    read_concurrency,
+    read_settings,
+    require_array,
+)
+from engine.runtime.test_state.request import (
     TestStateError,
     TestStateRequest,
     parse_request,
     refuse,
 )
+from engine.runtime.test_state.trace import http_exchange
 from engine.strict_json import loads_strict
 
-__all__ = ["INSPECTION_LEVELS", "TestStateError", "run_test_state_request", "test_state", "test_state_async"]
+__all__ = ["run_test_state_request", "test_state", "test_state_async"]
 
 SUCCEEDED, FAILED, RETRIABLE, CAUGHT_ERROR = "SUCCEEDED", "FAILED", "RETRIABLE", "CAUGHT_ERROR"
 TOLERATED_FAILURE_CAUSE = "The specified tolerated failure threshold was exceeded"
 STATE_MACHINE_NAME = "TestStateMachine"
 # TestState runs the state as the first one of a throwaway execution: entered at event #2.
 ENTERED_EVENT_ID = 2
+_EFFECTIVE_INPUT = frozenset(("afterInputPath", "afterParameters"))
 
 
 def test_state(definition: Any, input: Any = None, **request: Any) -> dict[str, Any]:
@@ -203,9 +210,11 @@ class _TestRun:
         name = str(uuid.uuid4())
         role = request.role_arn or f"arn:aws:iam::{account}:role/StateCanvasTestStateRole"
         info = ExecutionInfo(
-            execution_arn=f"arn:aws:states:{region}:{account}:express:{STATE_MACHINE_NAME}:{name}",
+            execution_arn=arns.execution_arn(
+                region, account, STATE_MACHINE_NAME, name, machine_type="EXPRESS"
+            ),
             name=name,
-            state_machine_arn=f"arn:aws:states:{region}:{account}:stateMachine:{STATE_MACHINE_NAME}",
+            state_machine_arn=arns.state_machine_arn(region, account, STATE_MACHINE_NAME),
             state_machine_name=STATE_MACHINE_NAME,
             role_arn=role,
             input=request.input,
@@ -221,6 +230,8 @@ class _TestRun:
         history.add("ExecutionStarted", started, previous=0)
         self.frame = Frame(variables=dict(request.variables))
         state = request.state
+        # AWS shows no effective input for a Pass state whose Result stands in for it.
+        self.unshown = _EFFECTIVE_INPUT if state["Type"] == "Pass" and "Result" in state else frozenset()
         self.run = StateRun(
             Interpreter(self.env),
             self.env,
@@ -232,8 +243,14 @@ class _TestRun:
             clock.now(),
             request.language,
             retry_count=request.retrier_retry_count,
+            observer=self._observe,
         )
-        self.run._context = request.context if request.context is not None else self._default_context()
+        self.run.reset_context(request.context if request.context is not None else self._default_context())
+
+    def _observe(self, step: str, value: Any) -> None:
+        """A step of the state's data flow: its value goes into inspectionData under the step's name."""
+        if step not in self.unshown:
+            self.inspection.put(step, value)
 
     def _default_context(self) -> dict[str, Any]:
         """The `$$` TestState builds: an Express-style execution, the state, its retry count."""
@@ -294,120 +311,51 @@ class _TestRun:
         return _Outcome(SUCCEEDED, output=result.output, has_output=True, next_state=result.next)
 
     async def _run_state(self) -> StateResult:
-        run, state = self.run, self.request.state
-        state_type = state["Type"]
+        state_type = self.request.state["Type"]
         if state_type == "Task":
             return await self._task()
-        if state_type == "Pass":
-            return self._pass() if not run.jsonata else await pass_state.run(run)
         if state_type == "Map":
             return self._map()
         if state_type == "Parallel":
-            return self._parallel()
-        if not run.jsonata:  # Choice, Wait, Succeed and Fail show the input after InputPath
-            after = (
-                select(state["InputPath"], run.input, run.path_scope()) if "InputPath" in state else run.input
-            )
-            self.inspection.put("afterInputPath", after)
-        handler = {
-            "Choice": choice_state.run,
-            "Wait": wait_state.run,
-            "Succeed": succeed_state.run,
-            "Fail": fail_state.run,
-        }[state_type]
-        return await handler(run)
+            return self.run.finish(self._mocked_result())  # AWS runs no input path around the mock
+        return await HANDLERS[state_type](self.run)  # Pass, Choice, Wait, Succeed, Fail: as a run does
 
     # State types ---------------------------------------------------------------------------
 
     async def _task(self) -> StateResult:
-        run, state = self.run, self.request.state
-        if run.jsonata:
-            scope = run.jsonata_scope()
-            payload = scope.evaluate(state["Arguments"], "Arguments") if "Arguments" in state else run.input
-            self.inspection.put("afterArguments", payload)
-        else:
-            payload = self._effective_input(report=True)
-        result = await self._task_result(payload)
-        self.inspection.put("result", result)
-        if run.jsonata:
-            return run.finish_jsonata(result, default_output=result)
-        return self._finish_path(result)
-
-    async def _task_result(self, payload: Any) -> Any:
-        mock = self.request.mock
-        if mock is not None:
-            if mock.has_error:
-                raise StateFailure(mock.error, mock.cause)
-            return mock.result
+        """The Task's own steps, with the mock (when there is one) standing in for the call."""
         run = self.run
-        if run.jsonata:
-            scope = run.jsonata_scope()
-            timeout = task_state.jsonata_seconds(run, scope, "TimeoutSeconds")
-            heartbeat = task_state.jsonata_seconds(run, scope, "HeartbeatSeconds")
+        scope = run.jsonata_scope() if run.jsonata else None
+        payload = task_state.task_input(run, scope)
+        if self.request.mock is not None:
+            result = self._mocked_result()
         else:
-            timeout = task_state._seconds(run, "TimeoutSeconds")
-            heartbeat = task_state._seconds(run, "HeartbeatSeconds")
+            result = await self._invoke(payload, scope)
+        return task_state.finish(run, result)
+
+    async def _invoke(self, payload: Any, scope: JsonataScope | None) -> Any:
+        run = self.run
+        timeout, heartbeat = task_state.timeouts(run, scope)
         result = await task_state.invoke(run, payload, timeout, heartbeat)
         if self.request.inspection_level == "TRACE":
-            self._http_details(payload, result)
+            resource = str(self.request.state.get("Resource", ""))
+            self.inspection.data.update(http_exchange(resource, payload, result, self.request.reveal_secrets))
         return result
 
-    def _pass(self) -> StateResult:
-        """A Pass state's Result replaces its effective input, which is then not reported."""
-        state = self.request.state
-        if "Result" in state:
-            self.run.effective_input()  # still evaluated: its failures are the state's failures
-            result = state["Result"]
-            self.inspection.put("result", result)
-        else:
-            result = self._effective_input(report=True)
-        return self._finish_path(result)
-
-    def _parallel(self) -> StateResult:
-        result = self._mocked_result()
-        if self.run.jsonata:
-            return self.run.finish_jsonata(result, default_output=result)
-        return self._finish_path(result)
-
     def _map(self) -> StateResult:
+        """The Map's items and settings as a run reads them; the mock stands for the iterations."""
         run, state, request = self.run, self.request.state, self.request
         items: list[Any] | None = None
         if run.jsonata:
             if "Items" in state and "ItemReader" not in state:
-                scope = run.jsonata_scope()
-                value = scope.evaluate(state["Items"], "Items")
-                if not isinstance(value, list):
-                    body = str(state["Items"])[2:-2].strip()
-                    raise scope.fail(
-                        f"The JSONata expression '{body}' specified for the field 'Items' returned an "
-                        "unexpected result type. Expected 'array', but was "
-                        f"'{json_type_name(value)}' for value: {to_json_text(value)}",
-                        "Items",
-                    )
-                items = value
+                items = evaluated_items(run)
             elif "ItemReader" not in state:
                 items = run.input if isinstance(run.input, list) else None
         else:
-            effective = (
-                select(state["InputPath"], run.input, run.path_scope()) if "InputPath" in state else run.input
-            )
-            self.inspection.put("afterInputPath", effective)
+            effective = run.after_input_path()
             if "ItemReader" not in state:
-                value = (
-                    select(state["ItemsPath"], effective, run.path_scope())
-                    if "ItemsPath" in state
-                    else effective
-                )
-                self.inspection.put("afterItemsPath", value)
-                if not isinstance(value, list):
-                    raise StateFailure(
-                        RUNTIME,
-                        run.prefix + f"Map state input must be an array but was: {to_json_text(value)}",
-                    )
-                items = value
+                items = require_array(run, items_at_path(run, effective))
                 if "ItemSelector" in state or "Parameters" in state:
-                    from engine.runtime.states.map.state import item_input
-
                     self.inspection.put(
                         "afterItemSelector",
                         [item_input(run, i, item, effective) for i, item in enumerate(items)],
@@ -437,50 +385,21 @@ class _TestRun:
             )
             if over_count or over_share:
                 raise StateFailure(EXCEED_TOLERATED_FAILURE_THRESHOLD, TOLERATED_FAILURE_CAUSE)
-        if run.jsonata:
-            return run.finish_jsonata(result, default_output=result)
-        return self._finish_path(result)
+        return run.finish(result)
 
     def _mocked_result(self) -> Any:
-        """A Map's or Parallel's mocked result, or the mocked failure of one of its inner states."""
+        """The mocked result, or the mocked failure (of the Task, or of a Map's or Parallel's inner state)."""
         mock = self.request.mock
         assert mock is not None  # parse_request refuses Map and Parallel without a mock
         if mock.has_error:
             raise StateFailure(mock.error, mock.cause)
         return mock.result
 
-    # The JSONPath data flow, step by step --------------------------------------------------------
-
-    def _effective_input(self, *, report: bool) -> Any:
-        run, state = self.run, self.request.state
-        scope = run.path_scope()
-        data = select(state["InputPath"], run.input, scope) if "InputPath" in state else run.input
-        if report:
-            self.inspection.put("afterInputPath", data)
-        if "Parameters" in state:
-            data = render_template(state["Parameters"], data, scope)
-        if report:
-            self.inspection.put("afterParameters", data)
-        return data
-
-    def _finish_path(self, result: Any) -> StateResult:
-        run, state = self.run, self.request.state
-        scope = run.path_scope()
-        if "ResultSelector" in state:
-            result = render_template(state["ResultSelector"], result, scope)
-        self.inspection.put("afterResultSelector", result)
-        assigned = render_template(state["Assign"], result, scope) if "Assign" in state else None
-        output = apply_result_path(
-            run.input, result, state.get("ResultPath"), present="ResultPath" in state, scope=scope
-        )
-        self.inspection.put("afterResultPath", output)
-        if "OutputPath" in state:
-            output = select(state["OutputPath"], output, scope)
-        return StateResult(output, run.next_state(), assigned)
-
     # Failures: retry, catch or fail ------------------------------------------------------------
 
     def _failed(self, failure: StateFailure) -> _Outcome:
+        """What a run would do next, reported instead of done: retry (with the back-off it would
+        wait), catch (with the catcher's output and target), or fail."""
         state = self.request.state
         error = failure.error
         cause = (
@@ -488,110 +407,42 @@ class _TestRun:
             if failure.cause is None or isinstance(failure.cause, str)
             else to_json_text(failure.cause)
         )
-        if state["Type"] not in ("Task", "Map", "Parallel") or not failure.catchable:
+        if state["Type"] not in WITH_RETRY or not failure.catchable:
             return _Outcome(FAILED, error=error, cause=cause)
-        for index, retrier in enumerate(state.get("Retry") or []):
-            if not error_matches(retrier.get("ErrorEquals", []), failure):
-                continue
+        retriers = state.get("Retry") or []
+        index = first_match(retriers, failure)
+        if index is not None:
             self.error_details["retryIndex"] = index
             attempts = self.request.retrier_retry_count
-            if attempts < retrier.get("MaxAttempts", 3):
-                delay = retrier.get("IntervalSeconds", 1) * retrier.get("BackoffRate", 2.0) ** attempts
-                if "MaxDelaySeconds" in retrier:
-                    delay = min(delay, retrier["MaxDelaySeconds"])
+            if attempts < retriers[index].get("MaxAttempts", 3):
+                delay = backoff_seconds(retriers[index], attempts)
                 self.error_details["retryBackoffIntervalSeconds"] = int(delay)
                 return _Outcome(RETRIABLE, error=error, cause=cause)
-            break  # the first matching retrier is spent: no later retrier applies
-        for index, catcher in enumerate(state.get("Catch") or []):
-            if error_matches(catcher.get("ErrorEquals", []), failure):
-                self.error_details["catchIndex"] = index
-                try:
-                    output, assigned = self._catch_output(catcher, failure)
-                except StateFailure as inner:
-                    return _Outcome(FAILED, error=inner.error, cause=inner.cause)
-                if assigned:
-                    self.frame.variables.update(assigned)
-                return _Outcome(
-                    CAUGHT_ERROR,
-                    output=output,
-                    has_output=True,
-                    error=error,
-                    cause=cause,
-                    next_state=catcher["Next"],
-                )
-        return _Outcome(FAILED, error=error, cause=cause)
-
-    def _catch_output(self, catcher: dict[str, Any], failure: StateFailure) -> tuple[Any, Any]:
-        run = self.run
-        error_output = failure.error_output()
-        if run.jsonata:
-            scope = run.jsonata_scope(errorOutput=error_output)
-            output = scope.evaluate(catcher["Output"], "Output") if "Output" in catcher else error_output
-            assigned = scope.evaluate(catcher["Assign"], "Assign") if "Assign" in catcher else None
-            return output, assigned
-        scope = run.path_scope()
-        assigned = render_template(catcher["Assign"], error_output, scope) if "Assign" in catcher else None
-        output = apply_result_path(
-            run.input, error_output, catcher.get("ResultPath"), present="ResultPath" in catcher, scope=scope
+        catchers = state.get("Catch") or []
+        index = first_match(catchers, failure)
+        if index is None:
+            return _Outcome(FAILED, error=error, cause=cause)
+        self.error_details["catchIndex"] = index
+        try:
+            caught = self.run.caught(catchers[index], failure)
+        except StateFailure as inner:
+            return _Outcome(FAILED, error=inner.error, cause=inner.cause)
+        if caught.assigned:
+            self.frame.variables.update(caught.assigned)
+        return _Outcome(
+            CAUGHT_ERROR,
+            output=caught.output,
+            has_output=True,
+            error=error,
+            cause=cause,
+            next_state=caught.next,
         )
-        return output, assigned
-
-    # TRACE: the HTTP exchange of an HTTP Task ---------------------------------------------------
-
-    def _http_details(self, payload: Any, result: Any) -> None:
-        """The request an HTTP Task sent and the response it got, as TRACE reports them."""
-        info = classify_resource(str(self.request.state.get("Resource", "")))
-        if info is None or info.service != "http" or not isinstance(payload, dict):
-            return
-        url = str(payload.get("ApiEndpoint", ""))
-        query = payload.get("QueryParameters")
-        if isinstance(query, dict) and query:
-            from urllib.parse import urlencode
-
-            url += "?" + urlencode(
-                {k: v if isinstance(v, str) else to_json_text(v) for k, v in query.items()}
-            )
-        headers = payload.get("Headers") or {}
-        body = payload.get("RequestBody")
-        self.inspection.data["request"] = {
-            "protocol": "https",
-            "method": str(payload.get("Method", "")),
-            "url": url,
-            "headers": _header_text(headers if self.request.reveal_secrets else _redacted(headers)),
-            "body": "" if body is None else body if isinstance(body, str) else to_json_text(body),
-        }
-        if isinstance(result, dict):
-            response_body = result.get("ResponseBody")
-            self.inspection.data["response"] = {
-                "protocol": "https",
-                "statusCode": str(result.get("StatusCode", "")),
-                "statusMessage": str(result.get("StatusText", "")),
-                "headers": _header_text(result.get("Headers") or {}),
-                "body": ""
-                if response_body is None
-                else response_body
-                if isinstance(response_body, str)
-                else to_json_text(response_body),
-            }
-
-
-def _redacted(headers: Any) -> Any:
-    """Without revealSecrets, authorization headers are not shown."""
-    if not isinstance(headers, dict):
-        return headers
-    return {k: v for k, v in headers.items() if not (isinstance(k, str) and k.lower() in SECRET_HEADER_NAMES)}
-
-
-def _header_text(headers: Any) -> str:
-    if not isinstance(headers, dict):
-        return "" if headers is None else str(headers)
-    return ", ".join(f"{k}: {v if isinstance(v, str) else to_json_text(v)}" for k, v in headers.items())
 
 
 # pytest collects module-level callables named test_*; these are the engine's API, not tests.
 test_state.__test__ = False  # type: ignore[attr-defined]
 test_state_async.__test__ = False  # type: ignore[attr-defined]
-# `engine.runtime` re-exports the function under this module's own name, which hides the module
-# as an attribute of the package; hanging the error class on the function keeps the documented
+# `engine.runtime` re-exports the function under this package's own name, which hides the package
+# as an attribute of `engine.runtime`; hanging the error class on the function keeps the documented
 # `engine.runtime.test_state.TestStateError` spelling working either way.
 test_state.TestStateError = TestStateError  # type: ignore[attr-defined]

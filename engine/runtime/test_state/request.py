@@ -19,7 +19,7 @@ from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
 from engine.asl.validation import load_error_diagnostic, validate
 from engine.asl.validation.json_values import copy_json, json_value_problem
 from engine.asl.validation.resources import classify_resource
-from engine.runtime.test_state_shapes import check_mock_result
+from engine.runtime.test_state.shapes import check_mock_result
 from engine.strict_json import loads_strict
 
 VALIDATION_EXCEPTION = "ValidationException"
