@@ -1,31 +1,15 @@
-"""TestState: run one state on its own, as Step Functions' TestState API does, and inspect it.
+"""One TestState run: the state entered once in a throwaway Express-style execution, inspected.
 
-    response = test_state(definition, {"x": 1}, inspection_level="DEBUG")
-    response["status"], response.get("output"), response.get("inspectionData")
-
-The answer has the API's shape (`status` SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR, and
-`output`, `error`, `cause`, `nextState`, `inspectionData`), so a state can be tried here with
-the same expectations one would have of AWS. A request AWS would refuse raises TestStateError
-with AWS's code and message.
-
-The state runs once: a Retry that still has attempts left is reported (RETRIABLE, with the
-back-off it would wait) rather than performed, and a Catcher's output and target are reported
-(CAUGHT_ERROR) rather than followed. `stateConfiguration.retrierRetryCount` says how many
-retries have already happened. Map and Parallel states need a mock: their result (or their
-failure) is given, and TestState runs only the data flow around it.
-
-`inspectionData` carries, from DEBUG on, the value after each step of the data flow as JSON
-text (the API's representation: `input`, `afterInputPath`, `afterParameters`, `result`,
-`afterResultSelector`, `afterResultPath`; `afterArguments` for JSONata; the Map state's
-items and settings; `variables`; `errorDetails` for a retry or a catch). The intermediate
-values come from the state's own handler, the one an execution runs, through the observer
-its StateRun carries (see `engine.runtime.state_run`); only Map and Parallel, whose work a
-mock stands for, have their data flow around the mock driven from here.
+The state's own handler runs, the one an execution runs, with an observer on its StateRun that
+writes each data-flow step into `inspectionData` (see `engine.runtime.state_run`); a Task's mock
+stands in for its call, and Map and Parallel, whose work a mock stands for, have only the data
+flow around the mock driven from here. A failure is not retried or caught but reported: what a
+run would do next (RETRIABLE with the back-off it would wait, CAUGHT_ERROR with the catcher's
+output and target, or FAILED), computed by the functions the interpreter uses.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from typing import Any
@@ -34,7 +18,6 @@ from engine.deep_nesting import nesting_headroom
 from engine.integrations import ServiceRegistry
 from engine.redaction import redact_secrets
 from engine.runtime import arns
-from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION
 from engine.runtime.clock import VirtualClock
 from engine.runtime.env import ExecutionEnv, ExecutionInfo, Frame, iso_time
 from engine.runtime.errors import (
@@ -50,6 +33,7 @@ from engine.runtime.retry import backoff_seconds, first_match
 from engine.runtime.state_run import StateResult, StateRun
 from engine.runtime.states import task_state
 from engine.runtime.states.map import (
+    TOLERATED_FAILURE_CAUSE,
     evaluated_items,
     item_input,
     items_at_path,
@@ -58,108 +42,15 @@ from engine.runtime.states.map import (
     require_array,
 )
 from engine.runtime.test_state.request import (
-    TestStateError,
     TestStateRequest,
-    parse_request,
-    refuse,
 )
 from engine.runtime.test_state.trace import http_exchange
-from engine.strict_json import loads_strict
-
-__all__ = ["run_test_state_request", "test_state", "test_state_async"]
 
 SUCCEEDED, FAILED, RETRIABLE, CAUGHT_ERROR = "SUCCEEDED", "FAILED", "RETRIABLE", "CAUGHT_ERROR"
-TOLERATED_FAILURE_CAUSE = "The specified tolerated failure threshold was exceeded"
 STATE_MACHINE_NAME = "TestStateMachine"
 # TestState runs the state as the first one of a throwaway execution: entered at event #2.
 ENTERED_EVENT_ID = 2
 _EFFECTIVE_INPUT = frozenset(("afterInputPath", "afterParameters"))
-
-
-def test_state(definition: Any, input: Any = None, **request: Any) -> dict[str, Any]:
-    """Run one state as TestState would (blocking); see `test_state_async` for the parameters."""
-    return asyncio.run(test_state_async(definition, input, **request))
-
-
-async def test_state_async(
-    definition: Any,
-    input: Any = None,
-    *,
-    state_name: str | None = None,
-    inspection_level: str | None = "INFO",
-    variables: Any = None,
-    mock: dict[str, Any] | None = None,
-    context: Any = None,
-    state_configuration: dict[str, Any] | None = None,
-    reveal_secrets: bool = False,
-    role_arn: str | None = None,
-    handlers: dict[str, Any] | None = None,
-    services: ServiceRegistry | None = None,
-    account: str = DEFAULT_ACCOUNT,
-    region: str = DEFAULT_REGION,
-) -> dict[str, Any]:
-    """Run one state of `definition` (a state, or a machine with `state_name`) on `input`.
-
-    The request parameters are TestState's, in snake_case: `inspection_level` INFO, DEBUG or
-    TRACE; `variables` and `context` as JSON text or values; `mock` as {"result": JSON text}
-    or {"errorOutput": {"error", "cause"}} with an optional "fieldValidationMode";
-    `state_configuration` with TestState's camelCase keys (retrierRetryCount,
-    errorCausedByState, mapIterationFailureCount, mapItemReaderData); `role_arn`, which AWS
-    requires to test a Task without a mock. `handlers` and `services` serve unmocked Tasks
-    locally, as for `run`. Raises TestStateError where AWS refuses the request.
-    """
-    request = parse_request(
-        definition,
-        input,
-        state_name=state_name,
-        inspection_level=inspection_level,
-        variables=variables,
-        mock=mock,
-        context=context,
-        state_configuration=state_configuration,
-        reveal_secrets=reveal_secrets,
-        role_arn=role_arn,
-    )
-    registry = services or ServiceRegistry(handlers=handlers)
-    if handlers and services is not None:
-        for function, handler in handlers.items():
-            registry.functions.register(function, handler)
-    try:
-        return await _TestRun(request, registry, account, region).respond()
-    finally:
-        if services is None and registry.emulation is not None:
-            registry.emulation.close()  # the test's own emulated account ends with it
-
-
-_API_KEYS = {
-    "stateName": "state_name",
-    "inspectionLevel": "inspection_level",
-    "variables": "variables",
-    "mock": "mock",
-    "context": "context",
-    "stateConfiguration": "state_configuration",
-    "revealSecrets": "reveal_secrets",
-    "roleArn": "role_arn",
-}
-
-
-def run_test_state_request(request: dict[str, Any], **options: Any) -> dict[str, Any]:
-    """Answer a request shaped as the API takes it (camelCase keys, `definition` and `input`
-    as JSON text), for front ends that hold one: the CLI, a recorded call, a pasted request.
-    `options` (handlers, services, account, region) go to `test_state_async` unchanged."""
-    kwargs: dict[str, Any] = dict(options)
-    for key, value in request.items():
-        if key in _API_KEYS:
-            kwargs[_API_KEYS[key]] = value
-    raw_input = request.get("input")
-    if isinstance(raw_input, str):
-        try:
-            data = loads_strict(raw_input)
-        except ValueError:
-            raise refuse("Invalid input: the input must be valid JSON", "InvalidExecutionInput") from None
-    else:
-        data = raw_input
-    return test_state(request.get("definition"), data, **kwargs)
 
 
 # The run ------------------------------------------------------------------------------------
@@ -199,7 +90,11 @@ class _Outcome:
         self.next_state = next_state
 
 
-class _TestRun:
+class TestRun:
+    """The state under test, entered once in its own throwaway execution, with its answer."""
+
+    __test__ = False  # not a pytest test class, whatever its name says
+
     def __init__(
         self, request: TestStateRequest, registry: ServiceRegistry, account: str, region: str
     ) -> None:
@@ -375,15 +270,9 @@ class _TestRun:
             self.inspection.put_number("toleratedFailurePercentage", settings.tolerated_percentage)
         result = self._mocked_result()
         failed = request.map_iteration_failure_count or 0
-        if failed:
+        if failed:  # the iterations said to have failed, against the tolerance the state sets
             total = len(items) if items is not None else len(result) if isinstance(result, list) else failed
-            over_count = settings.tolerated_count is not None and failed > settings.tolerated_count
-            over_share = (
-                settings.tolerated_percentage is not None
-                and total > 0
-                and failed * 100.0 / total > settings.tolerated_percentage
-            )
-            if over_count or over_share:
+            if settings.over_tolerance(failed, total):
                 raise StateFailure(EXCEED_TOLERATED_FAILURE_THRESHOLD, TOLERATED_FAILURE_CAUSE)
         return run.finish(result)
 
@@ -437,12 +326,3 @@ class _TestRun:
             cause=cause,
             next_state=caught.next,
         )
-
-
-# pytest collects module-level callables named test_*; these are the engine's API, not tests.
-test_state.__test__ = False  # type: ignore[attr-defined]
-test_state_async.__test__ = False  # type: ignore[attr-defined]
-# `engine.runtime` re-exports the function under this package's own name, which hides the package
-# as an attribute of `engine.runtime`; hanging the error class on the function keeps the documented
-# `engine.runtime.test_state.TestStateError` spelling working either way.
-test_state.TestStateError = TestStateError  # type: ignore[attr-defined]

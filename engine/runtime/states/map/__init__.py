@@ -3,10 +3,16 @@ distributed map run (`runs`); `reader` reads the items (ItemReader), `batcher` g
 (ItemBatcher), `settings` evaluates the concurrency and failure tolerance, and `result_writer`
 exports a distributed run's results (ResultWriter)."""
 
-from engine.runtime.states.map.settings import MapSettings, read_concurrency, read_settings
+from engine.runtime.states.map.settings import (
+    TOLERATED_FAILURE_CAUSE,
+    MapSettings,
+    read_concurrency,
+    read_settings,
+)
 from engine.runtime.states.map.state import evaluated_items, item_input, items_at_path, require_array, run
 
 __all__ = [
+    "TOLERATED_FAILURE_CAUSE",
     "MapSettings",
     "evaluated_items",
     "item_input",

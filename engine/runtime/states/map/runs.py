@@ -26,7 +26,7 @@ from engine.runtime.env import Frame
 from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, StateFailure
 from engine.runtime.history import History, failed_details, payload_details, started_details
 from engine.runtime.state_run import StateRun
-from engine.runtime.states.map.settings import MapSettings
+from engine.runtime.states.map.settings import TOLERATED_FAILURE_CAUSE, MapSettings
 
 DEFAULT_DISTRIBUTED_CONCURRENCY = 1000
 
@@ -88,7 +88,7 @@ async def run_distributed(
 
     await asyncio.gather(*(worker() for _ in range(min(limit, len(items)))))
     if _exceeds(settings, len(failures), len(items)):
-        cause = "The specified tolerated failure threshold was exceeded"
+        cause = TOLERATED_FAILURE_CAUSE
         history.add("MapRunFailed", {"error": EXCEED_TOLERATED_FAILURE_THRESHOLD, "cause": cause})
         raise StateFailure(EXCEED_TOLERATED_FAILURE_THRESHOLD, cause)
     history.add("MapRunSucceeded")
@@ -102,11 +102,7 @@ def _exceeds(settings: MapSettings, failed: int, total: int) -> bool:
         return False
     if settings.tolerated_count is None and settings.tolerated_percentage is None:
         return True
-    if settings.tolerated_count is not None and failed > settings.tolerated_count:
-        return True
-    return (
-        settings.tolerated_percentage is not None and failed * 100.0 / total > settings.tolerated_percentage
-    )
+    return settings.over_tolerance(failed, total)
 
 
 def _child_env(run: StateRun, index: int, map_run_arn: str) -> Any:

@@ -10,12 +10,24 @@ from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.state_run import StateRun
 
+TOLERATED_FAILURE_CAUSE = "The specified tolerated failure threshold was exceeded"
+
 
 @dataclass
 class MapSettings:
     max_concurrency: int = 0  # 0: no limit
     tolerated_count: int | None = None
     tolerated_percentage: float | None = None
+
+    def over_tolerance(self, failed: int, total: int) -> bool:
+        """More failed iterations than a tolerated count or percentage allows (one not set allows any)."""
+        if self.tolerated_count is not None and failed > self.tolerated_count:
+            return True
+        return (
+            self.tolerated_percentage is not None
+            and total > 0
+            and failed * 100.0 / total > self.tolerated_percentage
+        )
 
 
 def read_concurrency(run: StateRun) -> int:
