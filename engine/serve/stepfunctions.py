@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from engine.runtime.arns import state_machine_arn
+from engine.runtime.test_state import TestStateError, run_test_state_request
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest
 from engine.serve.sfn_shapes import (
     arn_parts,
@@ -233,8 +234,6 @@ async def validate_state_machine_definition(request: ServeRequest, context: Serv
 
 
 async def test_state(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
-    from engine.runtime.test_state import TestStateError, run_test_state_request
-
     params = request.params
     member(params, "definition", required=True, min_len=1, max_len=MAX_DEFINITION)
     member(params, "input", max_len=262_144)
