@@ -44,11 +44,10 @@ from engine.expr import (
     parse_path,
 )
 
-# Not re-exported by engine.expr: the AWS extra functions the evaluator binds, and the project's
-# single import point for jsonata-python (it undoes the package's recursion-limit side effect).
-from engine.expr.jsonata_functions import SFN_FUNCTIONS
-from engine.expr.jsonata_import import Jsonata, jsonata
-from engine.expr.path_ast import DeepScan, Filter
+# From the JSONata package: the AWS extra functions the evaluator binds, and the project's single
+# import point for jsonata-python (it undoes the package's recursion-limit side effect).
+from engine.expr.jsonata import SFN_FUNCTIONS, Jsonata, jsonata
+from engine.expr.jsonpath import DeepScan, Filter
 
 __all__ = ["assigned_variables", "jsonata_free_variables", "variable_references"]
 
@@ -240,7 +239,7 @@ def _path_reads(path: Path, names: set[str]) -> None:
 
 def _filter_reads(node: Any, names: set[str]) -> None:
     # Filter nodes are small frozen dataclasses; their paths sit in `path`, their children in
-    # `left`/`right`, `operand` and `operands` (see engine.expr.filter_ast).
+    # `left`/`right`, `operand` and `operands` (see engine.expr.jsonpath.filter_ast).
     path = getattr(node, "path", None)
     if isinstance(path, Path):
         _path_reads(path, names)

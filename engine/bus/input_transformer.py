@@ -20,7 +20,7 @@ from typing import Any
 
 from engine.bus.api_errors import ValidationException
 from engine.expr import PathNotFoundError, PathSyntaxError, evaluate, parse_path
-from engine.expr.path_ast import ROOT, Index, Name, Wildcard
+from engine.expr.jsonpath import ROOT, Index, Name, Wildcard
 
 MAX_INPUT_PATHS = 100
 MAX_PATH_LENGTH = 256

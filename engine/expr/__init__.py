@@ -1,7 +1,9 @@
 """Expression layer of the StateCanvas engine: JSONPath, intrinsic functions and JSONata.
 
-Import from here rather than from the submodules; the split into modules is
-an implementation detail that may change as the layer grows.
+One sub-package per language (`jsonpath`, `intrinsics`, `jsonata`); what they share sits beside
+them: `errors` (the exception family), `java_text` (values rendered as Step Functions' Java runtime
+prints them) and `user_regex` (user-written regexes in bounded time). Import from here or from a
+language's package rather than from the modules inside it.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -13,22 +15,22 @@ from engine.expr.errors import (
     PathSyntaxError,
     ResultPathMatchError,
 )
-from engine.expr.intrinsic_parser import (
+from engine.expr.intrinsics import (
     INTRINSIC_ARITY,
     INTRINSIC_FUNCTIONS,
     IntrinsicArg,
     IntrinsicCall,
+    IntrinsicError,
     Literal,
     StringLiteral,
+    evaluate_intrinsic,
     looks_like_intrinsic,
     parse_intrinsic,
 )
-from engine.expr.intrinsics import IntrinsicError, evaluate_intrinsic
-from engine.expr.jsonpath import evaluate, parse_path, set_at_reference_path
-from engine.expr.path_ast import CONTEXT, ROOT, Path
+from engine.expr.jsonpath import CONTEXT, ROOT, Path, evaluate, parse_path, set_at_reference_path
 
 if TYPE_CHECKING:
-    from engine.expr.jsonata_eval import (
+    from engine.expr.jsonata import (
         UNDEFINED,
         JsonataEvaluationError,
         JsonataResultTypeError,
@@ -60,9 +62,9 @@ _JSONATA_EXPORTS = frozenset(
 
 def __getattr__(name: str) -> Any:
     if name in _JSONATA_EXPORTS:
-        from engine.expr import jsonata_eval
+        from engine.expr import jsonata
 
-        return getattr(jsonata_eval, name)
+        return getattr(jsonata, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.expr import PathSyntaxError, parse_path
-from engine.expr.path_ast import Name
+from engine.expr.jsonpath import Name
 from engine.runtime.debug_condition_ast import (
     AllOf,
     AnyOf,

@@ -68,7 +68,7 @@ class JsonataScope:
     def evaluate_number(self, template: Any, field: str, *, integer: bool = True) -> Any:
         """A numeric field's value (TimeoutSeconds, MaxConcurrency...): an expression whose result
         is not a number (an integer where one is wanted) fails the state as AWS fails it."""
-        from engine.expr.jsonata_eval import describe_unexpected_type
+        from engine.expr.jsonata import describe_unexpected_type
 
         value = self.evaluate(template, field)
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -81,7 +81,7 @@ class JsonataScope:
 
     def evaluate(self, template: Any, field: str) -> Any:
         """A field's value: every `{% %}` string inside it evaluated, the rest kept as written."""
-        from engine.expr.jsonata_eval import UNDEFINED, JsonataEvaluationError, evaluate_jsonata
+        from engine.expr.jsonata import UNDEFINED, JsonataEvaluationError, evaluate_jsonata
 
         if isinstance(template, str):
             if not is_expression(template):

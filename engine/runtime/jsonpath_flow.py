@@ -12,18 +12,20 @@ from typing import Any
 
 from engine.expr import (
     CONTEXT,
+    IntrinsicError,
     IntrinsicSyntaxError,
     Path,
     PathNotFoundError,
     PathSyntaxError,
     ResultPathMatchError,
     evaluate,
+    evaluate_intrinsic,
     looks_like_intrinsic,
     parse_intrinsic,
     parse_path,
     set_at_reference_path,
 )
-from engine.expr.path_ast import Index, Name
+from engine.expr.jsonpath import Index, Name
 from engine.expr.user_regex import RegexBudgetError
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
@@ -111,8 +113,6 @@ def select(path_text: str | None, data: Any, scope: PathScope) -> Any:
 def resolve_value(text: str, key: str, data: Any, scope: PathScope) -> Any:
     """The value of a `.$` field: a path or an intrinsic function call."""
     if looks_like_intrinsic(text):
-        from engine.expr.intrinsics import IntrinsicError, evaluate_intrinsic
-
         try:
             call = parse_intrinsic(text)
         except IntrinsicSyntaxError as exc:

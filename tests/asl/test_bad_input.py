@@ -360,7 +360,7 @@ def test_deep_nesting(tmp_path: Path, name: str, text: str) -> None:
 
 RECURSION_BUG = (
     "engine bug: engine/asl/validation/expressions.py imports jsonata directly (not through "
-    "engine.expr.jsonata_import), and importing jsonata-python sets sys.setrecursionlimit(10000) for "
+    "engine.expr.jsonata.library), and importing jsonata-python sets sys.setrecursionlimit(10000) for "
     "the whole process; the loader relies on the limit to stop deep YAML and PyYAML's flow parser is "
     "quadratic in depth, so a 100 kB nested YAML file takes ~14 s to refuse (CLI included)"
 )

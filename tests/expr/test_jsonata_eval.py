@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-import engine.expr.jsonata_eval as jsonata_eval
+import engine.expr.jsonata.evaluator as jsonata_evaluator
 from engine.expr import (
     UNDEFINED,
     JsonataEvaluationError,
@@ -186,14 +186,14 @@ def test_function_result_is_unsupported() -> None:
 
 
 def test_runaway_expression_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jsonata_eval, "EVALUATION_TIMEOUT_MS", 200)
+    monkeypatch.setattr(jsonata_evaluator, "EVALUATION_TIMEOUT_MS", 200)
     err = error("($f := function($x){ $f($x+1) }; $f(1))")
     assert err.code == "D1012"
 
 
 def test_time_bound_counts_from_each_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
     """A cached expression must not inherit the clock of its compilation."""
-    monkeypatch.setattr(jsonata_eval, "EVALUATION_TIMEOUT_MS", 100)
+    monkeypatch.setattr(jsonata_evaluator, "EVALUATION_TIMEOUT_MS", 100)
     assert ev("$sum($states.input)", [1, 2]) == 3
     time.sleep(0.2)
     assert ev("$sum($states.input)", [1, 2]) == 3
@@ -216,11 +216,11 @@ def test_recursion_limit_is_restored_after_evaluation() -> None:
 
 def test_importing_jsonata_leaves_the_recursion_limit_alone() -> None:
     """The guarded import undoes jsonata-python's process-wide limit change (checked in a fresh process)."""
-    module = FsPath(jsonata_eval.__file__).with_name("jsonata_import.py")
+    module = FsPath(jsonata_evaluator.__file__).with_name("library.py")
     script = (
         "import importlib.util, sys\n"
         "before = sys.getrecursionlimit()\n"
-        f"spec = importlib.util.spec_from_file_location('jsonata_import', {str(module)!r})\n"
+        f"spec = importlib.util.spec_from_file_location('jsonata_library', {str(module)!r})\n"
         "spec.loader.exec_module(importlib.util.module_from_spec(spec))\n"
         "print('jsonata' in sys.modules, before == sys.getrecursionlimit())\n"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.expr import CONTEXT, ROOT, PathSyntaxError, parse_path
-from engine.expr.filter_ast import And, Comparison, Exists, Literal, Not, Or, PathOperand, Regex
-from engine.expr.path_ast import Call, DeepScan, Filter, Index, Indices, Name, Names, Slice, Wildcard
+from engine.expr.jsonpath import Call, DeepScan, Filter, Index, Indices, Name, Names, Slice, Wildcard
+from engine.expr.jsonpath.filter_ast import And, Comparison, Exists, Literal, Not, Or, PathOperand, Regex
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_filters() -> None:
 
 
 def parse_path_at(text: str):
-    from engine.expr.path_parser import parse_path_uncached
+    from engine.expr.jsonpath.path_parser import parse_path_uncached
 
     return parse_path_uncached(text, allow_current=True)
 

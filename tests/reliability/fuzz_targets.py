@@ -186,7 +186,7 @@ def jsonpath(text: str) -> None:
 
 def intrinsic(text: str) -> None:
     from engine.expr.errors import ExprError
-    from engine.expr.intrinsic_parser import parse_intrinsic
+    from engine.expr.intrinsics import parse_intrinsic
 
     try:
         parse_intrinsic(text)
@@ -228,7 +228,7 @@ def string_matches(pair: tuple[str, str]) -> None:
 
 
 def array_unique(items: list[Any]) -> None:
-    from engine.expr.intrinsics_functions import _array_unique, json_equal
+    from engine.expr.intrinsics.functions import _array_unique, json_equal
 
     expected: list[Any] = []
     for item in items:

@@ -14,8 +14,8 @@ import pytest
 from reliability_helpers import cli, cli_process
 
 from engine.asl.loader import DefinitionLoadError, parse_text
-from engine.expr.intrinsics_functions import equality_key, json_equal
-from engine.expr.jsonata_eval import JsonataEvaluationError, evaluate_jsonata
+from engine.expr.intrinsics.functions import equality_key, json_equal
+from engine.expr.jsonata import JsonataEvaluationError, evaluate_jsonata
 from engine.expr.user_regex import RegexBudgetError, compile_user_regex
 from engine.runtime.api import run as run_sync
 from engine.runtime.states.choice_state import string_matches

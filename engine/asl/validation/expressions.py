@@ -15,7 +15,7 @@ from engine.expr import (
     parse_intrinsic,
     parse_path,
 )
-from engine.expr.jsonata_import import Jsonata
+from engine.expr.jsonata import Jsonata
 
 INVALID_JSONATA_EXPRESSION = "INVALID_JSONATA_EXPRESSION"
 UNSUPPORTED_JSONATA_EXPRESSION = "UNSUPPORTED_JSONATA_EXPRESSION"

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.expr.errors import PathNotFoundError
-from engine.expr.filter_eval import test_filter
-from engine.expr.path_ast import (
+from engine.expr.jsonpath.filter_eval import test_filter
+from engine.expr.jsonpath.path_ast import (
     CONTEXT,
     CURRENT,
     ROOT,

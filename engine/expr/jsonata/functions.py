@@ -24,9 +24,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from engine.expr.intrinsics_functions import ARRAY_RANGE_LIMIT, HASH_ALGORITHMS
+from engine.expr.intrinsics import ARRAY_RANGE_LIMIT, HASH_ALGORITHMS
 from engine.expr.java_text import compact_json, java_utf8, json_type_name
-from engine.expr.jsonata_import import JException, Jsonata, Utils
+from engine.expr.jsonata.library import JException, Jsonata, Utils
 
 
 class JsonataFunctionError(Exception):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.expr.errors import PathNotFoundError
-from engine.expr.filter_ast import (
+from engine.expr.jsonpath.filter_ast import (
     And,
     Comparison,
     Exists,
@@ -27,7 +27,7 @@ from engine.expr.filter_ast import (
 from engine.expr.user_regex import compile_flagged
 
 if TYPE_CHECKING:
-    from engine.expr.path_eval import Scope
+    from engine.expr.jsonpath.path_eval import Scope
 
 _MISSING = object()
 
@@ -36,7 +36,7 @@ def test_filter(expr: FilterExpr, node: Any, scope: Scope) -> bool:
     if isinstance(expr, Comparison):
         return compare(expr.op, operand_value(expr.left, node, scope), operand_value(expr.right, node, scope))
     if isinstance(expr, Exists):
-        from engine.expr.path_eval import evaluate_path
+        from engine.expr.jsonpath.path_eval import evaluate_path
 
         try:
             found = evaluate_path(expr.path, scope, node)
@@ -57,7 +57,7 @@ def operand_value(operand: Operand, node: Any, scope: Scope) -> Any:
         return thaw(operand.value)
     if isinstance(operand, Regex):
         return operand
-    from engine.expr.path_eval import evaluate_path
+    from engine.expr.jsonpath.path_eval import evaluate_path
 
     assert isinstance(operand, PathOperand)
     try:

@@ -3,7 +3,7 @@
 ``evaluate_jsonata(expression, states=..., variables=...)`` evaluates the body
 of one ``{% ... %}`` string. ``$states`` (``input``, ``context`` and, where the
 state has them, ``result`` and ``errorOutput``) and every ASL variable (as
-``$name``) are bound; so are AWS's extra functions (``jsonata_functions``).
+``$name``) are bound; so are AWS's extra functions (``functions``).
 
 Three outcomes matter to the interpreter and are kept apart here:
 
@@ -36,8 +36,8 @@ from typing import Any, Final
 
 from engine.expr.errors import ExprError
 from engine.expr.java_text import compact_json, json_type_name
-from engine.expr.jsonata_functions import SFN_FUNCTION_BINDINGS, JsonataFunctionError, to_jsonata
-from engine.expr.jsonata_import import (
+from engine.expr.jsonata.functions import SFN_FUNCTION_BINDINGS, JsonataFunctionError, to_jsonata
+from engine.expr.jsonata.library import (
     JSONATA_RECURSION_LIMIT,
     Functions,
     JException,

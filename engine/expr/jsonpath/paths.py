@@ -12,10 +12,10 @@ from functools import lru_cache
 from typing import Any
 
 from engine.expr.errors import PathNotFoundError, PathSyntaxError, ResultPathMatchError
-from engine.expr.path_ast import CONTEXT, ROOT, Path
-from engine.expr.path_eval import Scope, evaluate_path
-from engine.expr.path_parser import parse_path_uncached
-from engine.expr.result_path import set_at
+from engine.expr.jsonpath.path_ast import CONTEXT, ROOT, Path
+from engine.expr.jsonpath.path_eval import Scope, evaluate_path
+from engine.expr.jsonpath.path_parser import parse_path_uncached
+from engine.expr.jsonpath.result_path import set_at
 
 __all__ = [
     "CONTEXT",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.expr.errors import PathSyntaxError, ResultPathMatchError
-from engine.expr.path_ast import ROOT, Index, Name, Path, Segment
+from engine.expr.jsonpath.path_ast import ROOT, Index, Name, Path, Segment
 
 
 def set_at(data: Any, path: Path, value: Any) -> Any:

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from engine.expr.errors import IntrinsicSyntaxError, PathSyntaxError
-from engine.expr.jsonpath import parse_path
-from engine.expr.path_ast import Path
+from engine.expr.jsonpath import Path, parse_path
 
 # AWS reads numbers with Jackson, which refuses literals longer than this.
 MAX_NUMBER_LENGTH = 1000

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engine.expr.path_ast import Path
+    from engine.expr.jsonpath.path_ast import Path
 
 # A JSON scalar, or a tuple standing for an array literal (tuples keep the AST hashable).
 type LiteralValue = str | int | float | bool | tuple | None

@@ -1,6 +1,6 @@
 """The bodies of the Step Functions intrinsic functions and their argument checks.
 
-Split from ``intrinsics`` (which walks the call tree and implements
+Split from ``evaluator`` (which walks the call tree and implements
 ``States.Format``) to keep each module small. Every function takes the
 intrinsic's name, for messages, and its already evaluated arguments.
 """

@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING
 
 from engine.expr.errors import PathSyntaxError
-from engine.expr.filter_ast import (
+from engine.expr.jsonpath.filter_ast import (
     And,
     Comparison,
     Exists,
@@ -34,7 +34,7 @@ from engine.expr.filter_ast import (
 from engine.expr.user_regex import UserRegexError, compile_flagged
 
 if TYPE_CHECKING:
-    from engine.expr.path_ast import Path
+    from engine.expr.jsonpath.path_ast import Path
 
 _SYMBOL_OPERATORS = ("==", "!=", "<=", ">=", "=~", "<", ">")
 _WORD_OPERATORS = ("subsetof", "contains", "noneof", "anyof", "empty", "size", "nin", "in")
@@ -133,7 +133,7 @@ class FilterParser:
         return Literal(self.read_scalar())
 
     def read_path(self) -> Path:
-        from engine.expr.path_parser import parse_path_uncached
+        from engine.expr.jsonpath.path_parser import parse_path_uncached
 
         start = self.pos
         depth = 0

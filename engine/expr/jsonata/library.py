@@ -3,7 +3,7 @@
 Importing ``jsonata`` raises ``sys.setrecursionlimit`` to 10,000 for the whole
 process (its static initialiser), which silently changes how deep other code
 (the YAML loader, the validator) may recurse. The limit is put back right
-after the import; ``jsonata_eval`` raises it only while an expression runs.
+after the import; ``evaluator`` raises it only while an expression runs.
 """
 
 from __future__ import annotations

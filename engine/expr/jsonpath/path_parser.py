@@ -11,7 +11,7 @@ Functions adds the ``$$`` context-object root and ``$name`` variables.
 from __future__ import annotations
 
 from engine.expr.errors import PathSyntaxError
-from engine.expr.path_ast import (
+from engine.expr.jsonpath.path_ast import (
     CONTEXT,
     CURRENT,
     ROOT,
@@ -251,7 +251,7 @@ class PathParser:
         return int(part)
 
     def parse_filter(self) -> Filter:
-        from engine.expr.filter_parser import parse_filter_expression
+        from engine.expr.jsonpath.filter_parser import parse_filter_expression
 
         self.pos += 1  # the '?'
         self.skip_spaces()

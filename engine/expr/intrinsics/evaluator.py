@@ -1,6 +1,6 @@
 """Evaluation of the 18 Step Functions intrinsic functions (``States.Format`` and friends).
 
-The parser (``intrinsic_parser``) turns the text into an ``IntrinsicCall``;
+The parser (``parser``) turns the text into an ``IntrinsicCall``;
 this module computes its value. Path arguments are resolved through a
 callback the interpreter supplies, because only the interpreter knows the
 state input, the context object and the variables in scope, and only it
@@ -28,15 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from engine.expr.intrinsic_parser import (
-    INTRINSIC_ARITY,
-    IntrinsicArg,
-    IntrinsicCall,
-    Literal,
-    StringLiteral,
-    parse_intrinsic,
-)
-from engine.expr.intrinsics_functions import (
+from engine.expr.intrinsics.functions import (
     ARRAY_RANGE_LIMIT,
     FUNCTIONS,
     HASH_ALGORITHMS,
@@ -46,8 +38,16 @@ from engine.expr.intrinsics_functions import (
     arity_message,
     json_equal,
 )
+from engine.expr.intrinsics.parser import (
+    INTRINSIC_ARITY,
+    IntrinsicArg,
+    IntrinsicCall,
+    Literal,
+    StringLiteral,
+    parse_intrinsic,
+)
 from engine.expr.java_text import java_to_string
-from engine.expr.path_ast import Path
+from engine.expr.jsonpath import Path
 
 __all__ = [
     "ARRAY_RANGE_LIMIT",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engine.expr.filter_ast import FilterExpr
+    from engine.expr.jsonpath.filter_ast import FilterExpr
 
 ROOT = "$"
 CONTEXT = "$$"
