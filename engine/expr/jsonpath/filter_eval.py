@@ -9,6 +9,7 @@ comparison false except for ``!=`` and ``nin`` (their negations hold), and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from engine.expr.errors import PathNotFoundError
@@ -27,38 +28,40 @@ from engine.expr.jsonpath.filter_ast import (
 from engine.expr.user_regex import compile_flagged
 
 if TYPE_CHECKING:
+    from engine.expr.jsonpath.path_ast import Path
     from engine.expr.jsonpath.path_eval import Scope
+
+#: How a filter reads the paths inside it (``evaluate_path(path, scope, current)``): paths contain
+#: filters and filters contain paths, so the path evaluator hands itself in rather than being imported.
+PathEvaluator = Callable[["Path", "Scope", Any], Any]
 
 _MISSING = object()
 
 
-def test_filter(expr: FilterExpr, node: Any, scope: Scope) -> bool:
+def test_filter(expr: FilterExpr, node: Any, scope: Scope, evaluate_path: PathEvaluator) -> bool:
     if isinstance(expr, Comparison):
-        return compare(expr.op, operand_value(expr.left, node, scope), operand_value(expr.right, node, scope))
+        left = operand_value(expr.left, node, scope, evaluate_path)
+        return compare(expr.op, left, operand_value(expr.right, node, scope, evaluate_path))
     if isinstance(expr, Exists):
-        from engine.expr.jsonpath.path_eval import evaluate_path
-
         try:
             found = evaluate_path(expr.path, scope, node)
         except PathNotFoundError:
             return False
         return bool(found) if not expr.path.is_definite else True
     if isinstance(expr, Not):
-        return not test_filter(expr.operand, node, scope)
+        return not test_filter(expr.operand, node, scope, evaluate_path)
     if isinstance(expr, And):
-        return all(test_filter(e, node, scope) for e in expr.operands)
+        return all(test_filter(e, node, scope, evaluate_path) for e in expr.operands)
     if isinstance(expr, Or):
-        return any(test_filter(e, node, scope) for e in expr.operands)
+        return any(test_filter(e, node, scope, evaluate_path) for e in expr.operands)
     raise TypeError(f"unexpected filter node {expr!r}")  # pragma: no cover
 
 
-def operand_value(operand: Operand, node: Any, scope: Scope) -> Any:
+def operand_value(operand: Operand, node: Any, scope: Scope, evaluate_path: PathEvaluator) -> Any:
     if isinstance(operand, Literal):
         return thaw(operand.value)
     if isinstance(operand, Regex):
         return operand
-    from engine.expr.jsonpath.path_eval import evaluate_path
-
     assert isinstance(operand, PathOperand)
     try:
         return evaluate_path(operand.path, scope, node)

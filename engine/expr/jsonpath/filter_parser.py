@@ -15,6 +15,7 @@ handed to the path parser with ``@`` allowed as a root.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from engine.expr.errors import PathSyntaxError
@@ -44,9 +45,15 @@ _KEYWORDS: dict[str, LiteralValue] = {"true": True, "false": False, "null": None
 
 
 class FilterParser:
-    def __init__(self, text: str) -> None:
+    """Parses one filter; ``parse_path`` reads the paths inside it (``@``-rooted ones allowed).
+
+    The path parser hands itself in, because paths contain filters and filters contain paths.
+    """
+
+    def __init__(self, text: str, parse_path: Callable[[str], Path]) -> None:
         self.text = text
         self.pos = 0
+        self.parse_path = parse_path
 
     def fail(self, message: str) -> PathSyntaxError:
         return PathSyntaxError(message, text=self.text, position=self.pos)
@@ -133,8 +140,6 @@ class FilterParser:
         return Literal(self.read_scalar())
 
     def read_path(self) -> Path:
-        from engine.expr.jsonpath.path_parser import parse_path_uncached
-
         start = self.pos
         depth = 0
         text = self.text
@@ -152,7 +157,7 @@ class FilterParser:
             elif depth == 0 and (ch.isspace() or ch in _PATH_STOP):
                 break
             self.pos += 1
-        return parse_path_uncached(text[start : self.pos], allow_current=True)
+        return self.parse_path(text[start : self.pos])
 
     def read_string(self, quote: str) -> str:
         start = self.pos
@@ -240,7 +245,8 @@ class FilterParser:
 _BARE_WORD = re.compile(r"[A-Za-z_][\w-]*")
 
 
-def parse_filter_expression(text: str) -> FilterExpr:
+def parse_filter_expression(text: str, parse_path: Callable[[str], Path]) -> FilterExpr:
+    """The filter ``text`` (inside ``[?(...)]``), its paths read by ``parse_path``."""
     if not text.strip():
         raise PathSyntaxError("empty filter")
-    return FilterParser(text).parse()
+    return FilterParser(text, parse_path).parse()

@@ -136,9 +136,9 @@ def apply_segment(
             missing(strict, path, f"slice applied to {type_name(node)}")
     elif isinstance(seg, Filter):
         if isinstance(node, list):
-            out.extend(item for item in node if test_filter(seg.expr, item, scope))
+            out.extend(item for item in node if test_filter(seg.expr, item, scope, evaluate_path))
         elif isinstance(node, dict):
-            if test_filter(seg.expr, node, scope):
+            if test_filter(seg.expr, node, scope, evaluate_path):
                 out.append(node)
         else:
             missing(strict, path, f"filter applied to {type_name(node)}")
@@ -154,7 +154,7 @@ def apply_scan(seg: DeepScan, node: Any, out: list[Any], path: Path, scope: Scop
         for item in descendants(node):
             if item is node:
                 continue
-            if isinstance(selector, Wildcard) or test_filter(selector.expr, item, scope):
+            if isinstance(selector, Wildcard) or test_filter(selector.expr, item, scope, evaluate_path):
                 out.append(item)
         return
     for item in descendants(node):

@@ -11,6 +11,7 @@ Functions adds the ``$$`` context-object root and ``$name`` variables.
 from __future__ import annotations
 
 from engine.expr.errors import PathSyntaxError
+from engine.expr.jsonpath.filter_parser import parse_filter_expression
 from engine.expr.jsonpath.path_ast import (
     CONTEXT,
     CURRENT,
@@ -251,8 +252,6 @@ class PathParser:
         return int(part)
 
     def parse_filter(self) -> Filter:
-        from engine.expr.jsonpath.filter_parser import parse_filter_expression
-
         self.pos += 1  # the '?'
         self.skip_spaces()
         if self.peek() != "(":
@@ -263,7 +262,7 @@ class PathParser:
             raise self.fail("unclosed '(' in filter", open_pos)
         source = self.text[open_pos + 1 : close]
         try:
-            expr = parse_filter_expression(source)
+            expr = parse_filter_expression(source, _parse_filter_path)
         except PathSyntaxError as exc:
             raise self.fail(f"invalid filter: {exc.message}", open_pos) from None
         self.pos = close + 1
@@ -294,3 +293,8 @@ def parse_path_uncached(text: str, *, allow_current: bool = False) -> Path:
     if not isinstance(text, str):
         raise PathSyntaxError(f"a path must be a string, not {type(text).__name__}")
     return PathParser(text, allow_current=allow_current).parse()
+
+
+def _parse_filter_path(text: str) -> Path:
+    """A path inside a filter, where ``@`` (the candidate node) may start it."""
+    return parse_path_uncached(text, allow_current=True)
