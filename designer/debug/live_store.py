@@ -22,6 +22,7 @@ from typing import Any
 
 from designer.debug.history_model import EventNote, Thread, details_of
 from engine.store.base import ExecutionStore
+from engine.store.errors import ExecutionNotFound
 from engine.store.record import ExecutionRecord
 
 # (execution ARN, visit id, iteration chain) of the state the current task works for
@@ -92,6 +93,29 @@ class LiveStore(ExecutionStore):
             )
         for listener in self.listeners:
             listener(execution_arn, None)
+
+    def reopen_execution(self, execution_arn: str, *, metadata: dict[str, Any]) -> None:
+        """A client of File > Serve Locally redrove an execution: it is RUNNING again, same history."""
+        record = self.records.get(execution_arn)
+        if record is None:
+            raise ExecutionNotFound(execution_arn)
+        if record.status == "RUNNING":
+            raise ValueError(f"execution {execution_arn} is still RUNNING")
+        self.records[execution_arn] = replace(
+            record,
+            status="RUNNING",
+            output=None,
+            error=None,
+            cause=None,
+            stop_date=None,
+            metadata={**record.metadata, **metadata},
+        )
+
+    def update_metadata(self, execution_arn: str, metadata: dict[str, Any]) -> None:
+        record = self.records.get(execution_arn)
+        if record is None:
+            raise ExecutionNotFound(execution_arn)
+        self.records[execution_arn] = replace(record, metadata={**record.metadata, **metadata})
 
     # readers ----------------------------------------------------------------------------------
 

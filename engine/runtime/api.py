@@ -27,6 +27,7 @@ from engine.runtime.history import (
     to_json_text,
 )
 from engine.runtime.interpreter import Interpreter
+from engine.runtime.redrive_ledger import RedriveLedger
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -106,11 +107,13 @@ async def run_async(
     store: Any = None,
     parent_arn: str | None = None,
     callbacks: Any = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Execution:
     """Run a definition on the running event loop.
 
     `mocks` is a MockConfig, or a Step Functions Local mock config (dict or path) used with
     `test_case`; `handlers` maps Lambda function names or ARNs to `handler(event, context)`.
+    `metadata` goes into the store's record (what a later redrive must run the same way again).
     """
     machine = (
         definition
@@ -158,6 +161,7 @@ async def run_async(
                 input=to_json_text(input),
                 parent_arn=parent_arn,
                 definition=to_json_text(machine),
+                metadata=dict(metadata or {}),
             )
         )
         sinks.append(functools.partial(store.append_event, info.execution_arn))
@@ -173,6 +177,8 @@ async def run_async(
     )
     if callbacks is not None:
         env.callbacks = callbacks
+    if store is not None:
+        env.redrive = RedriveLedger(store, info.execution_arn)
     started = started_details(input, info.role_arn)
     history.add("ExecutionStarted", started, previous=0)
     execution = Execution("RUNNING", execution_arn=info.execution_arn, start_date=info.start_time)

@@ -49,6 +49,7 @@ class Frame:
     parent: Frame | None = None
     path: tuple[str, ...] = ()  # e.g. ("Map", "3") for the designer and the debugger
     kind: str = "machine"  # "machine", "branch" (Parallel) or "iteration" (Map)
+    point: tuple[str, str] | None = None  # (name, input text) of the state entered last: a redrive's start
 
     def child(
         self, *, map_item: dict[str, Any] | None = None, label: tuple[str, ...] = (), kind: str = "iteration"
@@ -67,6 +68,7 @@ class ExecutionEnv:
     stopped: bool = False
     callbacks: Callbacks = field(default_factory=Callbacks)
     store: Any = None  # an engine.store.ExecutionStore, or None: histories stay in memory only
+    redrive: Any = None  # an engine.runtime.redrive_ledger.RedriveLedger when the execution is stored
 
     def context_object(
         self,

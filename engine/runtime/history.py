@@ -33,6 +33,7 @@ DETAILS_KEY = {
     "MapIterationAborted": "mapIterationAbortedEventDetails",
     "MapRunStarted": "mapRunStartedEventDetails",
     "MapRunFailed": "mapRunFailedEventDetails",
+    "MapRunRedriven": "mapRunRedrivenEventDetails",
     "TaskScheduled": "taskScheduledEventDetails",
     "TaskStarted": "taskStartedEventDetails",
     "TaskSubmitted": "taskSubmittedEventDetails",

@@ -97,6 +97,7 @@ class Interpreter:
         input_text = to_json_text(data) if data_text is None else data_text
         details: dict[str, Any] = {"name": name, "input": input_text, "inputDetails": {"truncated": False}}
         entered_id = env.history.add(f"{state_type}StateEntered", details)
+        frame.point = (name, input_text)
         run = StateRun(
             self,
             env,

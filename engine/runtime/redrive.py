@@ -5,8 +5,9 @@ the input that state received the first time; the history grows by an ``Executio
 and whatever the second attempt writes. Both come from the history already stored: the last
 top-level state that was entered and never exited is where the execution stopped, and its Entered
 event holds its input; the variables assigned before it are in the Exited events of the states
-that ran. A Parallel or Map state that failed would need each branch's or iteration's outcome to
-re-run only the unsuccessful ones; that is refused rather than re-running the successful ones too.
+that ran. When that state is a Parallel or a Map, it runs again only its branches, iterations or
+child executions that did not succeed, each from where it stopped: the execution record's
+redrive ledger (engine.runtime.redrive_ledger) says which those are.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,22 +25,14 @@ from engine.runtime.history import (
     History,
 )
 from engine.runtime.interpreter import Interpreter
+from engine.runtime.redrive_ledger import LEDGER_KEY, RedriveLedger, ResumePoint
 
 
 class NotRedrivable(Exception):
     """The execution cannot continue locally; the message says why (it reaches the user)."""
 
 
-@dataclass
-class RedrivePoint:
-    """Where a redriven execution picks up: the state, its input, the variables assigned before it."""
-
-    state: str
-    input_text: str
-    variables: dict[str, Any]
-
-
-def redrive_point(machine: dict[str, Any], events: Iterable[dict[str, Any]]) -> RedrivePoint:
+def redrive_point(machine: dict[str, Any], events: Iterable[dict[str, Any]]) -> ResumePoint:
     """Find the top-level state the execution stopped in, from its history."""
     states = machine.get("States", {})
     open_state: tuple[str, str] | None = None
@@ -60,19 +52,13 @@ def redrive_point(machine: dict[str, Any], events: Iterable[dict[str, Any]]) -> 
     if open_state is None:
         raise NotRedrivable("Execution history has no unsuccessful state to redrive from.")
     name, input_text = open_state
-    kind = states[name].get("Type")
-    if kind in ("Parallel", "Map"):
-        raise NotRedrivable(
-            f"Redriving from the {kind} state '{name}' is not supported locally: only its unsuccessful "
-            "branches or iterations should run again, and their outcomes are not kept; start a new execution."
-        )
-    return RedrivePoint(name, input_text, variables)
+    return ResumePoint(name, input_text, variables)
 
 
 async def redrive_async(
     machine: dict[str, Any],
     info: ExecutionInfo,
-    point: RedrivePoint,
+    point: ResumePoint,
     *,
     clock: Clock,
     services: Any,
@@ -94,13 +80,16 @@ async def redrive_async(
         info, clock, history, services, gate=gate, query_language=machine.get("QueryLanguage", "JSONPath")
     )
     env.store = store
+    if store is not None:
+        record = store.get_execution(info.execution_arn)
+        plan = record.metadata.get(LEDGER_KEY) if record is not None else None
+        env.redrive = RedriveLedger(store, info.execution_arn, plan)
     if callbacks is not None:
         env.callbacks = callbacks
     history.add("ExecutionRedriven", {"redriveCount": info.redrive_count})
     execution = Execution("RUNNING", execution_arn=info.execution_arn, start_date=info.start_time)
-    scope = dict(machine, StartAt=point.state)
     body = Interpreter(env).run_scope(
-        scope, json.loads(point.input_text), Frame(dict(point.variables)), point.input_text
+        point.scope(machine), point.data(), point.frame(Frame()), point.input_text
     )
     await conclude(body, machine.get("TimeoutSeconds"), clock, history, execution)
     if store is not None:

@@ -9,6 +9,7 @@ Functions Local does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from pathlib import Path
@@ -36,8 +37,9 @@ def _parse_input(text: str | None) -> Any:
         raise AwsError("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{exc}'") from None
 
 
-def _registry(context: ServeContext, machine: ServeMachine, test_case: str | None) -> Any:
-    """The runtime's services, with the test case's mocks for this execution alone."""
+def _registry(context: ServeContext, name: str, arn: str, test_case: str | None) -> Any:
+    """The runtime's services, with the test case's mocks for this execution alone (machine `name`,
+    `arn`)."""
     from engine.integrations import MockConfig, ServiceRegistry
     from engine.integrations.mock_config import MockConfigError
 
@@ -47,11 +49,11 @@ def _registry(context: ServeContext, machine: ServeMachine, test_case: str | Non
     if context.mocks_file is None:
         raise AwsError(
             "StateMachineDoesNotExist",
-            f"State Machine Does Not Exist: '{machine.arn}#{test_case}' (no mock config: start the server "
+            f"State Machine Does Not Exist: '{arn}#{test_case}' (no mock config: start the server "
             "with --mocks FILE to run test cases)",
         )
     try:
-        mocks = MockConfig.load(Path(context.mocks_file), state_machine=machine.name, test_case=test_case)
+        mocks = MockConfig.load(Path(context.mocks_file), state_machine=name, test_case=test_case)
     except (MockConfigError, OSError) as exc:
         raise AwsError("ValidationException", f"Mock config: {exc}") from None
     registry = ServiceRegistry(mocks=mocks)
@@ -59,6 +61,21 @@ def _registry(context: ServeContext, machine: ServeMachine, test_case: str | Non
     registry.services = shared.services
     registry.saved_mocks = shared.saved_mocks
     return registry
+
+
+def keep_mock_counts(context: ServeContext, arn: str, registry: Any) -> Any:
+    """A done-callback that records how often each state's mocked responses were used, so that a
+    redrive of a test case's execution goes on with the next ones: Step Functions Local counts
+    invocations per state over the whole execution, and a redrive continues the execution."""
+
+    def keep(_task: Any) -> None:
+        from engine.store.errors import StoreError
+
+        # the server closing its store, or a store without metadata: a redrive's counts start over
+        with contextlib.suppress(StoreError, NotImplementedError):
+            context.store.update_metadata(arn, {"mockCounts": dict(registry.mocks.counts)})
+
+    return keep
 
 
 def start(
@@ -82,6 +99,7 @@ def start(
     arn = execution_arn(context.region, context.account, machine.name, name, machine_type=machine.type)
     if arn in service.executions or context.store.get_execution(arn) is not None:
         raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
+    services = _registry(context, machine.name, machine.arn, test_case)
     coroutine = run_async(
         json.loads(machine.definition),
         data,
@@ -93,8 +111,9 @@ def start(
         region=context.region,
         role_arn=machine.role_arn,
         gate=gate,
-        services=_registry(context, machine, test_case),
+        services=services,
         store=context.store,
+        metadata={"testCase": test_case} if test_case else None,
         callbacks=service.callbacks,
         history_sinks=[service._count_event],
     )
@@ -103,6 +122,8 @@ def start(
     service._loop = asyncio.get_running_loop()
     runtime.trace.execution_started(machine.name, arn, "API")
     running.task.add_done_callback(lambda task: _finished(runtime, machine.name, arn, task))
+    if test_case:
+        running.task.add_done_callback(keep_mock_counts(context, arn, services))
     return running
 
 

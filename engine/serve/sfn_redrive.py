@@ -1,9 +1,12 @@
 """RedriveExecution over the wire, and the redrive fields DescribeExecution/ListExecutions report.
 
 A Standard execution that ended FAILED, TIMED_OUT or ABORTED in the last 14 days continues from the
-state it stopped in, with the same ARN; the store reopens its record and its history grows. What
-cannot be redriven is refused with AWS's ``ExecutionNotRedrivable`` and the reason AWS gives
-(``redriveStatusReason``), or, for what only the local engine cannot do, the reason why.
+state it stopped in, with the same ARN; the store reopens its record and its history grows. A
+Parallel or Map state it stopped in runs again only its unsuccessful branches, iterations or child
+executions (engine.runtime.redrive_ledger). An execution started as ``stateMachineArn#TestCase``
+is redriven with that test case's mocked responses again. What cannot be redriven is refused with
+AWS's ``ExecutionNotRedrivable`` and the reason AWS gives (``redriveStatusReason``, worded as AWS
+words it: no closing period), or, for what only the local engine cannot do, the reason why.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_shapes import member, timestamp
 
 REDRIVABLE_PERIOD = timedelta(days=14)
+MAX_EXECUTION_TIME = timedelta(days=365)  # a Standard execution's whole life, redrives included
 EXPRESS_REFUSAL = "This API action is not supported by EXPRESS state machines."
 
 
@@ -26,11 +30,14 @@ def redrive_refusal(context: ServeContext, record: Any) -> str | None:
     if ":express:" in record.execution_arn:
         return EXPRESS_REFUSAL
     if record.status in ("RUNNING", "SUCCEEDED"):
-        return f"Execution is {record.status} and cannot be redriven."
-    if record.stop_date is not None and _now(context) - record.stop_date > REDRIVABLE_PERIOD:
-        return "Execution redrivable period exceeded."
+        return f"Execution is {record.status} and cannot be redriven"
+    now = _now(context)
+    if record.stop_date is not None and now - record.stop_date > REDRIVABLE_PERIOD:
+        return "Execution redrivable period exceeded"
+    if now - record.start_date > MAX_EXECUTION_TIME:
+        return "Execution has exceeded the max execution time"
     if context.store.history_length(record.execution_arn) >= MAX_HISTORY_EVENTS:
-        return "Execution history event limit exceeded."
+        return "Execution history event limit exceeded"
     return None
 
 
@@ -56,7 +63,7 @@ async def redrive_execution(request: ServeRequest, context: ServeContext) -> dic
     """Continue a failed, timed-out or aborted Standard execution from the state it stopped in."""
     from engine.runtime.redrive import NotRedrivable, redrive_async, redrive_info, redrive_point
     from engine.runtime.service import RunningExecution
-    from engine.serve.sfn_executions import _finished, _record
+    from engine.serve.sfn_executions import _finished, _record, _registry, keep_mock_counts
     from engine.serve.stepfunctions import sfn_state
 
     params = request.params
@@ -67,7 +74,7 @@ async def redrive_execution(request: ServeRequest, context: ServeContext) -> dic
     service = runtime.stepfunctions
     running = service.executions.get(arn)
     if running is not None and not running.task.done():
-        raise AwsError("ExecutionNotRedrivable", "Execution is RUNNING and cannot be redriven.")
+        raise AwsError("ExecutionNotRedrivable", "Execution is RUNNING and cannot be redriven")
     reason = redrive_refusal(context, record)
     if reason is not None:
         raise AwsError("ExecutionNotRedrivable", reason)
@@ -75,12 +82,22 @@ async def redrive_execution(request: ServeRequest, context: ServeContext) -> dic
     machine = sfn_state(context).machines.get(record.state_machine_arn)
     if machine_def is None:
         if machine is None:
-            raise AwsError("ExecutionNotRedrivable", "State machine is in DELETING status.")
+            raise AwsError("ExecutionNotRedrivable", "State machine is in DELETING status")
         machine_def = json.loads(machine.definition)
     try:
         point = redrive_point(machine_def, context.store.iter_history(arn))
     except NotRedrivable as exc:
         raise AwsError("ExecutionNotRedrivable", str(exc)) from None
+    name = record.state_machine_arn.rsplit(":", 1)[-1]
+    test_case = record.metadata.get("testCase")
+    try:
+        services = (
+            _registry(context, name, record.state_machine_arn, test_case) if test_case else runtime.registry
+        )
+    except AwsError as exc:  # the server runs without the mock config the execution was started with
+        raise AwsError("ExecutionNotRedrivable", f"Test case '{test_case}': {exc.message}") from None
+    if test_case:
+        services.mocks.counts.update(record.metadata.get("mockCounts") or {})
     count = int(record.metadata.get("redriveCount", 0)) + 1
     now = _now(context)
     try:
@@ -88,6 +105,7 @@ async def redrive_execution(request: ServeRequest, context: ServeContext) -> dic
     except (NotImplementedError, ValueError) as exc:
         raise AwsError("ExecutionNotRedrivable", f"Execution cannot be reopened: {exc}") from None
     role = machine.role_arn if machine is not None else f"arn:aws:iam::{context.account}:role/StateCanvas"
+    gate = context.gate_for(name) if context.gate_for is not None else None
     info = redrive_info(
         record, account=context.account, region=context.region, role_arn=role, redrive_count=count
     )
@@ -96,18 +114,20 @@ async def redrive_execution(request: ServeRequest, context: ServeContext) -> dic
         info,
         point,
         clock=_clock(runtime.clock),
-        services=runtime.registry,
+        services=services,
         store=context.store,
         last_event_id=context.store.history_length(arn),
         history_sinks=[service._count_event],
         callbacks=service.callbacks,
+        gate=gate,
     )
     task = asyncio.ensure_future(coroutine)
-    service.executions[arn] = RunningExecution(arn, record.state_machine_arn, task)
+    service.executions[arn] = RunningExecution(arn, record.state_machine_arn, task, gate)
     service._loop = asyncio.get_running_loop()
-    name = record.state_machine_arn.rsplit(":", 1)[-1]
     runtime.trace.execution_started(name, arn, "RedriveExecution")
     task.add_done_callback(lambda done: _finished(runtime, name, arn, done))
+    if test_case:
+        task.add_done_callback(keep_mock_counts(context, arn, services))
     return {"redriveDate": timestamp(now)}
 
 

@@ -74,6 +74,15 @@ class ExecutionStore(ABC):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot reopen a finished execution")
 
+    def update_metadata(self, execution_arn: str, metadata: dict[str, Any]) -> None:
+        """Merge ``metadata`` into an execution's own, whatever its status.
+
+        The engine keeps here what a later redrive needs and the history does not say (the outcome
+        of each branch and iteration of a Parallel or Map state that failed). Raises
+        ``ExecutionNotFound`` for an unknown ARN; stores that cannot keep it say so.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot update an execution's metadata")
+
     @abstractmethod
     def get_execution(self, execution_arn: str) -> ExecutionRecord | None:
         """The record for ``execution_arn``, or ``None``."""

@@ -133,6 +133,14 @@ class MemoryStore(ExecutionStore):
                 metadata={**record.metadata, **metadata},
             )
 
+    def update_metadata(self, execution_arn: str, metadata: dict[str, Any]) -> None:
+        with self._lock:
+            self._check_open()
+            record = self._records.get(execution_arn)
+            if record is None:
+                raise ExecutionNotFound(execution_arn)
+            self._records[execution_arn] = replace(record, metadata={**record.metadata, **metadata})
+
     def get_execution(self, execution_arn: str) -> ExecutionRecord | None:
         with self._lock:
             self._check_open()

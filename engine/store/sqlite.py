@@ -317,6 +317,21 @@ class SqliteStore(ExecutionStore):
             )
             self._commit_pending()
 
+    def update_metadata(self, execution_arn: str, metadata: dict[str, Any]) -> None:
+        with self._lock:
+            self._check_open()
+            row = self._conn.execute(
+                "SELECT metadata FROM executions WHERE execution_arn = ?", (execution_arn,)
+            ).fetchone()
+            if row is None:
+                raise ExecutionNotFound(execution_arn)
+            merged = {**json.loads(row[0]), **metadata}
+            self._conn.execute(
+                "UPDATE executions SET metadata = ? WHERE execution_arn = ?",
+                (dump_json(merged), execution_arn),
+            )
+            self._commit_pending()
+
     def delete_execution(self, execution_arn: str) -> None:
         with self._lock:
             self._check_open()

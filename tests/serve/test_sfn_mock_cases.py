@@ -44,6 +44,7 @@ MOCKS = {
                 "HappyPath": {"Charge": "ChargeOk", "Ship": "Shipped"},
                 "RetryPath": {"Charge": "DeclinedThenOk", "Ship": "Shipped"},
                 "Failure": {"Charge": "AlwaysDeclined"},
+                "RecoversOnRedrive": {"Charge": "DeclinedThriceThenOk", "Ship": "Shipped"},
             }
         }
     },
@@ -54,13 +55,17 @@ MOCKS = {
             "2": {"Return": {"StatusCode": 200, "Payload": {"amount": 7}}},
         },
         "AlwaysDeclined": {"0-2": {"Throw": {"Error": "Card.Declined", "Cause": "no funds"}}},
+        "DeclinedThriceThenOk": {
+            "0-2": {"Throw": {"Error": "Card.Declined", "Cause": "no funds"}},
+            "3": {"Return": {"StatusCode": 200, "Payload": {"amount": 99}}},
+        },
         "Shipped": {"0": {"Return": {"MessageId": "msg-1"}}},
     },
 }
 
 
-@pytest.fixture
-def orders(serve_factory: Any, tmp_path: Any) -> tuple[Any, str]:
+def orders_server(serve_factory: Any, tmp_path: Any) -> tuple[Any, Any, str]:
+    """A server with the mock config and the Orders machine: the server, a client, the machine's ARN."""
     path = tmp_path / "MockConfigFile.json"
     path.write_text(json.dumps(MOCKS))
     server = serve_factory(mocks_file=str(path), time_scale=50.0)
@@ -68,6 +73,12 @@ def orders(serve_factory: Any, tmp_path: Any) -> tuple[Any, str]:
     arn = sfn.create_state_machine(name="Orders", definition=json.dumps(ORDER), roleArn=ROLE)[
         "stateMachineArn"
     ]
+    return server, sfn, arn
+
+
+@pytest.fixture
+def orders(serve_factory: Any, tmp_path: Any) -> tuple[Any, str]:
+    _, sfn, arn = orders_server(serve_factory, tmp_path)
     return sfn, arn
 
 
@@ -130,3 +141,23 @@ def test_test_cases_need_a_mock_config(sfn: Any) -> None:
     ]
     with pytest.raises(sfn.exceptions.StateMachineDoesNotExist, match="--mocks"):
         sfn.start_execution(stateMachineArn=f"{arn}#HappyPath")
+
+
+def test_a_redriven_test_case_execution_keeps_its_mocked_responses(serve_factory: Any, tmp_path: Any) -> None:
+    """The redrive continues the same execution: the test case's mocks answer again, from the
+    invocation after the last one used, and the real local function is never called."""
+    serve, sfn, arn = orders_server(serve_factory, tmp_path)
+    real: list[Any] = []
+    serve.context.runtime.registry.functions.register("charge", lambda event, context: real.append(event))
+    described, _ = run_case(sfn, arn, "RecoversOnRedrive")
+    assert (described["status"], described["error"]) == ("FAILED", "Card.Declined")
+    execution = described["executionArn"]
+    sfn.redrive_execution(executionArn=execution)
+    deadline = time.monotonic() + 10
+    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert described["status"] == "SUCCEEDED", described
+    assert json.loads(described["output"]) == {"charged": 99, "message": "msg-1"}
+    assert described["redriveCount"] == 1
+    assert real == []

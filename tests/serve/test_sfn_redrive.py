@@ -71,7 +71,7 @@ def test_redrive_continues_a_failed_task_under_the_same_arn(sfn: Any, calls: lis
     assert done["redriveCount"] == 1 and "redriveDate" in done
     assert (done["redriveStatus"], done["redriveStatusReason"]) == (
         "NOT_REDRIVABLE",
-        "Execution is SUCCEEDED and cannot be redriven.",
+        "Execution is SUCCEEDED and cannot be redriven",
     )
     assert json.loads(done["output"]) == {"charged": {"ok": True, "order": 7}, "redrives": 1}
     # the Task ran again with the input it had the first time; Prepare did not run again
@@ -100,7 +100,7 @@ def test_succeeded_and_running_executions_are_not_redrivable(sfn: Any) -> None:
     assert wait_for(sfn, arn)["status"] == "SUCCEEDED"
     with pytest.raises(sfn.exceptions.ExecutionNotRedrivable) as caught:
         sfn.redrive_execution(executionArn=arn)
-    assert caught.value.response["Error"]["Message"] == "Execution is SUCCEEDED and cannot be redriven."
+    assert caught.value.response["Error"]["Message"] == "Execution is SUCCEEDED and cannot be redriven"
     waits = machine(
         sfn, "Waits", {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "End": True}}}
     )
@@ -121,18 +121,93 @@ def test_express_executions_are_refused(sfn: Any) -> None:
     assert "not supported by EXPRESS state machines" in error["Message"]
 
 
-def test_a_failed_parallel_state_is_refused_with_the_reason(sfn: Any) -> None:
-    branch = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom"}}}
+def test_a_failed_parallel_state_reruns_only_its_failed_branch(sfn: Any, serve: Any) -> None:
+    seen: list[str] = []
+
+    def record(name: str, fail_first: bool = False) -> Any:
+        def handler(event: Any, context: Any) -> Any:
+            seen.append(name)
+            if fail_first and seen.count(name) == 1:
+                raise RuntimeError("not yet")
+            return name
+
+        return handler
+
+    for name, flaky in (("left", False), ("right", True)):
+        serve.context.runtime.registry.functions.register(name, record(name, flaky))
+    task = "arn:aws:lambda:us-east-1:123456789012:function:"
+    branches = [
+        {"StartAt": "L", "States": {"L": {"Type": "Task", "Resource": task + "left", "End": True}}},
+        {
+            "StartAt": "W",
+            "States": {
+                "W": {"Type": "Wait", "Seconds": 0, "Next": "R"},
+                "R": {"Type": "Task", "Resource": task + "right", "End": True},
+            },
+        },
+    ]
     sm = machine(
         sfn,
         "Branches",
-        {"StartAt": "Par", "States": {"Par": {"Type": "Parallel", "Branches": [branch], "End": True}}},
+        {"StartAt": "Par", "States": {"Par": {"Type": "Parallel", "Branches": branches, "End": True}}},
     )
     arn = sfn.start_execution(stateMachineArn=sm)["executionArn"]
     assert wait_for(sfn, arn)["status"] == "FAILED"
-    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable, match="Parallel state 'Par'"):
-        sfn.redrive_execution(executionArn=arn)
-    assert sfn.describe_execution(executionArn=arn)["status"] == "FAILED"
+    assert sorted(seen) == ["left", "right"]
+    before = len(sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"])
+    sfn.redrive_execution(executionArn=arn)
+    done = wait_for(sfn, arn)
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == ["left", "right"]
+    assert sorted(seen) == ["left", "right", "right"]  # the branch that succeeded did not run again
+    new = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"][before:]
+    assert [e["type"] for e in new][:4] == [
+        "ExecutionRedriven",
+        "ParallelStateEntered",
+        "ParallelStateStarted",
+        "TaskStateEntered",
+    ]
+
+
+def test_an_execution_stopped_inside_a_map_goes_on_with_the_unfinished_iterations(sfn: Any) -> None:
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "StartAt": "Mark",
+                    "States": {
+                        "Mark": {"Type": "Pass", "Next": "Hold"},
+                        "Hold": {"Type": "Wait", "SecondsPath": "$.wait", "End": True},
+                    },
+                },
+                "End": True,
+            }
+        },
+    }
+    sm = machine(sfn, "Items", definition)
+    items = [{"n": 1, "wait": 0}, {"n": 2, "wait": 1}]
+    arn = sfn.start_execution(stateMachineArn=sm, input=json.dumps(items))["executionArn"]
+    deadline = time.monotonic() + 5
+    while "MapIterationSucceeded" not in [
+        e["type"] for e in sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    ]:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    sfn.stop_execution(executionArn=arn, error="Manual")
+    assert wait_for(sfn, arn)["status"] == "ABORTED"
+    before = len(sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"])
+    sfn.redrive_execution(executionArn=arn)
+    done = wait_for(sfn, arn)
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == items
+    new = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"][before:]
+    started = [
+        e["mapIterationStartedEventDetails"]["index"] for e in new if e["type"] == "MapIterationStarted"
+    ]
+    assert started == [1]
+    assert "PassStateEntered" not in [e["type"] for e in new]  # iteration 2 goes on in its Wait
 
 
 def test_an_aborted_execution_continues_where_it_was_stopped(sfn: Any) -> None:

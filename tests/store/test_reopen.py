@@ -38,3 +38,16 @@ def test_reopen_refuses_running_and_unknown_executions(store: ExecutionStore, ma
         store.reopen_execution(rec.execution_arn, metadata={})
     with pytest.raises(ExecutionNotFound):
         store.reopen_execution(rec.execution_arn + "-nope", metadata={})
+
+
+def test_update_metadata_merges_whatever_the_status(store: ExecutionStore, make_record: Any) -> None:
+    rec = make_record(metadata={"label": "x"})
+    store.create_execution(rec)
+    store.update_metadata(rec.execution_arn, {"redriveLedger": {"Par": {"succeeded": {"0": [1]}}}})
+    store.finish_execution(rec.execution_arn, status="FAILED")
+    store.update_metadata(rec.execution_arn, {"more": 1})
+    got = store.get_execution(rec.execution_arn)
+    assert got is not None and got.status == "FAILED"
+    assert got.metadata == {"label": "x", "redriveLedger": {"Par": {"succeeded": {"0": [1]}}}, "more": 1}
+    with pytest.raises(ExecutionNotFound):
+        store.update_metadata(rec.execution_arn + "-nope", {})

@@ -11,6 +11,11 @@ workers as MaxConcurrency allows (1,000 by default), each taking the next item w
 ends: the tasks and histories alive at once follow the concurrency, not the item count (a task
 per item made up front cost over a kilobyte an item). The items and their results are still held,
 since the results are the state's output.
+
+A redriven execution redrives its map run (MapRunRedriven, same map run ARN): the child executions
+that succeeded keep their outputs and do not run; a Standard child that did not is redriven (its
+record reopened, its history grows by ExecutionRedriven and continues from the state it stopped
+in); an Express child runs again from the start, as AWS starts it anew.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ from typing import Any
 
 from engine.runtime import arns
 from engine.runtime.env import Frame
-from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, StateFailure
+from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, StateFailure
 from engine.runtime.history import History, failed_details, payload_details, started_details
+from engine.runtime.redrive_ledger import ChildPlan
 from engine.runtime.state_run import StateRun
 from engine.runtime.states.map.settings import TOLERATED_FAILURE_CAUSE, MapSettings
 
 DEFAULT_DISTRIBUTED_CONCURRENCY = 1000
+MAX_MAP_RUN_REDRIVES = 1000  # AWS's hard limit on redrives of one map run
 
 
 async def run_distributed(
@@ -39,61 +46,117 @@ async def run_distributed(
 
     env = run.env
     history = env.history
-    label = run.state.get("Label") or run.name
-    run_id = str(uuid.uuid4())
-    map_run_arn = arns.map_run_arn(
-        env.info.region, env.info.account, env.info.state_machine_name, label, run_id
-    )
-    history.add("MapRunStarted", {"mapRunArn": map_run_arn})
+    ledger = env.redrive
+    plan = ledger.take(run.frame, run.name) if ledger is not None else None
+    express = (processor.get("ProcessorConfig") or {}).get("ExecutionType") == "EXPRESS"
+    map_run = _start_map_run(run, plan)
+    map_run_arn = map_run["mapRunArn"]
     limit = settings.max_concurrency or DEFAULT_DISTRIBUTED_CONCURRENCY
     results: list[Any] = [None] * len(items)
+    kept = {i: v for i, v in (plan.succeeded if plan is not None else {}).items() if i < len(items)}
+    for index, output in kept.items():
+        results[index] = output
     failures: list[StateFailure] = []
+    frames: dict[int, Frame] = {}
+    succeeded: set[int] = set(kept)
 
     async def child(index: int, value: Any) -> None:
         data = item_input(run, index, value, effective)
-        child_env = _child_env(run, index, map_run_arn)
-        child_history = child_env.history
-        started = started_details(data, child_env.info.role_arn)
-        child_history.add("ExecutionStarted", started, previous=0)
         frame = Frame(
             dict(run.frame.variables),
             {"Index": index, "Value": value},
             None,
             (*run.frame.path, run.name, str(index)),
         )
+        frames[index] = frame
+        point = plan.points.get(index) if plan is not None and not express else None
+        child_env = _child_env(run, index, map_run_arn, redriven=plan is not None)
+        child_history = child_env.history
+        scope, text = processor, None
+        if point is not None:
+            scope, frame = point.scope(processor), point.frame(frame)
+            data, text = point.data(), point.input_text
+        if child_env.info.redrive_count:  # redriven: a Standard child continues where it stopped
+            child_history.add("ExecutionRedriven", {"redriveCount": child_env.info.redrive_count})
+        else:
+            started = started_details(data, child_env.info.role_arn)
+            child_history.add("ExecutionStarted", started, previous=0)
+            text = started["input"]
         status, error, cause = "SUCCEEDED", None, None
         try:
-            output = await Interpreter(child_env).run_scope(processor, data, frame, started["input"])
+            output = await Interpreter(child_env).run_scope(scope, data, frame, text)
         except StateFailure as failure:
             failures.append(failure)
             results[index] = failure.error_output()
             details = failed_details(failure.error, failure.cause)
             child_history.add("ExecutionFailed", details)
             status, error, cause = "FAILED", failure.error, details.get("cause")
+        except asyncio.CancelledError:  # the parent stopped: so does the child, as AWS aborts it
+            child_history.add("ExecutionAborted", {})
+            _finish(run, child_env, "ABORTED", None, None)
+            raise
         else:
             results[index] = output
-            succeeded: dict[str, Any] = {}
-            succeeded["output"], succeeded["outputDetails"] = payload_details(output)
-            child_history.add("ExecutionSucceeded", succeeded)
-        if env.store is not None:
-            stopped = env.clock.now()
-            arn = child_env.info.execution_arn
-            env.store.finish_execution(arn, status=status, error=error, cause=cause, stop_date=stopped)
+            succeeded.add(index)
+            del frames[index]  # only an unsuccessful child's frame is kept, for where it stopped
+            out: dict[str, Any] = {}
+            out["output"], out["outputDetails"] = payload_details(output)
+            child_history.add("ExecutionSucceeded", out)
+        _finish(run, child_env, status, error, cause)
 
-    pending = iter(enumerate(items))  # shared: each worker takes the next item when its child ends
+    # shared: each worker takes the next item when its child ends
+    pending = ((i, v) for i, v in enumerate(items) if i not in kept)
 
     async def worker() -> None:
         for index, value in pending:
             await child(index, value)
 
-    await asyncio.gather(*(worker() for _ in range(min(limit, len(items)))))
+    def keep() -> None:
+        if ledger is not None:
+            unfinished = [(i, frames.get(i)) for i in range(len(items)) if i not in succeeded]
+            ledger.record(run.frame, run.name, {i: results[i] for i in succeeded}, unfinished, plan, map_run)
+
+    try:
+        await asyncio.gather(*(worker() for _ in range(min(limit, len(items) - len(kept)))))
+    except asyncio.CancelledError:
+        keep()
+        raise
     if _exceeds(settings, len(failures), len(items)):
+        keep()
         cause = TOLERATED_FAILURE_CAUSE
         history.add("MapRunFailed", {"error": EXCEED_TOLERATED_FAILURE_THRESHOLD, "cause": cause})
         raise StateFailure(EXCEED_TOLERATED_FAILURE_THRESHOLD, cause)
     history.add("MapRunSucceeded")
     history.add("MapStateSucceeded")
     return results
+
+
+def _start_map_run(run: StateRun, plan: ChildPlan | None) -> dict[str, Any]:
+    """A new map run (MapRunStarted), or, when the execution is redriven, the last attempt's map
+    run again (MapRunRedriven), at most 1,000 times as AWS allows."""
+    env = run.env
+    if plan is not None and plan.map_run is not None:
+        count = int(plan.map_run.get("redriveCount", 0)) + 1
+        arn = str(plan.map_run["mapRunArn"])
+        if count > MAX_MAP_RUN_REDRIVES:
+            raise StateFailure(
+                RUNTIME, f"Map Run '{arn}' cannot be redriven: it reached the limit of 1000 redrives."
+            )
+        env.history.add("MapRunRedriven", {"mapRunArn": arn, "redriveCount": count})
+        return {"mapRunArn": arn, "redriveCount": count}
+    label = run.state.get("Label") or run.name
+    arn = arns.map_run_arn(
+        env.info.region, env.info.account, env.info.state_machine_name, label, str(uuid.uuid4())
+    )
+    env.history.add("MapRunStarted", {"mapRunArn": arn})
+    return {"mapRunArn": arn, "redriveCount": 0}
+
+
+def _finish(run: StateRun, child_env: Any, status: str, error: str | None, cause: str | None) -> None:
+    store = run.env.store
+    if store is not None:
+        arn = child_env.info.execution_arn
+        store.finish_execution(arn, status=status, error=error, cause=cause, stop_date=run.env.clock.now())
 
 
 def _exceeds(settings: MapSettings, failed: int, total: int) -> bool:
@@ -105,24 +168,34 @@ def _exceeds(settings: MapSettings, failed: int, total: int) -> bool:
     return settings.over_tolerance(failed, total)
 
 
-def _child_env(run: StateRun, index: int, map_run_arn: str) -> Any:
-    """A child execution's environment: its own history, recorded in the store under the map run."""
+def _child_env(run: StateRun, index: int, map_run_arn: str, *, redriven: bool = False) -> Any:
+    """A child execution's environment: its own history, recorded in the store under the map run.
+
+    In a redriven map run a child that ran before keeps its record and its history, which grows
+    (its redrive count in `info.redrive_count`)."""
     env = run.env
     arn = f"{env.info.execution_arn}/{run.name}/{index}"
     sinks = []
+    last_id, count = 0, 0
     if env.store is not None:
         from engine.store import ExecutionRecord
 
-        env.store.create_execution(
-            ExecutionRecord(
-                execution_arn=arn,
-                state_machine_arn=env.info.state_machine_arn,
-                name=f"{env.info.name}/{index}",
-                start_date=env.clock.now(),
-                parent_arn=env.info.execution_arn,
-                metadata={"mapRunArn": map_run_arn},
+        before = env.store.get_execution(arn) if redriven else None
+        if before is not None:
+            count = int(before.metadata.get("redriveCount", 0)) + 1
+            env.store.reopen_execution(arn, metadata={"redriveCount": count})
+            last_id = env.store.history_length(arn)
+        else:
+            env.store.create_execution(
+                ExecutionRecord(
+                    execution_arn=arn,
+                    state_machine_arn=env.info.state_machine_arn,
+                    name=f"{env.info.name}/{index}",
+                    start_date=env.clock.now(),
+                    parent_arn=env.info.execution_arn,
+                    metadata={"mapRunArn": map_run_arn},
+                )
             )
-        )
         sinks.append(functools.partial(env.store.append_event, arn))
-    info = replace(env.info, execution_arn=arn, name=f"{env.info.name}/{index}")
-    return replace(env, history=History(env.clock, sinks=sinks), info=info)
+    info = replace(env.info, execution_arn=arn, name=f"{env.info.name}/{index}", redrive_count=count)
+    return replace(env, history=History(env.clock, sinks=sinks, last_id=last_id), info=info)

@@ -1,4 +1,7 @@
-"""Map: run the item processor once per item, inline or as a distributed map run."""
+"""Map: run the item processor once per item, inline or as a distributed map run.
+
+A redriven Map state runs again only the iterations (or child executions) that did not succeed,
+each from the state it stopped in, and keeps the others' outputs (engine.runtime.redrive_ledger)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 
 from engine.expr.java_text import json_type_name
 from engine.runtime import debug_gate
+from engine.runtime.env import Frame
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import render_template, select
@@ -127,6 +131,14 @@ async def _run_inline(
     limited = 0 < settings.max_concurrency < len(items)
     slot = asyncio.Semaphore(settings.max_concurrency) if limited else contextlib.nullcontext()
     results: list[Any] = [None] * len(items)
+    ledger = run.env.redrive
+    plan = ledger.take(run.frame, run.name) if ledger is not None else None
+    kept = plan.succeeded if plan is not None else {}
+    for index, output in kept.items():
+        if index < len(results):
+            results[index] = output
+    frames: dict[int, Frame] = {}
+    done: set[int] = set()
 
     failed = False
 
@@ -137,11 +149,17 @@ async def _run_inline(
                 return  # an earlier iteration failed: this one never starts
             data = item_input(run, index, value, effective)
             frame = run.frame.child(map_item={"Index": index, "Value": value}, label=(run.name, str(index)))
+            frames[index] = frame
+            scope, text = processor, None
+            point = plan.points.get(index) if plan is not None else None
+            if point is not None:  # a redrive: the iteration continues where it stopped
+                scope, frame = point.scope(processor), point.frame(frame)
+                data, text = point.data(), point.input_text
             history.add("MapIterationStarted", {"index": index, "name": run.name})
             if gate is not None:
                 await gate.before_child(debug_gate.ChildPoint(run.name, "iteration", index, data, frame))
             try:
-                results[index] = await interpreter.run_scope(processor, data, frame)
+                results[index] = await interpreter.run_scope(scope, data, frame, text)
             except StateFailure:
                 failed = True
                 history.add("MapIterationFailed", {"index": index, "name": run.name})
@@ -149,20 +167,25 @@ async def _run_inline(
             except asyncio.CancelledError:
                 history.add("MapIterationAborted", {"index": index, "name": run.name})
                 raise
+            done.add(index)
             history.add("MapIterationSucceeded", {"index": index, "name": run.name})
             if gate is not None:
                 await gate.after_child(
                     debug_gate.ChildPoint(run.name, "iteration", index, results[index], frame)
                 )
 
-    tasks = [asyncio.ensure_future(iteration(i, v)) for i, v in enumerate(items)]
+    tasks = [asyncio.ensure_future(iteration(i, v)) for i, v in enumerate(items) if i not in kept]
     # A failed iteration cancels the rest; those still waiting for a slot never started.
     try:
         await asyncio.gather(*tasks)
-    except StateFailure:
+    except (StateFailure, asyncio.CancelledError):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if ledger is not None:
+            succeeded = {i: results[i] for i in (*kept, *done) if i < len(items)}
+            unfinished = [(i, frames.get(i)) for i in range(len(items)) if i not in succeeded]
+            ledger.record(run.frame, run.name, succeeded, unfinished, plan)
         raise
     history.add("MapStateSucceeded")
     return results
