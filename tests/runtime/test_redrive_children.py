@@ -95,7 +95,7 @@ def test_a_redriven_parallel_runs_only_its_failed_branch_from_its_failed_state()
         "flaky": flaky.handler("flaky", fail_once=True),
         "other": flaky.handler("other"),
     }
-    first, second, before, new, _ = run_then_redrive(machine, {"n": 1}, handlers)
+    first, second, _, new, _ = run_then_redrive(machine, {"n": 1}, handlers)
     assert first.status == "FAILED" and first.error == "RuntimeError"
     assert second.status == "SUCCEEDED", second
     assert second.output == [{"by": "steady", "n": 1}, {"by": "flaky", "n": 1}, {"by": "other", "n": 1}]
