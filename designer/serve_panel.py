@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -99,8 +100,12 @@ class ServePanel(QWidget):
         finally:
             self.starting = False
         self.app = app
-        self.session = ServedSession(app.context, lambda: self.window.debug.breakpoints, parent=self)
+        debug = self.window.debug
+        self.session = ServedSession(
+            app.context, lambda: debug.breakpoints, parent=self, flags=debug.break_flags
+        )
         self.session.paused.connect(self._paused)
+        debug.debugging_listeners.append(self.session.debugging_changed)
         self.address.setText(
             f"Serving AWS APIs at {app.context.base_url} (local use only: any credentials are accepted)"
         )
@@ -112,19 +117,27 @@ class ServePanel(QWidget):
 
     async def stop(self) -> None:
         app, self.app = self.app, None
-        self.timer.stop()
-        self.stop_button.setEnabled(False)
+        # the window may be closing with the server still up: the server stops all the same
+        alive = shiboken6.isValid(self)
+        if alive:
+            self.timer.stop()
+            self.stop_button.setEnabled(False)
         if app is not None:
             from engine.serve.context import stop_executions
 
             with contextlib.suppress(Exception):
                 await stop_executions(app.context)  # shown ABORTED, as clients will read them
-            self.refresh_from(app)
+            if shiboken6.isValid(self):
+                self.refresh_from(app)
             with contextlib.suppress(Exception):
                 await app.stop()
         if self.session is not None:
+            listeners = self.window.debug.debugging_listeners
+            if self.session.debugging_changed in listeners:
+                listeners.remove(self.session.debugging_changed)
             self.session.close()
-        self.address.setText("Not serving.")
+        if shiboken6.isValid(self):
+            self.address.setText("Not serving.")
 
     def refresh(self) -> None:
         if self.app is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -63,6 +64,9 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         self.selected_visit: int | None = None
         self.editor: BreakpointEditor | None = None
         self.condition_notes: dict[str, str] = {}  # state name -> why its condition could not be decided
+        # told when breakpoints (of a machine) or the break-on-error settings (None) change: the
+        # executions of File > Serve Locally follow them while they run (designer.debug.served_session)
+        self.debugging_listeners: list[Callable[[str | None], None]] = []
         self.tasks: set[asyncio.Task[Any]] = set()
         self._pipeline_key: Any = None
         self.decorator = CanvasDecorator(self.scene, self.toggle_breakpoint_item)
@@ -478,6 +482,8 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
             else:
                 self.debugger.clear_breakpoint(name)  # type: ignore[union-attr]
         self.decorator.show_breakpoints(machine, marks)
+        for listener in list(self.debugging_listeners):
+            listener(machine)
 
     def clear_breakpoints(self) -> None:
         for machine in list(self.breakpoints):
@@ -515,6 +521,16 @@ class DebugController(RunMenu, ExecutionViews, Rerunning, ThreadSwitching, QObje
         if self.debugger is not None:
             self.debugger.break_on_error = self.break_error_action.isChecked()
             self.debugger.break_on_caught = self.break_caught_action.isChecked()
+        for listener in list(self.debugging_listeners):
+            listener(None)
+
+    def break_flags(self) -> tuple[bool, bool, bool]:
+        """Break on Error, Break on Caught Error and Non-Stop Debugging, as the Run menu has them."""
+        return (
+            self.break_error_action.isChecked(),
+            self.break_caught_action.isChecked(),
+            self.non_stop_action.isChecked(),
+        )
 
     # callbacks --------------------------------------------------------------------------------
 

@@ -2,14 +2,17 @@
 
 The server's project runtime writes every execution through a `LiveStore`, the same store a
 designer run writes through, so the canvas overlay, the Events table, State Data and the
-timeline read a served execution's history exactly as they read a run's. An execution started
-for a machine with breakpoints gets a `Debugger` of its own as its gate: it pauses where the
-designer says, the client's DescribeExecution answers RUNNING meanwhile, and F5/F10 move it on.
+timeline read a served execution's history exactly as they read a run's. Every execution gets a
+`Debugger` of its own as its gate (idle, it costs a method call per state): it pauses where the
+designer says (breakpoints, Break on Error, Break on Caught Error), the client's DescribeExecution
+answers RUNNING meanwhile, and F5/F10 move it on. Breakpoints and those settings changed while
+executions run reach them too (`debugging_changed`), as they reach a designer run.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import shiboken6
@@ -23,10 +26,19 @@ from engine.runtime.debugger import Debugger, Pause
 class ServedSession(RunSession):
     """A RunSession over the served runtime: it starts nothing itself; clients do."""
 
-    def __init__(self, context: Any, breakpoints: Any, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        context: Any,
+        breakpoints: Callable[[], dict[str, dict[str, str | None]]],
+        parent: QObject | None = None,
+        flags: Callable[[], tuple[bool, bool, bool]] | None = None,
+    ) -> None:
         QObject.__init__(self, parent)  # the runtime is the server's, not one of our own
         self.context = context
         self.breakpoints = breakpoints  # () -> {machine: {state path: condition}}, as the designer has them
+        # () -> (break on error, break on caught error, non-stop), as the Run menu has them
+        self.flags = flags or (lambda: (False, False, False))
+        self.gates: list[tuple[str, Debugger]] = []  # (machine, gate) of the executions that may run
         self.store = context.store
         self.runtime = context.runtime
         self.loaded = self.runtime.loaded
@@ -49,16 +61,45 @@ class ServedSession(RunSession):
         self.runtime.sqs.subscribe(self._on_queue)
         context.gate_for = self.gate_for
 
-    def gate_for(self, machine: str) -> Debugger | None:
-        """A debugger for an execution of `machine` when the designer has breakpoints on it."""
-        marks = self.breakpoints().get(machine) or {}
-        if not marks:
-            return None
-        debugger = Debugger()
-        for path, condition in marks.items():
-            debugger.set_breakpoint(StateAddress.parse(machine, path).name, condition)
+    def gate_for(self, machine: str) -> Debugger:
+        """The debugger of a new execution of `machine`, set as the designer's Run menu is now."""
+        self._forget_finished()
+        debugger = Debugger(non_stop=self.flags()[2])  # non-stop, as for a designer run, from the start
+        self._configure(machine, debugger)
         debugger.on_pause.append(lambda pause: self._paused_by(debugger, pause))
+        self.gates.append((machine, debugger))
         return debugger
+
+    def debugging_changed(self, machine: str | None = None) -> None:
+        """The designer's breakpoints on `machine` (None: its break-on-error settings) changed:
+        executions already running follow them from their next state on."""
+        self._forget_finished()
+        for owner, debugger in self.gates:
+            if machine is None or owner == machine:
+                self._configure(owner, debugger)
+
+    def _configure(self, machine: str, debugger: Debugger) -> None:
+        debugger.break_on_error, debugger.break_on_caught, _ = self.flags()
+        wanted = {
+            StateAddress.parse(machine, path).name: condition
+            for path, condition in (self.breakpoints().get(machine) or {}).items()
+        }
+        for name in [n for n in debugger.breakpoints if n not in wanted]:
+            debugger.clear_breakpoint(name)
+        for name, condition in wanted.items():
+            known = debugger.breakpoints.get(name)
+            if known is None or known.condition != (condition or None):
+                debugger.set_breakpoint(name, condition or None)
+
+    def _forget_finished(self) -> None:
+        """Drop the gates of executions that ended (a gate not yet given to its execution stays)."""
+        executions = self.runtime.stepfunctions.executions.values()
+        running = {id(r.gate): r for r in executions if r.gate is not None}
+        self.gates = [
+            (machine, gate)
+            for machine, gate in self.gates
+            if id(gate) not in running or not running[id(gate)].task.done()
+        ]
 
     def _paused_by(self, debugger: Debugger, pause: Pause) -> None:
         """The paused execution becomes the one the debugger commands go to."""
@@ -93,8 +134,11 @@ class ServedSession(RunSession):
         """Run > Stop ends the paused execution's debugging: it runs on to its end, as it would
         without the designer; the server and the other executions are the client's."""
         if self.debugger is not None:
-            self.debugger.breakpoints.clear()
-            self.debugger.resume()
+            debugger = self.debugger
+            self.gates = [(m, g) for m, g in self.gates if g is not debugger]
+            debugger.breakpoints.clear()
+            debugger.break_on_error = debugger.break_on_caught = False
+            debugger.resume()
 
     def close(self) -> None:
         """The server stopped: nothing more will come."""

@@ -125,3 +125,129 @@ async def test_served_executions_show_on_the_canvas_and_stop_at_breakpoints(win:
     await until(lambda: panel.statuses().get("second") == "SUCCEEDED", what="the resumed execution's end")
     assert await asyncio.to_thread(described, second) == "SUCCEEDED"
     await until(lambda: status(win, INSPECT) == SUCCEEDED, what="the overlay after the resume")
+
+
+RETAIL = "RetailOrder"
+
+
+def retail_arn(sfn: Any) -> str:
+    machines = sfn.list_state_machines()["stateMachines"]
+    return next(m["stateMachineArn"] for m in machines if m["name"] == RETAIL)
+
+
+async def serving(win: Any) -> tuple[Any, Any]:
+    file_menu_action(win, "Ser&ve Locally").trigger()
+    panel = await until(lambda: getattr(win, "serve_panel", None), what="the serve panel")
+    await until(lambda: panel.serving, what="the server to listen")
+    return panel, client(panel.app.context.base_url)
+
+
+def click_retail_state(win: Any, path: str) -> None:
+    item = win.scene.state_item(RETAIL, path)
+    win.view.centerOn(item)
+    point = win.view.mapFromScene(item.sceneBoundingRect().center())
+    QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+async def test_a_served_execution_pauses_on_errors_as_the_run_menu_says(win: Any) -> None:
+    panel, sfn = await serving(win)
+    arn = await asyncio.to_thread(retail_arn, sfn)
+    d = win.debug
+    d.break_error_action.trigger()  # Run > Break on Error, before any execution
+    assert d.break_error_action.isChecked()
+
+    def start(name: str, data: Any) -> str:
+        return sfn.start_execution(stateMachineArn=arn, name=name, input=json.dumps(data))["executionArn"]
+
+    def described(execution: str) -> str:
+        return sfn.describe_execution(executionArn=execution)["status"]
+
+    rejected = await asyncio.to_thread(start, "rejected", {"orderId": "o-9", "items": []})
+    await until(
+        lambda: d.pause is not None and d.pause.state == "OrderRejected", what="the pause on the error"
+    )
+    assert d.pause.reason == "error" and d.shown_arn == rejected
+    await asyncio.sleep(0.2)
+    assert await asyncio.to_thread(described, rejected) == "RUNNING"  # held by the designer
+    QTest.keyClick(win, Qt.Key.Key_F5)
+    await until(lambda: panel.statuses().get("rejected") == "FAILED", what="the resumed execution's end")
+
+    # Break on Caught Error turned on now reaches the next executions; the caught CardDeclined pauses
+    d.break_caught_action.trigger()
+    big = {"orderId": "o-10", "items": [{"sku": "CAR", "quantity": 1, "price": 90000}]}
+    declined = await asyncio.to_thread(start, "declined", big)
+    await until(
+        lambda: d.pause is not None and d.shown_arn == declined and d.pause.state == "ChargePayment",
+        what="the pause on the caught error",
+    )
+    assert d.pause.reason == "error"
+    QTest.keyClick(win, Qt.Key.Key_F5)  # caught: on to OrderRejected, where Break on Error holds it again
+    await until(lambda: d.pause is not None and d.pause.state == "OrderRejected", what="the second pause")
+    QTest.keyClick(win, Qt.Key.Key_F5)
+    await until(lambda: panel.statuses().get("declined") == "FAILED", what="the declined order's end")
+
+
+async def test_breakpoints_reach_a_running_served_execution_and_its_choreography_shows(win: Any) -> None:
+    """A served execution that waits for its task token: the OrderCreated it put is routed by the
+    rule to the queues (the Choreography panel shows it), and a breakpoint set while it waits
+    pauses it when the client sends the task's success."""
+    panel, sfn = await serving(win)
+    arn = await asyncio.to_thread(retail_arn, sfn)
+    order = {
+        "orderId": "o-11",
+        "customer": {"id": "c-1"},
+        "items": [{"sku": "BOOK", "quantity": 2, "price": 5}],
+    }
+
+    def start() -> str:
+        return sfn.start_execution(stateMachineArn=arn, name="waiting", input=json.dumps(order))[
+            "executionArn"
+        ]
+
+    waiting = await asyncio.to_thread(start)
+
+    def task_token() -> str | None:
+        events = sfn.get_execution_history(executionArn=waiting, maxResults=1000)["events"]
+        for event in events:
+            if event["type"] == "TaskScheduled":
+                parameters = json.loads(event["taskScheduledEventDetails"]["parameters"])
+                if "Entries" in parameters:
+                    return parameters["Entries"][0]["Detail"]["replyTo"]
+        return None
+
+    token = None
+    for _ in range(200):
+        token = await asyncio.to_thread(task_token)
+        if token:
+            break
+        await asyncio.sleep(0.05)
+    assert token, "the execution never put its OrderCreated event"
+    await until(lambda: "waiting" in panel.statuses(), what="the execution in the list")
+    click_row(panel, "waiting")
+    d = win.debug
+    await until(lambda: d.shown_arn == waiting, what="the served execution on show")
+    await until(
+        lambda: any(line == "rule OrderCreatedToFulfillment: matched" for line in d.choreography.lines()),
+        what="the rule match in the choreography",
+    )
+    lines = d.choreography.lines()
+    assert any("event OrderCreated from retail.orders routed on bus orders" in line for line in lines)
+    assert any(line.startswith("target queue:warehouse-notifications") for line in lines), lines
+    await until(
+        lambda: any(line.startswith("queue warehouse-notifications:") for line in d.choreography.lines()),
+        what="the message arriving in the queue",
+    )
+
+    assert d.pause is None  # the execution runs (it waits for its token); no breakpoint was set at its start
+    click_retail_state(win, "/States/OrderCompleted")
+    QTest.keyClick(win, Qt.Key.Key_F9)
+    assert "/States/OrderCompleted" in d.breakpoints[RETAIL]
+    await asyncio.to_thread(
+        lambda: sfn.send_task_success(taskToken=token, output='{"trackingNumber": "t-1"}')
+    )
+    await until(lambda: d.pause is not None and d.pause.state == "OrderCompleted", what="the pause set late")
+    assert d.shown_arn == waiting
+    described = await asyncio.to_thread(lambda: sfn.describe_execution(executionArn=waiting)["status"])
+    assert described == "RUNNING"
+    QTest.keyClick(win, Qt.Key.Key_F5)
+    await until(lambda: panel.statuses().get("waiting") == "SUCCEEDED", what="the resumed execution's end")

@@ -91,10 +91,6 @@ async def run_distributed(
             details = failed_details(failure.error, failure.cause)
             child_history.add("ExecutionFailed", details)
             status, error, cause = "FAILED", failure.error, details.get("cause")
-        except asyncio.CancelledError:  # the parent stopped: so does the child, as AWS aborts it
-            child_history.add("ExecutionAborted", {})
-            _finish(run, child_env, "ABORTED", None, None)
-            raise
         else:
             results[index] = output
             succeeded.add(index)
@@ -182,6 +178,8 @@ def _child_env(run: StateRun, index: int, map_run_arn: str, *, redriven: bool = 
 
         before = env.store.get_execution(arn) if redriven else None
         if before is not None:
+            if before.status == "RUNNING":  # cut short with its parent, which was stopped: it ends now
+                env.store.finish_execution(arn, status="ABORTED", stop_date=env.clock.now())
             count = int(before.metadata.get("redriveCount", 0)) + 1
             env.store.reopen_execution(arn, metadata={"redriveCount": count})
             last_id = env.store.history_length(arn)
