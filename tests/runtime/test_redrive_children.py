@@ -11,6 +11,7 @@ from engine.integrations import ServiceRegistry
 from engine.runtime.api import Execution, run_async
 from engine.runtime.clock import VirtualClock
 from engine.runtime.redrive import redrive_async, redrive_info, redrive_point
+from engine.runtime.redrive_ledger import LEDGER_KEY
 from engine.store import MemoryStore
 
 
@@ -207,8 +208,11 @@ def test_a_map_failed_inside_a_parallel_branch_is_redriven_inside_it() -> None:
                                 "ItemsPath": "$.items",
                                 "ItemSelector": {"n.$": "$$.Map.Item.Value", "seen.$": "$seen"},
                                 "ItemProcessor": {
-                                    "StartAt": "Work",
-                                    "States": {"Work": {"Type": "Task", "Resource": fn("work"), "End": True}},
+                                    "StartAt": "Hold",
+                                    "States": {
+                                        "Hold": {"Type": "Wait", "SecondsPath": "$.n", "Next": "Work"},
+                                        "Work": {"Type": "Task", "Resource": fn("work"), "End": True},
+                                    },
                                 },
                                 "End": True,
                             },
@@ -226,3 +230,51 @@ def test_a_map_failed_inside_a_parallel_branch_is_redriven_inside_it() -> None:
     assert flaky.calls == Counter({"steady:0": 1, "work:1": 1, "work:2": 2})
     # the branch goes on at its Map (the variable it assigned before is still there); the Map runs item 2
     assert entered(new) == ["Fan", "Each", "Work"]
+
+
+def test_a_map_run_redriven_a_thousand_times_is_not_redriven_again() -> None:
+    """AWS's hard limit: the 1,001st redrive of a map run fails with States.Runtime."""
+    machine = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "End": True,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Work",
+                    "States": {"Work": {"Type": "Task", "Resource": fn("work"), "End": True}},
+                },
+            }
+        },
+    }
+
+    def work(event: Any, context: Any) -> Any:
+        raise RuntimeError("always")
+
+    async def scenario() -> Any:
+        store, clock = MemoryStore(), VirtualClock()
+        registry = ServiceRegistry(handlers={"work": work})
+        first = await run_async(machine, [1], clock=clock, name="one", store=store, services=registry)
+        arn = first.execution_arn
+        ledger = store.get_execution(arn).metadata[LEDGER_KEY]
+        ledger["Each"]["mapRun"]["redriveCount"] = 1000
+        store.update_metadata(arn, {LEDGER_KEY: ledger})
+        before = list(store.iter_history(arn))
+        record = store.get_execution(arn)
+        store.reopen_execution(arn, metadata={"redriveCount": 1})
+        info = redrive_info(record, account="123456789012", region="us-east-1", role_arn="r", redrive_count=1)
+        return await redrive_async(
+            machine,
+            info,
+            redrive_point(machine, before),
+            clock=clock,
+            services=registry,
+            store=store,
+            last_event_id=len(before),
+        )
+
+    second = asyncio.run(scenario())
+    assert (second.status, second.error) == ("FAILED", "States.Runtime")
+    assert "limit of 1000 redrives" in (second.cause or "")
+    assert "MapRunRedriven" not in [e["type"] for e in second.history]

@@ -141,7 +141,7 @@ def test_a_failed_parallel_state_reruns_only_its_failed_branch(sfn: Any, serve: 
         {
             "StartAt": "W",
             "States": {
-                "W": {"Type": "Wait", "Seconds": 0, "Next": "R"},
+                "W": {"Type": "Wait", "Seconds": 1, "Next": "R"},  # the other branch is done by then
                 "R": {"Type": "Task", "Resource": task + "right", "End": True},
             },
         },
@@ -169,7 +169,8 @@ def test_a_failed_parallel_state_reruns_only_its_failed_branch(sfn: Any, serve: 
     ]
 
 
-def test_an_execution_stopped_inside_a_map_goes_on_with_the_unfinished_iterations(sfn: Any) -> None:
+def test_an_execution_stopped_inside_a_map_goes_on_with_the_unfinished_iterations(serve_factory: Any) -> None:
+    sfn = serve_factory(time_scale=20.0).client()
     definition = {
         "StartAt": "Each",
         "States": {
@@ -187,7 +188,7 @@ def test_an_execution_stopped_inside_a_map_goes_on_with_the_unfinished_iteration
         },
     }
     sm = machine(sfn, "Items", definition)
-    items = [{"n": 1, "wait": 0}, {"n": 2, "wait": 1}]
+    items = [{"n": 1, "wait": 0}, {"n": 2, "wait": 20}]  # a second of real time
     arn = sfn.start_execution(stateMachineArn=sm, input=json.dumps(items))["executionArn"]
     deadline = time.monotonic() + 5
     while "MapIterationSucceeded" not in [
@@ -252,3 +253,61 @@ def test_an_execution_cut_off_by_a_restart_is_redriven_from_the_state_file(
     assert json.loads(done["output"]) == {"k": "v", "marked": 1}
     types = [e["type"] for e in again.get_execution_history(executionArn=arn)["events"]]
     assert types.count("PassStateEntered") == 1 and types.count("WaitStateEntered") == 2
+
+
+def test_a_stopped_distributed_map_redrives_its_unfinished_child_executions(serve_factory: Any) -> None:
+    sfn = serve_factory(time_scale=20.0).client()
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Hold",
+                    "States": {"Hold": {"Type": "Wait", "SecondsPath": "$.wait", "End": True}},
+                },
+                "End": True,
+            }
+        },
+    }
+    sm = machine(sfn, "Children", definition)
+    items = [{"n": 1, "wait": 0}, {"n": 2, "wait": 20}]
+    arn = sfn.start_execution(stateMachineArn=sm, input=json.dumps(items))["executionArn"]
+    deadline = time.monotonic() + 5
+    while "MapRunStarted" not in [e["type"] for e in sfn.get_execution_history(executionArn=arn)["events"]]:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.2)  # the first child is done, the second waits
+    sfn.stop_execution(executionArn=arn)
+    assert wait_for(sfn, arn)["status"] == "ABORTED"
+    before = len(sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"])
+    sfn.redrive_execution(executionArn=arn)
+    done = wait_for(sfn, arn)
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == items
+    new = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"][before:]
+    redriven = [e["mapRunRedrivenEventDetails"] for e in new if e["type"] == "MapRunRedriven"]
+    assert [d["redriveCount"] for d in redriven] == [1]
+    assert redriven[0]["mapRunArn"].startswith(sm.replace(":stateMachine:", ":mapRun:") + "/Each:")
+
+
+def test_an_execution_past_a_year_is_not_redrivable(serve: Any) -> None:
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from engine.serve.sfn_redrive import redrive_refusal
+
+    context = serve.context
+    now = context.clock.now()
+    old = SimpleNamespace(
+        execution_arn="arn:aws:states:us-east-1:123456789012:execution:M:old",
+        status="FAILED",
+        start_date=now - timedelta(days=400),
+        stop_date=now - timedelta(days=1),
+    )
+    assert redrive_refusal(context, old) == "Execution has exceeded the max execution time"
+    stale = SimpleNamespace(
+        **{**vars(old), "start_date": now - timedelta(days=20), "stop_date": now - timedelta(days=15)}
+    )
+    assert redrive_refusal(context, stale) == "Execution redrivable period exceeded"
