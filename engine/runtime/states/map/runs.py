@@ -57,8 +57,7 @@ async def run_distributed(
     for index, output in kept.items():
         results[index] = output
     failures: list[StateFailure] = []
-    frames: dict[int, Frame] = {}
-    succeeded: set[int] = set(kept)
+    frames: dict[int, Frame] = {}  # the children running, failed or stopped: where each one is
 
     async def child(index: int, value: Any) -> None:
         data = item_input(run, index, value, effective)
@@ -93,7 +92,6 @@ async def run_distributed(
             status, error, cause = "FAILED", failure.error, details.get("cause")
         else:
             results[index] = output
-            succeeded.add(index)
             del frames[index]  # only an unsuccessful child's frame is kept, for where it stopped
             out: dict[str, Any] = {}
             out["output"], out["outputDetails"] = payload_details(output)
@@ -108,9 +106,13 @@ async def run_distributed(
             await child(index, value)
 
     def keep() -> None:
+        """The run failed or was stopped: the children that did not succeed are those with a frame
+        left and those never started; the others' outputs are kept for a redrive."""
         if ledger is not None:
-            unfinished = [(i, frames.get(i)) for i in range(len(items)) if i not in succeeded]
-            ledger.record(run.frame, run.name, {i: results[i] for i in succeeded}, unfinished, plan, map_run)
+            unfinished: list[tuple[int, Frame | None]] = [*frames.items(), *((i, None) for i, _ in pending)]
+            left = {i for i, _ in unfinished}
+            succeeded = {i: results[i] for i in range(len(items)) if i not in left}
+            ledger.record(run.frame, run.name, succeeded, unfinished, plan, map_run)
 
     try:
         await asyncio.gather(*(worker() for _ in range(min(limit, len(items) - len(kept)))))
