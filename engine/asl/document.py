@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from engine.asl.loader import DefinitionLoadError, load_document
 from engine.asl.model import State, StateMachine
 from engine.asl.model.containers import RawState
-from engine.expr.java_text import escape_lone_surrogates
+from engine.values import escape_lone_surrogates
 
 _STATE = TypeAdapter(State)
 

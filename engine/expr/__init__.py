@@ -1,9 +1,9 @@
 """Expression layer of the StateCanvas engine: JSONPath, intrinsic functions and JSONata.
 
 One sub-package per language (`jsonpath`, `intrinsics`, `jsonata`); what they share sits beside
-them: `errors` (the exception family), `java_text` (values rendered as Step Functions' Java runtime
-prints them) and `user_regex` (user-written regexes in bounded time). Import from here or from a
-language's package rather than from the modules inside it.
+them: `errors` (the exception family) and `user_regex` (user-written regexes in bounded time).
+Values are rendered as Step Functions' Java runtime prints them by `engine.values`. Import from here
+or from a language's package rather than from the modules inside it.
 """
 
 from typing import TYPE_CHECKING, Any

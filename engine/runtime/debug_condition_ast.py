@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.expr import Path, PathNotFoundError, evaluate
-from engine.expr.java_text import compact_json, json_type_name
 from engine.expr.jsonpath import json_equal
+from engine.values import compact_json, json_type_name
 
 
 class ConditionEvaluationError(Exception):

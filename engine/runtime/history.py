@@ -11,8 +11,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from engine.expr.java_text import escape_lone_surrogates
 from engine.runtime.clock import Clock
+from engine.values import escape_lone_surrogates
 
 # Largest payload Step Functions passes between states (bytes of UTF-8 JSON).
 MAX_PAYLOAD_BYTES = 262_144

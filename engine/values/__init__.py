@@ -2,15 +2,25 @@
 
 EventBridge patterns and SNS filter policies are matched by the same library, and Step Functions'
 intrinsic functions run on the same JVM, so the rules they share live here once and the services
-(`engine.bus.pattern`, `engine.messaging.sns.filter_policy`, `engine.expr`) use them:
+(`engine.bus.pattern`, `engine.messaging.sns.filter_policy`, `engine.expr`, the runtime's history
+and data flow) use them:
 
 - `cidr`: which strings are IP addresses, what bytes they are, the block a ``cidr`` value covers;
 - `java_double`: numbers written as Java writes them (``Double.toString``);
+- `java_text`: JSON values printed as Step Functions' Java runtime prints them (``String.valueOf``,
+  Jackson's compact JSON, UTF-8 bytes of lone surrogates) and AWS's JSON type words;
 - `json_tokens` (with `json_lexer`): JSON read as the library's streaming parser reads it.
 """
 
 from engine.values.cidr import CidrBlock, IpValueError, ip_address_bytes, looks_like_ip, parse_cidr
 from engine.values.java_double import java_double, java_number
+from engine.values.java_text import (
+    compact_json,
+    escape_lone_surrogates,
+    java_to_string,
+    java_utf8,
+    json_type_name,
+)
 from engine.values.json_lexer import (
     END_ARRAY,
     END_OBJECT,
@@ -55,10 +65,15 @@ __all__ = [
     "PlacedToken",
     "Token",
     "TokenStream",
+    "compact_json",
     "compact_layout",
+    "escape_lone_surrogates",
     "ip_address_bytes",
     "java_double",
     "java_number",
+    "java_to_string",
+    "java_utf8",
+    "json_type_name",
     "looks_like_ip",
     "parse_cidr",
     "python_number_text",

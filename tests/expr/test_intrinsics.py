@@ -26,7 +26,7 @@ from engine.expr import (
     looks_like_intrinsic,
     set_at_reference_path,
 )
-from engine.expr.java_text import compact_json, java_to_string
+from engine.values import compact_json, java_to_string
 
 
 def run(text: str, data: Any = None, variables: dict[str, Any] | None = None) -> Any:

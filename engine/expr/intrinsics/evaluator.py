@@ -46,8 +46,8 @@ from engine.expr.intrinsics.parser import (
     StringLiteral,
     parse_intrinsic,
 )
-from engine.expr.java_text import java_to_string
 from engine.expr.jsonpath import Path
+from engine.values import java_to_string
 
 __all__ = [
     "ARRAY_RANGE_LIMIT",

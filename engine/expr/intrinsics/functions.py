@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.expr.errors import ExprError
-from engine.expr.java_text import compact_json, java_utf8, json_type_name
+from engine.values import compact_json, java_utf8, json_type_name
 
 RUNTIME_ERROR = "States.Runtime"
 ARRAY_RANGE_LIMIT = 1000

@@ -35,7 +35,6 @@ from functools import lru_cache
 from typing import Any, Final
 
 from engine.expr.errors import ExprError
-from engine.expr.java_text import compact_json, json_type_name
 from engine.expr.jsonata.functions import SFN_FUNCTION_BINDINGS, JsonataFunctionError, to_jsonata
 from engine.expr.jsonata.library import (
     JSONATA_RECURSION_LIMIT,
@@ -47,6 +46,7 @@ from engine.expr.jsonata.library import (
     Utils,
 )
 from engine.expr.user_regex import RegexBudgetError, UserRegex, UserRegexError, compile_user_regex
+from engine.values import compact_json, json_type_name
 
 QUERY_EVALUATION_ERROR: Final = "States.QueryEvaluationError"
 # AWS bounds evaluation; a runaway expression (tail recursion loops forever) must not hang the engine.

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.expr.intrinsics import ARRAY_RANGE_LIMIT, HASH_ALGORITHMS
-from engine.expr.java_text import compact_json, java_utf8, json_type_name
 from engine.expr.jsonata.library import JException, Jsonata, Utils
+from engine.values import compact_json, java_utf8, json_type_name
 
 
 class JsonataFunctionError(Exception):

@@ -7,11 +7,11 @@ from typing import Any
 
 from engine.asl.validation.state_rules import is_rfc3339
 from engine.expr import PathNotFoundError
-from engine.expr.java_text import json_type_name
 from engine.runtime.errors import NO_CHOICE_MATCHED, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import PathScope, render_template, select
 from engine.runtime.state_run import StateResult, StateRun
+from engine.values import json_type_name
 from engine.wildcard_match import wildcard_matches
 
 _MISSING = object()

@@ -10,7 +10,6 @@ import contextlib
 import functools
 from typing import Any
 
-from engine.expr.java_text import json_type_name
 from engine.runtime import debug_gate
 from engine.runtime.env import Frame
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
@@ -18,6 +17,7 @@ from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import render_template, select
 from engine.runtime.state_run import StateResult, StateRun
 from engine.runtime.states.map.settings import MapSettings, read_concurrency, read_settings
+from engine.values import json_type_name
 
 
 async def run(run: StateRun) -> StateResult:

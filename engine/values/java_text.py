@@ -6,7 +6,7 @@ Java, not Python: ``States.JsonToString`` writes Jackson's compact JSON,
 an object is ``java.util.Map.toString()`` (``{Arg1=1, Arg2=[]}``, recorded in
 the conformance corpus) and for a double is ``Double.toString`` (``1.0``,
 ``1.0E7``). Python's ``str``/``json.dumps`` differ in each of these, so the
-expression layer renders through this module instead.
+expression languages and the runtime's history render through this module instead.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.values import java_number
+from engine.values.java_double import java_number
 
 _HEX = "0123456789ABCDEF"
 _SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
