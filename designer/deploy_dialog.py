@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,44 +37,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.deploy_work import (
-    APPLIED,
-    CONNECTION_FAILURES,
+from designer.export_actions import loaded_project
+from engine.deploy import (
     INSTALL_HINT,
     AwsSettings,
     DeployReport,
     PullReport,
-    StackLine,
-    _clients,
+    applying_line,
     boto3_available,
-    change_line,
-    definition_errors,
     explain_failure,
+    output_problem,
     run_deploy,
     run_pull,
-    status_line,
+    settings_clients,
 )
-from designer.export_actions import loaded_project
 
-# The work and its reports live in designer.deploy_work; they stay importable from here.
-__all__ = [
-    "APPLIED",
-    "CONNECTION_FAILURES",
-    "INSTALL_HINT",
-    "AwsSettings",
-    "DeployDialog",
-    "DeployReport",
-    "PullReport",
-    "StackLine",
-    "boto3_available",
-    "change_line",
-    "definition_errors",
-    "explain_failure",
-    "open_dialog",
-    "run_deploy",
-    "run_pull",
-    "status_line",
-]
+OVERWRITE = "choose another file or tick Overwrite"  # how this dialog allows writing over a file
 
 # -- the dialog --------------------------------------------------------------------------------
 
@@ -267,18 +246,20 @@ class DeployDialog(QDialog):
         self._pending = (settings, dry_run)
 
         def work() -> None:
-            report = DeployReport(dry_run=dry_run)
+            explain = partial(explain_failure, endpoint_url=settings.endpoint_url)
+            report = DeployReport(dry_run=dry_run, stack=settings.stack)
             try:
                 report = run_deploy(
                     loaded,
                     settings,
                     dry_run=dry_run,
+                    clients=settings_clients,  # looked up here at run time, so tests can replace it
                     on_plan=lambda plan: self.plan_ready.emit(plan.text()),
-                    progress=lambda change: self.change_applied.emit(change_line(change)),
-                    clients=_clients,  # looked up here at run time, so tests can replace it
+                    progress=self.change_applied.emit,
+                    explain=explain,
                 )
-            except Exception as exc:  # never let a worker die silently
-                report.error = explain_failure(exc, settings)
+            except Exception as exc:  # making the clients failed (or worse): never let a worker die silently
+                report.error = explain(exc)
             self.deploy_finished.emit(report)
 
         return self._submit(work)
@@ -289,7 +270,7 @@ class DeployDialog(QDialog):
         self.progress.setRange(0, max(pending, 1))
         self.progress.setValue(0)
         if pending and self._pending is not None and not self._pending[1]:
-            self.log.appendPlainText("applying:")
+            self.log.appendPlainText(applying_line(self._pending[0].stack))
 
     def _on_change(self, line: str) -> None:
         self.log.appendPlainText(f"  {line}")
@@ -339,10 +320,13 @@ class DeployDialog(QDialog):
         self.status.setText("Pulling…")
 
         def work() -> None:
-            try:
-                report = run_pull(settings, output, overwrite=overwrite, clients=_clients)
-            except Exception as exc:
-                report = PullReport(error=explain_failure(exc, settings))
+            explain = partial(explain_failure, endpoint_url=settings.endpoint_url)
+            report = PullReport(error=output_problem(output, overwrite=overwrite, to_overwrite=OVERWRITE))
+            if report.error is None:
+                try:
+                    report = run_pull(settings, output, clients=settings_clients, explain=explain)
+                except Exception as exc:  # making the clients failed (or worse)
+                    report = PullReport(error=explain(exc))
             self.pull_finished.emit(report)
 
         return self._submit(work)
@@ -359,8 +343,9 @@ class DeployDialog(QDialog):
             self.status.setText(status_line(f"Pull failed: {report.error}"))
         else:
             self.pulled_path = report.path
-            self.log.appendPlainText(report.summary)
-            self.status.setText(report.summary)
+            summary = report.summary[:1].upper() + report.summary[1:]  # a sentence here, a line in a terminal
+            self.log.appendPlainText(summary)
+            self.status.setText(summary)
             self.open_button.setVisible(True)
         self._set_busy(False)
 
@@ -385,6 +370,14 @@ class DeployDialog(QDialog):
     def shutdown(self) -> None:
         """Stop taking work and wait for the worker (tests; the app's exit)."""
         self.executor.shutdown(wait=True)
+
+
+def status_line(summary: str) -> str:
+    """The summary's first line for the status label; the rest is in the log above it."""
+    first, _, rest = summary.partition("\n")
+    if rest and not rest.startswith("Applied before the failure"):
+        first = first.rstrip(":") + " (details above)"
+    return first
 
 
 def _stack_name(window: Any) -> str:

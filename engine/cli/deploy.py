@@ -1,9 +1,11 @@
-"""`statecanvas deploy` and `statecanvas pull`: a project to AWS and back, through the service APIs.
+"""`statecanvas deploy` and `statecanvas pull`: a project to AWS and back, through the service APIs
+or as a CloudFormation stack (`--stack`: a change set is the plan, the stack's events the progress).
 
 Credentials and region come from boto3's usual sources (environment, shared files, `--profile`);
 `--endpoint-url` points every service at one endpoint (LocalStack, moto's server). Exit 0 on
 success (a deploy with nothing to change included), 1 when AWS refused or the project is
-invalid, 2 for bad usage (no such file, no region or credentials, boto3 missing).
+invalid, 2 for bad usage (no such file, no region or credentials, boto3 missing). The steps and
+the report's words are `engine.deploy`'s (`run_deploy`, `run_pull`), shared with the designer.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from engine.cli.project import project_file
-from engine.cli.stack import deploy_as_stack, pull_stack
 from engine.cli.usage import UsageError
+
+if TYPE_CHECKING:  # engine.deploy is imported when a deploy or pull runs, not for every command
+    from engine.deploy import AwsSettings, Clients, Plan
 
 
 def _aws_options(cmd: argparse.ArgumentParser, *, region_required: bool) -> None:
@@ -82,30 +86,42 @@ def add_deploy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
     pull.set_defaults(handler=cmd_pull)
 
 
-def _clients(args: argparse.Namespace) -> Any:
-    from engine.deploy.clients import DeploySetupError, make_clients
+def _settings(args: argparse.Namespace) -> AwsSettings:
+    from engine.deploy import AwsSettings
+
+    return AwsSettings(args.region, args.profile, args.endpoint_url, args.prefix, args.stack)
+
+
+def _clients(settings: AwsSettings) -> Clients:
+    """The clients, or bad usage: no region, no credentials, no such profile, no boto3."""
+    from engine.deploy import DeploySetupError, settings_clients
 
     try:
-        return make_clients(region=args.region, profile=args.profile, endpoint_url=args.endpoint_url)
+        return settings_clients(settings)
     except DeploySetupError as exc:
         raise UsageError(str(exc)) from None
 
 
-def _check_definitions(loaded: Any, err: TextIO) -> bool:
-    from engine.asl.validation import validate
+def _deploy_words(exc: BaseException) -> str:
+    """What AWS refused is the deploy's message; anything else is an internal error (see main)."""
+    from engine.deploy import DeployError
 
-    ok = True
-    for name, definition in sorted(loaded.definitions.items()):
-        machine_type = loaded.project.state_machines[name].type
-        for d in validate(definition, machine_type=machine_type):
-            if d.severity == "ERROR":
-                print(f"state machine {name}: {d.code} {d.location or ''}: {d.message}", file=err)
-                ok = False
-    return ok
+    if isinstance(exc, DeployError):
+        return str(exc)
+    raise exc
+
+
+def _pull_words(exc: BaseException) -> str:
+    from engine.deploy.clients import aws_errors, describe_error
+
+    if isinstance(exc, aws_errors()):
+        return f"pull failed: {describe_error(exc)}"
+    raise exc
 
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.deploy import DeployError, deploy
+    from engine.deploy import applying_line, run_deploy
+    from engine.deploy.reports import json_failure, json_result
     from engine.project import ProjectError, load_project
 
     path = project_file(args.project)
@@ -114,89 +130,61 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ProjectError as exc:
         print(str(exc), file=err)
         return 1
-    if not _check_definitions(loaded, err):
-        print("statecanvas: not deployed: fix the state machines above first", file=err)
-        return 1
     if args.stack and args.prefix:
         raise UsageError("--prefix is for deploying through the service APIs; a stack names its resources")
-    clients = _clients(args)
-    if args.stack:
-        return deploy_as_stack(loaded, clients, args, out, err)
-    applied: list[Any] = []
-    done = {"create": "created", "update": "updated", "replace": "replaced"}
 
-    def show_plan(plan: Any) -> None:
+    def show_plan(plan: Plan) -> None:
         if not args.json:
             out.write(plan.text(verbose=not args.changes_only))
             if plan.has_changes and not args.dry_run:
-                print("applying:", file=out)
+                print(applying_line(args.stack), file=out)
 
-    def progress(change: Any) -> None:
-        applied.append(change)
+    def progress(line: str) -> None:
         if not args.json:
-            print(f"  {done[change.action]} {change.kind} {change.name}", file=out)
+            print(f"  {line}", file=out, flush=True)
 
-    try:
-        result = deploy(
-            loaded, clients, prefix=args.prefix, dry_run=args.dry_run, on_plan=show_plan, progress=progress
-        )
-    except DeployError as exc:
-        print(f"statecanvas: {exc}", file=err)
-        if args.json:
-            print(
-                json.dumps({"error": str(exc), "applied": [c.to_json() for c in applied]}, indent=2), file=out
-            )
+    report = run_deploy(
+        loaded,
+        _settings(args),
+        dry_run=args.dry_run,
+        clients=_clients,
+        on_plan=show_plan,
+        progress=progress,
+        explain=_deploy_words,
+    )
+    if report.invalid:
+        for line in report.invalid:
+            print(line, file=err)
+        print("statecanvas: not deployed: fix the state machines above first", file=err)
         return 1
-    plan = result.plan
+    if report.error is not None:
+        print(f"statecanvas: {report.error}", file=err)
+        if args.json:
+            print(json.dumps(json_failure(report), indent=2), file=out)
+        return 1
     if args.json:
-        value = plan.to_json() | {"dryRun": bool(args.dry_run), "applied": [c.to_json() for c in applied]}
-        print(json.dumps(value, indent=2), file=out)
-    elif not args.dry_run and plan.has_changes:
-        print(f"deployed: {len(applied)} change{'s' if len(applied) != 1 else ''} applied", file=out)
+        print(json.dumps(json_result(report), indent=2), file=out)
+    elif not args.dry_run and report.plan is not None and report.plan.has_changes:
+        if args.stack:
+            print(f"deployed: stack {args.stack} is {report.status}", file=out)
+        else:
+            done = len(report.changes)
+            print(f"deployed: {done} change{'s' if done != 1 else ''} applied", file=out)
     return 0
 
 
 def cmd_pull(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.deploy.clients import aws_errors, describe_error
-    from engine.deploy.pull import pull
-    from engine.project import ProjectError, save_project
+    from engine.deploy import output_problem, run_pull
 
     output = Path(args.output)
-    if output.exists() and not args.force:
-        raise UsageError(f"{output} exists; pass --force to overwrite it")
-    if not output.parent.is_dir():
-        raise UsageError(f"{output.parent}: no such directory")
-    clients = _clients(args)
-    name = args.name or output.name.split(".")[0] or "project"
-    if args.stack:
-        return pull_stack(clients, args.stack, output, name, out, err)
-    try:
-        result = pull(clients, prefix=args.prefix, name=name)
-    except aws_errors() as exc:
-        print(f"statecanvas: pull failed: {describe_error(exc)}", file=err)
-        return 1
-    except ProjectError as exc:
-        print(f"statecanvas: what is deployed does not make a valid project:\n{exc}", file=err)
-        return 1
-    project = result.project
-    for note in result.notes:
+    problem = output_problem(output, overwrite=args.force, to_overwrite="pass --force to overwrite it")
+    if problem is not None:
+        raise UsageError(problem)
+    report = run_pull(_settings(args), output, name=args.name, clients=_clients, explain=_pull_words)
+    for note in report.notes:
         print(f"note: {note}", file=err)
-    if not project.state_machines and not project.rules:
-        where = f"with prefix {args.prefix!r} " if args.prefix else ""
-        print(
-            f"statecanvas: no state machines or rules {where}in {clients.region}; nothing written", file=err
-        )
+    if report.error is not None:
+        print(f"statecanvas: {report.error}", file=err)
         return 1
-    save_project(project, output)
-    counts = [
-        (len(project.state_machines), "state machine"),
-        (len(project.rules), "rule"),
-        (len(project.queues), "queue"),
-        (len(project.topics), "topic"),
-        (len(project.subscriptions), "subscription"),
-        (len(project.functions), "function"),
-        (len(project.consumers), "consumer"),
-    ]
-    summary = ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for n, label in counts if n)
-    print(f"wrote {output}: {summary}", file=out)
+    print(report.summary, file=out)
     return 0

@@ -2,22 +2,43 @@
 
 `deploy` reads what exists, plans (create / update / replace / unchanged / skip per resource)
 and applies only the changes; `pull` builds a project from what is deployed. Both use boto3
-(the `aws` extra) and the usual AWS credentials and region.
+(the `aws` extra) and the usual AWS credentials and region. `run_deploy` and `run_pull` are
+what the command line and the designer's Deploy dialog run: the same steps, the same reports.
 """
 
 from engine.deploy.clients import Clients, DeployError, DeploySetupError, make_clients
 from engine.deploy.deploy import DeployResult, deploy, make_plan
 from engine.deploy.plan import Change, Desired, Plan
+from engine.deploy.reports import (
+    INSTALL_HINT,
+    DeployReport,
+    PullReport,
+    applying_line,
+    boto3_available,
+    explain_failure,
+)
+from engine.deploy.session import AwsSettings, output_problem, run_deploy, run_pull, settings_clients
 
 __all__ = [
+    "INSTALL_HINT",
+    "AwsSettings",
     "Change",
     "Clients",
     "DeployError",
+    "DeployReport",
     "DeployResult",
     "DeploySetupError",
     "Desired",
     "Plan",
+    "PullReport",
+    "applying_line",
+    "boto3_available",
     "deploy",
+    "explain_failure",
     "make_clients",
     "make_plan",
+    "output_problem",
+    "run_deploy",
+    "run_pull",
+    "settings_clients",
 ]

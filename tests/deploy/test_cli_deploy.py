@@ -32,6 +32,7 @@ def test_dry_run_then_deploy_then_no_changes(aws_env: str) -> None:
     code, out, err = run("deploy", *common)
     assert code == 0, err
     assert "applying:\n" in out and "  created rule cli-OrderCreatedToFulfillment\n" in out
+    assert "  created state machine cli-RetailOrder\n" in out  # the plan's words, as the designer shows them
     assert out.rstrip().endswith("deployed: 29 changes applied")
 
     code, out, err = run("deploy", *common, "--changes-only")

@@ -16,7 +16,8 @@ from designer_helpers import REPO
 from PySide6.QtGui import QUndoCommand
 
 from designer import deploy_dialog
-from designer.deploy_dialog import INSTALL_HINT, DeployDialog, DeployReport, PullReport, open_dialog
+from designer.deploy_dialog import DeployDialog, open_dialog
+from engine.deploy import INSTALL_HINT, DeployReport, PullReport
 
 PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
 REGION = "eu-west-1"
@@ -165,8 +166,8 @@ def test_aws_failures_are_a_message_not_a_traceback(
         raise DeployError("create queue orders failed: CreateQueue: AccessDenied: not allowed")
 
     monkeypatch.setattr(deploy_dialog, "boto3_available", lambda: True)
-    monkeypatch.setattr(deploy_dialog, "_clients", lambda settings: object())
-    monkeypatch.setattr("engine.deploy.deploy", refused)
+    monkeypatch.setattr(deploy_dialog, "settings_clients", lambda settings: object())
+    monkeypatch.setattr("engine.deploy.session.deploy", refused)
     dialog = DeployDialog(pipeline_window, "deploy")
     dialog.show()
     dialog.region.setText(REGION)
@@ -271,7 +272,7 @@ def test_a_missing_aws_library_during_a_plan_says_how_to_install_it(
         raise ModuleNotFoundError("No module named 'botocore'")
 
     monkeypatch.setattr(deploy_dialog, "boto3_available", lambda: True)
-    monkeypatch.setattr(deploy_dialog, "_clients", missing)
+    monkeypatch.setattr(deploy_dialog, "settings_clients", missing)
     dialog = open_dialog(pipeline_window, "deploy")
     dialog.region.setText(REGION)
     _plan_by_click(qtbot, dialog)
