@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from designer import deploy_dialog, export_actions, machine_actions, serve_panel
+from designer import export_actions, machine_actions, serve_panel
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
@@ -17,6 +17,13 @@ from designer.document.paths import StateAddress, scope_states
 
 if TYPE_CHECKING:
     from designer.main_window import MainWindow
+
+
+def _open_deploy_dialog(window: MainWindow, mode: str) -> None:
+    """Deploy or pull; engine.deploy is loaded when first asked for, not at every start of the designer."""
+    from designer import deploy_dialog
+
+    deploy_dialog.open_dialog(window, mode)
 
 
 class Actions:
@@ -37,8 +44,8 @@ class Actions:
             self._make(f"{fmt.label}…", lambda k=kind: export_actions.export_dialog(w, k))
             for kind, fmt in export_actions.FORMATS.items()
         ]
-        self.deploy = self._make("&Deploy to AWS…", lambda: deploy_dialog.open_dialog(w, "deploy"))
-        self.pull = self._make("P&ull from AWS…", lambda: deploy_dialog.open_dialog(w, "pull"))
+        self.deploy = self._make("&Deploy to AWS…", lambda: _open_deploy_dialog(w, "deploy"))
+        self.pull = self._make("P&ull from AWS…", lambda: _open_deploy_dialog(w, "pull"))
         self.serve_locally = self._make("Ser&ve Locally", lambda: serve_panel.toggle(w))
         self.quit = self._make("&Quit", w.close, QKeySequence.StandardKey.Quit)
         self.undo = undo.createUndoAction(w, "&Undo")
