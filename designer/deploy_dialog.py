@@ -8,6 +8,8 @@ dialog never reads, shows or logs them. Without boto3 the dialog says how to ins
 Deploy mode: Plan shows what would change; Deploy (enabled once a plan is shown for the current
 settings) plans afresh, applies, and ends with a report (created / updated / replaced / unchanged /
 skipped, or the error). Pull mode writes a project file from what is deployed and offers to open it.
+The steps and the report's words are `engine.deploy`'s (`run_deploy`, `run_pull`), the same as the
+command line's; this module only shows them.
 """
 
 from __future__ import annotations
