@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from engine.bus.pattern import InvalidEventPatternError, test_event_pattern
+from engine.bus.pattern import InvalidEventPatternError, RuleSet, test_event_pattern
 from engine.messaging.sns import InvalidFilterPolicyError, test_filter_policy
 from engine.values import CidrBlock, IpValueError, ip_address_bytes, looks_like_ip, parse_cidr
 
@@ -63,6 +63,20 @@ def test_an_ipv4_mapped_address_is_its_ipv4_address(
     matches: Any, condition: Any, value: str, expected: bool
 ) -> None:
     assert matches(condition, value) is expected
+
+
+def test_a_bus_rule_set_reads_mapped_addresses_as_test_event_pattern_does() -> None:
+    rules = RuleSet(
+        {
+            "exact": {"ip": ["10.0.0.1"]},
+            "block": {"ip": [{"cidr": "10.0.0.0/24"}]},
+            "v6": {"ip": [{"cidr": "::/8"}]},
+            "text": {"ip": ["::ffff:10.0.0.1"]},
+        }
+    )
+    assert sorted(rules.matches({"ip": "::ffff:a00:1"})) == ["block", "exact"]
+    assert sorted(rules.matches({"ip": "::1"})) == ["v6"]
+    assert sorted(rules.matches({"ip": "::ffff:10.0.0.1"})) == ["text"]
 
 
 @pytest.mark.parametrize(
