@@ -127,6 +127,10 @@ class PalettePanel(QWidget):
         if last == entry and now - when < QApplication.doubleClickInterval() / 1000:
             return
         self.activated.emit(entry)
+        # The gesture's other signal arrives once this one's work is done: adding a state can take
+        # longer than a double-click interval (a service Task builds its request form), so the
+        # interval counts from the end of that work, not from its start.
+        self._last_activation = (entry, time.monotonic())
 
     def _fit_width(self) -> None:
         """Never cut an entry short: the list is as wide as its longest entry (all entries are

@@ -156,3 +156,28 @@ def test_in_the_window_double_clicking_an_action_adds_it_and_the_inspector_shows
     assert '"Parameters": {"StateMachineArn": ""}' in text
     section = window.inspector.findChild(RequestSection)
     assert section is not None and "StartSyncExecution" in section.heading.text()
+
+
+def test_one_double_click_adds_once_even_when_adding_takes_longer_than_the_interval(qtbot: Any) -> None:
+    """Adding a state can outlast a double-click interval (a service Task builds its request
+    form); the gesture's second signal, delivered after that work, must not add a second state."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    palette = PalettePanel(LIGHT)
+    qtbot.addWidget(palette)
+    palette.show()
+    added: list[str] = []
+
+    def slow_add(entry: str) -> None:
+        added.append(entry)
+        time.sleep(QApplication.doubleClickInterval() / 1000 * 1.5)
+
+    palette.activated.connect(slow_add)
+    row = _row(palette, "state:Pass")
+    centre = palette.list.visualItemRect(row).center()
+    QTest.mouseDClick(
+        palette.list.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre
+    )
+    assert added == ["state:Pass"]
