@@ -296,15 +296,15 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
     if machine_arn is None and map_run is None:
         raise AwsError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
     if map_run is not None:
-        raise AwsError(
-            "ResourceNotFound", f"Resource not found: '{map_run}'", fields={"resourceName": map_run}
-        )
-    machine = find_machine(context, machine_arn)
-    if machine.type == "EXPRESS":
-        raise AwsError(
-            "StateMachineTypeNotSupported", "This operation is not supported by this type of state machine"
-        )
-    records = context.store.list_executions(machine.arn, status, limit=None)
+        records = _map_run_children(context, map_run, status)
+    else:
+        machine = find_machine(context, machine_arn)
+        if machine.type == "EXPRESS":
+            raise AwsError(
+                "StateMachineTypeNotSupported",
+                "This operation is not supported by this type of state machine",
+            )
+        records = context.store.list_executions(machine.arn, status, limit=None)
     if redriven is not None:
         want = redriven == "REDRIVEN"
         records = [r for r in records if (int(r.metadata.get("redriveCount", 0)) > 0) == want]
@@ -326,6 +326,19 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
     if next_token:
         out["nextToken"] = next_token
     return out
+
+
+def _map_run_children(context: ServeContext, map_run: str, status: str | None) -> list[Any]:
+    """The child executions of a distributed Map's run (with a redriveFilter: those its redrives
+    redrove, or not)."""
+    children = [
+        r for r in context.store.list_executions(limit=None) if r.metadata.get("mapRunArn") == map_run
+    ]
+    if not children:
+        raise AwsError(
+            "ResourceNotFound", f"Resource not found: '{map_run}'", fields={"resourceName": map_run}
+        )
+    return [r for r in children if status is None or str(r.status) == status]
 
 
 _DATA_KEYS = ("input", "output", "inputDetails", "outputDetails", "parameters")

@@ -289,7 +289,16 @@ def test_a_stopped_distributed_map_redrives_its_unfinished_child_executions(serv
     new = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"][before:]
     redriven = [e["mapRunRedrivenEventDetails"] for e in new if e["type"] == "MapRunRedriven"]
     assert [d["redriveCount"] for d in redriven] == [1]
-    assert redriven[0]["mapRunArn"].startswith(sm.replace(":stateMachine:", ":mapRun:") + "/Each:")
+    map_run = redriven[0]["mapRunArn"]
+    assert map_run.startswith(sm.replace(":stateMachine:", ":mapRun:") + "/Each:")
+    # the map run's child executions: the one stopped was redriven, the one done before was not
+    children = sfn.list_executions(mapRunArn=map_run)["executions"]
+    assert sorted((c["name"], c["status"], c["redriveCount"]) for c in children) == [
+        (f"{arn.rsplit(':', 1)[-1]}/0", "SUCCEEDED", 0),
+        (f"{arn.rsplit(':', 1)[-1]}/1", "SUCCEEDED", 1),
+    ]
+    again = sfn.list_executions(mapRunArn=map_run, redriveFilter="REDRIVEN")["executions"]
+    assert [c["name"] for c in again] == [f"{arn.rsplit(':', 1)[-1]}/1"]
 
 
 def test_an_execution_past_a_year_is_not_redrivable(serve: Any) -> None:
