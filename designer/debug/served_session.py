@@ -60,6 +60,7 @@ class ServedSession(RunSession):
         )
         self.runtime.sqs.subscribe(self._on_queue)
         context.gate_for = self.gate_for
+        self.runtime.stepfunctions.gate_for = self.gate_for  # those a rule, a queue or a state starts
 
     def gate_for(self, machine: str) -> Debugger:
         """The debugger of a new execution of `machine`, set as the designer's Run menu is now."""
@@ -145,6 +146,8 @@ class ServedSession(RunSession):
         self.done = True
         if self.context.gate_for == self.gate_for:
             self.context.gate_for = None
+        if self.runtime.stepfunctions.gate_for == self.gate_for:
+            self.runtime.stepfunctions.gate_for = None
         if self._on_served_event in self.store.listeners:
             self.store.listeners.remove(self._on_served_event)
         self._emit_if_valid(self.finished)

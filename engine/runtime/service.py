@@ -12,6 +12,7 @@ import concurrent.futures
 import contextlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,10 @@ class LocalStepFunctions:
         self.activities: dict[str, asyncio.Queue[ActivityTask]] = {}
         self.events_written = 0  # history events across executions: a cheap sign of progress
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop the executions run on
+        # machine name -> the debug gate of a new execution that its starter gave none (a rule's
+        # target, a queue's consumer, a nested StartExecution): the designer's File > Serve
+        # Locally debugs those as it debugs the ones clients start
+        self.gate_for: Callable[[str], Any] | None = None
 
     # State machines and executions ---------------------------------------------------------
 
@@ -97,6 +102,8 @@ class LocalStepFunctions:
                 f"Request ID: {uuid.uuid4()}; Proxy: null)",
             )
         name = name or str(uuid.uuid4())
+        if gate is None and self.gate_for is not None:
+            gate = self.gate_for(machine.name)
         arn = arns.execution_arn(self.region, self.account, machine.name, name, machine_type=machine.type)
         coroutine = run_async(
             machine.definition,

@@ -251,3 +251,40 @@ async def test_breakpoints_reach_a_running_served_execution_and_its_choreography
     assert described == "RUNNING"
     QTest.keyClick(win, Qt.Key.Key_F5)
     await until(lambda: panel.statuses().get("waiting") == "SUCCEEDED", what="the resumed execution's end")
+
+
+async def test_an_execution_a_client_event_starts_through_a_rule_stops_at_a_breakpoint(win: Any) -> None:
+    """The client puts ReturnRequested; the rule starts Returns, which the breakpoint holds."""
+    import boto3
+    from botocore.config import Config
+
+    panel, _ = await serving(win)
+    d = win.debug
+    click_state(win, INSPECT)
+    QTest.keyClick(win, Qt.Key.Key_F9)
+    assert INSPECT in d.breakpoints[MACHINE]
+    events = boto3.client(
+        "events",
+        endpoint_url=panel.app.context.base_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(retries={"max_attempts": 0}),
+    )
+    entry = {
+        "EventBusName": "orders",
+        "Source": "retail.returns",
+        "DetailType": "ReturnRequested",
+        "Detail": json.dumps({"orderId": "o-12", "reason": "too small"}),
+    }
+    put = await asyncio.to_thread(lambda: events.put_events(Entries=[entry]))
+    assert put["FailedEntryCount"] == 0
+    await until(lambda: d.pause is not None and d.pause.state == "InspectReturn", what="the pause")
+    paused = d.shown_arn
+    assert paused is not None and f":{MACHINE}:" in paused
+    store = panel.app.context.store
+    assert store.get_execution(paused).status == "RUNNING"
+    lines = d.choreography.lines()
+    assert "rule ReturnRequestedToReturns: matched" in lines, lines
+    QTest.keyClick(win, Qt.Key.Key_F5)
+    await until(lambda: store.get_execution(paused).status == "SUCCEEDED", what="the resumed execution's end")
