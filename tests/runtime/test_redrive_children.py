@@ -278,3 +278,34 @@ def test_a_map_run_redriven_a_thousand_times_is_not_redriven_again() -> None:
     assert (second.status, second.error) == ("FAILED", "States.Runtime")
     assert "limit of 1000 redrives" in (second.cause or "")
     assert "MapRunRedriven" not in [e["type"] for e in second.history]
+
+
+def test_a_redriven_map_run_runs_its_failed_express_children_from_the_start() -> None:
+    flaky = Flaky(2)
+    machine = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "End": True,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "Mark",
+                    "States": {
+                        "Mark": {"Type": "Pass", "Next": "Work"},
+                        "Work": {"Type": "Task", "Resource": fn("work"), "End": True},
+                    },
+                },
+            }
+        },
+    }
+    first, second, _, _, store = run_then_redrive(
+        machine, [{"n": 1}, {"n": 2}], {"work": flaky.handler("work", fail_once=True)}
+    )
+    assert first.status == "FAILED" and second.status == "SUCCEEDED", second
+    assert flaky.calls == Counter({"work:1": 1, "work:2": 2})
+    child = store.get_execution(first.execution_arn + "/Each/1")
+    assert child is not None and child.status == "SUCCEEDED"
+    types = [e["type"] for e in store.iter_history(child.execution_arn)]
+    tail = types[types.index("ExecutionRedriven") :]
+    assert tail[:2] == ["ExecutionRedriven", "PassStateEntered"]  # again from its first state
