@@ -23,7 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import engine
-from engine.asl.loader import MAX_DEFINITION_LENGTH
+from engine.asl import MAX_DEFINITION_LENGTH
 
 KINDS = ("Pass", "Choice", "Task", "Wait")
 

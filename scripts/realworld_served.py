@@ -236,7 +236,7 @@ def _sample(value: Any) -> Any:
 
 async def probe(emulate: bool, sources: list[tuple[str, dict[str, Any]]]) -> Tally:
     """Each Task state invoked once, its Parameters' paths filled with sample strings."""
-    from engine.asl.validation.resources import classify_resource
+    from engine.asl import classify_resource
     from engine.services import emulation_builtins
 
     tally = Tally()

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from engine.asl import dump_definition
-from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.asl import DefinitionLoadError, dump_definition, parse_text, read_text_file
 from engine.export.asl_text import dump_yaml
 from engine.export.asl_text import machine_name_for as engine_machine_name_for
 from engine.export.cloudformation import import_template

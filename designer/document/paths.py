@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from engine.asl.diagnostics import parse_location, pointer
+from engine.asl import parse_location, pointer
 
 Segment = str | int
 Scope = tuple[Segment, ...]  # path from the definition root to an object holding StartAt/States

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.asl.diagnostics import Diagnostic
+from engine.asl import Diagnostic
 
 
 class ServiceChecks(QObject):

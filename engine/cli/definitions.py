@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from engine.asl.loader import MAX_DEFINITION_LENGTH, DefinitionLoadError, parse_text, read_text_file
+from engine.asl import MAX_DEFINITION_LENGTH, DefinitionLoadError, parse_text, read_text_file
 from engine.cli.project import names_project, project_definition
 from engine.cli.usage import UsageError
 from engine.strict_json import check_payload_size, loads_strict, read_limited

@@ -70,7 +70,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any
 
 def _open(path: Path, err: TextIO) -> tuple[Any, dict[str, Any], Any] | None:
     """(loaded project, definitions, substitutions) from a project, an ASL file or a template."""
-    from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+    from engine.asl import DefinitionLoadError, parse_text, read_text_file
     from engine.export import import_file
     from engine.project import ProjectError, load_project, looks_like_project
 

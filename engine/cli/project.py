@@ -41,7 +41,7 @@ def names_project(arg: str) -> bool:
         return True
     if path.suffix.lower() != ".json" or not path.is_file():
         return False
-    from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+    from engine.asl import DefinitionLoadError, parse_text, read_text_file
     from engine.project import looks_like_project
 
     try:

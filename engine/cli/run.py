@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.asl.diagnostics import invalid_definition_message
-from engine.asl.validation import validate
+from engine.asl import invalid_definition_message, validate
 from engine.cli.definitions import read_definition, read_input
 from engine.cli.handlers import add_handler_option, load_handlers
 from engine.cli.project import names_project

@@ -6,9 +6,14 @@ import argparse
 import json
 from typing import TextIO
 
-from engine.asl.diagnostics import Diagnostic, invalid_definition_message
-from engine.asl.loader import DefinitionLoadError, parse_text
-from engine.asl.validation import load_error_diagnostic, validate
+from engine.asl import (
+    DefinitionLoadError,
+    Diagnostic,
+    invalid_definition_message,
+    load_error_diagnostic,
+    parse_text,
+    validate,
+)
 from engine.cli.definitions import read_definition_text
 from engine.cli.project import names_project
 from engine.cli.usage import EXIT_OK, EXIT_REFUSED

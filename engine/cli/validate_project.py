@@ -15,8 +15,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.asl.diagnostics import Diagnostic, error
-from engine.asl.validation import validate
+from engine.asl import Diagnostic, error, validate
 from engine.cli.project import project_file
 from engine.cli.usage import UsageError
 
@@ -28,7 +27,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
     prints one machine's result as `validate FILE` does."""
     from pydantic import ValidationError
 
-    from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+    from engine.asl import DefinitionLoadError, parse_text, read_text_file
     from engine.project.loader import LoadedProject, _check_references, _load_definitions
     from engine.project.model import FORMAT_VERSION, Project
 

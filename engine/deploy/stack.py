@@ -254,7 +254,7 @@ def stack_template_of(clients: Clients, stack: str) -> dict[str, Any]:
     """The template a stack was deployed from, as a value (for `pull --stack`)."""
     body = clients("cloudformation").get_template(StackName=stack, TemplateStage="Original")["TemplateBody"]
     if isinstance(body, str):
-        from engine.asl.loader import parse_text
+        from engine.asl import parse_text
 
         return parse_text(body, source=f"stack {stack}").value
     return json.loads(json.dumps(body))

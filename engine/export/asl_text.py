@@ -15,9 +15,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from engine.asl import dump_definition
-from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
-from engine.asl.yaml12 import resolves_as_non_string
+from engine.asl import (
+    DefinitionLoadError,
+    dump_definition,
+    parse_text,
+    read_text_file,
+    resolves_as_non_string,
+)
 from engine.deep_nesting import nesting_headroom
 from engine.export.catalog import as_loaded
 from engine.export.problems import ImportResult

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.asl.loader import parse_text, read_text_file
+from engine.asl import parse_text, read_text_file
 from engine.deep_nesting import nesting_headroom
 from engine.project.loader import LoadedProject
 from engine.project.model import Project

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engine.asl.validation.resources import classify_resource
+from engine.asl import classify_resource
 from engine.integrations.lambda_functions import function_name_of
 from engine.project.model import Project
 

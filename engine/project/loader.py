@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.asl import DefinitionLoadError, parse_text, read_text_file
 from engine.project.atomic import atomic_write_text
 from engine.project.checks import choreography_problems
 from engine.project.containment import OutsideProjectError, confined_path

@@ -10,8 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.asl.document import load_document
-from engine.asl.validation.json_values import json_value_problem
+from engine.asl import json_value_problem, load_document
 from engine.deep_nesting import nesting_headroom
 from engine.integrations import MockConfig, ServiceRegistry
 from engine.runtime.arns import execution_arn, state_machine_arn

@@ -17,7 +17,7 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from engine.asl.diagnostics import Diagnostic, pointer, warning
+from engine.asl import Diagnostic, pointer, warning
 from engine.services import catalog
 from engine.services.integrations_table import PATTERN_LABELS
 from engine.services.requests import TaskTarget, members_of, task_target

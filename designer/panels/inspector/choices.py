@@ -18,7 +18,7 @@ from designer.panels.inspector.context import StateContext
 from designer.panels.inspector.fields import ComboField, LineField
 from designer.panels.inspector.layout import Card, caption
 from designer.panels.json_field import JsonField
-from engine.asl.model.choice_rule import COMPARISON_OPERATORS, NUMERIC_OPERATORS, TYPE_TEST_OPERATORS
+from engine.asl import COMPARISON_OPERATORS, NUMERIC_OPERATORS, TYPE_TEST_OPERATORS
 
 _RULE_EXTRAS = ("Next", "Comment", "Assign", "Output")
 

@@ -19,7 +19,7 @@ from designer.document.field_commands import TypedFieldCommand
 from designer.document.paths import Segment, StateAddress, scope_states
 from designer.document.project_document import ProjectDocument
 from designer.theme import LIGHT, Theme
-from engine.asl.diagnostics import parse_location, pointer
+from engine.asl import parse_location, pointer
 
 _NAMED_FIELD = re.compile(r"field '(\w+)'")
 

@@ -15,7 +15,7 @@ from designer.panels.inspector.context import StateContext
 from designer.panels.inspector.fields import ComboField, LineField, make_editor
 from designer.panels.inspector.layout import Card
 from designer.panels.inspector.schema import JITTER_STRATEGIES, FieldSpec, catcher_fields, retrier_fields
-from engine.asl.validation.fields import PREDEFINED_ERRORS
+from engine.asl import PREDEFINED_ERRORS
 
 NEW_RETRIER = {"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2}
 ERROR_NAMES = sorted(PREDEFINED_ERRORS, key=lambda e: (e != "States.ALL", e))

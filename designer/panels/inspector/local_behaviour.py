@@ -254,7 +254,7 @@ class LocalBehaviourSection(QWidget):
 
 
 def _is_builtin(state: dict[str, Any]) -> bool:
-    from engine.asl.validation.resources import classify_resource
+    from engine.asl import classify_resource
 
     resource = state.get("Resource")
     info = classify_resource(resource) if isinstance(resource, str) else None

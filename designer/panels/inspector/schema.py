@@ -15,7 +15,10 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from engine.asl.model import (
+from engine.asl import (
+    JSONATA_ONLY,
+    JSONPATH_ONLY,
+    STATE_FIELDS,
     Catcher,
     ChoiceState,
     FailState,
@@ -27,7 +30,6 @@ from engine.asl.model import (
     TaskState,
     WaitState,
 )
-from engine.asl.validation.fields import JSONATA_ONLY, JSONPATH_ONLY, STATE_FIELDS
 
 Kind = Literal["text", "int", "int_or_text", "number", "bool", "json", "list", "special", "choice"]
 SECTIONS = ("Configuration", "Input", "Output", "Error handling", "Variables")

@@ -24,7 +24,7 @@ from designer.panels.inspector.schema import HINTS, SECTIONS, WAIT_FIELDS, Field
 from designer.panels.inspector.service_request import RequestSection, service_request_section
 from designer.panels.inspector.variables import VariableFlowLabel
 from designer.panels.json_field import JsonField
-from engine.asl.validation.resources import OPTIMIZED
+from engine.asl import OPTIMIZED
 
 NO_DEFAULT = "(none: fail with States.NoChoiceMatched)"
 # A number and the path that may give it instead: one field takes either (a `$…` text is the path).

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from engine.asl.variables import assigned_variables, variable_references
+from engine.asl import assigned_variables, variable_references
 
 
 def variable_flow(definition: dict[str, Any], state: str) -> dict[str, Any]:

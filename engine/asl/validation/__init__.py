@@ -21,13 +21,35 @@ from engine.asl.diagnostics import (
 from engine.asl.loader import MAX_DEFINITION_LENGTH, DefinitionLoadError, parse_text, read_text_file
 from engine.asl.validation import messages as msg
 from engine.asl.validation.checker import Checker
-from engine.asl.validation.fields import TOP_LEVEL_FIELDS
+from engine.asl.validation.fields import (
+    JSONATA_ONLY,
+    JSONPATH_ONLY,
+    PREDEFINED_ERRORS,
+    STATE_FIELDS,
+    TOP_LEVEL_FIELDS,
+)
 from engine.asl.validation.graph_rules import check_graphs
-from engine.asl.validation.json_values import json_value_problem
-from engine.asl.validation.scope import QUERY_LANGUAGES, Scope, check_states_object
+from engine.asl.validation.json_values import copy_json, json_value_problem
+from engine.asl.validation.resources import OPTIMIZED, ResourceInfo, classify_resource
+from engine.asl.validation.scope import QUERY_LANGUAGES, Scope, check_state, check_states_object
+from engine.asl.validation.timestamps import is_rfc3339
 from engine.deep_nesting import nesting_headroom
 
-__all__ = ["validate", "validate_file"]
+__all__ = [
+    "JSONATA_ONLY",
+    "JSONPATH_ONLY",
+    "OPTIMIZED",
+    "PREDEFINED_ERRORS",
+    "STATE_FIELDS",
+    "ResourceInfo",
+    "classify_resource",
+    "copy_json",
+    "is_rfc3339",
+    "json_value_problem",
+    "load_error_diagnostic",
+    "validate",
+    "validate_file",
+]
 
 
 def validate(
@@ -133,8 +155,6 @@ def _check_machine(checker: Checker, definition: dict[str, Any]) -> None:
 
 
 def _check_single_state(checker: Checker, state: dict[str, Any]) -> None:
-    from engine.asl.validation.scope import check_state
-
     language = state.get("QueryLanguage", "JSONPath")
     language = language if language in QUERY_LANGUAGES else "JSONPath"
     check_state(checker, "", state, "", Scope("", language, False), named=False)

@@ -20,6 +20,7 @@ from engine.asl.validation.expressions import (
     path_error,
     reference_path_error,
 )
+from engine.asl.validation.timestamps import is_rfc3339
 
 _COMBINATORS = ("And", "Or", "Not")
 _TOP_ONLY = ("Next", "Assign", "Output")
@@ -115,8 +116,6 @@ def _check_comparison(checker: Checker, rule: dict[str, Any], loc: str) -> None:
     elif op in NUMERIC_OPERATORS:
         checker.expect_number(rule, op, loc)
     elif op in TIMESTAMP_OPERATORS:
-        from engine.asl.validation.state_rules import is_rfc3339
-
         if checker.expect_string(rule, op, loc) and not is_rfc3339(value):
             checker.error(msg.NOT_RFC3339, where)
     elif op == "BooleanEquals" or op in TYPE_TEST_OPERATORS:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from typing import Any
 
 from engine.asl.validation import messages as msg
@@ -26,11 +24,11 @@ from engine.asl.validation.fields import (
 )
 from engine.asl.validation.resources import NEEDS_PARAMETERS, classify_resource
 from engine.asl.validation.scope import Scope, check_transition
+from engine.asl.validation.timestamps import is_rfc3339
 
 MAX_SECONDS = 99_999_999
 RESERVED_ERROR_NAME = "RESERVED_ERROR_NAME"
 _NESTED = frozenset(("Branches", "ItemProcessor", "Iterator", "Catch", "Retry", "Choices"))
-_RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
 def check_typed_state(
@@ -185,22 +183,6 @@ def _seconds(checker: Checker, state: dict[str, Any], key: str, loc: str, langua
     if language == "JSONata" and is_jsonata_text(state[key]):
         return
     checker.expect_integer(state, key, loc, low=low, high=MAX_SECONDS)
-
-
-def is_rfc3339(text: str) -> bool:
-    match = _RFC3339.fullmatch(text)
-    if not match:
-        return False
-    try:
-        datetime(*(int(match.group(i)) for i in range(1, 7)))
-    except ValueError:
-        return False
-    offset = match.group(8)
-    if offset not in ("Z", "z"):
-        hours, minutes = int(offset[1:3]), int(offset[4:6])
-        if hours > 23 or minutes > 59:
-            return False
-    return True
 
 
 # Retriers and catchers ----------------------------------------------------------------------

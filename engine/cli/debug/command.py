@@ -20,8 +20,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from engine.asl.diagnostics import invalid_definition_message
-from engine.asl.validation import validate
+from engine.asl import invalid_definition_message, validate
 from engine.cli.debug.breaks import BreakRefused, parse_break, print_expression
 from engine.cli.debug.history import print_history
 from engine.cli.debug.hops import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.asl.loader import DefinitionLoadError, parse_text
+from engine.asl import DefinitionLoadError, parse_text
 from engine.export.asl_text import read_definition
 from engine.export.cloudformation.import_context import TemplateContext
 from engine.export.cloudformation.intrinsics import (

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
+from engine.asl import DefinitionLoadError, parse_text, read_text_file
 from engine.export.asl_text import import_asl
 from engine.export.cloudformation.import_context import TemplateContext, resource_type
 from engine.export.cloudformation.import_definitions import machine_definition

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.asl.validation.state_rules import is_rfc3339
+from engine.asl import is_rfc3339
 from engine.expr import PathNotFoundError
 from engine.runtime.errors import NO_CHOICE_MATCHED, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text

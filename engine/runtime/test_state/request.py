@@ -14,11 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.asl.diagnostics import invalid_definition_message
-from engine.asl.loader import DefinitionLoadError, parse_text, read_text_file
-from engine.asl.validation import load_error_diagnostic, validate
-from engine.asl.validation.json_values import copy_json, json_value_problem
-from engine.asl.validation.resources import classify_resource
+from engine.asl import (
+    DefinitionLoadError,
+    classify_resource,
+    copy_json,
+    invalid_definition_message,
+    json_value_problem,
+    load_error_diagnostic,
+    parse_text,
+    read_text_file,
+    validate,
+)
 from engine.runtime.test_state.shapes import check_mock_result
 from engine.strict_json import loads_strict
 

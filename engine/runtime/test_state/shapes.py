@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.asl.validation.resources import classify_resource
+from engine.asl import classify_resource
 
 PREFIX = "Mock result schema validation error: "
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from engine.asl.validation.resources import classify_resource
+from engine.asl import classify_resource
 from engine.redaction import SECRET_HEADER_NAMES
 from engine.runtime.history import to_json_text
 
