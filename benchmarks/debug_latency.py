@@ -65,8 +65,7 @@ async def pause_latency(steps: int, events: int = 0) -> tuple[list[float], list[
 
     from designer.document.files import DocumentData
     from designer.main_window import MainWindow
-    from engine.project import Project
-    from engine.project.model import StateMachineSpec
+    from engine.project import Project, StateMachineSpec
 
     folder = Path(tempfile.mkdtemp())
     window = MainWindow(

@@ -18,7 +18,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog
 
-from engine.project.loader import LoadedProject
+from engine.project import LoadedProject
 
 log = logging.getLogger("statecanvas.designer.export")
 

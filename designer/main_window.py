@@ -41,7 +41,7 @@ from designer.panels.problems import ProblemsPanel
 from designer.recovery import Autosave, RecoveryEntry, default_recovery_dir
 from designer.theme import theme_named
 from designer.wheel_guard import install_wheel_guard
-from engine.project.atomic import atomic_write_text
+from engine.project import atomic_write_text
 
 OPEN_FILTER = (
     "StateCanvas files (*.statecanvas.json *.asl.json *.asl.yaml *.json *.yaml *.yml);;"

@@ -34,8 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from engine.export import import_asl, import_template  # noqa: E402
 from engine.integrations.request import TaskError, TaskRequest  # noqa: E402
-from engine.project.loader import LoadedProject  # noqa: E402
-from engine.project.model import Project  # noqa: E402
+from engine.project import LoadedProject, Project  # noqa: E402
 
 REALWORLD = ROOT.parent / "shared" / "realworld"
 RUN_SECONDS = 5.0  # real seconds a run may take before it is given up on
@@ -146,7 +145,7 @@ def _sources(limit: int | None) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _runtime(project: Project, definitions: dict[str, Any]) -> Any:
-    from engine.project.runtime import ProjectRuntime
+    from engine.project import ProjectRuntime
 
     try:
         return ProjectRuntime(LoadedProject(project, None, dict(definitions)))

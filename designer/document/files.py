@@ -15,10 +15,16 @@ from engine.asl import DefinitionLoadError, dump_definition, parse_text, read_te
 from engine.export.asl_text import dump_yaml
 from engine.export.asl_text import machine_name_for as engine_machine_name_for
 from engine.export.cloudformation import import_template
-from engine.project import Project, ProjectError, load_project, looks_like_project, save_project
-from engine.project.atomic import atomic_write_text
-from engine.project.loader import PROJECT_SUFFIXES
-from engine.project.model import StateMachineSpec
+from engine.project import (
+    PROJECT_SUFFIXES,
+    Project,
+    ProjectError,
+    StateMachineSpec,
+    atomic_write_text,
+    load_project,
+    looks_like_project,
+    save_project,
+)
 
 Kind = Literal["project", "asl"]
 

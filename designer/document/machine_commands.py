@@ -21,8 +21,7 @@ from designer.document.commands import EditCommand
 from designer.document.edits import EditRefused, Plan
 from designer.document.patch import MISSING, Change, key_index
 from designer.document.paths import Segment
-from engine.project.model import StateMachineSpec
-from engine.project.refs import ResourceRef, parse_ref
+from engine.project import ResourceRef, StateMachineSpec, parse_ref
 
 if TYPE_CHECKING:
     from designer.document.project_document import ProjectDocument

@@ -17,7 +17,7 @@ from designer.document.edits import EditRefused
 from designer.document.patch import Change
 from designer.document.paths import StateAddress
 from designer.document.project_document import ProjectDocument
-from engine.project.model import StateMachineSpec
+from engine.project import StateMachineSpec
 
 
 def mocks_of(document: ProjectDocument, address: StateAddress) -> list[dict[str, Any]]:

@@ -28,8 +28,8 @@ from designer.document.files import (
 from designer.document.patch import MISSING, Change, write
 from designer.document.paths import PROCESSOR_KEYS, StateAddress, get_in, owning_state, state_path
 from engine.asl import Diagnostic
-from engine.project.loader import PROJECT_SUFFIXES
-from engine.project.model import (
+from engine.project import (
+    PROJECT_SUFFIXES,
     BusSpec,
     ConsumerSpec,
     FunctionSpec,

@@ -233,7 +233,7 @@ class EmulatedAwsPanel(QWidget):
     def _apply(self) -> None:
         from pydantic import ValidationError
 
-        from engine.project.model import SeedSpec
+        from engine.project import SeedSpec
 
         try:
             value = self.seed_edit.value()
@@ -271,7 +271,7 @@ def routes_problem(value: Any, functions: set[str]) -> str | None:
     """Why `value` is not a set of routes for this project, or None."""
     from pydantic import ValidationError
 
-    from engine.project.model import Project
+    from engine.project import Project
 
     if not isinstance(value, dict):
         return 'give an object of routes, e.g. {"POST /orders/{id}": "function-name"}'

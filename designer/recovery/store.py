@@ -21,7 +21,7 @@ from typing import Any
 from designer.document.files import DocumentData, load_document_file, save_document_file
 from designer.recovery import lock
 from designer.recovery.lock import Owner
-from engine.project.atomic import atomic_write_text
+from engine.project import atomic_write_text
 
 DATA_SUFFIX = ".statecanvas.json"
 META_SUFFIX = ".meta.json"

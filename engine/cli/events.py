@@ -117,7 +117,7 @@ async def _put_events(
     loaded: Any, entries: list[dict[str, Any]], args: argparse.Namespace, out: TextIO
 ) -> int:
     from engine.bus.api_errors import ValidationException
-    from engine.project.runtime import ProjectRuntime
+    from engine.project import ProjectRuntime
 
     runtime = ProjectRuntime(loaded, queue_state=args.state)
     try:

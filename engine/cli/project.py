@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.cli.usage import UsageError
 from engine.integrations.handler_files import FileHandler, HandlerLoadError, handler_file
-from engine.project.loader import PROJECT_SUFFIXES
+from engine.project import PROJECT_SUFFIXES
 
 
 def project_file(arg: str | Path) -> Path:

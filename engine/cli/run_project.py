@@ -56,8 +56,7 @@ def run_project_machine(args: argparse.Namespace, out: TextIO) -> int:
 
 
 async def _run(loaded: Any, machine: str, data: Any, clock: str) -> Any:
-    from engine.project import ProjectError
-    from engine.project.runtime import ProjectRuntime
+    from engine.project import ProjectError, ProjectRuntime
 
     try:
         runtime = ProjectRuntime(loaded, clock=clock)

@@ -28,8 +28,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
     from pydantic import ValidationError
 
     from engine.asl import DefinitionLoadError, parse_text, read_text_file
-    from engine.project.loader import LoadedProject, _check_references, _load_definitions
-    from engine.project.model import FORMAT_VERSION, Project
+    from engine.project import FORMAT_VERSION, LoadedProject, Project, check_references, load_definitions
 
     path = project_file(arg)
     try:
@@ -51,7 +50,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
         _report(str(path), {}, problems, None, as_json, out, print_machine, section="project")
         return False
     loaded = LoadedProject(project, path)
-    unreadable = _load_definitions(loaded)
+    unreadable = load_definitions(loaded)
     for name in sorted(project.state_machines):
         pointer = f"/stateMachines/{name}"
         mine = [p for p in unreadable if p.location == pointer or p.location.startswith(pointer + "/")]
@@ -62,7 +61,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
                 loaded.definitions[name], machine_type=project.state_machines[name].type
             )
             checks[name] = _service_warnings(loaded.definitions[name])
-    references = _check_references(loaded)
+    references = check_references(loaded)
     routes += [error("INVALID_REFERENCE", p.message, p.location) for p in references]
     routes += [
         error("INVALID_ROUTE", message, pointer) for pointer, message in _route_problems(project, path)
@@ -85,7 +84,7 @@ def _service_warnings(definition: Any) -> list[Diagnostic]:
 
 def _route_problems(project: Any, path: Path) -> list[tuple[str, str]]:
     """What the bus, the queues and the topics would refuse (engine.project.checks), each once."""
-    from engine.project.checks import choreography_problems
+    from engine.project import choreography_problems
 
     try:
         found = choreography_problems(project, path.parent)

@@ -16,7 +16,7 @@ from engine.deploy.apply import Applier
 from engine.deploy.clients import Clients, DeployError, aws_errors, describe_error
 from engine.deploy.naming import Target
 from engine.deploy.plan import ORDER, Change, Desired, Plan, compare
-from engine.project.loader import LoadedProject
+from engine.project import LoadedProject
 
 
 @dataclass

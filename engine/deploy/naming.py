@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.project.model import Project
-from engine.project.refs import ResourceRef
+from engine.project import Project, ResourceRef
 
 DEFAULT_BUS = "default"
 # Keys whose string value names a project resource by its bare name rather than by ARN.

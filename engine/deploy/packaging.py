@@ -39,7 +39,7 @@ def package_function(base_dir: Path, handler: str) -> Package:
     path_text, sep, _ = handler.partition(":")
     if not sep or not path_text:
         raise PackagingError(f"handler {handler!r} is not FILE:FUNCTION")
-    from engine.project.containment import OutsideProjectError, confined_path
+    from engine.project import OutsideProjectError, confined_path
 
     try:  # a project's code is what it holds: never a folder above it
         file = confined_path(base_dir, path_text, "the handler file")

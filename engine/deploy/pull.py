@@ -18,8 +18,7 @@ from engine.deploy.actual import queue_props, rule_props, subscription_props, ta
 from engine.deploy.clients import Clients, error_code, paginate
 from engine.deploy.naming import DEFAULT_BUS, Rewriter, Target, queue_url
 from engine.export.lambda_handlers import project_handler
-from engine.project.loader import project_from_value, project_to_value
-from engine.project.model import (
+from engine.project import (
     BusSpec,
     ConsumerSpec,
     FunctionSpec,
@@ -33,8 +32,10 @@ from engine.project.model import (
     SubscriptionSpec,
     TargetSpec,
     TopicSpec,
+    project_from_value,
+    project_to_value,
+    ref_from_arn,
 )
-from engine.project.refs import ref_from_arn
 
 ARN = re.compile(r"arn:aws[a-z-]*:(?:sqs|sns|lambda|states|events):[a-z0-9-]+:\d{12}:[^\s\"',]+")
 

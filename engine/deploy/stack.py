@@ -19,7 +19,7 @@ from engine.deploy.clients import Clients, DeployError, aws_errors, describe_err
 from engine.deploy.plan import Change, Desired, Plan
 from engine.deploy.stack_template import StackTemplate, stack_template, upload_code
 from engine.export.asl_text import dump_yaml
-from engine.project.loader import LoadedProject
+from engine.project import LoadedProject
 
 KINDS = {
     "AWS::CloudFormation::Stack": "stack",

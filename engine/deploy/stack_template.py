@@ -19,8 +19,7 @@ from engine.deploy.clients import Clients, DeployError, error_code
 from engine.deploy.packaging import Package, PackagingError, package_function
 from engine.export import cloudformation_template
 from engine.export.catalog import DEFAULT_BUS, Catalog
-from engine.project.loader import LoadedProject
-from engine.project.refs import ResourceRef
+from engine.project import LoadedProject, ResourceRef
 
 STACK_NAME = re.compile(r"[A-Za-z][-A-Za-z0-9]{0,127}")
 BUS_NAME = re.compile(r"[/.\-_A-Za-z0-9]{1,256}")

@@ -25,8 +25,7 @@ from engine.asl import (
 from engine.deep_nesting import nesting_headroom
 from engine.export.catalog import as_loaded
 from engine.export.problems import ImportResult
-from engine.project.loader import LoadedProject
-from engine.project.model import Project, StateMachineSpec
+from engine.project import LoadedProject, Project, StateMachineSpec
 
 
 def asl_json(definition: dict[str, Any]) -> str:

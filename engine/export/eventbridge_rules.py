@@ -11,9 +11,7 @@ import json
 from typing import Any
 
 from engine.export.catalog import as_loaded
-from engine.project.loader import LoadedProject
-from engine.project.model import Project, RuleSpec, TargetSpec
-from engine.project.refs import parse_ref
+from engine.project import LoadedProject, Project, RuleSpec, TargetSpec, parse_ref
 
 # Target services EventBridge invokes with a role it assumes; the others (Lambda, SQS, SNS,
 # CloudWatch Logs) grant EventBridge access through a resource policy instead.

@@ -12,8 +12,7 @@ import json
 from typing import Any
 
 from engine.export.catalog import as_loaded
-from engine.project.loader import LoadedProject
-from engine.project.model import Project
+from engine.project import LoadedProject, Project
 
 _MAX_LABEL = 60
 _COMPARISONS = (

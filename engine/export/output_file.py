@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from engine.project.atomic import atomic_write_text
+from engine.project import atomic_write_text
 
 __all__ = ["OutputPathError", "replacing", "write_output_bytes", "write_output_text"]
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from engine.project.loader import LoadedProject, project_from_value, project_to_value
-from engine.project.model import Project
+from engine.project import LoadedProject, Project, project_from_value, project_to_value
 
 Severity = Literal["error", "warning"]
 

@@ -34,7 +34,7 @@ def handler_file(
     if not sep or not path_text or not attr:
         raise HandlerLoadError(f"{spec!r}: expected FILE:FUNCTION, e.g. handlers.py:charge")
     if confine and base_dir is not None:
-        from engine.project.containment import OutsideProjectError, confined_path
+        from engine.project import OutsideProjectError, confined_path
 
         try:
             path = confined_path(base_dir, path_text, "the handler file")

@@ -101,7 +101,7 @@ def project_from_value(value: Any, path: Path | None = None, *, choreography: bo
     except ValidationError as exc:
         raise ProjectError([_problem(where, error) for error in exc.errors()]) from None
     loaded = LoadedProject(project, path)
-    problems = _load_definitions(loaded) + _check_references(loaded)
+    problems = load_definitions(loaded) + check_references(loaded)
     if not problems and choreography:  # the choreography's own checks read the references checked above
         where = str(path) if path else "<project>"
         problems = [
@@ -118,7 +118,7 @@ def _problem(where: str, error: Any) -> ProjectProblem:
     return ProjectProblem(where, pointer, error["msg"])
 
 
-def _load_definitions(loaded: LoadedProject) -> list[ProjectProblem]:
+def load_definitions(loaded: LoadedProject) -> list[ProjectProblem]:
     problems = []
     where = str(loaded.path) if loaded.path else "<project>"
     for name, spec in loaded.project.state_machines.items():
@@ -156,7 +156,7 @@ def _load_definitions(loaded: LoadedProject) -> list[ProjectProblem]:
     return problems
 
 
-def _check_references(loaded: LoadedProject) -> list[ProjectProblem]:
+def check_references(loaded: LoadedProject) -> list[ProjectProblem]:
     project = loaded.project
     where = str(loaded.path) if loaded.path else "<project>"
     names = {

@@ -46,7 +46,7 @@ from designer.theme import LIGHT, Theme
 from engine.integrations.handler_files import (
     STUB_FUNCTION,
 )
-from engine.project.behaviour import BUILT_IN
+from engine.project import BUILT_IN
 
 HANDLER, MOCK, BUILTIN = "handler", "mock", "builtin"
 OK_COLOURS = {"light": "#007A5A", "dark": "#4CC79A"}  # bluish green, AA on each theme's panels

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from engine.cli.debug.breaks import BreakRefused
 from engine.cli.definitions import read_input
-from engine.project.hops import BREAK_KINDS, Hop, HopGate, resource_keys
+from engine.project import BREAK_KINDS, Hop, HopGate, resource_keys
 from engine.runtime.debugger import Debugger, Pause
 
 
@@ -57,7 +57,7 @@ def start_project(
     loaded: Any, machine: str, data: Any, debugger: Debugger, handlers: dict[str, Any]
 ) -> DebugRun:
     """Start `machine` of `loaded` under `debugger`, its project driven around it until it ends."""
-    from engine.project.runtime import ProjectRuntime
+    from engine.project import ProjectRuntime
     from engine.store.memory import MemoryStore
 
     store = MemoryStore()

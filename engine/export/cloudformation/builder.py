@@ -27,8 +27,7 @@ from engine.export.cloudformation.intrinsics import (
     placeholders,
     strings_in,
 )
-from engine.project.loader import LoadedProject
-from engine.project.refs import ResourceRef
+from engine.project import LoadedProject, ResourceRef
 
 METADATA_KEY = "StateCanvas"
 

@@ -24,8 +24,7 @@ from engine.export.cloudformation.intrinsics import (
     unescape_metadata,
 )
 from engine.export.problems import ImportResult
-from engine.project.model import Project
-from engine.project.refs import ResourceRef
+from engine.project import Project, ResourceRef
 
 KINDS = {
     "AWS::StepFunctions::StateMachine": "stateMachine",

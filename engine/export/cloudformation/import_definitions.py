@@ -25,7 +25,7 @@ from engine.export.cloudformation.intrinsics import (
     strings_in,
 )
 from engine.export.problems import pointer
-from engine.project.containment import OutsideProjectError, confined_path
+from engine.project import OutsideProjectError, confined_path
 
 
 def quote_bare_placeholders(text: str) -> str:

@@ -17,7 +17,7 @@ from engine.export.cloudformation.import_context import TemplateContext
 from engine.export.cloudformation.import_definitions import restore_names
 from engine.export.cloudformation.intrinsics import Flattener, map_strings, placeholders, strings_in
 from engine.export.problems import pointer
-from engine.project.model import BusSpec, InputTransformer, RetryPolicy, RuleSpec, TargetSpec
+from engine.project import BusSpec, InputTransformer, RetryPolicy, RuleSpec, TargetSpec
 
 TARGET_KINDS = ("stateMachine", "queue", "topic", "bus", "function")
 

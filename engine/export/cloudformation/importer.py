@@ -24,7 +24,7 @@ from engine.export.cloudformation.intrinsics import Flattener
 from engine.export.cloudformation.machine_settings import import_settings
 from engine.export.lambda_handlers import project_handler
 from engine.export.problems import ImportResult, pointer
-from engine.project.model import (
+from engine.project import (
     BusSpec,
     ConsumerSpec,
     FunctionSpec,

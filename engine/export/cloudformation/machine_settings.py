@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.export.cloudformation.builder import Builder
-from engine.project.model import LoggingSpec, StateMachineSpec
+from engine.project import LoggingSpec, StateMachineSpec
 
 # What Step Functions needs to deliver logs (AWS documents these on "*": log delivery has no
 # resource-level permissions).

@@ -41,9 +41,7 @@ from engine.export.cloudformation.template import (
 )
 from engine.export.eventbridge_rules import target_options
 from engine.export.lambda_handlers import lambda_parts
-from engine.project.loader import LoadedProject
-from engine.project.model import Project, RuleSpec
-from engine.project.refs import ResourceRef
+from engine.project import LoadedProject, Project, ResourceRef, RuleSpec
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 

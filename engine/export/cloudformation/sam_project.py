@@ -27,10 +27,7 @@ from engine.export.catalog import Catalog, as_loaded
 from engine.export.cloudformation.builder import METADATA_KEY, TemplateExport
 from engine.export.cloudformation.sam import sam_template
 from engine.export.lambda_handlers import code_file_wanted, lambda_parts
-from engine.project.containment import is_inside
-from engine.project.loader import LoadedProject
-from engine.project.model import Project
-from engine.project.refs import ResourceRef
+from engine.project import LoadedProject, Project, ResourceRef, is_inside
 
 FUNCTIONS_DIR = "functions"
 DEFINITIONS_DIR = "statemachine"

@@ -35,9 +35,7 @@ from engine.export.cloudformation.messaging_resources import (
     renamed_metadata,
 )
 from engine.export.lambda_handlers import lambda_parts
-from engine.project.loader import LoadedProject
-from engine.project.model import Project, StateMachineSpec
-from engine.project.refs import ResourceRef
+from engine.project import LoadedProject, Project, ResourceRef, StateMachineSpec
 
 DefinitionStyle = Literal["string", "object"]
 
