@@ -17,7 +17,7 @@ from typing import Any
 from engine.deploy.clients import DeployError, DeploySetupError, describe_error
 from engine.deploy.plan import LABELS, Change, Plan
 from engine.deploy.stack import StackEvent
-from engine.project.model import Project
+from engine.project import Project
 
 INSTALL_HINT = "Deploying and pulling need boto3. Install it with:\n    pip install 'statecanvas[aws]'"
 APPLIED = {"create": "created", "update": "updated", "replace": "replaced"}

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.asl.validation import validate
+from engine.asl import validate
 from engine.deploy.clients import Clients, make_clients
 from engine.deploy.deploy import deploy
 from engine.deploy.plan import Change, Plan
@@ -35,9 +35,7 @@ from engine.deploy.reports import (
 from engine.deploy.stack import StackEvent, deploy_stack, stack_template_of
 from engine.export.asl_text import dump_yaml
 from engine.export.cloudformation import import_template
-from engine.project import ProjectError, save_project
-from engine.project.loader import LoadedProject
-from engine.project.model import Project
+from engine.project import LoadedProject, Project, ProjectError, save_project
 
 log = logging.getLogger("statecanvas.deploy")
 
