@@ -21,6 +21,7 @@ from engine.serve.sfn_redrive import redrive_execution, redrive_fields
 from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, paginate, timestamp
 from engine.serve.sfn_state import ServeMachine
 from engine.serve.stepfunctions import describe_machine_shape, find_machine, sfn_state
+from engine.store.errors import StoreError
 
 MAX_INPUT = 262_144
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
@@ -69,8 +70,6 @@ def keep_mock_counts(context: ServeContext, arn: str, registry: Any) -> Any:
     invocations per state over the whole execution, and a redrive continues the execution."""
 
     def keep(_task: Any) -> None:
-        from engine.store.errors import StoreError
-
         # the server closing its store, or a store without metadata: a redrive's counts start over
         with contextlib.suppress(StoreError, NotImplementedError):
             context.store.update_metadata(arn, {"mockCounts": dict(registry.mocks.counts)})
