@@ -236,8 +236,7 @@ def max_rss_bytes() -> int:
 
 def _distributed_child(items: int, store_kind: str, folder: str, traced: bool, conn: Any) -> None:
     """Runs in a fresh process: one distributed Map, then its figures down the pipe."""
-    from engine.integrations import ServiceRegistry
-    from engine.integrations.s3_objects import S3ObjectStore, attach
+    from engine.integrations import S3ObjectStore, ServiceRegistry, attach_s3
     from engine.store import MemoryStore, SqliteStore
 
     workload = distributed_map(items)
@@ -245,7 +244,7 @@ def _distributed_child(items: int, store_kind: str, folder: str, traced: bool, c
     db_path = os.path.join(folder, "executions.db")
     store: Any = SqliteStore(db_path, write_batching=True) if store_kind == "sqlite" else MemoryStore()
     services = ServiceRegistry()
-    attach(services, S3ObjectStore.from_dict({BUCKET: os.path.join(folder, "bucket")}))
+    attach_s3(services, S3ObjectStore.from_dict({BUCKET: os.path.join(folder, "bucket")}))
     text = json.dumps(workload.definition)
     out.baseline_rss = max_rss_bytes()
     if traced:

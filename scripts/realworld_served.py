@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from engine.export import import_asl, import_template  # noqa: E402
-from engine.integrations.request import TaskError, TaskRequest  # noqa: E402
+from engine.integrations import TaskError, TaskRequest  # noqa: E402
 from engine.project import LoadedProject, Project  # noqa: E402
 
 REALWORLD = ROOT.parent / "shared" / "realworld"

@@ -27,7 +27,7 @@ from designer.document.groups import PatternGroup
 from designer.document.patch import Change
 from designer.document.paths import Scope, StateAddress
 from designer.document.project_document import ProjectDocument
-from engine.services.requests import TaskTarget
+from engine.services import TaskTarget
 
 Position = tuple[float, float]
 Place = Callable[[StateAddress, dict[str, Any]], Position | None]

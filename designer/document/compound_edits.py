@@ -37,7 +37,7 @@ from designer.document.paths import (
     unique_name,
 )
 from designer.document.templates import state_template
-from engine.services.requests import TaskTarget, request_skeleton, task_target
+from engine.services import TaskTarget, request_skeleton, task_target
 
 TERMINAL = ("Succeed", "Fail")
 

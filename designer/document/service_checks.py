@@ -27,8 +27,7 @@ class ServiceChecks(QObject):
         self._loaded.connect(self.ready)
 
     def warnings(self, definition: Any) -> list[Diagnostic]:
-        from engine.services import catalog
-        from engine.services.parameter_checks import design_warnings
+        from engine.services import catalog, design_warnings
 
         with_sdk = catalog.index_ready()
         if not with_sdk and _calls_sdk(definition):  # only SDK Tasks need the index

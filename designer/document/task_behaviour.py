@@ -17,7 +17,7 @@ from designer.document.commands import AddResourceCommand, EditCommand, SetField
 from designer.document.edits import EditRefused
 from designer.document.mock_changes import mock_spec_changes, mocks_of
 from designer.document.paths import StateAddress
-from engine.integrations.mock_config import outcome_problem
+from engine.integrations import outcome_problem
 from engine.project import PLACEHOLDER_FUNCTION, TaskBehaviour, lambda_target, task_behaviour
 
 if TYPE_CHECKING:

@@ -19,9 +19,7 @@ from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from designer.canvas.view import PALETTE_MIME
-from engine.services import catalog
-from engine.services.action_search import ActionEntry, action_index, search_actions
-from engine.services.integrations_table import categories, optimized_actions
+from engine.services import ActionEntry, action_index, catalog, categories, optimized_actions, search_actions
 
 ACTION_PREFIX = "action:"
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from engine.cli.usage import UsageError
-from engine.integrations.handler_files import HandlerLoadError
-from engine.integrations.handler_files import load_handler as load_handler_file
+from engine.integrations import HandlerLoadError
+from engine.integrations import load_handler as load_handler_file
 
 HANDLER_HELP = "serve a Lambda function with a local Python handler(event, context)"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.cli.usage import UsageError
-from engine.integrations.handler_files import FileHandler, HandlerLoadError, handler_file
+from engine.integrations import FileHandler, HandlerLoadError, handler_file
 from engine.project import PROJECT_SUFFIXES
 
 

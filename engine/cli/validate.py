@@ -91,7 +91,7 @@ def _validate_text(text: str, name: str, prefer: str, machine_type: str) -> list
 
 def _service_warnings(text: str, name: str, prefer: str) -> list[Diagnostic]:
     """StateCanvas's design-time checks of service Tasks (warnings, never part of AWS's answer)."""
-    from engine.services.parameter_checks import design_warnings
+    from engine.services import design_warnings
 
     try:
         return design_warnings(parse_text(text, source=name, prefer=prefer).value) if text.strip() else []

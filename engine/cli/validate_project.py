@@ -74,7 +74,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
 
 def _service_warnings(definition: Any) -> list[Diagnostic]:
     """StateCanvas's design-time checks of the machine's service Tasks (warnings only)."""
-    from engine.services.parameter_checks import design_warnings
+    from engine.services import design_warnings
 
     try:
         return design_warnings(definition)

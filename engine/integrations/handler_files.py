@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from engine.project import OutsideProjectError, confined_path
+
 HANDLERS_DIR = "handlers"
 STUB_FUNCTION = "handler"
 
@@ -34,8 +36,6 @@ def handler_file(
     if not sep or not path_text or not attr:
         raise HandlerLoadError(f"{spec!r}: expected FILE:FUNCTION, e.g. handlers.py:charge")
     if confine and base_dir is not None:
-        from engine.project import OutsideProjectError, confined_path
-
         try:
             path = confined_path(base_dir, path_text, "the handler file")
         except OutsideProjectError as exc:

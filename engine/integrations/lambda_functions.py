@@ -118,6 +118,7 @@ class LambdaFunctions:
 
 def _resolve_handler(resolve: Callable[[], Handler], request_id: str) -> Handler:
     """The callable behind a lazily imported handler; failures are Lambda's import errors."""
+    # Imported here for start-up time: handler files load only when a project names one.
     from engine.integrations.handler_files import HandlerLoadError
 
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.integrations.request import TaskError
+from engine.strict_json import JsonInputError, loads_strict, read_limited
 
 
 class MockConfigError(ValueError):
@@ -184,8 +185,6 @@ _MAX_MOCK_BYTES = 16 * 1_048_576
 def _read(source: str | Path | dict[str, Any]) -> dict[str, Any]:
     if isinstance(source, dict):
         return source
-    from engine.strict_json import JsonInputError, loads_strict, read_limited
-
     try:
         if isinstance(source, Path):  # bounded: a mock config is no place for gigabytes
             text = read_limited(str(source), limit=_MAX_MOCK_BYTES, what="a mock config", bound="16 MiB")

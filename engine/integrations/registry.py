@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.integrations.lambda_functions import LambdaFunctions, function_not_found
 from engine.integrations.mock_config import MockConfig, SavedMocks
-from engine.integrations.request import TaskError, TaskRequest
+from engine.integrations.request import TaskError, TaskRequest, unavailable
 
 
 def lambda_invoke_result(payload: Any) -> dict[str, Any]:
@@ -48,6 +48,7 @@ class ServiceRegistry:
         self.emulate = emulate
         self.emulation: Any = None
         self.emulation_seed: dict[str, Any] | None = None  # what each run's account starts with
+        # Imported here for start-up time: the job and API Gateway models load with the first registry.
         from engine.integrations.jobs import attach_local_integrations
 
         attach_local_integrations(self)  # .sync jobs and API Gateway routes, on this registry's clock
@@ -86,7 +87,8 @@ class ServiceRegistry:
             # a handler named after the Task state serves it in place of the service
             return await self._call_function(request.state_name, request.payload, request)
         if request.kind == "aws-sdk":
-            from engine.services.emulation_builtins import NOT_BUILT_IN, serve_builtin_sdk
+            # Imported here for start-up time: the emulated services load when a Task first calls one.
+            from engine.services import NOT_BUILT_IN, serve_builtin_sdk
 
             served = await serve_builtin_sdk(self.services, request)
             if served is not NOT_BUILT_IN:
@@ -95,7 +97,8 @@ class ServiceRegistry:
         if invoker is not None:
             return await invoker(request)
         if request.kind in ("service", "aws-sdk"):
-            from engine.services.emulation import emulation_of
+            # Imported here for start-up time, as above.
+            from engine.services import emulation_of
 
             account = emulation_of(self, account=request.account, region=request.region)
             if account is not None:
@@ -114,20 +117,3 @@ def _function_arn(function: str, request: TaskRequest) -> str:
     if function.startswith("arn:"):
         return function.rsplit(":$LATEST", 1)[0]
     return f"arn:aws:lambda:{request.region}:{request.account}:function:{function}"
-
-
-def unavailable(request: TaskRequest) -> TaskError:
-    service = request.service or "Lambda"
-    name = {
-        "dynamodb": "DynamoDB",
-        "sqs": "SQS",
-        "sns": "SNS",
-        "events": "EventBridge",
-        "states": "StepFunctions",
-        "s3": "S3",
-    }.get(service, service[:1].upper() + service[1:])
-    return TaskError(
-        f"{name}.ResourceNotFoundException",
-        f"Requested resource not found: no local handler, mock or built-in service serves {request.resource} "
-        f"(action {request.action or 'invoke'})",
-    )

@@ -35,3 +35,22 @@ class TaskError(Exception):
         super().__init__(error)
         self.error = error
         self.cause = cause
+
+
+def unavailable(request: TaskRequest) -> TaskError:
+    """What a Task gets when nothing local serves it (no handler, mock, built-in or emulated service),
+    named as the service AWS would have asked; the registry and the job integrations both raise it."""
+    service = request.service or "Lambda"
+    name = {
+        "dynamodb": "DynamoDB",
+        "sqs": "SQS",
+        "sns": "SNS",
+        "events": "EventBridge",
+        "states": "StepFunctions",
+        "s3": "S3",
+    }.get(service, service[:1].upper() + service[1:])
+    return TaskError(
+        f"{name}.ResourceNotFoundException",
+        f"Requested resource not found: no local handler, mock or built-in service serves {request.resource} "
+        f"(action {request.action or 'invoke'})",
+    )

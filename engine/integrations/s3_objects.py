@@ -3,7 +3,7 @@
 Step Functions reaches S3 in three places: an ItemReader (`s3:getObject`, `s3:listObjectsV2`),
 a ResultWriter (`s3:putObject`) and `aws-sdk:s3:*` Tasks. Running offline, all of them must see
 the same objects, so the store hangs off the execution's ServiceRegistry (`registry.s3`, see
-`attach`) and also serves the `s3` service for Tasks.
+`attach_s3`) and also serves the `s3` service for Tasks.
 
 A bucket lives in memory, or is mounted on a folder on disk: then every file under the folder is
 an object (its key is the path relative to the folder, with `/`), read when asked for, and
@@ -108,6 +108,7 @@ class _Bucket:
     def put(self, obj: StoredObject) -> None:
         path = self._file(obj.key)
         if path is not None:  # whole or not at all: a killed run never leaves half an object
+            # Imported here for start-up time: runs load engine.export only when a bucket on disk is written.
             from engine.export.output_file import write_output_bytes
 
             write_output_bytes(path, obj.body)
@@ -326,12 +327,14 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def attach(registry: Any, store: S3ObjectStore | None = None) -> S3ObjectStore:
+def attach_s3(registry: Any, store: S3ObjectStore | None = None) -> S3ObjectStore:
     """The registry's S3 store (created if it has none), also serving the `s3` service for Tasks."""
     current = getattr(registry, "s3", None)
     if store is None:
         store = current if isinstance(current, S3ObjectStore) else S3ObjectStore()
-    from engine.services.emulation_s3 import EmulatedBuckets, s3_tasks
+    # Imported here: the S3 emulation reads this store's objects (cycle s3_objects <-> emulation_s3),
+    # and it loads only once a run uses S3.
+    from engine.services import EmulatedBuckets, s3_tasks
 
     registry.s3 = store
     store.fallback = EmulatedBuckets(registry)  # one S3 with the run's emulated account
@@ -342,4 +345,4 @@ def attach(registry: Any, store: S3ObjectStore | None = None) -> S3ObjectStore:
 def store_of(registry: Any) -> S3ObjectStore:
     """The store a running execution uses; an execution with none gets an empty one."""
     current = getattr(registry, "s3", None)
-    return current if isinstance(current, S3ObjectStore) else attach(registry)
+    return current if isinstance(current, S3ObjectStore) else attach_s3(registry)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from engine.asl import classify_resource
-from engine.integrations.lambda_functions import function_name_of
+from engine.integrations import function_name_of
 from engine.project.model import Project
 
 Kind = Literal["mock", "handler", "builtin", "unserved", "dynamic", "not-task"]

@@ -87,7 +87,7 @@ def _filter_policy_problems(project: Project) -> list[tuple[str, str]]:
 
 
 def _handler_problems(project: Project, base_dir: Any) -> list[tuple[str, str]]:
-    from engine.integrations.handler_files import HandlerLoadError, handler_file
+    from engine.integrations import HandlerLoadError, handler_file
 
     problems: list[tuple[str, str]] = []
     for name, spec in project.functions.items():

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from engine.integrations.mock_config import outcome_problem
+from engine.integrations import outcome_problem
 
 FORMAT_VERSION = 1
 

@@ -13,9 +13,7 @@ import contextlib
 import json
 from typing import Any
 
-from engine.integrations import ServiceRegistry
-from engine.integrations.handler_files import FileHandler
-from engine.integrations.mock_config import SavedMocks
+from engine.integrations import FileHandler, SavedMocks, ServiceRegistry
 from engine.project.loader import LoadedProject
 from engine.project.refs import parse_ref
 from engine.project.service_tasks import ProjectServiceTasks
@@ -105,11 +103,11 @@ class ProjectRuntime:
         project = self.loaded.project
         if project.seed.is_empty():
             return None
-        from engine.services.emulation import emulation_of
+        from engine.services import emulation_of
 
         account = emulation_of(self.registry, account=project.account, region=project.region)
         if account is not None:
-            from engine.services.emulation_state import SeedError
+            from engine.services import SeedError
 
             try:
                 account.seed(project.seed.emulation_spec())

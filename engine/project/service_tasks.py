@@ -8,7 +8,7 @@ import json
 import uuid
 from typing import Any
 
-from engine.integrations.request import TaskError, TaskRequest
+from engine.integrations import TaskError, TaskRequest
 from engine.project.hops import origin
 
 

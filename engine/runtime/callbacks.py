@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.integrations.request import TaskError
+from engine.integrations import TaskError
 
 
 class InvalidToken(Exception):

@@ -14,9 +14,10 @@ import itertools
 import threading
 from typing import Any
 
-from engine.integrations.request import TaskError, TaskRequest
+from engine.integrations import TaskError, TaskRequest
 from engine.services import emulation_errors as errors
-from engine.services.emulation_dispatch import emulated_client, forget_account
+from engine.services import emulation_state
+from engine.services.emulation_dispatch import available_services, emulated_client, forget_account
 from engine.services.emulation_errors import NotEmulated
 from engine.services.emulation_shapes import from_botocore, java_member_name, to_botocore, translate_strings
 
@@ -63,8 +64,6 @@ def _claim(account: str) -> str:
 
 def botocore_service(service: str, *, kind: str = "aws-sdk", action: str = "") -> str | None:
     """botocore's model name for a Step Functions service name; None when botocore has none."""
-    from engine.services.emulation_dispatch import available_services
-
     if kind == "service":
         service = OPTIMIZED_OPERATION_SERVICE.get(
             (service, action), OPTIMIZED_TO_BOTOCORE.get(service, service)
@@ -180,15 +179,11 @@ class EmulatedAccount:
 
     def seed(self, spec: dict[str, Any]) -> None:
         """Create tables with items, buckets with objects and parameters (see emulation_state)."""
-        from engine.services.emulation_state import seed
-
-        seed(self, spec)
+        emulation_state.seed(self, spec)
 
     def snapshot(self) -> dict[str, Any]:
         """What the account holds now, as plain JSON (see emulation_state)."""
-        from engine.services.emulation_state import snapshot
-
-        return snapshot(self)
+        return emulation_state.snapshot(self)
 
     def close(self) -> None:
         """Forget this account's emulated resources."""

@@ -14,7 +14,8 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from engine.integrations.request import TaskError, TaskRequest
+from engine.integrations import TaskError, TaskRequest
+from engine.messaging import SnsError, SqsError
 from engine.services.emulation_errors import error_name, not_emulated
 
 NOT_BUILT_IN = object()  # the process runs no built-in of this service: the emulation serves it
@@ -85,8 +86,6 @@ async def _serve(services: dict[str, Invoker], request: TaskRequest) -> Any:
 
 
 async def _sqs(sqs: Any, request: TaskRequest) -> Any:
-    from engine.messaging.sqs import SqsError
-
     p = _payload(request)
     try:
         if request.action == "createQueue":
@@ -132,8 +131,6 @@ async def _sqs(sqs: Any, request: TaskRequest) -> Any:
 
 
 def _sns(sns: Any, request: TaskRequest) -> Any:
-    from engine.messaging.sns import SnsError
-
     p = _payload(request)
     try:
         if request.action == "createTopic":

@@ -14,7 +14,7 @@ import re
 import uuid
 from typing import Any
 
-from engine.integrations.request import TaskError
+from engine.integrations import TaskError
 
 # Optimized integrations: the error prefix Step Functions documents and the SDK v1 service name
 # its causes carry.

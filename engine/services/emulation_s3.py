@@ -12,7 +12,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.integrations.request import TaskRequest
+from engine.integrations import StoredObject, TaskRequest
+from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION
+from engine.services.emulation import emulation_of
 
 
 def _account(registry: Any) -> Any:
@@ -22,9 +24,6 @@ def _account(registry: Any) -> Any:
         return current
     if not getattr(registry, "emulation_seed", None):
         return None
-    from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION
-    from engine.services.emulation import emulation_of
-
     return emulation_of(registry, account=DEFAULT_ACCOUNT, region=DEFAULT_REGION)
 
 
@@ -37,8 +36,6 @@ class EmulatedBucket:
         self.folder = None
 
     def get(self, key: str) -> Any:
-        from engine.integrations.s3_objects import StoredObject
-
         client = self.account.client("s3")
         try:
             found = client.get_object(Bucket=self.name, Key=key)
@@ -87,8 +84,6 @@ def s3_tasks(registry: Any, store: Any) -> Any:
         if isinstance(bucket, str) and bucket in store.buckets():
             return await store.invoke(request)
         if request.kind in ("aws-sdk", "service"):
-            from engine.services.emulation import emulation_of
-
             account = emulation_of(registry, account=request.account, region=request.region)
             if account is not None:
                 return await account.invoke(request)

@@ -19,7 +19,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from engine.integrations.request import TaskError
+from engine.integrations import TaskError
 
 # Larger object bodies are summarised, not copied into the snapshot.
 MAX_BODY_BYTES = 64 * 1024

@@ -20,7 +20,7 @@ from typing import Any
 from engine.asl import Diagnostic, pointer, warning
 from engine.services import catalog
 from engine.services.integrations_table import PATTERN_LABELS
-from engine.services.requests import TaskTarget, members_of, task_target
+from engine.services.requests import TaskTarget, member_name, members_of, task_target
 
 UNKNOWN_PARAMETER = "SC_UNKNOWN_PARAMETER"
 MISSING_REQUIRED_PARAMETER = "SC_MISSING_REQUIRED_PARAMETER"
@@ -36,7 +36,9 @@ CODES = (
     UNSUPPORTED_INTEGRATION_PATTERN,
     UNKNOWN_SERVICE_ACTION,
 )
-SUFFIX = " (StateCanvas check against AWS's API model; AWS reports this only when the Task runs.)"
+DESIGN_CHECK_SUFFIX = (
+    " (StateCanvas check against AWS's API model; AWS reports this only when the Task runs.)"
+)
 _TYPE_WORDS = {
     "structure": "an object",
     "map": "an object",
@@ -102,12 +104,14 @@ def task_warnings(state: dict[str, Any], loc: str, language: str = "JSONPath") -
         return []
     out: list[Diagnostic] = []
     if not target.known:
-        out.append(warning(UNKNOWN_SERVICE_ACTION, _unknown_text(target) + SUFFIX, f"{loc}/Resource"))
+        out.append(
+            warning(UNKNOWN_SERVICE_ACTION, _unknown_text(target) + DESIGN_CHECK_SUFFIX, f"{loc}/Resource")
+        )
         return out
     if target.pattern not in target.allowed_patterns:
         allowed = ", ".join(PATTERN_LABELS[p] for p in target.allowed_patterns)
         text = f"{target.title} does not support {target.pattern}; it supports {allowed}."
-        out.append(warning(UNSUPPORTED_INTEGRATION_PATTERN, text + SUFFIX, f"{loc}/Resource"))
+        out.append(warning(UNSUPPORTED_INTEGRATION_PATTERN, text + DESIGN_CHECK_SUFFIX, f"{loc}/Resource"))
     field = "Arguments" if language == "JSONata" else "Parameters"
     request = state.get(field)
     if request is None:
@@ -125,8 +129,6 @@ def task_warnings(state: dict[str, Any], loc: str, language: str = "JSONPath") -
 
 
 def _required(shape: Any) -> list[str]:
-    from engine.services.requests import member_name
-
     return [member_name(n) for n in getattr(shape, "required_members", []) or []]
 
 
@@ -148,7 +150,7 @@ class _RequestChecker:
         self.jsonata, self.lenient, self.out, self.title = jsonata, lenient, out, title
 
     def say(self, code: str, text: str, location: str) -> None:
-        self.out.append(warning(code, text + SUFFIX, location))
+        self.out.append(warning(code, text + DESIGN_CHECK_SUFFIX, location))
 
     def dynamic(self, key: str, value: Any) -> bool:
         if not self.jsonata and key.endswith(".$"):

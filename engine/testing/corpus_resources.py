@@ -11,8 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from engine.integrations import ServiceRegistry
-from engine.integrations.s3_objects import S3ObjectStore, attach
+from engine.integrations import S3ObjectStore, ServiceRegistry, attach_s3
 
 # Resources (as the corpus names them, "<field>:<resource>") that the local S3 store serves.
 S3_RESOURCES = ("ItemReader:", "ResultWriter:")
@@ -53,7 +52,7 @@ def seed_services(case: dict[str, Any]) -> ServiceRegistry | None:
     if not needs_s3(case):
         return None
     registry = ServiceRegistry()
-    attach(registry, seed_store(case))
+    attach_s3(registry, seed_store(case))
     return registry
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from engine.integrations import ServiceRegistry, TaskRequest
-from engine.integrations.s3_objects import S3Error, S3ObjectStore, attach
+from engine.integrations.s3_objects import S3Error, S3ObjectStore, attach_s3
 from engine.runtime.api import run_async
 from engine.testing.corpus_resources import seed_store, uses_only_s3
 
@@ -44,7 +44,7 @@ def reader(input_type: str | None = None, resource: str = "getObject", **config:
 
 async def run_with(store: S3ObjectStore, definition: dict[str, Any], data: Any) -> Any:
     registry = ServiceRegistry()
-    attach(registry, store)
+    attach_s3(registry, store)
     return await run_async(definition, data, services=registry)
 
 

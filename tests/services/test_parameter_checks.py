@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import engine
-from engine.services.parameter_checks import CODES, SUFFIX, design_warnings
+from engine.services.parameter_checks import CODES, DESIGN_CHECK_SUFFIX, design_warnings
 
 REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "realworld"
 
@@ -37,7 +37,7 @@ def test_unknown_and_missing_members_are_located() -> None:
         ("SC_MISSING_REQUIRED_PARAMETER", "/States/X/Parameters"),
     ]
     warnings = design_warnings(definition)
-    assert all(d.severity == "WARNING" and d.message.endswith(SUFFIX) for d in warnings)
+    assert all(d.severity == "WARNING" and d.message.endswith(DESIGN_CHECK_SUFFIX) for d in warnings)
     assert "Did you mean TableName?" in warnings[0].message
     assert not [d for d in engine.validate(definition) if d.severity == "ERROR"]
 

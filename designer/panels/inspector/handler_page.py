@@ -26,7 +26,7 @@ from designer.document.paths import StateAddress
 from designer.document.project_document import ProjectDocument
 from designer.document.task_behaviour import function_name_for
 from designer.panels.inspector.layout import caption, tidy_form
-from engine.integrations.handler_files import (
+from engine.integrations import (
     HANDLERS_DIR,
     STUB_FUNCTION,
     HandlerLoadError,

@@ -43,9 +43,7 @@ from designer.panels.inspector.handler_page import HandlerPage
 from designer.panels.inspector.layout import caption
 from designer.panels.inspector.mock_list import MockListEditor
 from designer.theme import LIGHT, Theme
-from engine.integrations.handler_files import (
-    STUB_FUNCTION,
-)
+from engine.integrations import STUB_FUNCTION
 from engine.project import BUILT_IN
 
 HANDLER, MOCK, BUILTIN = "handler", "mock", "builtin"

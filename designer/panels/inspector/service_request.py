@@ -30,9 +30,15 @@ from PySide6.QtWidgets import (
 from designer.panels.inspector.context import StateContext
 from designer.panels.inspector.layout import caption
 from designer.panels.inspector.service_values import as_text, lookup, parse_value, placeholder
-from engine.services import catalog
-from engine.services.integrations_table import PATTERN_LABELS
-from engine.services.requests import TaskTarget, members_of, placeholder_value, task_target
+from engine.services import (
+    PATTERN_LABELS,
+    TaskTarget,
+    catalog,
+    member_name,
+    members_of,
+    placeholder_value,
+    task_target,
+)
 
 MAX_DEPTH = 6  # recursive shapes (DynamoDB's AttributeValue) open one level at a time anyway
 UNSET = ""
@@ -46,8 +52,6 @@ def service_request_section(ctx: StateContext) -> RequestSection | None:
 
 
 def _required(shape: Any) -> set[str]:
-    from engine.services.requests import member_name
-
     return {member_name(n) for n in getattr(shape, "required_members", []) or []}
 
 
@@ -347,6 +351,7 @@ def _form(widget: QWidget, indent: int) -> QFormLayout:
 
 
 def _is_check(message: str) -> bool:
-    from engine.services.parameter_checks import SUFFIX
+    # Imported here for start-up time: the parameter checks load only once a definition is checked.
+    from engine.services import DESIGN_CHECK_SUFFIX
 
-    return message.endswith(SUFFIX)
+    return message.endswith(DESIGN_CHECK_SUFFIX)

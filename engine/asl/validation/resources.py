@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.services.integrations_table import optimized_services
+from engine.services import optimized_services
 
 # Optimized service integrations: service -> action -> integration patterns beyond
 # request-response, from the one integration table (engine/services/optimized_integrations.json).

@@ -8,7 +8,7 @@ from typing import Any
 from engine.integrations.api_gateway import ApiGatewayRoutes
 from engine.integrations.jobs.integrations import JobIntegrations
 from engine.integrations.jobs.runs import JobRun, JobRunner
-from engine.integrations.request import TaskRequest
+from engine.integrations.request import TaskRequest, unavailable
 
 __all__ = ["ApiGatewayRoutes", "JobIntegrations", "JobRun", "JobRunner", "attach_local_integrations"]
 
@@ -19,7 +19,8 @@ def attach_local_integrations(registry: Any) -> tuple[JobIntegrations, ApiGatewa
 
     async def emulated(request: TaskRequest) -> Any:
         try:
-            from engine.services.emulation import emulation_of
+            # Imported here for start-up time: the emulated services load when a Task first calls one.
+            from engine.services import emulation_of
         except ImportError:
             emulation_of = None
         account = (
@@ -28,8 +29,6 @@ def attach_local_integrations(registry: Any) -> tuple[JobIntegrations, ApiGatewa
             else None
         )
         if account is None:
-            from engine.integrations.registry import unavailable
-
             raise unavailable(request)
         return await account.invoke(request)
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.integrations.lambda_functions import LambdaContext
+from engine.integrations import LambdaContext
 from engine.messaging.sqs.service import SqsService
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from engine.asl import classify_resource
-from engine.integrations.request import TaskError, TaskRequest
+from engine.integrations import TaskError, TaskRequest
 from engine.runtime.errors import DATA_LIMIT_EXCEEDED, HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, StateFailure
 from engine.runtime.history import MAX_PAYLOAD_BYTES, payload_details, to_json_text
 from engine.runtime.jsonata_flow import JsonataScope

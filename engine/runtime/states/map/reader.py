@@ -21,7 +21,7 @@ import uuid
 from typing import Any
 
 from engine.expr import PathNotFoundError
-from engine.integrations.s3_objects import S3Error, S3ObjectStore, StoredObject, store_of
+from engine.integrations import S3Error, S3ObjectStore, StoredObject, store_of
 from engine.runtime import arns
 from engine.runtime.errors import RUNTIME, StateFailure
 from engine.runtime.history import to_json_text

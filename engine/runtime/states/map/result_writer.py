@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from engine.integrations.s3_objects import S3Error, store_of
+from engine.integrations import S3Error, store_of
 from engine.runtime import arns
 from engine.runtime.env import iso_time
 from engine.runtime.errors import StateFailure
