@@ -33,7 +33,7 @@ def attach(context: ServeContext) -> None:
 
 async def _run_activity(context: ServeContext, request: Any) -> Any:
     if request.kind != "activity":
-        from engine.integrations.registry import unavailable
+        from engine.integrations import unavailable
 
         raise unavailable(request)
     service = context.runtime.stepfunctions
