@@ -13,7 +13,7 @@ from engine.asl import (
     validate,
 )
 from engine.bus import InvalidEventError, InvalidEventPatternError, RuleSet, test_event_pattern
-from engine.messaging.sns import InvalidFilterPolicyError, test_filter_policy
+from engine.messaging import InvalidFilterPolicyError, test_filter_policy
 from engine.runtime import Execution, run, run_async, test_state
 
 __all__ = [

@@ -12,6 +12,7 @@ from engine.bus.pattern import (
 )
 
 __all__ = [
+    "NO_RESOURCE",
     "CompiledPattern",
     "InvalidEventError",
     "InvalidEventPatternError",
@@ -31,6 +32,7 @@ from engine.bus.retry_policy import RetryPolicy
 from engine.bus.rules import Rule, Target
 from engine.bus.schedule import Scheduler, parse_schedule
 from engine.bus.targets import (
+    NO_RESOURCE,
     DeadLetterSink,
     HandlerInvoker,
     RoutingInvoker,

@@ -1,15 +1,18 @@
 """Local messaging: SQS-style queues (`engine.messaging.sqs`) and SNS-style topics with filter
 policies (`engine.messaging.sns`).
 
-Pure Python, no Qt. Each sub-package exports what other packages use; the most used names are
-re-exported here too.
+Pure Python, no Qt. Each sub-package exports its public names and this package re-exports them
+all: other packages import from `engine.messaging`.
 """
 
 from engine.messaging.sns import (
     FilterPolicy,
     InvalidFilterPolicyError,
+    PublishTrace,
     SnsError,
     SnsService,
+    Subscription,
+    Topic,
     compile_filter_policy,
     test_filter_policy,
     validate_filter_policy,
@@ -21,6 +24,7 @@ from engine.messaging.sqs import (
     QueueEvent,
     QueueEventKind,
     QueueStore,
+    QueueStoreClosed,
     SqliteQueueStore,
     SqsError,
     SqsService,
@@ -30,16 +34,20 @@ __all__ = [
     "FilterPolicy",
     "InvalidFilterPolicyError",
     "MemoryQueueStore",
+    "PublishTrace",
     "QueueConsumer",
     "QueueDepth",
     "QueueEvent",
     "QueueEventKind",
     "QueueStore",
+    "QueueStoreClosed",
     "SnsError",
     "SnsService",
     "SqliteQueueStore",
     "SqsError",
     "SqsService",
+    "Subscription",
+    "Topic",
     "compile_filter_policy",
     "test_filter_policy",
     "validate_filter_policy",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.messaging import validate_filter_policy
 from engine.project.model import Project
 
 __all__ = ["choreography_problems"]
@@ -30,6 +31,7 @@ def choreography_problems(project: Project, base_dir: Any) -> list[tuple[str, st
 
 
 def _rule_problems(project: Project) -> list[tuple[str, str]]:
+    # Imported here: engine.bus resolves its targets with engine.project's refs (cycle project <-> bus).
     from engine.bus.api_errors import EventBridgeError
     from engine.bus.pattern import default_pattern_engine
     from engine.bus.rules import Target, check_rule
@@ -73,8 +75,6 @@ def _rule_problems(project: Project) -> list[tuple[str, str]]:
 
 
 def _filter_policy_problems(project: Project) -> list[tuple[str, str]]:
-    from engine.messaging.sns import validate_filter_policy
-
     problems: list[tuple[str, str]] = []
     for index, sub in enumerate(project.subscriptions):
         if sub.filter_policy is None:
@@ -87,6 +87,7 @@ def _filter_policy_problems(project: Project) -> list[tuple[str, str]]:
 
 
 def _handler_problems(project: Project, base_dir: Any) -> list[tuple[str, str]]:
+    # Imported here: handler files confine paths with engine.project (cycle), and load only when named.
     from engine.integrations import HandlerLoadError, handler_file
 
     problems: list[tuple[str, str]] = []

@@ -13,8 +13,10 @@ import contextlib
 import json
 from typing import Any
 
+from engine.bus import NO_RESOURCE, EventBridge, TargetDeliveryError
 from engine.integrations import FileHandler, SavedMocks, ServiceRegistry
-from engine.project.loader import LoadedProject
+from engine.messaging import QueueConsumer, SnsService, SqliteQueueStore, SqsService
+from engine.project.loader import LoadedProject, ProjectError, ProjectProblem
 from engine.project.refs import parse_ref
 from engine.project.service_tasks import ProjectServiceTasks
 from engine.project.trace import Trace
@@ -33,10 +35,6 @@ class ProjectRuntime:
     ) -> None:
         """`store` keeps executions and histories; `queue_state` a SQLite file for queue messages, so
         what is waiting in a queue (a dead-letter queue's poison messages) survives between runs."""
-        from engine.bus.bridge import EventBridge
-        from engine.messaging.sns import SnsService
-        from engine.messaging.sqs import SqsService
-
         self.loaded = loaded
         self.hops: Any = None  # a HopGate (engine.project.hops) while a debugger steps through choreography
         project = loaded.project
@@ -61,8 +59,6 @@ class ProjectRuntime:
             )
         queue_store = None
         if queue_state is not None:
-            from engine.messaging.sqs import SqliteQueueStore
-
             queue_store = SqliteQueueStore(queue_state)
         self.sqs = SqsService(
             clock=self.clock, store=queue_store, account_id=project.account, region=project.region
@@ -103,19 +99,15 @@ class ProjectRuntime:
         project = self.loaded.project
         if project.seed.is_empty():
             return None
-        from engine.services import emulation_of
+        # Imported here for start-up time: the emulated services load only for a project with a seed.
+        from engine.services import SeedError, emulation_of
 
         account = emulation_of(self.registry, account=project.account, region=project.region)
         if account is not None:
-            from engine.services import SeedError
-
             try:
                 account.seed(project.seed.emulation_spec())
             except SeedError as exc:  # "/dynamodb/Orders: ..." where the seed says where
-                from engine.project.loader import ProjectError, ProjectProblem
-
                 account.close()  # what was seeded before the refusal must not outlive the run
-
                 text = str(exc)
                 pointer, _, message = text.partition(": ") if text.startswith("/") else ("", "", text)
                 where = str(self.loaded.path) if self.loaded.path else "<project>"
@@ -180,8 +172,6 @@ class ProjectRuntime:
         source: str,
         deduplication_id: str | None = None,
     ) -> None:
-        from engine.bus.targets import NO_RESOURCE, TargetDeliveryError
-
         ref = parse_ref(target_ref)
         if ref is None:
             raise TargetDeliveryError(NO_RESOURCE, f"{target_ref} is not a resource of this project")
@@ -252,8 +242,6 @@ class ProjectRuntime:
     # Consumers ---------------------------------------------------------------------------------
 
     def _consumer(self, spec: Any) -> Any:
-        from engine.messaging.sqs import QueueConsumer
-
         target = parse_ref(spec.target)
         assert target is not None
         queue = spec.queue.split(":")[-1]

@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from engine.integrations import TaskError, TaskRequest
+from engine.messaging import SnsError, SqsError
 from engine.project.hops import origin
 
 
@@ -37,8 +38,6 @@ class ProjectServiceTasks:
         self.runtime = runtime
 
     async def sqs(self, request: TaskRequest) -> Any:
-        from engine.messaging.sqs import SqsError
-
         if request.action != "sendMessage":
             raise TaskError("SQS.InvalidAction", f"unsupported action {request.action}")
         payload = _payload(request)
@@ -63,8 +62,6 @@ class ProjectServiceTasks:
         return {**out, **_http_metadata(str(uuid.uuid4()))}
 
     async def sns(self, request: TaskRequest) -> Any:
-        from engine.messaging.sns import SnsError
-
         if request.action != "publish":
             raise TaskError("SNS.InvalidAction", f"unsupported action {request.action}")
         payload = _payload(request)

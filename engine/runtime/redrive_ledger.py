@@ -129,7 +129,7 @@ class RedriveLedger:
         self._book[self.key(frame, state)] = plan.to_json()
         if self.store is not None:
             # here, not at the top: a run without a store never loads engine.store (and its SQLite)
-            from engine.store.errors import StoreError
+            from engine.store import StoreError
 
             try:
                 self.store.update_metadata(self.execution_arn, {LEDGER_KEY: self._book})

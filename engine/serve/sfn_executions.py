@@ -21,7 +21,7 @@ from engine.serve.sfn_redrive import redrive_execution, redrive_fields
 from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, paginate, timestamp
 from engine.serve.sfn_state import ServeMachine
 from engine.serve.stepfunctions import describe_machine_shape, find_machine, sfn_state
-from engine.store.errors import StoreError
+from engine.store import StoreError
 
 MAX_INPUT = 262_144
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")

@@ -12,13 +12,7 @@ import json
 import re
 from typing import Any
 
-from engine.messaging.sns import (
-    InvalidFilterPolicyError,
-    SnsError,
-    Subscription,
-    Topic,
-    compile_filter_policy,
-)
+from engine.messaging import InvalidFilterPolicyError, SnsError, Subscription, Topic, compile_filter_policy
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, ServeResponse
 from engine.serve.query_form import as_list, as_map, nest
 from engine.serve.sns_xml import write_response

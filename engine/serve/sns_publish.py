@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from engine.messaging.sns import SnsError
+from engine.messaging import SnsError
 from engine.serve.dispatch import AwsError, ServeContext
 from engine.serve.query_form import as_list
 from engine.serve.sns import invalid, required, sns_error, topic

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from engine.messaging.sqs import SqsError
+from engine.messaging import SqsError
 from engine.serve import sqs_query
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, ServeResponse
 from engine.serve.members import opt_dict, opt_int, opt_list, opt_str, opt_str_list, page, req_str

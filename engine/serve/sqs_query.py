@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from engine.messaging.sqs import SqsError
+from engine.messaging import SqsError
 from engine.serve.dispatch import ServeRequest, ServeResponse, query_response
 from engine.serve.query_form import as_list, as_map, element, elements, nest
 

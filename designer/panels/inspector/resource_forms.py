@@ -27,7 +27,7 @@ from designer.panels.inspector.layout import Card, Section, caption
 from designer.panels.json_field import JsonField
 from designer.panels.pattern_sandbox import PatternSandbox
 from designer.theme import LIGHT, Theme
-from engine.messaging.sns import InvalidFilterPolicyError, test_filter_policy
+from engine.messaging import InvalidFilterPolicyError, test_filter_policy
 from engine.project import SubscriptionSpec, TargetSpec
 
 Commit = Callable[[str, Any], None]  # (camelCase field, value or MISSING)

@@ -58,7 +58,7 @@ def start_project(
 ) -> DebugRun:
     """Start `machine` of `loaded` under `debugger`, its project driven around it until it ends."""
     from engine.project import ProjectRuntime
-    from engine.store.memory import MemoryStore
+    from engine.store import MemoryStore
 
     store = MemoryStore()
     runtime = ProjectRuntime(loaded, store=store)
