@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,11 +22,8 @@ class Run:
 
 def cli(*args: str) -> Run:
     """`statecanvas ARGS` in this process (fast): exit code, standard output and error."""
-    from engine.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), out=out, err=err)
-    run = Run(code, out.getvalue(), err.getvalue())
+    done = run_cli(args)
+    run = Run(done.returncode, done.stdout, done.stderr)
     assert "Traceback" not in run.out + run.err
     return run
 
