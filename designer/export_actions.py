@@ -18,6 +18,16 @@ from typing import Any
 
 from PySide6.QtWidgets import QFileDialog
 
+from engine.export import (
+    OutputPathError,
+    asl_yaml,
+    cloudformation_template,
+    eventbridge_requests,
+    mermaid_event_routes,
+    mermaid_state_machine,
+    sam_project,
+    write_output_text,
+)
 from engine.project import LoadedProject
 
 log = logging.getLogger("statecanvas.designer.export")
@@ -63,8 +73,6 @@ def _machine(document: Any, machine: str | None) -> tuple[str, dict[str, Any]]:
 
 
 def _write(path: str | Path, text: str) -> Path:
-    from engine.export.output_file import OutputPathError, write_output_text
-
     try:
         return write_output_text(path, text if text.endswith("\n") else text + "\n")
     except OutputPathError as exc:
@@ -72,15 +80,11 @@ def _write(path: str | Path, text: str) -> Path:
 
 
 def export_asl_yaml(document: Any, path: str | Path, machine: str | None = None) -> Path:
-    from engine.export import asl_yaml
-
     _, definition = _machine(document, machine)
     return _write(path, asl_yaml(copy.deepcopy(definition)))
 
 
 def export_rules(document: Any, path: str | Path) -> Path:
-    from engine.export import eventbridge_requests
-
     loaded = loaded_project(document)
     if not loaded.project.rules:
         raise ExportError("this project has no rules to export")
@@ -88,15 +92,11 @@ def export_rules(document: Any, path: str | Path) -> Path:
 
 
 def export_cloudformation(document: Any, path: str | Path) -> Path:
-    from engine.export import cloudformation_template
-
     return _write(path, cloudformation_template(loaded_project(document)).text("yaml"))
 
 
 def export_sam(document: Any, directory: str | Path) -> Path:
     """A SAM application under `directory`: template.yaml, statemachine/ and the handlers' functions/."""
-    from engine.export.cloudformation import sam_project
-
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise ExportError(f"{root} is a file; SAM exports to a directory")
@@ -105,15 +105,11 @@ def export_sam(document: Any, directory: str | Path) -> Path:
 
 
 def export_mermaid(document: Any, path: str | Path, machine: str | None = None) -> Path:
-    from engine.export import mermaid_state_machine
-
     _, definition = _machine(document, machine)
     return _write(path, mermaid_state_machine(copy.deepcopy(definition)))
 
 
 def export_mermaid_routes(document: Any, path: str | Path) -> Path:
-    from engine.export import mermaid_event_routes
-
     loaded = loaded_project(document)
     if not loaded.project.rules:
         raise ExportError("this project has no event rules to chart")

@@ -10,6 +10,8 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene
 
+from engine.export import replacing
+
 MARGIN = 24.0
 SVG_DPI = 96
 
@@ -44,16 +46,12 @@ def render_image(scene: QGraphicsScene, scale: float = 2.0, max_side: int = 1200
 
 
 def export_png(scene: QGraphicsScene, path: str | Path, scale: float = 2.0) -> None:
-    from engine.export.output_file import replacing
-
     with replacing(path) as temp:  # the old picture stays until the new one is whole
         if not render_image(scene, scale).save(str(temp), "PNG"):
             raise OSError(f"could not write {path}")
 
 
 def export_svg(scene: QGraphicsScene, path: str | Path, title: str = "StateCanvas") -> None:
-    from engine.export.output_file import replacing
-
     with replacing(path) as temp:  # the old picture stays until the new one is whole
         _write_svg(scene, temp, title)
 

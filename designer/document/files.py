@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.asl import DefinitionLoadError, dump_definition, parse_text, read_text_file
-from engine.export.asl_text import dump_yaml
-from engine.export.asl_text import machine_name_for as engine_machine_name_for
-from engine.export.cloudformation import import_template
+from engine.export import dump_yaml, import_template
+from engine.export import machine_name_for as engine_machine_name_for
 from engine.project import (
     PROJECT_SUFFIXES,
     Project,

@@ -112,7 +112,7 @@ def _deploy_words(exc: BaseException) -> str:
 
 
 def _pull_words(exc: BaseException) -> str:
-    from engine.deploy.clients import aws_errors, describe_error
+    from engine.deploy import aws_errors, describe_error
 
     if isinstance(exc, aws_errors()):
         return f"pull failed: {describe_error(exc)}"
@@ -120,8 +120,7 @@ def _pull_words(exc: BaseException) -> str:
 
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.deploy import applying_line, run_deploy
-    from engine.deploy.reports import json_failure, json_result
+    from engine.deploy import applying_line, json_failure, json_result, run_deploy
     from engine.project import ProjectError, load_project
 
     path = project_file(args.project)

@@ -50,7 +50,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any
             raise UsageError(f"--format {args.format} needs -o OUT")
         args.file = str(path)
         return pictures(args, out, err)
-    from engine.export.output_file import OutputPathError, write_output_text
+    from engine.export import OutputPathError, write_output_text
 
     source = _open(path, err)
     if source is None:
@@ -120,7 +120,7 @@ def _render(args: argparse.Namespace, loaded: Any, definitions: dict[str, Any], 
     if args.format == "cloudformation":
         return cloudformation_template(loaded, substitutions=substitutions).text("yaml")
     if _writes_folder(args):
-        from engine.export.cloudformation import sam_project
+        from engine.export import sam_project
 
         project = sam_project(loaded, substitutions=substitutions)
         project.write(Path(args.output))

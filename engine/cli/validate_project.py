@@ -28,7 +28,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
     from pydantic import ValidationError
 
     from engine.asl import DefinitionLoadError, parse_text, read_text_file
-    from engine.project import FORMAT_VERSION, LoadedProject, Project, check_references, load_definitions
+    from engine.project import FORMAT_VERSION, LoadedProject, Project, load_definitions, reference_problems
 
     path = project_file(arg)
     try:
@@ -61,7 +61,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
                 loaded.definitions[name], machine_type=project.state_machines[name].type
             )
             checks[name] = _service_warnings(loaded.definitions[name])
-    references = check_references(loaded)
+    references = reference_problems(loaded)
     routes += [error("INVALID_REFERENCE", p.message, p.location) for p in references]
     routes += [
         error("INVALID_ROUTE", message, pointer) for pointer, message in _route_problems(project, path)

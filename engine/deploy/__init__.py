@@ -6,7 +6,14 @@ and applies only the changes; `pull` builds a project from what is deployed. Bot
 what the command line and the designer's Deploy dialog run: the same steps, the same reports.
 """
 
-from engine.deploy.clients import Clients, DeployError, DeploySetupError, make_clients
+from engine.deploy.clients import (
+    Clients,
+    DeployError,
+    DeploySetupError,
+    aws_errors,
+    describe_error,
+    make_clients,
+)
 from engine.deploy.deploy import DeployResult, deploy, make_plan
 from engine.deploy.plan import Change, Desired, Plan
 from engine.deploy.reports import (
@@ -16,6 +23,8 @@ from engine.deploy.reports import (
     applying_line,
     boto3_available,
     explain_failure,
+    json_failure,
+    json_result,
 )
 from engine.deploy.session import AwsSettings, output_problem, run_deploy, run_pull, settings_clients
 
@@ -32,9 +41,13 @@ __all__ = [
     "Plan",
     "PullReport",
     "applying_line",
+    "aws_errors",
     "boto3_available",
     "deploy",
+    "describe_error",
     "explain_failure",
+    "json_failure",
+    "json_result",
     "make_clients",
     "make_plan",
     "output_problem",

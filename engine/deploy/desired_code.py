@@ -8,7 +8,7 @@ from typing import Any
 from engine.deploy.desired import Context, _rule_arn
 from engine.deploy.packaging import PackagingError, package_function
 from engine.deploy.plan import Desired
-from engine.export.eventbridge_rules import put_targets_request
+from engine.export import put_targets_request
 
 DEFAULT_TIMEOUT = 3  # Lambda's
 ROLE_PLACEHOLDER = "arn:aws:iam::000000000000:role/statecanvas-placeholder"

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.export.lambda_handlers import code_file_wanted, lambda_parts
+from engine.export import code_file_wanted, lambda_parts
 
 ZIP_LIMIT = 50 * 1024 * 1024  # Lambda's limit for a zip uploaded directly
 

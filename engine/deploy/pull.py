@@ -17,7 +17,7 @@ from typing import Any
 from engine.deploy.actual import queue_props, rule_props, subscription_props, target_props
 from engine.deploy.clients import Clients, error_code, paginate
 from engine.deploy.naming import DEFAULT_BUS, Rewriter, Target, queue_url
-from engine.export.lambda_handlers import project_handler
+from engine.export import project_handler
 from engine.project import (
     BusSpec,
     ConsumerSpec,

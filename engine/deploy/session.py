@@ -33,8 +33,7 @@ from engine.deploy.reports import (
     stack_counts,
 )
 from engine.deploy.stack import StackEvent, deploy_stack, stack_template_of
-from engine.export.asl_text import dump_yaml
-from engine.export.cloudformation import import_template
+from engine.export import dump_yaml, import_template
 from engine.project import LoadedProject, Project, ProjectError, save_project
 
 log = logging.getLogger("statecanvas.deploy")

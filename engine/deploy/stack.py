@@ -18,7 +18,7 @@ from typing import Any
 from engine.deploy.clients import Clients, DeployError, aws_errors, describe_error, error_code
 from engine.deploy.plan import Change, Desired, Plan
 from engine.deploy.stack_template import StackTemplate, stack_template, upload_code
-from engine.export.asl_text import dump_yaml
+from engine.export import dump_yaml
 from engine.project import LoadedProject
 
 KINDS = {

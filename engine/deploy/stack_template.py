@@ -17,8 +17,7 @@ from typing import Any
 
 from engine.deploy.clients import Clients, DeployError, error_code
 from engine.deploy.packaging import Package, PackagingError, package_function
-from engine.export import cloudformation_template
-from engine.export.catalog import DEFAULT_BUS, Catalog
+from engine.export import DEFAULT_BUS, Catalog, cloudformation_template
 from engine.project import LoadedProject, ResourceRef
 
 STACK_NAME = re.compile(r"[A-Za-z][-A-Za-z0-9]{0,127}")

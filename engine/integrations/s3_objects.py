@@ -109,7 +109,7 @@ class _Bucket:
         path = self._file(obj.key)
         if path is not None:  # whole or not at all: a killed run never leaves half an object
             # Imported here for start-up time: runs load engine.export only when a bucket on disk is written.
-            from engine.export.output_file import write_output_bytes
+            from engine.export import write_output_bytes
 
             write_output_bytes(path, obj.body)
         self.objects[obj.key] = obj

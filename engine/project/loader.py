@@ -101,7 +101,7 @@ def project_from_value(value: Any, path: Path | None = None, *, choreography: bo
     except ValidationError as exc:
         raise ProjectError([_problem(where, error) for error in exc.errors()]) from None
     loaded = LoadedProject(project, path)
-    problems = load_definitions(loaded) + check_references(loaded)
+    problems = load_definitions(loaded) + reference_problems(loaded)
     if not problems and choreography:  # the choreography's own checks read the references checked above
         where = str(path) if path else "<project>"
         problems = [
@@ -156,7 +156,7 @@ def load_definitions(loaded: LoadedProject) -> list[ProjectProblem]:
     return problems
 
 
-def check_references(loaded: LoadedProject) -> list[ProjectProblem]:
+def reference_problems(loaded: LoadedProject) -> list[ProjectProblem]:
     project = loaded.project
     where = str(loaded.path) if loaded.path else "<project>"
     names = {

@@ -27,6 +27,7 @@ from engine.export.cloudformation.intrinsics import (
     placeholders,
     strings_in,
 )
+from engine.export.output_file import write_output_text
 from engine.project import LoadedProject, ResourceRef
 
 METADATA_KEY = "StateCanvas"
@@ -50,8 +51,6 @@ class TemplateExport:
 
     def write(self, directory: str | Path, name: str = "template.yaml") -> Path:
         """Write the template and its files under `directory`; the template's path."""
-        from engine.export.output_file import write_output_text
-
         root = Path(directory)
         for relative, text in self.files.items():
             write_output_text(root / relative, text, make_folders=True)
