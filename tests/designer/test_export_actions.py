@@ -121,12 +121,12 @@ def test_failures_are_export_errors_with_a_message(qapp: Any, tmp_path: Path) ->
 def test_failure_from_the_engine_becomes_a_message(
     pipeline: ProjectDocument, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import engine.export
+    import designer.export_actions
 
     def boom(*_: Any, **__: Any) -> Any:
         raise KeyError("no such queue")
 
-    monkeypatch.setattr(engine.export, "cloudformation_template", boom)
+    monkeypatch.setattr(designer.export_actions, "cloudformation_template", boom)
     with pytest.raises(ExportError, match="CloudFormation template export failed: 'no such queue'"):
         export_document("cloudformation", pipeline, tmp_path / "t.yaml")
 
