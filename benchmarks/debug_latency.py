@@ -9,19 +9,26 @@ attached but idle debugger costs an execution.
    both sizes, and a ratio near 1. The first pause after the loop is shown apart: it is where the
    designer reads the history the loop wrote while nothing was shown; every later pause reads only
    the events since the one before. The state data follows the canvas by design (AFTER_PAUSE_MS).
-2. Idle debugger: the 1,000-Pass chain run with `engine.run_async` (virtual clock), with no gate
+2. History reading per pause (no Qt): the engine's `PictureCache` growing a picture by the
+   events since the previous pause, against reading the whole history into a new picture (what
+   a reader that is not incremental pays on every pause), each followed by the answers every
+   refresh asks (statuses, edges taken), at the same history lengths. Ratios against the
+   previous size; with `--before FILE` (figures saved by `--save FILE` from an earlier tree), also
+   against those.
+3. Idle debugger: the 1,000-Pass chain run with `engine.run_async` (virtual clock), with no gate
    and with a `Debugger` attached that has no breakpoints, best and median of several runs each.
    Target: the debugger costs under 10% of throughput. The same chain is also run through the
    designer's own session (the live store annotating every event) for reference.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/debug_latency.py [--steps 100] [--repeat 7]
-        [--sizes 1000,20000]
+        [--sizes 1000,20000] [--save FILE] [--before FILE] [--history-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -84,8 +91,8 @@ async def pause_latency(steps: int, events: int = 0) -> tuple[list[float], list[
         )
     )
     d = window.debug
-    d.run_panel.machine.setCurrentText("Chain")
-    d.run_panel.input.set_value({"i": 0, "n": loops})
+    d.ui.run_panel.machine.setCurrentText("Chain")
+    d.ui.run_panel.input.set_value({"i": 0, "n": loops})
     painted: dict[str, float] = {}
     paused_at: dict[str, float] = {}
 
@@ -98,7 +105,7 @@ async def pause_latency(steps: int, events: int = 0) -> tuple[list[float], list[
     for item in projection.items.values():
         d.decorator.overlay(item).on_paint = on_paint
     shown_at: dict[str, float] = {}
-    state_panel = d.state_panel
+    state_panel = d.ui.state_panel
 
     def on_panels(text: str) -> None:
         if "paused before it runs" in text:
@@ -139,6 +146,51 @@ def _spy(method: Callable[[str], None], listener: Callable[[str], None]) -> Call
     return call
 
 
+def history_per_pause(steps: int, events: int) -> tuple[list[float], list[float], int]:
+    """(grown by the new events, read whole) per pause, in ms, and the history length: the
+    picture the views read after each pause of a stepped run, the history ending `events` in."""
+    import engine
+    from engine.runtime.history_view import ExecutionPicture, PictureCache
+
+    loops = max(events // 4, 1)
+    definition = counted_chain(loops, steps + 2)
+    history = engine.run(definition, {"i": 0, "n": loops}).history
+    start = len(history) - 2 * steps - 2  # the chain's Passes: two events each, one pause each
+    cache, arn = PictureCache(), "arn:aws:states:us-east-1:123456789012:execution:Chain:bench"
+    live = history[:start]  # the session's list, appended to as events arrive
+    cache.live(arn, live, definition, {})  # the views followed the loop as it ran
+    grown, whole = [], []
+    for upto in range(start + 2, len(history) - 1, 2):
+        live.extend(history[len(live) : upto])
+        began = time.perf_counter()
+        picture = cache.live(arn, live, definition, {})
+        picture.statuses(), picture.edges_taken()
+        grown.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        fresh = ExecutionPicture(live, definition)
+        fresh.statuses(), fresh.edges_taken()
+        whole.append((time.perf_counter() - began) * 1000)
+        assert fresh.statuses() == picture.statuses()
+    return grown, whole, len(history)
+
+
+def print_history(figures: dict[str, dict[str, float]], before: dict[str, dict[str, float]] | None) -> None:
+    sizes = list(figures)
+    print("history reading per pause (engine.runtime.history_view, no Qt), median ms:")
+    header = "".join(f"{f'{int(size):,} events':>18s}" for size in sizes)
+    print(f"  {'':34s}{header}{'ratio':>8s}" + (f"{'vs before':>30s}" if before else ""))
+    for label in ("grown by new events", "read whole"):
+        values = [figures[size][label] for size in sizes]
+        cells = "".join(f"{v:18.3f}" for v in values)
+        line = f"  {label:34s}{cells}{values[-1] / values[0]:8.2f}"
+        if before:
+            then = [before.get(size, {}).get(label) for size in sizes]
+            line += "".join(
+                f"{v / t:15.2f}" if t else f"{'n/a':>15s}" for v, t in zip(values, then, strict=True)
+            )
+        print(line)
+
+
 async def chain_throughput(repeat: int) -> dict[str, list[float]]:
     from designer.debug.live_store import LiveStore
     from engine.runtime import run_async
@@ -165,7 +217,24 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--sizes", default="1000,20000", help="history lengths to pause at, comma-separated")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--save", help="write the history-reading figures to this JSON file")
+    parser.add_argument("--before", help="a --save file from an earlier tree: print ratios against it")
+    parser.add_argument("--history-only", action="store_true", help="only the history reading (no Qt)")
     args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    figures: dict[str, dict[str, float]] = {}
+    for size in sizes:
+        grown, whole, _length = history_per_pause(args.steps, size)
+        figures[str(size)] = {
+            "grown by new events": statistics.median(grown),
+            "read whole": statistics.median(whole),
+        }
+    before = json.loads(Path(args.before).read_text()) if args.before else None
+    print_history(figures, before)
+    if args.save:
+        Path(args.save).write_text(json.dumps(figures, indent=2))
+    if args.history_only:
+        return 0
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -173,7 +242,6 @@ def main() -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        sizes = [int(size) for size in args.sizes.split(",")]
         results = [loop.run_until_complete(pause_latency(args.steps, size)) for size in sizes]
         rates = loop.run_until_complete(chain_throughput(args.repeat))
     print(f"pause latency, {args.steps} steps at each history length (qasync, offscreen), ms:")

@@ -13,7 +13,7 @@ from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
-from designer.document.paths import StateAddress, scope_states
+from engine.asl import StateAddress, scope_states
 
 if TYPE_CHECKING:
     from designer.main_window import MainWindow

@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.export_actions import loaded_project
 from engine.deploy import (
     INSTALL_HINT,
     AwsSettings,
@@ -240,7 +239,7 @@ class DeployDialog(QDialog):
         if self.busy:
             return False
         settings = self.settings()
-        loaded = loaded_project(self.window_.document)  # a snapshot: edits during the run do not leak in
+        loaded = self.window_.document.loaded_project()  # a snapshot: edits during the run do not leak in
         self.log.clear()
         self.progress.setRange(0, 0)  # busy until the plan says how many changes there are
         self.progress.setValue(0)

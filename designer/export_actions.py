@@ -28,7 +28,6 @@ from engine.export import (
     sam_project,
     write_output_text,
 )
-from engine.project import LoadedProject
 
 log = logging.getLogger("statecanvas.designer.export")
 
@@ -56,12 +55,6 @@ FORMATS: dict[str, ExportFormat] = {
 }
 
 
-def loaded_project(document: Any) -> LoadedProject:
-    """The document as the engine's LoadedProject: a copy, so the export never touches the document."""
-    project = document.project.model_copy(deep=True)
-    return LoadedProject(project, document.path, copy.deepcopy(document.definitions))
-
-
 def _machine(document: Any, machine: str | None) -> tuple[str, dict[str, Any]]:
     names = list(document.definitions)
     if not names:
@@ -85,14 +78,14 @@ def export_asl_yaml(document: Any, path: str | Path, machine: str | None = None)
 
 
 def export_rules(document: Any, path: str | Path) -> Path:
-    loaded = loaded_project(document)
+    loaded = document.loaded_project()
     if not loaded.project.rules:
         raise ExportError("this project has no rules to export")
     return _write(path, json.dumps(eventbridge_requests(loaded), indent=2))
 
 
 def export_cloudformation(document: Any, path: str | Path) -> Path:
-    return _write(path, cloudformation_template(loaded_project(document)).text("yaml"))
+    return _write(path, cloudformation_template(document.loaded_project()).text("yaml"))
 
 
 def export_sam(document: Any, directory: str | Path) -> Path:
@@ -101,7 +94,7 @@ def export_sam(document: Any, directory: str | Path) -> Path:
     if root.exists() and not root.is_dir():
         raise ExportError(f"{root} is a file; SAM exports to a directory")
     root.mkdir(parents=True, exist_ok=True)
-    return sam_project(loaded_project(document)).write(root)
+    return sam_project(document.loaded_project()).write(root)
 
 
 def export_mermaid(document: Any, path: str | Path, machine: str | None = None) -> Path:
@@ -110,7 +103,7 @@ def export_mermaid(document: Any, path: str | Path, machine: str | None = None) 
 
 
 def export_mermaid_routes(document: Any, path: str | Path) -> Path:
-    loaded = loaded_project(document)
+    loaded = document.loaded_project()
     if not loaded.project.rules:
         raise ExportError("this project has no event rules to chart")
     return _write(path, mermaid_event_routes(loaded))

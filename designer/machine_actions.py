@@ -21,8 +21,8 @@ from designer.document.machine_commands import (
     new_machine_name,
     references_to,
 )
-from designer.document.paths import all_state_names
 from designer.panels.inspector.machine_form import MachineForm
+from engine.asl import all_state_names
 
 if TYPE_CHECKING:
     from designer.main_window import MainWindow

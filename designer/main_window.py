@@ -32,7 +32,6 @@ from designer.canvas.items.state_item import StateItem
 from designer.canvas.scene import DesignerScene
 from designer.canvas.view import CanvasView
 from designer.document.files import DocumentLoadError, load_document_file, new_document
-from designer.document.paths import owning_state
 from designer.document.project_document import ProjectDocument
 from designer.panels.code_view import CodeView
 from designer.panels.inspector import InspectorPanel
@@ -41,6 +40,7 @@ from designer.panels.problems import ProblemsPanel
 from designer.recovery import Autosave, RecoveryEntry, default_recovery_dir
 from designer.theme import theme_named
 from designer.wheel_guard import install_wheel_guard
+from engine.asl import owning_state
 from engine.project import atomic_write_text
 
 OPEN_FILTER = (

@@ -80,7 +80,6 @@ class ServePanel(QWidget):
         """Serve the document's project on `port` (another free port when that one is taken)."""
         from designer.debug.live_store import LiveStore
         from designer.debug.served_session import ServedSession
-        from designer.debug.session import loaded_from_document
         from engine.serve.context import build_context
         from engine.serve.server import ServeApp
 
@@ -88,7 +87,7 @@ class ServePanel(QWidget):
             return
         self.starting = True
         try:
-            app = ServeApp(build_context(loaded_from_document(self.window.document), store=LiveStore()))
+            app = ServeApp(build_context(self.window.document.loaded_project(), store=LiveStore()))
             try:
                 chosen = await app.start("127.0.0.1", port)
             except OSError:

@@ -36,9 +36,9 @@ from designer.document.commands import (
 )
 from designer.document.compound_edits import action_target
 from designer.document.edits import EditRefused
-from designer.document.paths import Scope, StateAddress
 from designer.document.project_document import ProjectDocument
 from designer.document.templates import resource_template, unique_resource_name
+from engine.asl import Scope, StateAddress
 
 DUPLICATE_OFFSET = 36.0
 

@@ -32,7 +32,7 @@ from designer.document.compound_commands import (
     new_state_text,
 )
 from designer.document.edits import EditRefused
-from designer.document.paths import StateAddress
+from engine.asl import StateAddress
 
 if TYPE_CHECKING:
     from designer.canvas.editor import CanvasEditor

@@ -24,7 +24,7 @@ from designer.canvas.layout import layered_layout
 from designer.canvas.obstacles import BoxIndex
 from designer.canvas.placement import free_offset
 from designer.document.edits import references
-from designer.document.paths import Scope, StateAddress, child_scopes, scope_states, split_state_path
+from engine.asl import Scope, StateAddress, child_scopes, scope_states, split_state_path
 
 if TYPE_CHECKING:
     from designer.document.project_document import ProjectDocument

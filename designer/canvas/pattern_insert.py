@@ -24,8 +24,8 @@ from designer.document.compound_commands import InsertGroupCommand
 from designer.document.compound_edits import After, OnTransition, Placement
 from designer.document.edits import EditRefused
 from designer.document.groups import Namer, PatternGroup
-from designer.document.paths import Scope, StateAddress, all_state_names
 from designer.document.project_document import RESOURCE_SECTIONS
+from engine.asl import Scope, StateAddress, all_state_names
 
 if TYPE_CHECKING:
     from designer.canvas.editor import CanvasEditor

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from designer.document.paths import iter_states, state_path
+from engine.asl import iter_states, state_path
 from engine.project import Project, parse_ref
 
 Endpoint = tuple[str, ...]  # ("queue", name), ("stateMachine", name), ("state", machine, path)

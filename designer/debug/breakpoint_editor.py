@@ -36,6 +36,7 @@ from engine.runtime.debug_conditions import (
     ConditionSyntaxError,
     parse_condition,
 )
+from engine.runtime.debugger import Pause
 
 PAUSES = "pauses"
 DOES_NOT_PAUSE = "does not pause"
@@ -52,7 +53,7 @@ class ConditionSample:
 
 
 def condition_sample(
-    path: str, name: str, pause: Any, last_input: Any, default: Any, *, has_last: bool = False
+    path: str, name: str, pause: Pause | None, last_input: Any, default: Any, *, has_last: bool = False
 ) -> ConditionSample:
     """The paused input when paused at this state, else its last run's input, else the default
     input. Inside a Map, a context with `Map.Item` (index 0, the input as the item) lets `$index`

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from designer.debug.history_model import ExecutionPicture, Visit, parse_json
+from engine.runtime.history_view import ExecutionPicture, Visit, parse_json
 from engine.runtime.test_state import TestStateError, test_state_async
 
 JSONPATH_STEPS = (

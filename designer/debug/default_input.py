@@ -7,13 +7,15 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from designer.document.project_document import ProjectDocument
+
 _NONE: Any = None
 
 
 class SetDefaultInputCommand(QUndoCommand):
     """Set `stateMachines.<machine>.defaultInput` in the project (what Run starts with)."""
 
-    def __init__(self, document: Any, machine: str, value: Any) -> None:
+    def __init__(self, document: ProjectDocument, machine: str, value: Any) -> None:
         super().__init__(f"Set default input of {machine}")
         self.document = document
         self.machine = machine
@@ -35,6 +37,6 @@ class SetDefaultInputCommand(QUndoCommand):
         self._set(self.old)
 
 
-def default_input(document: Any, machine: str) -> Any:
+def default_input(document: ProjectDocument, machine: str) -> Any:
     spec = document.project.state_machines.get(machine)
     return copy.deepcopy(spec.default_input) if spec is not None else None

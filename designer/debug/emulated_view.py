@@ -7,27 +7,29 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from designer.debug.session import RunSession
 from designer.document.commands import EditCommand
 from designer.document.patch import Change
+from designer.document.project_document import ProjectDocument
 from designer.panels.emulated_aws import EmulatedAwsPanel
 
 log = logging.getLogger("statecanvas.designer.debug")
 
 
 class SetSeedCommand(EditCommand):
-    def __init__(self, document: Any, seed: dict[str, Any]) -> None:
+    def __init__(self, document: ProjectDocument, seed: dict[str, Any]) -> None:
         old = document.project.seed.to_json()
         super().__init__(document, "Edit emulated AWS seed", [Change("resource", "", ("seed",), old, seed)])
 
 
 class SetRoutesCommand(EditCommand):
-    def __init__(self, document: Any, routes: dict[str, str]) -> None:
+    def __init__(self, document: ProjectDocument, routes: dict[str, str]) -> None:
         old = dict(document.project.api_routes)
         super().__init__(document, "Edit API routes", [Change("resource", "", ("apiRoutes",), old, routes)])
 
 
 class EmulatedAwsView:
-    def __init__(self, panel: EmulatedAwsPanel, document: Any) -> None:
+    def __init__(self, panel: EmulatedAwsPanel, document: ProjectDocument) -> None:
         self.panel = panel
         self.document = document
         document.document_reset.connect(self._reset)
@@ -66,7 +68,7 @@ class EmulatedAwsView:
         if seed != self.document.project.seed.to_json():
             self.document.push(SetSeedCommand(self.document, seed))
 
-    def show_run(self, session: Any) -> None:
+    def show_run(self, session: RunSession | None) -> None:
         """What the run's emulated account holds now; a failure to read it is said, not raised."""
         runtime = getattr(session, "runtime", None)
         if runtime is None:
@@ -81,7 +83,7 @@ class EmulatedAwsView:
         self.release(session)
 
     @staticmethod
-    def release(session: Any) -> None:
+    def release(session: RunSession | None) -> None:
         """Let go of a run's emulated account once what it holds is shown (or the run is
         replaced): S3 bucket names are one namespace across emulated accounts, so an account
         left open would keep the next run from creating (or seeding) the same buckets."""

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from engine.project.model import Project
 from engine.project.refs import parse_ref
 
 
-def started_by_something(project: Any, definitions: dict[str, dict[str, Any]]) -> set[str]:
+def started_by_something(project: Project, definitions: dict[str, dict[str, Any]]) -> set[str]:
     """The machines a rule, a subscription, a consumer or another machine's task starts."""
     refs: list[str] = []
     for rule in project.rules.values():
@@ -33,7 +34,7 @@ def started_by_something(project: Any, definitions: dict[str, dict[str, Any]]) -
 
 
 def entry_machine(
-    project: Any, definitions: dict[str, dict[str, Any]], preferred: str | None = None
+    project: Project, definitions: dict[str, dict[str, Any]], preferred: str | None = None
 ) -> str | None:
     """The machine to offer: `preferred` (the one selected on the canvas) when nothing starts it,
     else the first, by name, that nothing starts; with every machine started by another, the

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from designer.panels.pattern_sandbox import event_from_pattern
+from engine.project.model import Project, RuleSpec
 
 PLACEHOLDER = "example"
 _JSONPATH_DETAIL = re.compile(r"^\$\.detail\.([A-Za-z_][\w-]*)")
@@ -29,7 +30,7 @@ _SIMPLE_PATH = re.compile(r"^\$((?:\.[A-Za-z_][\w-]*)*)$")
 _MISSING = object()
 
 
-def event_templates(project: Any, definitions: dict[str, dict[str, Any]]) -> list[tuple[str, list[Any]]]:
+def event_templates(project: Project, definitions: dict[str, dict[str, Any]]) -> list[tuple[str, list[Any]]]:
     """(label, [PutEvents entry]) for every rule with an event pattern, in the project's order."""
     out = []
     templates = _Templates(project, definitions)
@@ -41,7 +42,7 @@ def event_templates(project: Any, definitions: dict[str, dict[str, Any]]) -> lis
 
 
 class _Templates:
-    def __init__(self, project: Any, definitions: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, project: Project, definitions: dict[str, dict[str, Any]]) -> None:
         self.project = project
         self.definitions = definitions
 
@@ -168,7 +169,7 @@ def _resolve(path: str, sample: Any) -> Any:
 # -- the consumers --------------------------------------------------------------------------------
 
 
-def _machines_started(project: Any, rule: Any) -> list[str]:
+def _machines_started(project: Project, rule: RuleSpec) -> list[str]:
     """The state machines a rule's targets start, directly or through a queue's consumer."""
     machines: list[str] = []
     for target in rule.targets:
@@ -184,7 +185,9 @@ def _machines_started(project: Any, rule: Any) -> list[str]:
     return machines
 
 
-def _detail_fields_read(project: Any, definitions: dict[str, dict[str, Any]], rule: Any) -> dict[str, Any]:
+def _detail_fields_read(
+    project: Project, definitions: dict[str, dict[str, Any]], rule: RuleSpec
+) -> dict[str, Any]:
     """The detail fields read by the machines the rule's targets start (directly or via a queue),
     with a placeholder each: a list for a field a Map iterates, text otherwise."""
     fields: dict[str, Any] = {}

@@ -12,15 +12,27 @@ breakpoint. The view asks only for the few things it needs from the window (`Hop
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
+from designer.canvas.items.resource_items import ResourceItem
 from designer.debug.overlay import BREAKPOINT_COLOUR
+from designer.debug.session import RunSession
+from designer.panels.trace_choreography import ChoreographyPanel
 from engine.project.hops import BREAK_KINDS, Hop
+from engine.runtime.debugger import Pause
 
 PAUSED_BLUE = "#0072B2"  # "running / paused here" in the status palette (docs/UI.md)
 MARGIN = 5.0
@@ -147,14 +159,14 @@ class HopView:
 
     def __init__(self, host: HopHost) -> None:
         self.host = host
-        self.session: Any = None
+        self.session: RunSession | None = None
         self.hop: Hop | None = None
         self.markers: list[HopMarker] = []
         self.state_paused_last = False  # a state paused after the hop did: the keys act on the state
         self.breakpoints: set[str] = set()  # resource keys: every hop there pauses
         self.dots: list[HopBreakpointDot] = []
 
-    def adopt(self, session: Any) -> None:
+    def adopt(self, session: RunSession) -> None:
         """Follow `session`'s hops (a RunSession; one without a debugger has none)."""
         self.clear()
         self.session = session
@@ -224,7 +236,7 @@ class HopView:
             self.session.hops.step()
         return True
 
-    def _on_state_pause(self, _pause: Any) -> None:
+    def _on_state_pause(self, _pause: Pause) -> None:
         self.state_paused_last = True
 
     def _on_hop(self, hop: Hop) -> None:
@@ -263,12 +275,12 @@ class PanelsHost:
 
     def __init__(
         self,
-        scene: Any,
-        view: Any,
-        panel: Any,
-        dock: Any,
-        refresh_queues: Any,
-        say: Any,
+        scene: QGraphicsScene,
+        view: QGraphicsView,
+        panel: ChoreographyPanel,
+        dock: QDockWidget,
+        refresh_queues: Callable[[], None],
+        say: Callable[[str], None],
     ) -> None:
         self.scene, self.view, self.panel, self.dock = scene, view, panel, dock
         self.refresh_queues = refresh_queues
@@ -278,8 +290,6 @@ class PanelsHost:
         return self.scene.item_for_key(key)
 
     def selected_resource_keys(self) -> list[str]:
-        from designer.canvas.items.resource_items import ResourceItem
-
         return [item.layout_key() for item in self.scene.selectedItems() if isinstance(item, ResourceItem)]
 
     def reveal(self, item: QGraphicsItem) -> None:

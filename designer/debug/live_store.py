@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from designer.debug.history_model import EventNote, Thread, details_of
+from engine.runtime.history_view import EventNote, Thread, details_of
 from engine.store.base import ExecutionStore
 from engine.store.errors import ExecutionNotFound
 from engine.store.record import ExecutionRecord

@@ -3,8 +3,8 @@
 The canvas items stay as they are: each state gets a `StatusOverlay` child (outline and badge
 in the status colour, with an icon so colour is never the only signal), a `BreakpointGutter`
 child (the dot at its left edge, clicked to toggle), each taken edge an `EdgeTrail` child, and
-each queue a `QueueGauge` child (live depth and a sparkline). `CanvasDecorator` puts them on
-and takes them off; the items are found by state path through the scene's projections.
+each queue a `QueueGauge` child (live depth and a sparkline). `canvas_decorator.CanvasDecorator`
+puts them on and takes them off.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.items.base import font
 from designer.canvas.items.edge_item import EdgeItem
-from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
-from designer.debug.history_model import CAUGHT, FAILED, NOT_RUN, RETRIED, RUNNING, SUCCEEDED
-from designer.debug.queue_gauge import QueueGauge
+from engine.runtime.history_view import CAUGHT, FAILED, NOT_RUN, RETRIED, RUNNING, SUCCEEDED
 
 PAUSED = "paused"
 # Okabe-Ito, as /shared/UI.md asks: colour plus icon for every status.
@@ -55,6 +53,7 @@ STATUS_WORDS = {
 }
 BREAKPOINT_COLOUR = "#C0392B"
 INK = "#1F2328"  # icon ink on the yellow badge (white on yellow fails contrast)
+EdgeKey = tuple[str, str, str, str, str]  # machine, source path ("" for a start), target path, kind, field
 
 
 def status_icon_path(kind: str, box: QRectF) -> QPainterPath:
@@ -356,150 +355,3 @@ class EdgeTrail(QGraphicsItem):
             painter.setPen(theme.color("edge_label_text"))
             painter.setFont(font("label"))
             painter.drawText(label, Qt.AlignmentFlag.AlignCenter, self.edge.text)
-
-
-class CanvasDecorator:
-    """Puts execution status, breakpoints, taken edges and queue gauges on a scene."""
-
-    def __init__(self, scene: Any, toggle_breakpoint: Callable[[StateItem], None]) -> None:
-        self.scene = scene
-        self.toggle_breakpoint = toggle_breakpoint
-        self.breakpoints: dict[str, dict[str, str | None]] = {}  # machine -> {path: condition}
-
-    # states -----------------------------------------------------------------------------------
-
-    def _items(self, machine: str) -> dict[str, StateItem]:
-        projection = self.scene.machines.get(machine)
-        return dict(projection.items) if projection is not None else {}
-
-    def overlay(self, item: StateItem) -> StatusOverlay:
-        overlay = getattr(item, "_sc_status", None)
-        if overlay is None or overlay.parentItem() is not item:
-            overlay = StatusOverlay(item)
-            item._sc_status = overlay  # type: ignore[attr-defined]
-        return overlay
-
-    def gutter(self, item: StateItem) -> BreakpointGutter:
-        gutter = getattr(item, "_sc_gutter", None)
-        if gutter is None or gutter.parentItem() is not item:
-            gutter = BreakpointGutter(item, self.toggle_breakpoint)
-            item._sc_gutter = gutter  # type: ignore[attr-defined]
-            if item.scene() is not None:
-                item.installSceneEventFilter(gutter)
-        return gutter
-
-    def show_statuses(
-        self,
-        machine: str,
-        statuses: dict[str, tuple[str, int, int]],
-        *,
-        paused: str | None = None,
-        dimmed: set[str] | None = None,
-        hints: dict[str, str] | None = None,
-    ) -> None:
-        """`hints`: state path -> how to serve a Task the run found unserved (tooltip and chip)."""
-        dimmed = dimmed or set()
-        hints = hints or {}
-        for path, item in self._items(machine).items():
-            status, retries, runs = statuses.get(path, (NOT_RUN, 0, 0))
-            if path == paused:
-                status = PAUSED
-            overlay = getattr(item, "_sc_status", None)
-            wanted = (status, retries, runs, path in dimmed)
-            hint = hints.get(path, "") if status != NOT_RUN else ""
-            if overlay is None and status == NOT_RUN and path not in dimmed:
-                continue
-            if (
-                overlay is not None
-                and overlay.parentItem() is item
-                and (*wanted, hint)
-                == (
-                    overlay.status,
-                    overlay.retries,
-                    overlay.runs,
-                    overlay.dimmed,
-                    overlay.hint,
-                )
-            ):
-                continue  # unchanged: no repaint, no tooltip churn
-            overlay = self.overlay(item)
-            overlay.set_hint(hint)
-            overlay.set_status(*wanted)
-            if not item.problems:  # a problem list keeps the tooltip
-                item.setToolTip(
-                    f"{item.default_tooltip()}\n{overlay.tooltip_text()}"
-                    if status != NOT_RUN
-                    else item.default_tooltip()
-                )
-
-    def show_edges(self, machine: str, taken: set[tuple[str, str, bool]], started: set[str]) -> None:
-        projection = self.scene.machines.get(machine)
-        if projection is None:
-            return
-        for view in projection.scopes.values():
-            for edge in view.edges:
-                on = self._edge_taken(edge, taken, started)
-                trail = getattr(edge, "_sc_trail", None)
-                if on and trail is None:
-                    edge._sc_trail = EdgeTrail(edge)  # type: ignore[attr-defined]
-                elif on and not trail.isVisible():
-                    trail.setVisible(True)
-                    trail.refresh()
-                elif not on and trail is not None and trail.isVisible():
-                    trail.setVisible(False)
-
-    @staticmethod
-    def _edge_taken(edge: EdgeItem, taken: set[tuple[str, str, bool]], started: set[str]) -> bool:
-        target = getattr(edge.target, "address", None)
-        if target is None:
-            return False
-        if edge.kind == "start":
-            return target.path.rsplit("/States/", 1)[0] in started
-        source = getattr(edge.source, "address", None)
-        if source is None:
-            return False
-        catch = edge.kind == "catch"
-        return (source.path, target.path, catch) in taken
-
-    def clear(self, machine: str | None = None) -> None:
-        machines = [machine] if machine else list(self.scene.machines)
-        for name in machines:
-            self.show_statuses(name, {})
-            self.show_edges(name, set(), set())
-
-    # breakpoints ------------------------------------------------------------------------------
-
-    def show_breakpoints(self, machine: str, breakpoints: dict[str, str | None]) -> None:
-        self.breakpoints[machine] = dict(breakpoints)
-        for path, item in self._items(machine).items():
-            gutter = self.gutter(item)
-            gutter.set_breakpoint(path in breakpoints, breakpoints.get(path))
-
-    def refresh_breakpoints(self) -> None:
-        for machine in list(self.scene.machines):
-            self.show_breakpoints(machine, self.breakpoints.get(machine, {}))
-
-    # queues -----------------------------------------------------------------------------------
-
-    def show_queue(
-        self, name: str, visible: int, in_flight: int, dlq: int | None, samples: list[int]
-    ) -> None:
-        item = self.scene.item_for_key(f"queue:{name}")
-        if item is None:
-            return
-        gauge = getattr(item, "_sc_gauge", None)
-        if gauge is None or gauge.parentItem() is not item:
-            gauge = QueueGauge(item)
-            item._sc_gauge = gauge  # type: ignore[attr-defined]
-        gauge.set_depth(visible, in_flight, dlq, samples)
-
-    def clear_queues(self) -> None:
-        for item in self.scene.items():
-            gauge = getattr(item, "_sc_gauge", None) if isinstance(item, ResourceItem) else None
-            if gauge is not None:
-                gauge.setVisible(False)
-                item.depth = 0
-                item.update()
-                item._sc_gauge = None  # type: ignore[attr-defined]
-                if gauge.scene() is not None:
-                    gauge.scene().removeItem(gauge)

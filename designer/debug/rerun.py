@@ -1,4 +1,5 @@
-"""Trying a state again: TestState on it, or a new execution that starts there (a part of DebugController)."""
+"""Trying a state again: TestState on it, or a new execution that starts there (a part
+DebugController owns)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ import json
 from typing import Any
 
 import shiboken6
+from PySide6.QtWidgets import QDockWidget
 
 from designer.debug.dataflow import mock_for, steps_from
 from designer.debug.default_input import default_input
-from designer.debug.execution_views import segments
-from designer.document.paths import StateAddress, get_in
+from designer.debug.host import RerunHost
+from designer.debug.run_state import RunState
+from designer.debug.state_data_view import segments
+from designer.document.project_document import ProjectDocument
+from designer.panels.execution_test_state import TestStatePanel
+from engine.asl import StateAddress, get_in
 from engine.runtime.test_state import test_state_async
 
 _UNSET: Any = object()
@@ -20,43 +26,48 @@ _UNSET: Any = object()
 class Rerunning:
     """TestState and Run from here for the selected state."""
 
-    window: Any
-    session: Any
-
-    # re-running ---------------------------------------------------------------------------------
+    def __init__(
+        self,
+        run: RunState,
+        document: ProjectDocument,
+        panel: TestStatePanel,
+        dock: QDockWidget,
+        host: RerunHost,
+    ) -> None:
+        self.run, self.document, self.test_panel, self.dock, self.host = run, document, panel, dock, host
 
     def run_from_selected(self, data: Any) -> None:
         """A new execution starting at the selected state (a copy of the definition with StartAt moved)."""
-        if self.selected is None:
-            self._say("Select the state to start from.")
+        if self.run.selected is None:
+            self.host.say("Select the state to start from.")
             return
-        machine, path = self.selected
+        machine, path = self.run.selected
         address = StateAddress.parse(machine, path)
         if address.scope:
-            self._say(
+            self.host.say(
                 "Only a top-level state can start an execution; "
                 "use Test state for one inside a Map or Parallel."
             )
             return
         definition = copy.deepcopy(self.document.definition(machine))
         definition["StartAt"] = address.name
-        self.start(debug=True, machine=machine, data=data, definitions={machine: definition})
+        self.host.start(debug=True, machine=machine, data=data, definitions={machine: definition})
 
-    def _test_with_input(self, data: Any) -> None:
-        if self.selected is None:
+    def test_with_input(self, data: Any) -> None:
+        if self.run.selected is None:
             return
-        machine, path = self.selected
+        machine, path = self.run.selected
         mock = None
-        if self.picture is not None:
-            visits = self.picture.visits_of(path)
+        if self.run.picture is not None:
+            visits = self.run.picture.visits_of(path)
             if visits:
-                mock = mock_for(self.picture, visits[-1])
+                mock = mock_for(self.run.picture, visits[-1])
         self.test_state(machine, path, data=data, mock=mock, run=True)
 
     def test_selected_state(self) -> None:
-        item = self._selected_item()
+        item = self.host.selected_item()
         if item is None:
-            self._say("Select a state to test.")
+            self.host.say("Select a state to test.")
             return
         self.test_state(item.address.machine, item.address.path)
 
@@ -67,11 +78,11 @@ class Rerunning:
         name = StateAddress.parse(machine, path).name
         if data is _UNSET:
             data = {}
-            visits = self.picture.visits_of(path) if self.picture is not None else []
+            visits = self.run.picture.visits_of(path) if self.run.picture is not None else []
             if visits:
                 data = visits[-1].input
-                if mock is _UNSET and self.picture is not None:
-                    mock = mock_for(self.picture, visits[-1])
+                if mock is _UNSET and self.run.picture is not None:
+                    mock = mock_for(self.run.picture, visits[-1])
             elif (
                 self.document.definition(machine).get("StartAt") == name
                 and not StateAddress.parse(machine, path).scope
@@ -82,12 +93,12 @@ class Rerunning:
             self.test_panel.mock.set_value(json.loads(mock["result"]))
         elif mock is _UNSET or mock is None:
             self.test_panel.mock.setPlainText("")
-        self.docks["Test State"].raise_()
-        self.docks["Test State"].show()
+        self.dock.raise_()
+        self.dock.show()
         if run:
             self.test_panel._run()
 
-    def _run_test_state(self, data: Any, variables: Any, mock: Any, level: str) -> None:
+    def run_test_state(self, data: Any, variables: Any, mock: Any, level: str) -> None:
         machine, path = self.test_panel.machine, self.test_panel.path
         if machine is None or path is None:
             return
@@ -113,10 +124,10 @@ class Rerunning:
             if shiboken6.isValid(self.test_panel):
                 self.test_panel.show_response(response, steps_from(state, response))
 
-        self._spawn(compute())
+        self.host.spawn(compute())
 
 
-def _handlers(document: Any) -> dict[str, Any]:
+def _handlers(document: ProjectDocument) -> dict[str, Any]:
     """The project's local functions, for TestState of an unmocked Lambda task."""
     from engine.integrations.handler_files import FileHandler
 

@@ -1,8 +1,10 @@
-"""The Run menu, the run toolbar and the execution docks of the debugger (a part of DebugController)."""
+"""The Run menu, the run toolbar and the execution docks of the debugger (a part DebugController
+owns): built on the main window it is given, the actions calling the controller's commands
+(`RunCommands`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QDockWidget,
     QFrame,
+    QMainWindow,
     QMenu,
     QScrollArea,
     QToolBar,
@@ -17,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.canvas.items.state_item import StateItem
 from designer.debug.emulated_view import EmulatedAwsView
+from designer.debug.host import RunCommands
+from designer.document.project_document import ProjectDocument
 from designer.panels.emulated_aws import EmulatedAwsPanel
 from designer.panels.execution_callbacks import CallbacksPanel
 from designer.panels.execution_events import EventTablePanel
@@ -47,14 +51,26 @@ def shrinkable(panel: QWidget) -> QWidget:
 
 
 class RunMenu:
-    """Builds the docks, the actions, the menu and the toolbar; the controller provides the slots."""
+    """The docks and panels of a run, and the actions, menu and toolbar that drive it."""
 
-    window: Any
-    docks: dict[str, QDockWidget]
+    def __init__(
+        self,
+        window: QMainWindow,
+        first_dock: QDockWidget,
+        panels_menu: QMenu | None,
+        document: ProjectDocument,
+        commands: RunCommands,
+    ) -> None:
+        """`first_dock`: the bottom dock the execution docks join as tabs; `panels_menu`: the
+        View menu's list of panels, which gets every execution dock."""
+        self.window = window
+        self._build_panels(first_dock, document)
+        self._build_actions(commands)
+        if panels_menu is not None:
+            for dock in self.docks.values():
+                panels_menu.addAction(dock.toggleViewAction())
 
-    # building ---------------------------------------------------------------------------------
-
-    def _build_panels(self) -> None:
+    def _build_panels(self, first_dock: QDockWidget, document: ProjectDocument) -> None:
         w = self.window
         self.run_panel = ExecutionRunPanel()
         self.events_panel = EventTablePanel()
@@ -64,10 +80,10 @@ class RunMenu:
         self.choreography = ChoreographyPanel()
         self.test_panel = TestStatePanel()
         self.emulated_panel = EmulatedAwsPanel()
-        self.emulated_view = EmulatedAwsView(self.emulated_panel, w.document)
+        self.emulated_view = EmulatedAwsView(self.emulated_panel, document)
         area = Qt.DockWidgetArea.BottomDockWidgetArea
         self.docks: dict[str, QDockWidget] = {}
-        previous = w.problems_dock
+        previous = first_dock
         for title, widget in (
             ("Run", self.run_panel),
             ("Events", self.events_panel),
@@ -85,9 +101,11 @@ class RunMenu:
             w.tabifyDockWidget(previous, dock)  # at once: side by side, eight docks would widen the window
             previous = dock
             self.docks[title] = dock
-        w.problems_dock.raise_()
+        first_dock.raise_()
 
-    def _action(self, text: str, slot: Any, shortcut: str | None = None, tip: str = "") -> QAction:
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: str | None = None, tip: str = ""
+    ) -> QAction:
         action = QAction(text, self.window)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -97,43 +115,43 @@ class RunMenu:
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
-    def _build_actions(self) -> None:
+    def _build_actions(self, c: RunCommands) -> None:
         a = self._action
-        self.run_action = a("&Run", self.run, "Ctrl+F5", "Run the state machine to the end, no debugger")
+        self.run_action = a("&Run", c.run, "Ctrl+F5", "Run the state machine to the end, no debugger")
         self.debug_action = a(
-            "&Debug", self.debug, "Ctrl+Shift+F5", "Run with the debugger: pause at breakpoints"
+            "&Debug", c.debug, "Ctrl+Shift+F5", "Run with the debugger: pause at breakpoints"
         )
         self.continue_action = a(
-            "&Continue", self.resume, "F5", "Continue to the next breakpoint (starts debugging when idle)"
+            "&Continue", c.resume, "F5", "Continue to the next breakpoint (starts debugging when idle)"
         )
-        self.pause_action = a("&Pause", self.pause_now, "F6", "Pause at the next state")
-        self.step_action = a("Step &Over", self.step, "F10", "Run the paused state, pause at the next one")
+        self.pause_action = a("&Pause", c.pause_now, "F6", "Pause at the next state")
+        self.step_action = a("Step &Over", c.step, "F10", "Run the paused state, pause at the next one")
         self.into_action = a(
-            "Step &Into", self.step_into, "F11", "Pause at the very next state, inside a branch or iteration"
+            "Step &Into", c.step_into, "F11", "Pause at the very next state, inside a branch or iteration"
         )
         self.out_action = a(
-            "Step O&ut", self.step_out, "Shift+F11", "Pause when the current branch or iteration is done"
+            "Step O&ut", c.step_out, "Shift+F11", "Pause when the current branch or iteration is done"
         )
         self.run_to_action = a(
-            "Run &to Selected State", self.run_to_selected, "Ctrl+F10", "Run until the selected state"
+            "Run &to Selected State", c.run_to_selected, "Ctrl+F10", "Run until the selected state"
         )
-        self.stop_action = a("&Stop", self.stop, "Shift+F5", "End the run (the execution is aborted)")
+        self.stop_action = a("&Stop", c.stop, "Shift+F5", "End the run (the execution is aborted)")
         self.breakpoint_action = a(
             "Toggle &Breakpoint",
-            self.toggle_breakpoint,
+            c.toggle_breakpoint,
             "F9",
             "Set or clear a breakpoint on the selected state",
         )
         self.condition_action = a(
             "Breakpoint &Condition…",
-            self.edit_condition,
+            c.edit_condition,
             "Ctrl+Shift+F9",
             'Pause only when a condition holds: $.total > 100 && $.country == "BR", {% JSONata %}',
         )
-        self.clear_breakpoints_action = a("Clear All Breakpoints", self.clear_breakpoints)
-        self.break_error_action = a("Break on &Error", self._break_flags)
+        self.clear_breakpoints_action = a("Clear All Breakpoints", c.clear_breakpoints)
+        self.break_error_action = a("Break on &Error", c.break_flags_changed)
         self.break_error_action.setCheckable(True)
-        self.break_caught_action = a("Break on Ca&ught Error", self._break_flags)
+        self.break_caught_action = a("Break on Ca&ught Error", c.break_flags_changed)
         self.break_caught_action.setCheckable(True)
         self.real_clock_action = a(
             "Real &Clock",
@@ -142,14 +160,28 @@ class RunMenu:
             "Real time (for callbacks you answer by hand); off: virtual time, Waits take no time",
         )
         self.real_clock_action.setCheckable(True)
+        self.non_stop_action = a(
+            "&Non-Stop Debugging",
+            lambda: None,
+            None,
+            "A pause stops only its own branch or iteration; the others run on (from the next run)",
+        )
+        self.non_stop_action.setCheckable(True)
+        self.next_thread_action = a(
+            "Next Paused &Thread",
+            c.next_thread,
+            "Ctrl+F11",
+            "Switch to the next paused branch or iteration: the one the steps act on",
+        )
+        self.next_thread_action.setEnabled(False)
         self.test_state_action = a(
             "&Test State…",
-            self.test_selected_state,
+            c.test_selected_state,
             "Ctrl+Shift+T",
             "Run the selected state alone (TestState)",
         )
         self.put_event_action = a(
-            "Put &Event…", self.show_choreography, None, "Put an event on a bus and follow it"
+            "Put &Event…", c.show_choreography, None, "Put an event on a bus and follow it"
         )
         bar = self.window.menuBar()
         menu = QMenu("&Run", self.window)
@@ -162,12 +194,13 @@ class RunMenu:
                 self.step_action,
                 self.into_action,
                 self.out_action,
+                self.next_thread_action,
                 self.run_to_action,
             ]
         )
         menu.addSeparator()
         menu.addActions([self.breakpoint_action, self.condition_action, self.clear_breakpoints_action])
-        menu.addActions([self.break_error_action, self.break_caught_action])
+        menu.addActions([self.break_error_action, self.break_caught_action, self.non_stop_action])
         menu.addSeparator()
         menu.addActions([self.real_clock_action, self.test_state_action, self.put_event_action])
         actions = bar.actions()
@@ -193,48 +226,17 @@ class RunMenu:
             tool.setDefaultAction(action)
             tool.setText(button)
             self.run_panel.buttons.addWidget(tool)
-        panels = getattr(self.window.actions_, "panels_menu", None)
-        if panels is not None:
-            for dock in self.docks.values():
-                panels.addAction(dock.toggleViewAction())
 
-    def context_actions(self, menu: QMenu, item: StateItem) -> None:
-        """The run actions that apply to a state, for the canvas's right-click menu."""
-        menu.addSeparator()
-        menu.addActions(
-            [self.breakpoint_action, self.condition_action, self.run_to_action, self.test_state_action]
-        )
-        self.thread_actions(menu, item)  # "Switch to ..." where another branch or iteration is held
-
-    def _wire(self) -> None:
-        doc = self.document
-        for signal in (doc.state_added, doc.state_removed, doc.state_changed, doc.transition_changed):
-            signal.connect(lambda _m, _p: self._canvas_timer.start())
-        doc.definition_replaced.connect(lambda _m: self._canvas_timer.start())
-        doc.resource_added.connect(lambda _k, _n: self._machines_changed())
-        doc.resource_removed.connect(lambda _k, _n: self._machines_changed())
-        doc.resource_changed.connect(self._resource_changed)
-        doc.document_reset.connect(self._document_reset)
-        self.scene.selectionChanged.connect(self._selection_changed)
-        p = self.run_panel
-        p.machine_changed.connect(self._machine_chosen)
-        p.save_input_requested.connect(self.save_default_input)
-        p.cursor_changed.connect(self.travel_to)
-        p.focus_changed.connect(self.set_focus)
-        self.events_panel.execution_chosen.connect(self.show_execution)
-        self.events_panel.event_activated.connect(lambda eid: self.travel_to(eid))
-        self.timeline.canvas.bar_clicked.connect(self._timeline_clicked)
-        s = self.state_panel
-        s.visit_chosen.connect(self._visit_chosen)
-        s.test_requested.connect(self._test_with_input)
-        s.run_from_requested.connect(self.run_from_selected)
-        s.apply_input_requested.connect(self._apply_input)
-        c = self.callbacks
-        c.success_requested.connect(lambda token, output: self._callback("success", token, output))
-        c.failure_requested.connect(
-            lambda token, error, cause: self._callback("failure", token, error, cause)
-        )
-        c.heartbeat_requested.connect(lambda token: self._callback("heartbeat", token))
-        self.choreography.put_requested.connect(self.put_events)
-        self.choreography.entry_activated.connect(self.select_key)
-        self.test_panel.run_requested.connect(self._run_test_state)
+    def clear_panels(self) -> None:
+        """Every execution panel forgets the previous document's runs, states and events."""
+        self.test_panel.clear()
+        self.choreography.clear()
+        self.state_panel.clear()
+        self.callbacks.set_tasks([])
+        self.events_panel.set_executions([], None)
+        self.events_panel.set_events([], [])
+        self.timeline.canvas.set_bars([], 0, None)
+        self.run_panel.set_status("")
+        self.run_panel.set_progress(None)
+        self.run_panel.set_history_length(0, True)
+        self.run_panel.set_containers([])

@@ -19,7 +19,7 @@ import shiboken6
 from PySide6.QtCore import QObject
 
 from designer.debug.session import RunSession
-from designer.document.paths import StateAddress
+from engine.asl import StateAddress
 from engine.runtime.debugger import Debugger, Pause
 
 

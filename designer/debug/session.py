@@ -18,19 +18,13 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 
-from designer.debug.history_model import EventNote
 from designer.debug.live_store import LiveStore
+from designer.document.project_document import ProjectDocument
 from engine.project.hops import HopGate
-from engine.project.loader import LoadedProject
 from engine.runtime.debugger import Debugger, Pause
+from engine.runtime.history_view import EventNote
 
 log = logging.getLogger("statecanvas.designer.debug")
-
-
-def loaded_from_document(document: Any) -> LoadedProject:
-    """The document as it is now (unsaved edits included), as the engine's LoadedProject."""
-    project = document.project.model_copy(deep=True)
-    return LoadedProject(project, document.path, copy.deepcopy(document.definitions))
 
 
 class RunSession(QObject):
@@ -49,7 +43,7 @@ class RunSession(QObject):
 
     def __init__(
         self,
-        document: Any,
+        document: ProjectDocument,
         *,
         clock: str = "virtual",
         debugger: Debugger | None = None,
@@ -60,7 +54,7 @@ class RunSession(QObject):
 
         super().__init__(parent)
         self.store = LiveStore()
-        self.loaded = loaded_from_document(document)
+        self.loaded = document.loaded_project()
         if definitions:
             self.loaded.definitions.update(copy.deepcopy(definitions))
         self.debugger = debugger

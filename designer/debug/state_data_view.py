@@ -1,28 +1,26 @@
-"""The selected state's data in a run (a part of DebugController, through ExecutionViews): its
-input and output, variables, context object, retry attempts and data-flow pipeline, all as the
-one `Shown` has them (the same execution, moment and iteration as the status line and canvas).
+"""The selected state's data in a run (a part ExecutionViews owns): its input and output,
+variables, context object, retry attempts and data-flow pipeline, all as the one `Shown` has
+them (the same execution, moment and iteration as the status line and canvas).
 """
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import html
 import json
-import logging
-from typing import Any
+from typing import Any, Protocol
 
 import shiboken6
 
 from designer.canvas.items.state_item import StateItem
-from designer.debug.attempts import attempts_of
 from designer.debug.dataflow import mock_for, pipeline_for
-from designer.debug.history_model import ExecutionPicture, Visit
-from designer.document.paths import StateAddress, get_in
+from designer.debug.host import Canvas, ViewsHost
+from designer.debug.run_menu import RunMenu
+from designer.debug.run_state import RunState
 from designer.panels.execution_state import RUN_FROM_NESTED
 from designer.panels.execution_timeline import duration_text
-
-log = logging.getLogger("statecanvas.designer.debug")
+from engine.asl import StateAddress, get_in, parse_location
+from engine.runtime.history_view import ExecutionPicture, Visit, attempts_of
 
 
 def run_from_refusal(address: StateAddress) -> str | None:
@@ -65,62 +63,83 @@ def retry_rows(picture: ExecutionPicture, visit: Visit) -> list[tuple[str, int, 
 
 
 def segments(path: str) -> tuple[Any, ...]:
-    from engine.asl.diagnostics import parse_location
-
     return tuple(parse_location(path))
+
+
+class ShownViews(Protocol):
+    """The views around the state data: a selection in another machine shows that machine's run."""
+
+    def refresh(self, canvas_only: bool = False) -> None: ...
+
+    def latest_per_machine(self) -> dict[str, str]: ...
 
 
 class StateDataView:
     """The State Data panel's side of the debugger: what is selected, and its data."""
 
-    window: Any
-    session: Any
+    def __init__(
+        self,
+        run: RunState,
+        ui: RunMenu,
+        canvas: Canvas,
+        host: ViewsHost,
+        views: ShownViews,
+    ) -> None:
+        self.run, self.ui, self.canvas, self.host, self.views = run, ui, canvas, host, views
+        self._pipeline_key: Any = None  # what the data-flow tab shows: computed again only when it changes
 
-    def _selected_item(self) -> StateItem | None:
-        items = self.scene.selected_states()
+    def selected_item(self) -> StateItem | None:
+        items = self.canvas.selected_states()
         return items[0] if items else None
 
-    def _selection_changed(self) -> None:
+    def forget_pipeline(self) -> None:
+        self._pipeline_key = None
+
+    def selection_changed(self) -> None:
         try:
-            item = self._selected_item()
+            item = self.selected_item()
         except RuntimeError:
             return
         if item is None:
-            self.selected = None
+            self.run.selected = None
             return
         machine = item.address.machine
-        self.selected = (machine, item.address.path)
-        self.selected_visit = None
-        self.state_panel.allow_run_from(run_from_refusal(item.address))
-        if self.session is not None and not (self.pause is not None and machine == self.session.main_machine):
-            latest = self._latest_per_machine().get(machine)
-            current = self.session.machine_of(self.shown_arn) if self.shown_arn else None
+        self.run.selected = (machine, item.address.path)
+        self.run.selected_visit = None
+        self.ui.state_panel.allow_run_from(run_from_refusal(item.address))
+        if self.run.session is not None and not (
+            self.run.pause is not None and machine == self.run.session.main_machine
+        ):
+            latest = self.views.latest_per_machine().get(machine)
+            current = self.run.session.machine_of(self.run.shown_arn) if self.run.shown_arn else None
             if latest is not None and machine != current:
-                self.shown_arn, self.cursor = latest, None
-                self.refresh()
+                self.run.shown_arn, self.run.cursor = latest, None
+                self.views.refresh()
                 return
-        if self.run_panel.current_machine() != machine and (self.session is None or self.session.done):
-            self.run_panel.machine.setCurrentText(machine)
-        self._refresh_state_data()
-        self.test_panel.set_target(machine, item.address.path, item.address.name)
+        if self.ui.run_panel.current_machine() != machine and (
+            self.run.session is None or self.run.session.done
+        ):
+            self.ui.run_panel.machine.setCurrentText(machine)
+        self.refresh()
+        self.ui.test_panel.set_target(machine, item.address.path, item.address.name)
 
-    def _visit_chosen(self, vid: int) -> None:
-        self.selected_visit = vid
-        self._refresh_state_data()
+    def visit_chosen(self, vid: int) -> None:
+        self.run.selected_visit = vid
+        self.refresh()
 
-    def _timeline_clicked(self, path: str | None) -> None:
-        if path and self.picture is not None and self.session is not None:
-            item = self.scene.state_item(self.session.machine_of(self.picture.execution_arn), path)
+    def timeline_clicked(self, path: str | None) -> None:
+        if path and self.run.picture is not None and self.run.session is not None:
+            item = self.canvas.state_item(self.run.session.machine_of(self.run.picture.execution_arn), path)
             if item is not None:
-                self.window.editor.select_item(item)
+                self.host.select_item(item)
 
-    def _refresh_state_data(self) -> None:
-        """The selected state as `self.shown` has it: the same execution, moment and iteration as
+    def refresh(self) -> None:
+        """The selected state as `self.run.shown` has it: the same execution, moment and iteration as
         the status line and the canvas (never another iteration's run in place of the one chosen)."""
-        shown, selected = self.shown, self.selected
-        panel = self.state_panel
+        shown, selected = self.run.shown, self.run.selected
+        panel = self.ui.state_panel
         panel.apply_input.setEnabled(False)
-        if selected is None or shown is None or self.session is None:
+        if selected is None or shown is None or self.run.session is None:
             return
         picture = shown.picture
         machine, path = selected
@@ -154,7 +173,7 @@ class StateDataView:
             panel.clear(text)
             self._pipeline_key = None
             return
-        chosen = next((v for v in visits if v.entered_id == self.selected_visit), visits[-1])
+        chosen = next((v for v in visits if v.entered_id == self.run.selected_visit), visits[-1])
         labels = []
         for i, visit in enumerate(visits):
             where = f" · iteration {visit.thread[-1][1]}" if visit.thread else ""
@@ -199,8 +218,8 @@ class StateDataView:
             return
         self._pipeline_key = key
         definition = (
-            copy.deepcopy(self.session.definition_of(self.picture.execution_arn))
-            if self.session and self.picture
+            copy.deepcopy(self.run.session.definition_of(self.run.picture.execution_arn))
+            if self.run.session and self.run.picture
             else {}
         )
         state = get_in(definition, segments(path)) or {}
@@ -225,7 +244,7 @@ class StateDataView:
             steps, response = await pipeline_for(
                 definition, name, state, data, variables=variables, mock=mock, context=replay_context
             )
-            if self._pipeline_key == key and shiboken6.isValid(self.state_panel):
+            if self._pipeline_key == key and shiboken6.isValid(self.ui.state_panel):
                 text = note
                 if before_result:
                     before = ("Input", "InputPath", "Parameters", "ItemsPath", "ItemSelector", "Arguments")
@@ -233,20 +252,6 @@ class StateDataView:
                 elif response.get("status") == "FAILED" and not failed:  # never a silent "(not reached)"
                     why = f"{response.get('error')}: {response.get('cause')}"
                     text = f"The engine could not replay this run: {why}"
-                self.state_panel.pipeline.set_steps(steps, text)
+                self.ui.state_panel.pipeline.set_steps(steps, text)
 
-        self._spawn(compute())
-
-    def _spawn(self, coroutine: Any) -> None:
-        try:
-            task = asyncio.ensure_future(coroutine)
-        except RuntimeError:
-            coroutine.close()
-            return
-        self.tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self.tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a debugger view failed", exc_info=task.exception())
+        self.host.spawn(compute())

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from designer.debug.history_model import ExecutionPicture
+from engine.asl import get_in, parse_location
 from engine.project.behaviour import task_behaviour, unserved_message
 from engine.project.model import Project
+from engine.runtime.history_view import ExecutionPicture
 
 NOT_FOUND = "ResourceNotFoundException"
 SHORT_HINT = "no local behaviour"
@@ -42,7 +43,4 @@ def unserved_tasks(
 
 
 def _state_at(definition: dict[str, Any], path: str) -> Any:
-    from designer.document.paths import get_in
-    from engine.asl.diagnostics import parse_location
-
     return get_in(definition, tuple(parse_location(path)))

@@ -14,7 +14,6 @@ from designer.document.commands import (
     SetStartCommand,
 )
 from designer.document.files import DocumentLoadError
-from designer.document.paths import StateAddress
 from designer.document.project_document import ProjectDocument
 
 __all__ = [
@@ -31,5 +30,4 @@ __all__ = [
     "SetFieldCommand",
     "SetResourceCommand",
     "SetStartCommand",
-    "StateAddress",
 ]

@@ -17,8 +17,8 @@ from PySide6.QtGui import QUndoCommand
 from designer.document import edits
 from designer.document.mock_changes import mock_changes_for_removal, mock_changes_for_rename
 from designer.document.patch import MISSING, Change, set_change
-from designer.document.paths import Scope, Segment, StateAddress
 from designer.document.project_document import RESOURCE_SECTIONS, ProjectDocument
+from engine.asl import Scope, Segment, StateAddress
 
 MOVE_COMMAND_ID = 1001
 

@@ -25,8 +25,8 @@ from designer.document.compound_edits import (
 from designer.document.field_commands import list_section_change
 from designer.document.groups import PatternGroup
 from designer.document.patch import Change
-from designer.document.paths import Scope, StateAddress
 from designer.document.project_document import ProjectDocument
+from engine.asl import Scope, StateAddress
 from engine.services import TaskTarget
 
 Position = tuple[float, float]

@@ -27,7 +27,8 @@ from designer.document.edits import (
 )
 from designer.document.groups import to_jsonata
 from designer.document.patch import Change, read, write
-from designer.document.paths import (
+from designer.document.templates import state_template
+from engine.asl import (
     Scope,
     Segment,
     StateAddress,
@@ -36,7 +37,6 @@ from designer.document.paths import (
     scope_states,
     unique_name,
 )
-from designer.document.templates import state_template
 from engine.services import TaskTarget, request_skeleton, task_target
 
 TERMINAL = ("Succeed", "Fail")

@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from designer.document.patch import MISSING, Change, Root, read, set_change, write
-from designer.document.paths import Scope, Segment, StateAddress, all_state_names, scope_states, unique_name
+from engine.asl import Scope, Segment, StateAddress, all_state_names, scope_states, unique_name
 
 END_CAPABLE = ("Pass", "Task", "Wait", "Parallel", "Map")
 CONNECT_KINDS = ("next", "choice", "default", "catch")

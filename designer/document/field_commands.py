@@ -13,8 +13,8 @@ from PySide6.QtGui import QUndoCommand
 from designer.document.commands import EditCommand, SetFieldCommand
 from designer.document.edits import EditRefused
 from designer.document.patch import Change
-from designer.document.paths import Segment, StateAddress
 from designer.document.project_document import LIST_SECTIONS, ProjectDocument
+from engine.asl import Segment, StateAddress
 
 TYPED_FIELD_COMMAND_ID = 1002
 

@@ -13,8 +13,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from designer.document.paths import unique_name
 from designer.document.templates import unique_resource_name
+from engine.asl import unique_name
 
 Offset = tuple[float, float]
 

@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoCommand
 from designer.document.commands import EditCommand
 from designer.document.edits import EditRefused, Plan
 from designer.document.patch import MISSING, Change, key_index
-from designer.document.paths import Segment
+from engine.asl import Segment
 from engine.project import ResourceRef, StateMachineSpec, parse_ref
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from designer.document.edits import EditRefused
 from designer.document.patch import Change
-from designer.document.paths import StateAddress
 from designer.document.project_document import ProjectDocument
+from engine.asl import StateAddress
 from engine.project import StateMachineSpec
 
 

@@ -12,7 +12,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from designer.document.paths import Segment
+from engine.asl import Segment
 
 
 class _Missing:

@@ -26,13 +26,13 @@ from designer.document.files import (
     save_document_file,
 )
 from designer.document.patch import MISSING, Change, write
-from designer.document.paths import PROCESSOR_KEYS, StateAddress, get_in, owning_state, state_path
-from engine.asl import Diagnostic
+from engine.asl import PROCESSOR_KEYS, Diagnostic, StateAddress, get_in, owning_state, state_path
 from engine.project import (
     PROJECT_SUFFIXES,
     BusSpec,
     ConsumerSpec,
     FunctionSpec,
+    LoadedProject,
     Position,
     QueueSpec,
     RuleSpec,
@@ -137,6 +137,12 @@ class ProjectDocument(QObject):
     @property
     def definitions(self) -> dict[str, dict[str, Any]]:
         return self._data.definitions
+
+    def loaded_project(self) -> LoadedProject:
+        """The document as it is now (unsaved edits included), as the engine's LoadedProject: a
+        copy, so a run, an export or a deploy never touches the document, and edits made while
+        it works do not leak into it."""
+        return LoadedProject(self.project.model_copy(deep=True), self.path, copy.deepcopy(self.definitions))
 
     @property
     def modified(self) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from designer.document.commands import AddResourceCommand, EditCommand, SetFieldCommand, SetResourceCommand
 from designer.document.edits import EditRefused
 from designer.document.mock_changes import mock_spec_changes, mocks_of
-from designer.document.paths import StateAddress
+from engine.asl import StateAddress
 from engine.integrations import outcome_problem
 from engine.project import PLACEHOLDER_FUNCTION, TaskBehaviour, lambda_target, task_behaviour
 

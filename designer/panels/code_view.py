@@ -14,11 +14,11 @@ from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
 from designer.document.commands import ReplaceDefinitionCommand
-from designer.document.paths import split_state_path
 from designer.document.project_document import ProjectDocument
 from designer.panels.json_highlighter import JsonHighlighter
 from designer.panels.json_spans import key_start, value_spans
 from designer.theme import Theme
+from engine.asl import split_state_path
 
 DEBOUNCE_MS = 400
 

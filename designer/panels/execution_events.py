@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.debug.history_model import FAILURE_EVENTS, details_of
-from designer.debug.history_model import _stamp as stamp
+from engine.runtime.history_view import FAILURE_EVENTS, details_of, stamp
 
 COLUMNS = ("ID", "Type", "Timestamp", "State", "Details")
 ALL_STATES = "All states"

@@ -22,8 +22,8 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QComboBox, QScrollArea, QToolTip, QWidget
 
-from designer.debug.attempts import Attempt, moment
 from designer.debug.overlay import STATUS_COLOURS, paint_status_badge
+from engine.runtime.history_view import Attempt, moment
 
 ROW = 22.0
 LABEL_W = 170.0

@@ -55,7 +55,7 @@ async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
     project = Project(name="conditions", state_machines={"Mapped": StateMachineSpec(default_input=ITEMS)})
     window.document.reset(DocumentData(project, {"Mapped": MACHINE}, None))
     yield window
-    editor = window.debug.editor
+    editor = window.debug.breaks.editor
     if editor is not None and shiboken6.isValid(editor):
         editor.close()
     session = window.debug.session
@@ -74,7 +74,7 @@ async def open_condition_dialog(win: Any, path: str = INNER) -> Any:
         Qt.Key.Key_F9,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    editor = win.debug.editor
+    editor = win.debug.breaks.editor
     assert editor is not None and editor.isVisible()
     return editor
 

@@ -13,8 +13,8 @@ from designer.canvas.items.container_item import ContainerItem
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.scene import DesignerScene
 from designer.canvas.view import PALETTE_MIME, CanvasView
-from designer.document.paths import StateAddress
 from designer.document.project_document import ProjectDocument
+from engine.asl import StateAddress
 
 M = "Orders"
 

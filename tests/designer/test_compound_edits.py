@@ -24,8 +24,8 @@ from designer.document.compound_edits import (
 from designer.document.edits import EditRefused
 from designer.document.groups import Namer, PatternGroup
 from designer.document.patch import write
-from designer.document.paths import StateAddress, all_state_names
 from designer.document.project_document import RESOURCE_SECTIONS, ProjectDocument
+from engine.asl import StateAddress, all_state_names
 
 M = "Orders"
 FLOW = {

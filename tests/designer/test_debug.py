@@ -18,11 +18,11 @@ from designer_helpers import until
 from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtTest import QTest
 
-from designer.debug.history_model import CAUGHT, FAILED, NOT_RUN, SUCCEEDED
 from designer.debug.overlay import PAUSED
 from designer.document.files import DocumentData
 from engine.project import Project
 from engine.project.model import QueueSpec, StateMachineSpec
+from engine.runtime.history_view import CAUGHT, FAILED, NOT_RUN, SUCCEEDED
 
 REPO = Path(__file__).resolve().parents[2]
 PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
@@ -59,13 +59,13 @@ async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
 
 def status(win: Any, machine: str, path: str) -> str:
     item = win.scene.state_item(machine, path)
-    overlay = getattr(item, "_sc_status", None)
+    overlay = win.debug.decorator.shown_overlay(item)
     return overlay.status if overlay is not None and overlay.isVisible() else NOT_RUN
 
 
 def choose(win: Any, machine: str) -> Any:
     d = win.debug
-    d.run_panel.machine.setCurrentText(machine)
+    d.ui.run_panel.machine.setCurrentText(machine)
     return d
 
 
@@ -82,7 +82,7 @@ async def wait_pause(d: Any, state: str | None = None) -> Any:
 async def test_a_breakpoint_set_in_the_gutter_pauses_there_and_the_canvas_highlights_it(win: Any) -> None:
     d = choose(win, "RetailOrder")
     charge = win.scene.state_item("RetailOrder", "/States/ChargePayment")
-    gutter = charge._sc_gutter
+    gutter = d.decorator.shown_gutter(charge)
     win.view.centerOn(charge)
     point = win.view.mapFromScene(gutter.mapToScene(QPointF(gutter.SIZE / 2, gutter.SIZE / 2)))
     QTest.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
@@ -97,18 +97,18 @@ async def test_a_breakpoint_set_in_the_gutter_pauses_there_and_the_canvas_highli
     await until(
         charge.isSelected, what="the selection"
     )  # it follows the pause, as a debugger moves to the line
-    assert "Paused" in d.run_panel.status.text() and "ChargePayment" in d.run_panel.status.text()
+    assert "Paused" in d.ui.run_panel.status.text() and "ChargePayment" in d.ui.run_panel.status.text()
     taken = win.scene.machines["RetailOrder"].top.edges
     trails = {
         (e.source.address.name, e.target.address.name)
         for e in taken
-        if getattr(e, "_sc_trail", None) and e._sc_trail.isVisible() and e.kind != "start"
+        if (trail := d.decorator.shown_trail("RetailOrder", e)) and trail.isVisible() and e.kind != "start"
     }
     assert trails == {("ValidateOrder", "IsOrderValid"), ("IsOrderValid", "ChargePayment")}
     # the state's data while paused: its input, and the steps the engine computes before the call
-    await until(lambda: d.state_panel.pipeline.steps, what="the pipeline")
-    assert d.state_panel.pipeline.labels() == ["Input", "Parameters"]
-    assert d.state_panel.pipeline.steps[1].value["Payload"] == {"orderId": "o-1001", "amount": 33.0}
+    await until(lambda: d.ui.state_panel.pipeline.steps, what="the pipeline")
+    assert d.ui.state_panel.pipeline.labels() == ["Input", "Parameters"]
+    assert d.ui.state_panel.pipeline.steps[1].value["Payload"] == {"orderId": "o-1001", "amount": 33.0}
     d.resume()
     await until(lambda: d.session.done, what="the end of the run")
     assert d.picture.status == "SUCCEEDED"
@@ -118,7 +118,7 @@ async def test_conditional_breakpoints_pause_only_when_the_predicate_holds(win: 
     d = choose(win, "RetailOrder")
     d.set_breakpoint("RetailOrder", "/States/ValidateOrder", "{% $count($states.input.items) > 5 %}")
     d.set_breakpoint("RetailOrder", "/States/PublishOrderCreated", "$.validation.valid")
-    assert win.scene.state_item("RetailOrder", "/States/ValidateOrder")._sc_gutter.condition
+    assert d.decorator.shown_gutter(win.scene.state_item("RetailOrder", "/States/ValidateOrder")).condition
     pause = (d.debug(), await wait_pause(d))[1]
     assert pause.state == "PublishOrderCreated"  # two items: ValidateOrder's condition is false
     d.stop()
@@ -142,8 +142,8 @@ async def test_the_condition_editor_tries_a_predicate_and_keeps_it(win: Any) -> 
 
 async def test_break_on_caught_error_pauses_where_the_catcher_takes_over(win: Any) -> None:
     d = choose(win, "RetailOrder")
-    d.run_panel.input.set_value({"orderId": "o-7", "items": [{"sku": "TV", "quantity": 1, "price": 9000}]})
-    d.break_caught_action.setChecked(True)
+    d.ui.run_panel.input.set_value({"orderId": "o-7", "items": [{"sku": "TV", "quantity": 1, "price": 9000}]})
+    d.ui.break_caught_action.setChecked(True)
     d.debug()
     pause = await wait_pause(d)
     assert (pause.state, pause.reason) == ("ChargePayment", "error")
@@ -154,8 +154,8 @@ async def test_break_on_caught_error_pauses_where_the_catcher_takes_over(win: An
     assert status(win, "RetailOrder", "/States/ChargePayment") == CAUGHT
     assert status(win, "RetailOrder", "/States/OrderRejected") == FAILED
     catch_edge = next(e for e in win.scene.machines["RetailOrder"].top.edges if e.kind == "catch")
-    assert catch_edge._sc_trail.isVisible()
-    assert "OrderRejected" in d.run_panel.status.text()
+    assert win.debug.decorator.shown_trail("RetailOrder", catch_edge).isVisible()
+    assert "OrderRejected" in d.ui.run_panel.status.text()
 
 
 # Stepping ---------------------------------------------------------------------------------------------
@@ -167,16 +167,16 @@ async def test_stepping_walks_the_retail_order_machine(win: Any) -> None:
     win.view.setFocus()
     QTest.keyClick(win, Qt.Key.Key_F10)  # F10 while idle: debug, paused at the first state
     if d.session is None:  # no window activation offscreen: the action is what F10 triggers
-        d.step_action.trigger()
+        d.ui.step_action.trigger()
     walked = [(await wait_pause(d)).state]
     hops: list[str] = []
     for expected in ("IsOrderValid", "ChargePayment", "PublishOrderCreated", "OrderCompleted"):
-        d.step_action.trigger()
+        d.ui.step_action.trigger()
         while d.pause is None:  # a step over PublishOrderCreated walks its story hop by hop first
             await until(lambda: d.pause is not None or d.hop_view.hop is not None, what="the next stop")
             if d.pause is None:
                 hops.append(f"{d.hop_view.hop.kind} {d.hop_view.hop.name}")
-                d.step_action.trigger()
+                d.ui.step_action.trigger()
         pause = await wait_pause(d, expected)
         walked.append(pause.state)
         path = f"/States/{expected}"
@@ -197,11 +197,11 @@ async def test_stepping_walks_the_retail_order_machine(win: Any) -> None:
         "execution Fulfillment",
     ]
     assert "bus orders" in hops[4:]  # OrderShipped on its way back to Retail
-    d.step_action.trigger()
+    d.ui.step_action.trigger()
     while not d.session.done:  # the story's last hops (the fan-out to customers) may still be paused
         await until(lambda: d.session.done or d.hop_view.hop is not None)
         if d.hop_view.hop is not None:
-            d.step_action.trigger()
+            d.ui.step_action.trigger()
     assert d.picture.status == "SUCCEEDED"
     assert all(status(win, "RetailOrder", f"/States/{name}") == SUCCEEDED for name in walked)
     assert status(win, "RetailOrder", "/States/OrderRejected") == NOT_RUN
@@ -209,7 +209,7 @@ async def test_stepping_walks_the_retail_order_machine(win: Any) -> None:
 
 async def test_step_into_a_map_iteration_shows_that_iteration(win: Any) -> None:
     d = choose(win, "Fulfillment")
-    d.run_panel.input.set_value(
+    d.ui.run_panel.input.set_value(
         {
             "detail": {
                 "orderId": "o-5",
@@ -232,21 +232,22 @@ async def test_step_into_a_map_iteration_shows_that_iteration(win: Any) -> None:
     inner = "/States/PickItems/ItemProcessor/States/PickItem"
     assert status(win, "Fulfillment", inner) == PAUSED
     assert d.focus["/States/PickItems"] == 0
-    await until(lambda: d.run_panel.container.currentData() == "/States/PickItems", what="the Map picker")
-    assert d.run_panel.choice.currentData() == 0
-    await until(lambda: len(d.thread_picker.rows()) == 4, what="the other iterations")  # all-stop:
-    held = [(row.label, row.where) for row in d.thread_picker.rows()[2:]]  # they wait at their first state
+    await until(lambda: d.ui.run_panel.container.currentData() == "/States/PickItems", what="the Map picker")
+    assert d.ui.run_panel.choice.currentData() == 0
+    await until(lambda: len(d.threads.thread_picker.rows()) == 4, what="the other iterations")  # all-stop:
+    rows = d.threads.thread_picker.rows()
+    held = [(row.label, row.where) for row in rows[2:]]  # they wait at their first state
     assert held == [(f"Map PickItems/iteration {i}", "paused at PickItem") for i in (1, 2)]
     assert d.picture.progress() == (0, 3)
-    d.set_focus("/States/PickItems", 1)  # the iteration picker: iteration 1 has not run PickItem yet
+    d.views.set_focus("/States/PickItems", 1)  # the iteration picker: iteration 1 has not run PickItem yet
     assert status(win, "Fulfillment", inner) == NOT_RUN
-    d.set_focus("/States/PickItems", 0)
+    d.views.set_focus("/States/PickItems", 0)
     assert status(win, "Fulfillment", inner) == PAUSED
     d.step_out()
     pause = await wait_pause(d, "PublishOrderPicked")
     assert pause.depth == 0
-    await until(lambda: d.run_panel.progress.value() == 3, what="the Map's progress")
-    assert d.run_panel.progress.isVisible() and d.run_panel.progress.maximum() == 3
+    await until(lambda: d.ui.run_panel.progress.value() == 3, what="the Map's progress")
+    assert d.ui.run_panel.progress.isVisible() and d.ui.run_panel.progress.maximum() == 3
     d.stop()
     await until(lambda: d.session.done)
 
@@ -257,13 +258,13 @@ async def test_run_to_the_selected_state_and_edit_its_input(win: Any) -> None:
     d.run_to_selected()
     pause = await wait_pause(d, "IsOrderValid")
     assert pause.reason == "run-to"
-    await until(d.state_panel.apply_input.isEnabled, what="the paused state's data")
+    await until(d.ui.state_panel.apply_input.isEnabled, what="the paused state's data")
     edited = copy.deepcopy(pause.input)
     edited["validation"]["valid"] = False
-    d.state_panel.input.set_value(edited)
+    d.ui.state_panel.input.set_value(edited)
     d.refresh()  # events keep coming while paused: an edit in progress is kept
-    assert '"valid": false' in d.state_panel.input.toPlainText()
-    d.state_panel.apply_input.click()
+    assert '"valid": false' in d.ui.state_panel.input.toPlainText()
+    d.ui.state_panel.apply_input.click()
     d.resume()
     await until(lambda: d.session.done)
     assert d.picture.status == "FAILED"  # the edited input took the Default branch
@@ -276,7 +277,7 @@ async def test_run_to_the_selected_state_and_edit_its_input(win: Any) -> None:
 
 async def test_time_travel_restores_the_colours_of_the_moment(win: Any) -> None:
     d = choose(win, "RetailOrder")
-    d.run_panel.input.set_value({"orderId": "o-3", "items": [{"sku": "TV", "quantity": 1, "price": 7000}]})
+    d.ui.run_panel.input.set_value({"orderId": "o-3", "items": [{"sku": "TV", "quantity": 1, "price": 7000}]})
     d.run()
     await until(lambda: d.session.done)
     events = d.session.history()
@@ -284,19 +285,19 @@ async def test_time_travel_restores_the_colours_of_the_moment(win: Any) -> None:
     charge_entered = next(
         e["id"] for e in events if e.get("stateEnteredEventDetails", {}).get("name") == "ChargePayment"
     )
-    d.run_panel.slider.setValue(charge_entered)  # scrub back to ChargePayment's start
+    d.ui.run_panel.slider.setValue(charge_entered)  # scrub back to ChargePayment's start
     assert d.cursor == charge_entered
     assert status(win, "RetailOrder", "/States/ValidateOrder") == SUCCEEDED
     assert status(win, "RetailOrder", "/States/ChargePayment") == "running"
     assert status(win, "RetailOrder", "/States/OrderRejected") == NOT_RUN
-    assert d.events_panel.model.rowCount() == charge_entered
-    d.run_panel.slider.setValue(2)
+    assert d.ui.events_panel.model.rowCount() == charge_entered
+    d.ui.run_panel.slider.setValue(2)
     assert status(win, "RetailOrder", "/States/ChargePayment") == NOT_RUN
-    d.run_panel.slider.setValue(d.run_panel.slider.maximum())  # back to the end
+    d.ui.run_panel.slider.setValue(d.ui.run_panel.slider.maximum())  # back to the end
     assert d.cursor is None
     assert status(win, "RetailOrder", "/States/ChargePayment") == CAUGHT
     assert status(win, "RetailOrder", "/States/OrderRejected") == FAILED
-    d.events_panel.event_activated.emit(charge_entered)  # double-click in the event table does the same
+    d.ui.events_panel.event_activated.emit(charge_entered)  # double-click in the event table does the same
     assert status(win, "RetailOrder", "/States/OrderRejected") == NOT_RUN
 
 
@@ -305,23 +306,23 @@ async def test_the_selected_state_shows_its_data_and_pipeline_from_the_history(w
     d.run()
     await until(lambda: d.session.done)
     win.editor.select_item(win.scene.state_item("RetailOrder", "/States/ValidateOrder"))
-    await until(lambda: d.state_panel.pipeline.steps, what="the pipeline")
-    labels = d.state_panel.pipeline.labels()
+    await until(lambda: d.ui.state_panel.pipeline.steps, what="the pipeline")
+    labels = d.ui.state_panel.pipeline.labels()
     assert labels == ["Input", "Parameters", "Result", "ResultSelector", "ResultPath", "Output"]
-    values = {s.label: s.value for s in d.state_panel.pipeline.steps}
+    values = {s.label: s.value for s in d.ui.state_panel.pipeline.steps}
     assert values["ResultSelector"] == {"valid": True, "total": 33.0, "reason": None}
     assert values["ResultPath"]["validation"]["total"] == 33.0
-    assert '"orderId": "o-1001"' in d.state_panel.input.toPlainText()
-    assert '"Name": "ValidateOrder"' in d.state_panel.context.toPlainText()
-    d.events_panel.filter_to(state="ValidateOrder")
-    assert d.events_panel.visible_types()[0] == "TaskStateEntered"
-    d.events_panel.filter_to(state="", kind="Exited")
-    assert set(d.events_panel.visible_types()) == {
+    assert '"orderId": "o-1001"' in d.ui.state_panel.input.toPlainText()
+    assert '"Name": "ValidateOrder"' in d.ui.state_panel.context.toPlainText()
+    d.ui.events_panel.filter_to(state="ValidateOrder")
+    assert d.ui.events_panel.visible_types()[0] == "TaskStateEntered"
+    d.ui.events_panel.filter_to(state="", kind="Exited")
+    assert set(d.ui.events_panel.visible_types()) == {
         "TaskStateExited",
         "ChoiceStateExited",
         "SucceedStateExited",
     }
-    assert d.timeline.canvas.bars[0].label == "ValidateOrder"
+    assert d.ui.timeline.canvas.bars[0].label == "ValidateOrder"
 
 
 async def test_run_from_a_state_and_test_state_with_edited_input(win: Any) -> None:
@@ -329,11 +330,11 @@ async def test_run_from_a_state_and_test_state_with_edited_input(win: Any) -> No
     d.run()
     await until(lambda: d.session.done)
     win.editor.select_item(win.scene.state_item("RetailOrder", "/States/IsOrderValid"))
-    d.state_panel.input.set_value({"validation": {"valid": True, "total": 0}})
-    d.state_panel.test.click()  # TestState on the edited input
-    await until(lambda: "status" in d.test_panel.response.toPlainText(), what="TestState")
-    assert '"nextState": "OrderRejected"' in d.test_panel.response.toPlainText()
-    d.state_panel.run_from.click()  # a new execution that starts here
+    d.ui.state_panel.input.set_value({"validation": {"valid": True, "total": 0}})
+    d.ui.state_panel.test.click()  # TestState on the edited input
+    await until(lambda: "status" in d.ui.test_panel.response.toPlainText(), what="TestState")
+    assert '"nextState": "OrderRejected"' in d.ui.test_panel.response.toPlainText()
+    d.ui.state_panel.run_from.click()  # a new execution that starts here
     await until(lambda: d.session.done)
     assert d.picture.status == "FAILED"
     assert [d.picture.visits[v].name for v in d.picture.order] == ["IsOrderValid", "OrderRejected"]
@@ -343,8 +344,8 @@ async def test_run_from_a_state_and_test_state_with_edited_input(win: Any) -> No
 async def test_test_state_from_the_run_menu_uses_a_mocked_result(win: Any) -> None:
     d = win.debug
     win.editor.select_item(win.scene.state_item("RetailOrder", "/States/ChargePayment"))
-    d.test_state_action.trigger()
-    panel = d.test_panel
+    d.ui.test_state_action.trigger()
+    panel = d.ui.test_panel
     panel.input.set_value({"orderId": "o-1", "validation": {"total": 12}})
     panel.mock.set_value({"Payload": {"paymentId": "pay-mock"}})
     panel.run.click()
@@ -392,21 +393,21 @@ def approval_document() -> DocumentData:
 async def test_a_callback_sent_from_the_ui_completes_the_task(win: Any) -> None:
     win.document.reset(approval_document())
     d = choose(win, "Approve")
-    assert '"orderId": "o-77"' in d.run_panel.input.toPlainText()
-    d.real_clock_action.setChecked(True)
+    assert '"orderId": "o-77"' in d.ui.run_panel.input.toPlainText()
+    d.ui.real_clock_action.setChecked(True)
     d.run()
-    await until(lambda: d.callbacks.tasks.topLevelItemCount() == 1, what="the waiting task")
-    assert d.callbacks.tasks.topLevelItem(0).text(0) == "AskApproval"
+    await until(lambda: d.ui.callbacks.tasks.topLevelItemCount() == 1, what="the waiting task")
+    assert d.ui.callbacks.tasks.topLevelItem(0).text(0) == "AskApproval"
     assert status(win, "Approve", "/States/AskApproval") == "running"
-    assert "wait for a callback" in d.run_panel.status.text()
-    d.callbacks.heartbeat.click()
-    await until(lambda: d.callbacks.tasks.topLevelItem(0).text(2) == "1", what="the heartbeat")
-    d.callbacks.output.set_value({"approved": True, "by": "ana"})
-    d.callbacks.success.click()
+    assert "wait for a callback" in d.ui.run_panel.status.text()
+    d.ui.callbacks.heartbeat.click()
+    await until(lambda: d.ui.callbacks.tasks.topLevelItem(0).text(2) == "1", what="the heartbeat")
+    d.ui.callbacks.output.set_value({"approved": True, "by": "ana"})
+    d.ui.callbacks.success.click()
     await until(lambda: d.session.done)
     assert d.picture.status == "SUCCEEDED"
     assert d.picture.output["approval"] == {"approved": True, "by": "ana"}
-    assert d.callbacks.tasks.topLevelItemCount() == 0
+    assert d.ui.callbacks.tasks.topLevelItemCount() == 0
     assert status(win, "Approve", "/States/AskApproval") == SUCCEEDED
 
 
@@ -414,10 +415,10 @@ async def test_a_failure_sent_from_the_ui_fails_the_task(win: Any) -> None:
     win.document.reset(approval_document())
     d = choose(win, "Approve")
     d.run()
-    await until(lambda: d.callbacks.tasks.topLevelItemCount() == 1, what="the waiting task")
-    d.callbacks.error_field.setText("Rejected")
-    d.callbacks.cause_field.setText("over budget")
-    d.callbacks.failure.click()
+    await until(lambda: d.ui.callbacks.tasks.topLevelItemCount() == 1, what="the waiting task")
+    d.ui.callbacks.error_field.setText("Rejected")
+    d.ui.callbacks.cause_field.setText("over budget")
+    d.ui.callbacks.failure.click()
     await until(lambda: d.session.done)
     assert (d.picture.status, d.picture.error, d.picture.cause) == ("FAILED", "Rejected", "over budget")
     assert status(win, "Approve", "/States/AskApproval") == FAILED
@@ -428,7 +429,7 @@ async def test_a_failure_sent_from_the_ui_fails_the_task(win: Any) -> None:
 
 async def test_put_event_shows_the_trace_and_the_dlq_filling_for_a_poison_order(win: Any) -> None:
     d = win.debug
-    panel = d.choreography
+    panel = d.ui.choreography
     panel.entries.set_value([POISON])
     panel.put.click()
     await until(lambda: d.session is not None and d.session.done, what="the choreography to settle")
@@ -450,7 +451,7 @@ async def test_put_event_shows_the_trace_and_the_dlq_filling_for_a_poison_order(
     }
     assert rows["warehouse-dlq"].text(1) == "1"
     assert rows["warehouse-notifications"].text(3) == "1"  # its DLQ's depth
-    gauge = win.scene.item_for_key("queue:warehouse-dlq")._sc_gauge
+    gauge = win.debug.decorator.shown_gauge("warehouse-dlq", win.scene.item_for_key("queue:warehouse-dlq"))
     assert gauge.visible_count == 1 and max(gauge.samples) == 1
     assert win.scene.item_for_key("queue:warehouse-dlq").depth == 1
     # clicking an entry selects what it is about
@@ -472,10 +473,10 @@ async def test_a_run_colours_every_machine_the_choreography_reaches(win: Any) ->
     assert status(win, "Fulfillment", "/States/PublishOrderShipped") == SUCCEEDED
     assert status(win, "Fulfillment", "/States/PickItems/ItemProcessor/States/PickItem") == SUCCEEDED
     item = win.scene.state_item("Fulfillment", "/States/PickItems/ItemProcessor/States/PickItem")
-    assert item._sc_status.runs == 2  # one per iteration
+    assert d.decorator.shown_overlay(item).runs == 2  # one per iteration
     win.editor.select_item(win.scene.state_item("Fulfillment", "/States/CreateShipment"))
     assert d.session.machine_of(d.shown_arn) == "Fulfillment"  # the views follow to that execution
-    labels = [d.events_panel.execution.itemText(i) for i in range(d.events_panel.execution.count())]
+    labels = [d.ui.events_panel.execution.itemText(i) for i in range(d.ui.events_panel.execution.count())]
     assert any(label.startswith("Fulfillment") for label in labels)
 
 
@@ -484,8 +485,8 @@ async def test_a_run_colours_every_machine_the_choreography_reaches(win: Any) ->
 
 async def test_the_input_is_saved_as_the_machines_default_input_undoably(win: Any) -> None:
     d = choose(win, "Returns")
-    d.run_panel.input.set_value({"orderId": "o-4", "reason": "damaged"})
-    d.run_panel.save_input.click()
+    d.ui.run_panel.input.set_value({"orderId": "o-4", "reason": "damaged"})
+    d.ui.run_panel.save_input.click()
     spec = win.document.project.state_machines["Returns"]
     assert spec.default_input == {"orderId": "o-4", "reason": "damaged"}
     assert win.document.modified
@@ -493,9 +494,9 @@ async def test_the_input_is_saved_as_the_machines_default_input_undoably(win: An
     assert spec.default_input is None
     win.document.undo_stack.redo()
     assert spec.default_input == {"orderId": "o-4", "reason": "damaged"}
-    d.run_panel.input.setPlainText("{not json")
+    d.ui.run_panel.input.setPlainText("{not json")
     assert d.start(debug=False) is None
-    assert "not valid JSON" in d.run_panel.error.text()
+    assert "not valid JSON" in d.ui.run_panel.error.text()
 
 
 async def test_stop_ends_a_paused_run_and_the_window_stays_responsive(win: Any) -> None:
@@ -517,11 +518,11 @@ async def test_stop_ends_a_paused_run_and_the_window_stays_responsive(win: Any) 
     await asyncio.sleep(0.3)  # paused: Qt timers still fire, nothing blocks the loop
     timer.stop()
     assert ticks >= 2
-    assert d.stop_action.isEnabled()
-    d.stop_action.trigger()
+    assert d.ui.stop_action.isEnabled()
+    d.ui.stop_action.trigger()
     await until(lambda: d.session.done)
     assert d.picture.status == "ABORTED"
-    assert not d.stop_action.isEnabled()
+    assert not d.ui.stop_action.isEnabled()
 
 
 async def test_breakpoints_survive_an_edit_that_rebuilds_the_canvas(win: Any) -> None:
@@ -534,8 +535,8 @@ async def test_breakpoints_survive_an_edit_that_rebuilds_the_canvas(win: Any) ->
     win.document.push(ReplaceDefinitionCommand(win.document, "RetailOrder", definition))
     await until(
         lambda: (
-            getattr(win.scene.state_item("RetailOrder", "/States/OrderCompleted"), "_sc_gutter", None)
+            d.decorator.shown_gutter(win.scene.state_item("RetailOrder", "/States/OrderCompleted"))
             is not None
         )
     )
-    assert win.scene.state_item("RetailOrder", "/States/OrderCompleted")._sc_gutter.enabled
+    assert d.decorator.shown_gutter(win.scene.state_item("RetailOrder", "/States/OrderCompleted")).enabled

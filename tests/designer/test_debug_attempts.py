@@ -84,17 +84,17 @@ def tooltip_at(widget: Any, point: QPointF) -> str:
 
 async def test_retries_show_their_back_off_in_the_table_and_on_the_timeline(win: Any) -> None:
     d = win.debug
-    d.run_panel.machine.setCurrentText("Flaky")
+    d.ui.run_panel.machine.setCurrentText("Flaky")
     await until(lambda: win.scene.state_item("Flaky", "/States/Charge") is not None, what="the canvas")
-    button = d.toolbar.widgetForAction(d.run_action)
+    button = d.ui.toolbar.widgetForAction(d.ui.run_action)
     assert isinstance(button, QToolButton)
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
     await until(lambda: d.session is not None and d.session.done, what="the end of the run")
     assert d.picture.status == "SUCCEEDED"
 
     click_state(win, "/States/Charge")
-    await until(lambda: d.state_panel.retries.topLevelItemCount() == 3, what="the Retries table")
-    table = d.state_panel.retries
+    await until(lambda: d.ui.state_panel.retries.topLevelItemCount() == 3, what="the Retries table")
+    table = d.ui.state_panel.retries
     assert table.headerItem().text(5) == "Back-off"
     rows = [[table.topLevelItem(r).text(c) for c in (0, 2, 4, 5)] for r in range(3)]
     assert rows == [
@@ -102,11 +102,11 @@ async def test_retries_show_their_back_off_in_the_table_and_on_the_timeline(win:
         ["2", "CardDeclined", "retried", "4 s"],
         ["3", "", "succeeded", ""],
     ]
-    assert d.state_panel.tabs.tabText(4) == "Retries (2)"
-    assert d.state_panel.run_from.isEnabled()
+    assert d.ui.state_panel.tabs.tabText(4) == "Retries (2)"
+    assert d.ui.state_panel.run_from.isEnabled()
 
-    d.docks["Timeline"].raise_()
-    canvas = d.timeline.canvas
+    d.ui.docks["Timeline"].raise_()
+    canvas = d.ui.timeline.canvas
     canvas.resize(max(canvas.width(), 900), canvas.height())  # room to tell the markers apart
     row = next(i for i, bar in enumerate(canvas.bars) if bar.label == "Charge")
     bar = canvas.bars[row]
@@ -131,13 +131,13 @@ async def test_retries_show_their_back_off_in_the_table_and_on_the_timeline(win:
 
     # Run from here: a state inside the Map cannot start an execution, and the button says why
     click_state(win, "/States/Each/ItemProcessor/States/Inner")
-    assert not d.state_panel.run_from.isEnabled()
-    assert "Only a top-level state can start an execution" in d.state_panel.run_from.toolTip()
-    assert "Each" in d.state_panel.run_from.toolTip()
-    palette = d.state_panel.run_from.palette()  # and it reads as disabled: greyed, not as an enabled one
+    assert not d.ui.state_panel.run_from.isEnabled()
+    assert "Only a top-level state can start an execution" in d.ui.state_panel.run_from.toolTip()
+    assert "Each" in d.ui.state_panel.run_from.toolTip()
+    palette = d.ui.state_panel.run_from.palette()  # and it reads as disabled: greyed, not as an enabled one
     role = QPalette.ColorRole.ButtonText
     assert palette.color(QPalette.ColorGroup.Disabled, role) != palette.color(
         QPalette.ColorGroup.Active, role
     )
     click_state(win, "/States/Charge")
-    assert d.state_panel.run_from.isEnabled()
+    assert d.ui.state_panel.run_from.isEnabled()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from designer.debug.history_model import (
+from designer.debug.live_store import LiveStore
+from engine.runtime import run_async
+from engine.runtime.history_view import (
     CAUGHT,
     FAILED,
     NOT_RUN,
@@ -14,8 +16,6 @@ from designer.debug.history_model import (
     SUCCEEDED,
     ExecutionPicture,
 )
-from designer.debug.live_store import LiveStore
-from engine.runtime import run_async
 
 FLAKY = {
     "StartAt": "Fetch",
@@ -156,24 +156,26 @@ async def test_a_parallel_branch_view_dims_the_other_branches(qtbot: Any) -> Non
     qtbot.addWidget(window)
     window.document.reset(document_for(FLAKY, "Flaky").snapshot())
     d = window.debug
-    d.run_panel.machine.setCurrentText("Flaky")
-    d.run_panel.input.set_value({})
+    d.ui.run_panel.machine.setCurrentText("Flaky")
+    d.ui.run_panel.input.set_value({})
     definition = dict(FLAKY)
     definition["StartAt"] = "Both"  # no Lambda here: start at the Parallel
     d.start(debug=False, data={}, definitions={"Flaky": definition})
     while not d.session.done:
         await asyncio.sleep(0.01)
-    containers = {path: choices for path, _label, choices in d._containers(d.picture)}
+    containers = {path: choices for path, _label, choices in d.views._containers(d.picture)}
     assert containers["/States/Both"] == [
         ("All branches", None),
         ("Branch 1: Left", 0),
         ("Branch 2: Right", 1),
     ]
-    d.set_focus("/States/Both", 1)
-    left = window.scene.state_item("Flaky", "/States/Both/Branches[0]/States/Left")._sc_status
-    right = window.scene.state_item("Flaky", "/States/Both/Branches[1]/States/Right")._sc_status
+    d.views.set_focus("/States/Both", 1)
+    left = d.decorator.shown_overlay(window.scene.state_item("Flaky", "/States/Both/Branches[0]/States/Left"))
+    right = d.decorator.shown_overlay(
+        window.scene.state_item("Flaky", "/States/Both/Branches[1]/States/Right")
+    )
     assert left.dimmed and not right.dimmed and right.status == SUCCEEDED
-    d.set_focus("/States/Both", None)
+    d.views.set_focus("/States/Both", None)
     assert not left.dimmed
 
 

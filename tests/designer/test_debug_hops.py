@@ -54,7 +54,7 @@ def click_state(win: Any, machine: str, path: str) -> None:
 
 def gauge(win: Any, queue: str) -> tuple[int, int]:
     item = win.scene.item_for_key(f"queue:{queue}")
-    meter = getattr(item, "_sc_gauge", None)
+    meter = win.debug.decorator.shown_gauge(queue, item)
     return (meter.visible_count, meter.in_flight) if meter is not None else (0, 0)
 
 
@@ -69,13 +69,13 @@ async def hop_at(win: Any, kind: str, name: str) -> Any:
 
 async def test_f10_over_publish_order_created_walks_the_hops_with_the_canvas_following(win: Any) -> None:
     d = win.debug
-    d.run_panel.machine.setCurrentText("RetailOrder")
+    d.ui.run_panel.machine.setCurrentText("RetailOrder")
     click_state(win, "RetailOrder", "/States/PublishOrderCreated")
     press(win, Qt.Key.Key_F9)  # Run > Toggle Breakpoint
     assert d.breakpoints["RetailOrder"] == {"/States/PublishOrderCreated": None}
     press(win, Qt.Key.Key_F5)  # Debug: runs to the breakpoint
     await until(lambda: d.pause is not None and d.pause.state == "PublishOrderCreated", what="the breakpoint")
-    view, box = d.hop_view, d.choreography.hop
+    view, box = d.hop_view, d.ui.choreography.hop
     assert view.marked_keys() == [] and not box.isVisible()
 
     press(win, Qt.Key.Key_F10)  # over the state: to the first hop of the story it sets off
@@ -116,20 +116,20 @@ async def test_f10_over_publish_order_created_walks_the_hops_with_the_canvas_fol
 
 async def test_step_out_of_the_hops_returns_to_the_machine_being_debugged(win: Any) -> None:
     d = win.debug
-    d.run_panel.machine.setCurrentText("RetailOrder")
+    d.ui.run_panel.machine.setCurrentText("RetailOrder")
     click_state(win, "RetailOrder", "/States/PublishOrderCreated")
     press(win, Qt.Key.Key_F9)
     press(win, Qt.Key.Key_F5)
     await until(lambda: d.pause is not None and d.pause.state == "PublishOrderCreated", what="the breakpoint")
-    assert not d.out_action.isEnabled()  # at the top level of the machine: nothing to step out of
+    assert not d.ui.out_action.isEnabled()  # at the top level of the machine: nothing to step out of
     press(win, Qt.Key.Key_F10)
     await hop_at(win, "bus", "orders")
-    assert d.out_action.isEnabled()  # out of the story's hops
+    assert d.ui.out_action.isEnabled()  # out of the story's hops
     QTest.keyClick(win.view.viewport(), Qt.Key.Key_F11, Qt.KeyboardModifier.ShiftModifier)
     await until(lambda: d.pause is not None and d.pause.state == "OrderCompleted", what="the next state")
     assert d.hop_view.hop is None and d.hop_view.marked_keys() == []
     await until(
-        lambda: any("execution of Fulfillment SUCCEEDED" in line for line in d.choreography.lines()),
+        lambda: any("execution of Fulfillment SUCCEEDED" in line for line in d.ui.choreography.lines()),
         what="the story's end in the choreography trace",
     )
     press(win, Qt.Key.Key_F5)
@@ -148,7 +148,7 @@ def click_resource(win: Any, key: str) -> Any:
 
 async def test_f9_on_a_queue_pauses_every_message_that_reaches_it(win: Any) -> None:
     d = win.debug
-    d.run_panel.machine.setCurrentText("RetailOrder")
+    d.ui.run_panel.machine.setCurrentText("RetailOrder")
     queue = click_resource(win, "queue:customer-notifications")
     press(win, Qt.Key.Key_F9)
     assert d.hop_view.breakpoints == {"queue:customer-notifications"}

@@ -17,11 +17,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QToolButton
 from test_debug import until, wait_pause
 
-from designer.debug.history_model import NOT_RUN, RUNNING, SUCCEEDED
 from designer.debug.overlay import PAUSED
 from designer.document.files import DocumentData
 from engine.project import Project
 from engine.project.model import StateMachineSpec
+from engine.runtime.history_view import NOT_RUN, RUNNING, SUCCEEDED
 
 INNER = "/States/Each/ItemProcessor/States/Inner"
 EACH = "/States/Each"
@@ -75,7 +75,7 @@ async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
 
 def overlay_status(win: Any, path: str) -> str:
     item = win.scene.state_item("Looped", path)
-    overlay = getattr(item, "_sc_status", None)
+    overlay = win.debug.decorator.shown_overlay(item)
     return overlay.status if overlay is not None and overlay.isVisible() else NOT_RUN
 
 
@@ -99,7 +99,7 @@ def click_state(win: Any, path: str) -> None:
 
 
 def click_action(win: Any, action: Any) -> None:
-    button = win.debug.toolbar.widgetForAction(action)
+    button = win.debug.ui.toolbar.widgetForAction(action)
     assert isinstance(button, QToolButton)
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
 
@@ -109,8 +109,8 @@ async def agree(win: Any, path: str, iteration: int | None = None) -> str:
     d = win.debug
     await asyncio.sleep(0.1)  # the panels follow the canvas a moment after a pause
     shown = d.shown
-    status_line = d.run_panel.status.text()
-    title = d.state_panel.title.text()
+    status_line = d.ui.run_panel.status.text()
+    title = d.ui.state_panel.title.text()
     overlay = overlay_status(win, path)
     if shown.pause is not None and d.cursor is None:
         assert "Paused" in status_line and "Running" not in status_line
@@ -121,20 +121,20 @@ async def agree(win: Any, path: str, iteration: int | None = None) -> str:
         assert f"iteration {iteration} of Each" in title, title
     if overlay == PAUSED:
         assert "paused before it runs" in title
-        assert d.state_panel.apply_input.isEnabled()
+        assert d.ui.state_panel.apply_input.isEnabled()
         return overlay
-    assert not d.state_panel.apply_input.isEnabled()
+    assert not d.ui.state_panel.apply_input.isEnabled()
     if overlay == NOT_RUN:
         assert "has not run" in title
         return overlay
     assert f"· {overlay}" in title, (overlay, title)
-    shown_input = d.state_panel.input.value()
+    shown_input = d.ui.state_panel.input.value()
     await until(
-        lambda: d.state_panel.pipeline.steps and d.state_panel.pipeline.steps[0].value == shown_input,
+        lambda: d.ui.state_panel.pipeline.steps and d.ui.state_panel.pipeline.steps[0].value == shown_input,
         what="the data flow of the run shown",
     )
-    steps = d.state_panel.pipeline.steps
-    output = d.state_panel.output.toPlainText()
+    steps = d.ui.state_panel.pipeline.steps
+    output = d.ui.state_panel.output.toPlainText()
     if overlay == SUCCEEDED:
         assert all(step.present for step in steps), [(s.label, s.present) for s in steps]
         assert json.loads(output) == steps[-1].value
@@ -146,61 +146,61 @@ async def agree(win: Any, path: str, iteration: int | None = None) -> str:
 
 async def test_the_picker_the_slider_and_stepping_keep_every_view_on_one_iteration(win: Any) -> None:
     d = win.debug
-    d.run_panel.machine.setCurrentText("Looped")
+    d.ui.run_panel.machine.setCurrentText("Looped")
     await until(lambda: win.scene.state_item("Looped", INNER) is not None, what="the canvas")
     click_state(win, INNER)
     QTest.keyClick(win.view.viewport(), Qt.Key.Key_F9)  # Run > Toggle Breakpoint
     assert d.breakpoints["Looped"] == {INNER: None}
-    click_action(win, d.debug_action)
+    click_action(win, d.ui.debug_action)
     for index in range(3):  # one iteration at a time (MaxConcurrency 1): pause in the third
         pause = await wait_pause(d, "Inner")
         if pause.path != ("Each", str(index)):
             raise AssertionError(f"paused in {pause.path}, expected iteration {index}")
         if index < 2:
-            click_action(win, d.continue_action)
+            click_action(win, d.ui.continue_action)
             await until(lambda i=index: d.pause is None or d.pause.path != ("Each", str(i)))
     await until(lambda: d.shown is not None and d.shown.paused_path == INNER, what="the pause shown")
     assert overlay_status(win, INNER) == PAUSED
     assert await agree(win, INNER, 2) == PAUSED
-    assert "paused at <b>Inner</b> in iteration 2 of Each" in d.run_panel.status.text()
-    assert d.state_panel.input.value() == {"value": 3}
+    assert "paused at <b>Inner</b> in iteration 2 of Each" in d.ui.run_panel.status.text()
+    assert d.ui.state_panel.input.value() == {"value": 3}
 
     # the picker: iteration 1, finished, while the run is paused in iteration 2
-    assert d.run_panel.container.currentData() == EACH
-    pick(d.run_panel.choice, 1)
+    assert d.ui.run_panel.container.currentData() == EACH
+    pick(d.ui.run_panel.choice, 1)
     assert d.focus[EACH] == 1
-    assert "Paused" in d.run_panel.status.text()
-    assert "showing iteration 1 of Each" in d.run_panel.status.text()
+    assert "Paused" in d.ui.run_panel.status.text()
+    assert "showing iteration 1 of Each" in d.ui.run_panel.status.text()
     assert await agree(win, INNER, 1) == SUCCEEDED
-    assert d.state_panel.input.value() == {"value": 2}
-    assert json.loads(d.state_panel.output.toPlainText())["result"] == {"value": 2, "double": 4}
-    pick(d.run_panel.choice, 3)  # not started yet: nothing of another iteration stands in for it
+    assert d.ui.state_panel.input.value() == {"value": 2}
+    assert json.loads(d.ui.state_panel.output.toPlainText())["result"] == {"value": 2, "double": 4}
+    pick(d.ui.run_panel.choice, 3)  # not started yet: nothing of another iteration stands in for it
     assert await agree(win, INNER, None) == NOT_RUN
-    assert "has not run in iteration 3 of Each yet" in d.state_panel.title.text()
-    pick(d.run_panel.choice, 2)
+    assert "has not run in iteration 3 of Each yet" in d.ui.state_panel.title.text()
+    pick(d.ui.run_panel.choice, 2)
     assert await agree(win, INNER, 2) == PAUSED
 
     # time travel: back to the moment iteration 1's Inner had entered and not exited
-    pick(d.run_panel.choice, 1)
+    pick(d.ui.run_panel.choice, 1)
     history = d.session.history()
     entered = [e["id"] for e in history if e.get("stateEnteredEventDetails", {}).get("name") == "Inner"][1]
-    slider = d.run_panel.slider
+    slider = d.ui.run_panel.slider
     slider.setFocus()
     while slider.value() > entered:
         QTest.keyClick(slider, Qt.Key.Key_Left)
     assert d.cursor == entered
-    assert "Paused" not in d.run_panel.status.text().split("·")[0]
-    assert "now paused at Inner" in d.run_panel.status.text()
+    assert "Paused" not in d.ui.run_panel.status.text().split("·")[0]
+    assert "now paused at Inner" in d.ui.run_panel.status.text()
     assert await agree(win, INNER, 1) == RUNNING
-    pick(d.run_panel.choice, 0)
+    pick(d.ui.run_panel.choice, 0)
     assert await agree(win, INNER, 0) == SUCCEEDED
     QTest.keyClick(slider, Qt.Key.Key_End)
     assert d.cursor is None
-    pick(d.run_panel.choice, 2)
+    pick(d.ui.run_panel.choice, 2)
     assert await agree(win, INNER, 2) == PAUSED
 
     # stepping: Step Over runs iteration 2's Inner; the views follow the pause to After
-    click_action(win, d.step_action)
+    click_action(win, d.ui.step_action)
     pause = await wait_pause(d, "After")
     assert pause.path == ("Each", "2")
     after = "/States/Each/ItemProcessor/States/After"
@@ -208,12 +208,12 @@ async def test_the_picker_the_slider_and_stepping_keep_every_view_on_one_iterati
     assert await agree(win, after, 2) == PAUSED
     click_state(win, INNER)
     assert await agree(win, INNER, 2) == SUCCEEDED
-    assert d.state_panel.input.value() == {"value": 3}
-    click_action(win, d.continue_action)
+    assert d.ui.state_panel.input.value() == {"value": 3}
+    click_action(win, d.ui.continue_action)
     await wait_pause(d, "Inner")  # iteration 3
     click_state(win, INNER)
     QTest.keyClick(win.view.viewport(), Qt.Key.Key_F9)  # the breakpoint off: run to the end
     assert d.breakpoints["Looped"] == {}
-    click_action(win, d.continue_action)
+    click_action(win, d.ui.continue_action)
     await until(lambda: d.session.done, what="the end of the run")
     assert await agree(win, INNER, None) == SUCCEEDED

@@ -46,30 +46,32 @@ async def test_after_open_the_keys_act_on_the_new_document_and_no_panel_keeps_th
     win: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     d = win.debug
-    assert d.run_panel.current_machine() == "RetailOrder"
-    assert d.run_panel.input.value()["orderId"]  # its saved default input
+    assert d.ui.run_panel.current_machine() == "RetailOrder"
+    assert d.ui.run_panel.input.value()["orderId"]  # its saved default input
     win.activateWindow()
     win.view.setFocus()
     QTest.keyClick(win, Qt.Key.Key_F10)  # debug RetailOrder, paused at its first state
     await wait_pause(d, "ValidateOrder")
-    d.step_action.trigger()
+    d.ui.step_action.trigger()
     await wait_pause(d, "IsOrderValid")
-    await until(lambda: d.events_panel.model.rowCount() > 0 and d.timeline.canvas.bars, what="the panels")
+    await until(
+        lambda: d.ui.events_panel.model.rowCount() > 0 and d.ui.timeline.canvas.bars, what="the panels"
+    )
 
     other = tmp_path / "simple.asl.json"
     other.write_text(json.dumps(SIMPLE), encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
-    d.run_panel.input.setFocus()  # the keyboard is somewhere else, as after using the file dialog
+    d.ui.run_panel.input.setFocus()  # the keyboard is somewhere else, as after using the file dialog
     QTest.keyClick(win, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)  # File > Open
     await until(lambda: win.document.path == other, what="the new document")
 
     assert QApplication.focusWidget() is win.view
     assert d.session is None and d.pause is None and d.shown is None
-    assert d.events_panel.model.rowCount() == 0
-    assert d.timeline.canvas.bars == []
-    assert d.run_panel.status.text() == ""
-    assert d.state_panel.input.toPlainText() == ""
-    assert d.run_panel.current_machine() in win.document.definitions
+    assert d.ui.events_panel.model.rowCount() == 0
+    assert d.ui.timeline.canvas.bars == []
+    assert d.ui.run_panel.status.text() == ""
+    assert d.ui.state_panel.input.toPlainText() == ""
+    assert d.ui.run_panel.current_machine() in win.document.definitions
 
     QTest.keyClick(win, Qt.Key.Key_F10)  # no click on the canvas first
     pause = await wait_pause(d, "First")

@@ -1,4 +1,4 @@
-"""A live picture grows by the events that arrive (designer.debug.shown.PictureCache) and answers
+"""A live picture grows by the events that arrive (engine.runtime.history_view.PictureCache) and answers
 exactly as a picture read from the whole history at once."""
 
 from __future__ import annotations
@@ -7,9 +7,8 @@ from typing import Any
 
 from test_debug_history import FLAKY, run
 
-from designer.debug.history_model import ExecutionPicture
 from designer.debug.live_store import LiveStore
-from designer.debug.shown import PictureCache
+from engine.runtime.history_view import ExecutionPicture, PictureCache
 
 
 def answers(picture: ExecutionPicture) -> Any:

@@ -74,7 +74,7 @@ def key(win: Any, which: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModi
 
 def overlay(win: Any, path: str) -> str | None:
     item = win.scene.state_item("Fanned", path)
-    status = getattr(item, "_sc_status", None)
+    status = win.debug.decorator.shown_overlay(item)
     return status.status if status is not None and status.isVisible() else None
 
 
@@ -100,7 +100,7 @@ async def activate(win: Any) -> None:
 
 
 def rows(d: Any) -> list[str]:
-    combo = d.thread_picker.combo
+    combo = d.threads.thread_picker.combo
     return [combo.itemText(i) for i in range(combo.count())]
 
 
@@ -110,11 +110,11 @@ async def test_pick_a_held_branch_step_it_with_f10_and_continue_with_f5(win: Any
     await wait_pause(d, "Start")
     key(win, Qt.Key.Key_F10)
     await wait_pause(d, "Fan")
-    assert not d.thread_picker.isVisible()  # one thread: nothing to choose
+    assert not d.threads.thread_picker.isVisible()  # one thread: nothing to choose
     key(win, Qt.Key.Key_F11)
     pause = await wait_pause(d, "A1")
     assert pause.label == "Parallel Fan/branch 1"
-    picker = d.thread_picker
+    picker = d.threads.thread_picker
     await until(lambda: picker.isVisible() and len(rows(d)) == 4, what="the thread picker")
     assert rows(d) == [
         "1  Execution · waiting in Fan",
@@ -130,9 +130,11 @@ async def test_pick_a_held_branch_step_it_with_f10_and_continue_with_f5(win: Any
     pause = await wait_pause(d, "B1")
     assert (pause.label, d.debugger.selected.number) == ("Parallel Fan/branch 2", 3)
     await until(lambda: overlay(win, B1) == PAUSED, what="the canvas to show branch 2's pause")
-    await until(lambda: "<b>B1</b> · paused before it runs" in d.state_panel.title.text(), what="B1's data")
-    assert d.state_panel.input.value() == {}  # B1's input, before it runs
-    assert "paused at <b>B1</b> in Parallel Fan/branch 2" in d.run_panel.status.text()
+    await until(
+        lambda: "<b>B1</b> · paused before it runs" in d.ui.state_panel.title.text(), what="B1's data"
+    )
+    assert d.ui.state_panel.input.value() == {}  # B1's input, before it runs
+    assert "paused at <b>B1</b> in Parallel Fan/branch 2" in d.ui.run_panel.status.text()
 
     key(win, Qt.Key.Key_F10)  # steps the branch chosen, and only that one
     pause = await wait_pause(d, "B2")
@@ -166,12 +168,12 @@ async def test_pick_a_held_branch_step_it_with_f10_and_continue_with_f5(win: Any
 
 async def test_non_stop_debugging_lets_the_other_branches_run_on(win: Any) -> None:
     d = win.debug
-    menu = d.menu
+    menu = d.ui.menu
     menu.popup(win.mapToGlobal(win.rect().center()))
     await until(menu.isVisible, what="the Run menu")
-    rect = menu.actionGeometry(d.non_stop_action)
+    rect = menu.actionGeometry(d.ui.non_stop_action)
     QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
-    assert d.non_stop_action.isChecked()
+    assert d.ui.non_stop_action.isChecked()
     await activate(win)
     key(win, Qt.Key.Key_F11)
     await wait_pause(d, "Start")

@@ -24,8 +24,8 @@ from designer.document.commands import (
 )
 from designer.document.edits import EditRefused
 from designer.document.patch import MISSING
-from designer.document.paths import StateAddress, owning_state
 from designer.document.project_document import ProjectDocument
+from engine.asl import StateAddress, owning_state
 
 M = "Orders"
 

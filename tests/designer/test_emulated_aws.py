@@ -72,8 +72,8 @@ async def _window(qtbot: Any, tmp_path: Path, seed: dict[str, Any] | None) -> An
     window.ask_before_close = False
     qtbot.addWidget(window)
     window.show()
-    window.debug.docks["Emulated AWS"].show()
-    window.debug.docks["Emulated AWS"].raise_()
+    window.debug.ui.docks["Emulated AWS"].show()
+    window.debug.ui.docks["Emulated AWS"].raise_()
     return window
 
 
@@ -118,7 +118,7 @@ def _type_seed(panel: Any, text: str) -> None:
 
 
 async def test_before_a_run_the_tree_shows_the_seed_and_a_picked_item_shows_its_json(shop: Any) -> None:
-    panel = shop.debug.emulated_panel
+    panel = shop.debug.ui.emulated_panel
     assert "seed" in panel.source.text()
     tables = _group(panel, "DynamoDB tables")
     assert _children(tables) == ["Orders"]
@@ -130,7 +130,7 @@ async def test_before_a_run_the_tree_shows_the_seed_and_a_picked_item_shows_its_
 
 
 async def test_the_seed_is_edited_in_the_panel_undone_and_saved_with_the_project(shop: Any) -> None:
-    panel, document = shop.debug.emulated_panel, shop.document
+    panel, document = shop.debug.ui.emulated_panel, shop.document
     _open_tab(panel, 1)
     _type_seed(panel, '{"dynamodb": {"Carts": {"items": [{"id": "c-1"}]}}, "ssm": {"/a": "b"}}')
     assert panel.seed_error.text() == ""
@@ -148,7 +148,7 @@ async def test_the_seed_is_edited_in_the_panel_undone_and_saved_with_the_project
 
 
 async def test_a_bad_seed_is_refused_with_where_and_why(shop: Any) -> None:
-    panel, document = shop.debug.emulated_panel, shop.document
+    panel, document = shop.debug.ui.emulated_panel, shop.document
     _open_tab(panel, 1)
     _type_seed(panel, '{"dynamodb": {"T": {"items": 5}}}')
     assert "dynamodb/T/items" in panel.seed_error.text()
@@ -159,7 +159,7 @@ async def test_a_bad_seed_is_refused_with_where_and_why(shop: Any) -> None:
 
 async def test_a_project_without_a_seed_opens_and_saves_without_one(qtbot: Any, tmp_path: Path) -> None:
     window = await _window(qtbot, tmp_path, None)
-    panel = window.debug.emulated_panel
+    panel = window.debug.ui.emulated_panel
     assert _group(panel, "DynamoDB tables").childCount() == 0
     window.document.save()
     assert "seed" not in json.loads(Path(window.document.path).read_text())
@@ -167,11 +167,11 @@ async def test_a_project_without_a_seed_opens_and_saves_without_one(qtbot: Any, 
 
 async def test_after_a_run_the_tree_shows_what_the_run_created_and_touched(shop: Any) -> None:
     d = shop.debug
-    d.run_panel.input.set_value({"id": "o-1"})
-    d.run_action.trigger()
+    d.ui.run_panel.input.set_value({"id": "o-1"})
+    d.ui.run_action.trigger()
     await until(lambda: d.session is not None and d.session.done, what="the run")
     assert d.picture.status == "SUCCEEDED", d.picture
-    panel = d.emulated_panel
+    panel = d.ui.emulated_panel
     await until(lambda: "last run" in panel.source.text(), what="the emulated state")
     orders = _group(panel, "DynamoDB tables").child(0)
     assert orders.text(0) == "Orders" and orders.text(1) == "2 items"
@@ -187,10 +187,10 @@ async def test_after_a_run_the_tree_shows_what_the_run_created_and_touched(shop:
 
 async def test_what_a_run_left_can_be_kept_as_the_seed_of_the_next_run(shop: Any) -> None:
     d = shop.debug
-    panel = d.emulated_panel
+    panel = d.ui.emulated_panel
     assert not panel.keep.isEnabled()  # before a run there is nothing of a run to keep
-    d.run_panel.input.set_value({"id": "o-1"})
-    d.run_action.trigger()
+    d.ui.run_panel.input.set_value({"id": "o-1"})
+    d.ui.run_action.trigger()
     await until(lambda: "last run" in panel.source.text(), what="the emulated state")
     QTest.mouseClick(panel.keep, Qt.MouseButton.LeftButton)
     seed = shop.document.project.seed
@@ -204,7 +204,7 @@ async def test_what_a_run_left_can_be_kept_as_the_seed_of_the_next_run(shop: Any
 async def test_api_routes_are_edited_in_the_panel_and_checked_against_the_projects_functions(
     shop: Any,
 ) -> None:
-    panel, document = shop.debug.emulated_panel, shop.document
+    panel, document = shop.debug.ui.emulated_panel, shop.document
     _open_tab(panel, 2)
 
     def type_routes(text: str) -> None:

@@ -39,7 +39,7 @@ async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
 
 async def test_each_template_is_matched_and_processed_without_a_failure(win: Any) -> None:
     d = win.debug
-    panel = d.choreography
+    panel = d.ui.choreography
     labels = [panel.template.itemText(i) for i in range(panel.template.count())]
     assert labels == [
         "OrderCreatedToFulfillment (OrderCreated)",

@@ -40,7 +40,7 @@ def open_shown(window: Any, qtbot: Any, path: Path = ORDER_PIPELINE) -> Any:
 
 
 def bottom_docks(window: Any) -> list[Any]:
-    return [window.problems_dock, *window.debug.docks.values()]
+    return [window.problems_dock, *window.debug.ui.docks.values()]
 
 
 def test_the_canvas_gets_most_of_the_window_and_the_bottom_panels_shrink(window: Any, qtbot: Any) -> None:
@@ -66,9 +66,9 @@ def test_the_canvas_gets_most_of_the_window_and_the_bottom_panels_shrink(window:
     assert problems.height() < before - 30
     assert window.view.height() > 0.6 * window.height() + 30
     for title in ("Test State", "Run", "Callbacks"):  # the tall ones stay small when brought forward
-        window.debug.docks[title].raise_()
+        window.debug.ui.docks[title].raise_()
         QApplication.processEvents()
-        assert window.debug.docks[title].height() < before - 30, title
+        assert window.debug.ui.docks[title].height() < before - 30, title
 
 
 def test_no_palette_entry_is_cut_short(window: Any, qtbot: Any) -> None:

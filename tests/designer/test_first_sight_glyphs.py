@@ -65,7 +65,7 @@ def test_status_glyphs_are_shapes(qapp: Any) -> None:
 
 async def test_the_run_panel_shows_a_drawn_pause_glyph(win: Any) -> None:
     d = win.debug
-    d.run_panel.machine.setCurrentText("RetailOrder")
+    d.ui.run_panel.machine.setCurrentText("RetailOrder")
     charge = win.scene.state_item("RetailOrder", "/States/ChargePayment")
     win.view.centerOn(charge)
     point = win.view.mapFromScene(charge.mapToScene(charge.rect().center()))
@@ -75,22 +75,22 @@ async def test_the_run_panel_shows_a_drawn_pause_glyph(win: Any) -> None:
     assert d.breakpoints["RetailOrder"] == {"/States/ChargePayment": None}
     d.debug()
     await until(lambda: d.pause is not None, what="the pause at the breakpoint")
-    await until(lambda: "Paused" in d.run_panel.status.text(), what="the Run panel's status")
-    text = d.run_panel.status.text()
+    await until(lambda: "Paused" in d.ui.run_panel.status.text(), what="the Run panel's status")
+    text = d.ui.run_panel.status.text()
     assert "Paused" in text and "data:image/png" in text and "alt='pause'" in text
     assert not any(character in text for character in FONT_CHARACTERS)
     d.resume()
     await until(lambda: d.session.done, what="the end of the run")
-    await until(lambda: "alt='check'" in d.run_panel.status.text(), what="the succeeded glyph")
+    await until(lambda: "alt='check'" in d.ui.run_panel.status.text(), what="the succeeded glyph")
     # The timeline of that run: an axis above the bars, and each bar's duration.
-    canvas = d.timeline.canvas
+    canvas = d.ui.timeline.canvas
     await until(lambda: canvas.bars, what="the timeline")
     assert canvas.ticks()
     assert all(canvas.duration(bar) is not None for bar in canvas.bars)
     assert "took" in canvas.tooltip_for(0)
     # Trace rows and problem rows carry drawn icons, not typed marks.
-    for i in range(d.choreography.trace.topLevelItemCount()):
-        row = d.choreography.trace.topLevelItem(i)
+    for i in range(d.ui.choreography.trace.topLevelItemCount()):
+        row = d.ui.choreography.trace.topLevelItem(i)
         assert not row.icon(0).isNull() and not any(c in row.text(0) for c in FONT_CHARACTERS)
     row = win.problems.tree.topLevelItem(0)
     assert not row.icon(0).isNull() and row.text(0) == ""

@@ -93,13 +93,13 @@ async def select_task(window: Any, name: str = TASK) -> LocalBehaviourSection:
 
 async def run_to_end(window: Any) -> Any:
     d = window.debug
-    d.run_action.trigger()
+    d.ui.run_action.trigger()
     await until(lambda: d.session is not None and d.session.done and d.picture is not None, what="the run")
     return d.picture
 
 
 def status_text(window: Any) -> str:
-    return window.debug.run_panel.status.text()
+    return window.debug.ui.run_panel.status.text()
 
 
 async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_succeed(
@@ -113,7 +113,8 @@ async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_s
     assert win.statusBar().currentMessage().startswith(f"{TASK} has no local behaviour")
     item = win.scene.state_item(MACHINE, f"/States/{TASK}")
     assert "has no local behaviour" in item.toolTip()
-    assert item._sc_status.hint and item._sc_status.boundingRect().bottom() > item.rect().bottom() + 20
+    overlay = win.debug.decorator.shown_overlay(item)
+    assert overlay.hint and overlay.boundingRect().bottom() > item.rect().bottom() + 20
 
     section = await select_task(win)
     assert "Not served" in section.status.text()
@@ -131,7 +132,7 @@ async def test_a_new_lambda_task_says_how_to_serve_it_and_a_stub_makes_the_run_s
     assert "Runs the local handler handlers/charge_payment.py:handler" in section.status.text()
     assert section.handler.function.currentText() == "handler"
 
-    win.debug.run_panel.input.setPlainText('{"orderId": "o-1"}')
+    win.debug.ui.run_panel.input.setPlainText('{"orderId": "o-1"}')
     picture = await run_to_end(win)
     assert picture.status == "SUCCEEDED", status_text(win)
     assert picture.output["Payload"] == {"orderId": "o-1"}  # the stub returns its event
@@ -161,7 +162,7 @@ async def test_without_an_application_for_python_files_the_section_says_where_th
 
 async def test_the_run_panel_link_shows_the_section(win: Any) -> None:
     await run_to_end(win)
-    win.debug.run_panel.status.linkActivated.emit(f"serve:/States/{TASK}")  # the label's own signal
+    win.debug.ui.run_panel.status.linkActivated.emit(f"serve:/States/{TASK}")  # the label's own signal
     section = await until(lambda: win.inspector.findChild(LocalBehaviourSection), what="the section")
     assert win.scene.state_item(MACHINE, f"/States/{TASK}").isSelected()
     assert win.inspector.tabs.currentIndex() == win.inspector.tab_index("Configuration")
@@ -271,7 +272,7 @@ async def test_an_untitled_document_asks_to_be_saved_before_writing_a_handler(
     qtbot: Any, tmp_path: Path, opened: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from designer.document.commands import AddStateCommand
-    from designer.document.paths import StateAddress
+    from engine.asl import StateAddress
 
     window = await open_window(qtbot, tmp_path, None)
     try:
@@ -335,14 +336,14 @@ async def test_an_existing_file_and_function_serve_the_task_without_the_file_bei
     # served now: the old run's failure stays, its hint goes
     await until(lambda: "no local behaviour" not in status_text(win), what="the hint to go")
     assert "Lambda.ResourceNotFoundException" in status_text(win)
-    assert "has no local behaviour" not in item.toolTip() and not item._sc_status.hint
+    assert "has no local behaviour" not in item.toolTip() and not win.debug.decorator.shown_overlay(item).hint
     combo = section.handler.function
     combo.setFocus()
     combo.showPopup()
     QTest.keyClick(combo.view(), Qt.Key.Key_Down)
     QTest.keyClick(combo.view(), Qt.Key.Key_Return)
     assert win.document.project.functions["charge-payment"].handler == "lib/billing.py:refund"
-    win.debug.run_panel.input.setPlainText('{"orderId": "o-2"}')
+    win.debug.ui.run_panel.input.setPlainText('{"orderId": "o-2"}')
     picture = await run_to_end(win)
     assert picture.status == "SUCCEEDED"
     assert picture.output["Payload"] == {"refunded": {"orderId": "o-2"}}
@@ -381,8 +382,8 @@ async def test_a_built_in_service_task_says_so(qtbot: Any, tmp_path: Path) -> No
 def test_a_handler_is_pointed_at_however_the_task_names_its_function(qapp: Any) -> None:
     from designer_helpers import document_for
 
-    from designer.document.paths import StateAddress
     from designer.document.task_behaviour import behaviour_of, serve_with_handler
+    from engine.asl import StateAddress
 
     arn = "arn:aws:lambda:us-east-1:123456789012:function:charge-payment"
     states = {

@@ -92,7 +92,7 @@ def test_canvas_edits_update_the_code_and_selection_highlights(window: Any) -> N
 
 def test_problems_panel_selects_the_culprit(window: Any) -> None:
     from designer.document.commands import SetFieldCommand
-    from designer.document.paths import StateAddress
+    from engine.asl import StateAddress
 
     address = StateAddress(M, ("States", "ReserveAndCharge", "Branches", 1), "ChargeCustomer")
     window.document.push(SetFieldCommand(window.document, address, ("TimeoutSeconds",), -5))

@@ -33,9 +33,9 @@ from PySide6.QtGui import QImage, QPainter
 
 from designer.canvas.scene import DesignerScene
 from designer.document.files import DocumentLoadError, canonical_text
-from designer.document.paths import iter_states
 from designer.document.project_document import ProjectDocument
 from designer.main_window import MainWindow
+from engine.asl import iter_states
 from engine.export import import_file
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ from PySide6.QtSvg import QSvgRenderer
 
 from designer.canvas.scene import DesignerScene
 from designer.cli import main as cli_main
-from designer.document.paths import iter_states
 from designer.document.project_document import ProjectDocument
+from engine.asl import iter_states
 
 EXAMPLE = (
     Path(__file__).resolve().parents[2]

@@ -18,8 +18,8 @@ from designer_helpers import until
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
-from designer.debug.history_model import NOT_RUN, SUCCEEDED
 from designer.debug.overlay import PAUSED
+from engine.runtime.history_view import NOT_RUN, SUCCEEDED
 
 REPO = Path(__file__).resolve().parents[2]
 PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
@@ -63,7 +63,7 @@ def client(url: str) -> Any:
 
 def status(win: Any, path: str) -> str:
     item = win.scene.state_item(MACHINE, path)
-    overlay = getattr(item, "_sc_status", None)
+    overlay = win.debug.decorator.shown_overlay(item)
     return overlay.status if overlay is not None and overlay.isVisible() else NOT_RUN
 
 
@@ -108,7 +108,7 @@ async def test_served_executions_show_on_the_canvas_and_stop_at_breakpoints(win:
     await until(lambda: status(win, INSPECT) == SUCCEEDED, what="the overlay of the chosen execution")
     d = win.debug
     assert d.shown_arn == first and d.picture is not None and d.picture.status == "SUCCEEDED"
-    assert d.events_panel.table.model().rowCount() >= 5  # ExecutionStarted ... ExecutionSucceeded
+    assert d.ui.events_panel.table.model().rowCount() >= 5  # ExecutionStarted ... ExecutionSucceeded
 
     click_state(win, INSPECT)
     QTest.keyClick(win, Qt.Key.Key_F9)
@@ -153,8 +153,8 @@ async def test_a_served_execution_pauses_on_errors_as_the_run_menu_says(win: Any
     panel, sfn = await serving(win)
     arn = await asyncio.to_thread(retail_arn, sfn)
     d = win.debug
-    d.break_error_action.trigger()  # Run > Break on Error, before any execution
-    assert d.break_error_action.isChecked()
+    d.ui.break_error_action.trigger()  # Run > Break on Error, before any execution
+    assert d.ui.break_error_action.isChecked()
 
     def start(name: str, data: Any) -> str:
         return sfn.start_execution(stateMachineArn=arn, name=name, input=json.dumps(data))["executionArn"]
@@ -173,7 +173,7 @@ async def test_a_served_execution_pauses_on_errors_as_the_run_menu_says(win: Any
     await until(lambda: panel.statuses().get("rejected") == "FAILED", what="the resumed execution's end")
 
     # Break on Caught Error turned on now reaches the next executions; the caught CardDeclined pauses
-    d.break_caught_action.trigger()
+    d.ui.break_caught_action.trigger()
     big = {"orderId": "o-10", "items": [{"sku": "CAR", "quantity": 1, "price": 90000}]}
     declined = await asyncio.to_thread(start, "declined", big)
     await until(
@@ -227,14 +227,14 @@ async def test_breakpoints_reach_a_running_served_execution_and_its_choreography
     d = win.debug
     await until(lambda: d.shown_arn == waiting, what="the served execution on show")
     await until(
-        lambda: any(line == "rule OrderCreatedToFulfillment: matched" for line in d.choreography.lines()),
+        lambda: any(line == "rule OrderCreatedToFulfillment: matched" for line in d.ui.choreography.lines()),
         what="the rule match in the choreography",
     )
-    lines = d.choreography.lines()
+    lines = d.ui.choreography.lines()
     assert any("event OrderCreated from retail.orders routed on bus orders" in line for line in lines)
     assert any(line.startswith("target queue:warehouse-notifications") for line in lines), lines
     await until(
-        lambda: any(line.startswith("queue warehouse-notifications:") for line in d.choreography.lines()),
+        lambda: any(line.startswith("queue warehouse-notifications:") for line in d.ui.choreography.lines()),
         what="the message arriving in the queue",
     )
 
@@ -284,7 +284,7 @@ async def test_an_execution_a_client_event_starts_through_a_rule_stops_at_a_brea
     assert paused is not None and f":{MACHINE}:" in paused
     store = panel.app.context.store
     assert store.get_execution(paused).status == "RUNNING"
-    lines = d.choreography.lines()
+    lines = d.ui.choreography.lines()
     assert "rule ReturnRequestedToReturns: matched" in lines, lines
     QTest.keyClick(win, Qt.Key.Key_F5)
     await until(lambda: store.get_execution(paused).status == "SUCCEEDED", what="the resumed execution's end")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 import engine
 from designer.document.commands import SetFieldCommand
-from designer.document.paths import StateAddress
+from engine.asl import StateAddress
 
 M = "order-processing"
 

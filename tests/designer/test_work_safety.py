@@ -434,7 +434,7 @@ def test_a_project_save_writes_its_definition_files_atomically(
     definition_file = project / window.document.project.state_machines[machine].definition_file
     before = definition_file.read_text(encoding="utf-8")
     from designer.document.commands import SetFieldCommand
-    from designer.document.paths import StateAddress
+    from engine.asl import StateAddress
 
     first = next(iter(window.document.definition(machine)["States"]))
     doc = window.document
@@ -496,24 +496,24 @@ async def test_test_state_and_choreography_follow_the_opened_file(
     window.show()
     d = window.debug
     window.editor.select_item(window.scene.state_item("RetailOrder", "/States/ChargePayment"))
-    d.test_state_action.trigger()
-    d.test_panel.mock.set_value({"Payload": {"paymentId": "pay-mock"}})
-    d.test_panel.run.click()
-    await until(lambda: d.test_panel.pipeline.steps, what="TestState")
-    d.choreography.entries.set_value([POISON])
-    d.choreography.put.click()
+    d.ui.test_state_action.trigger()
+    d.ui.test_panel.mock.set_value({"Payload": {"paymentId": "pay-mock"}})
+    d.ui.test_panel.run.click()
+    await until(lambda: d.ui.test_panel.pipeline.steps, what="TestState")
+    d.ui.choreography.entries.set_value([POISON])
+    d.ui.choreography.put.click()
     await until(lambda: d.session is not None and d.session.done, what="the choreography to settle")
-    assert d.choreography.lines() and d.choreography.queues.topLevelItemCount()
+    assert d.ui.choreography.lines() and d.ui.choreography.queues.topLevelItemCount()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(EXAMPLE), ""))
     window.actions_.open.trigger()
     assert window.document.machine_names() == [M]
-    panel = d.test_panel
+    panel = d.ui.test_panel
     assert panel.machine is None and not panel.run.isEnabled() and "Select a state" in panel.title.text()
     assert (panel.response.toPlainText(), panel.input.toPlainText(), panel.pipeline.steps) == ("", "", [])
-    chor = d.choreography
+    chor = d.ui.choreography
     assert chor.lines() == [] and chor.queues.topLevelItemCount() == 0
     assert "Put an event" in chor.summary.text() and "Fulfillment" not in chor.entries.toPlainText()
-    assert "ChargePayment" not in d.state_panel.title.text()
-    assert d.run_panel.status.text() == "" and d.events_panel.execution.count() == 0
-    assert d.timeline.canvas.bars == [] and d.callbacks.tasks.topLevelItemCount() == 0
-    assert d.run_panel.current_machine() == M
+    assert "ChargePayment" not in d.ui.state_panel.title.text()
+    assert d.ui.run_panel.status.text() == "" and d.ui.events_panel.execution.count() == 0
+    assert d.ui.timeline.canvas.bars == [] and d.ui.callbacks.tasks.topLevelItemCount() == 0
+    assert d.ui.run_panel.current_machine() == M

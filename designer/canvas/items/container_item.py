@@ -17,7 +17,7 @@ from designer.canvas.items.base import LOD_TEXT, detail_level, elided, font, leg
 from designer.canvas.items.icons import draw_icon
 from designer.canvas.items.state_item import STATE_WIDTH, StateItem
 from designer.canvas.labels import state_caption
-from designer.document.paths import Scope, StateAddress
+from engine.asl import Scope, StateAddress
 
 HEADER = 48.0
 LANE_PAD = 16.0

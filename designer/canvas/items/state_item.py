@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from designer.canvas.items.base import NodeItem, detail_level, elided, font, legible
 from designer.canvas.items.icons import draw_icon
 from designer.canvas.labels import state_caption
-from designer.document.paths import StateAddress
+from engine.asl import StateAddress
 
 STATE_WIDTH = 188.0
 STATE_HEIGHT = 54.0

@@ -16,10 +16,9 @@ from typing import Any
 from designer.document.commands import SetFieldCommand
 from designer.document.edits import EditRefused
 from designer.document.field_commands import TypedFieldCommand
-from designer.document.paths import Segment, StateAddress, scope_states
 from designer.document.project_document import ProjectDocument
 from designer.theme import LIGHT, Theme
-from engine.asl import parse_location, pointer
+from engine.asl import Segment, StateAddress, parse_location, pointer, scope_states
 
 _NAMED_FIELD = re.compile(r"field '(\w+)'")
 

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.document.paths import StateAddress
 from designer.document.project_document import ProjectDocument
 from designer.document.task_behaviour import function_name_for
 from designer.panels.inspector.layout import caption, tidy_form
+from engine.asl import StateAddress
 from engine.integrations import (
     HANDLERS_DIR,
     STUB_FUNCTION,

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from designer.document.edits import EditRefused
 from designer.document.mock_changes import mocks_of
-from designer.document.paths import StateAddress
 from designer.document.project_document import ProjectDocument
 from designer.document.task_behaviour import (
     SetMocksCommand,
@@ -43,6 +42,7 @@ from designer.panels.inspector.handler_page import HandlerPage
 from designer.panels.inspector.layout import caption
 from designer.panels.inspector.mock_list import MockListEditor
 from designer.theme import LIGHT, Theme
+from engine.asl import StateAddress
 from engine.integrations import STUB_FUNCTION
 from engine.project import BUILT_IN
 

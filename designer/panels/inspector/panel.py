@@ -35,7 +35,6 @@ from designer.document.commands import RenameStateCommand, SetFieldCommand, SetR
 from designer.document.edits import EditRefused
 from designer.document.field_commands import TypedFieldCommand
 from designer.document.patch import MISSING
-from designer.document.paths import StateAddress, scope_states
 from designer.document.project_document import ProjectDocument
 from designer.panels.inspector.context import StateContext
 from designer.panels.inspector.layout import align_labels, tidy_form
@@ -45,6 +44,7 @@ from designer.panels.inspector.schema import SECTIONS, query_language
 from designer.panels.inspector.state_form import StateForm, form_signature
 from designer.panels.json_field import JsonField
 from designer.theme import LIGHT, Theme
+from engine.asl import StateAddress, scope_states
 
 NO_NEXT = "(none)"
 INHERIT = "inherit"

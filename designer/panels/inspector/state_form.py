@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from designer.canvas.labels import state_caption
 from designer.document.patch import MISSING
-from designer.document.paths import StateAddress, scope_states
 from designer.document.project_document import ProjectDocument
 from designer.panels.inspector.choices import ChoicesEditor
 from designer.panels.inspector.context import StateContext
@@ -24,7 +23,7 @@ from designer.panels.inspector.schema import HINTS, SECTIONS, WAIT_FIELDS, Field
 from designer.panels.inspector.service_request import RequestSection, service_request_section
 from designer.panels.inspector.variables import VariableFlowLabel
 from designer.panels.json_field import JsonField
-from engine.asl import OPTIMIZED
+from engine.asl import OPTIMIZED, StateAddress, scope_states
 
 NO_DEFAULT = "(none: fail with States.NoChoiceMatched)"
 # A number and the path that may give it instead: one field takes either (a `$…` text is the path).

@@ -1,12 +1,12 @@
 """What a state run saw, rebuilt from the history: the variables earlier states assigned, the
 context object (`$$`), and a Map's or Parallel's result from its iterations' outputs (a part of
-ExecutionPicture, designer.debug.history_model). Nothing here imports Qt."""
+ExecutionPicture)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from designer.debug.history_records import Visit, details_of
+from engine.runtime.history_view.records import Visit, details_of
 
 
 class PictureContext:
@@ -44,9 +44,9 @@ class PictureContext:
                 "Input": self.input,
                 "Name": arn.rsplit(":", 1)[-1] if arn else "",
                 "RoleArn": details_of(started).get("roleArn"),
-                "StartTime": _stamp(started.get("timestamp")),
+                "StartTime": stamp(started.get("timestamp")),
             },
-            "State": {"EnteredTime": _stamp(visit.entered_time), "Name": visit.name},
+            "State": {"EnteredTime": stamp(visit.entered_time), "Name": visit.name},
             "StateMachine": {
                 "Id": arn.replace(":execution:", ":stateMachine:").rsplit(":", 1)[0] if arn else "",
                 "Name": arn.split(":")[6] if arn.count(":") >= 7 else "",
@@ -96,7 +96,7 @@ class PictureContext:
         return [last[k].output for k in sorted(last)]
 
 
-def _stamp(value: Any) -> Any:
+def stamp(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
     try:

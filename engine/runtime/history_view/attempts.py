@@ -1,6 +1,6 @@
 """The attempts of one state run, read from its history: when each started and ended, how it
 ended, and the back-off before the next one. The Retries table and the timeline's attempt
-markers show these; nothing here imports Qt.
+markers show these.
 
 Times are seconds since the execution started, read from the events' timestamps: on the virtual
 clock a back-off takes no real time, but its events carry the time it would have taken, so the
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from designer.debug.history_model import ExecutionPicture, Visit
+from engine.runtime.history_view.picture import ExecutionPicture
+from engine.runtime.history_view.records import Visit
 
 SUCCEEDED, RETRIED, FAILED, RUNNING = "succeeded", "retried", "failed", "running"
 

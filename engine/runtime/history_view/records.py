@@ -1,6 +1,6 @@
-"""The records an execution picture is made of (designer.debug.history_model): a run of a state
+"""The records an execution picture is made of (`picture.ExecutionPicture`): a run of a state
 (`Visit`), its failures, a Map's iterations, the note the live store writes per event, and the
-event types that start, fail or end an attempt. Nothing here imports Qt."""
+event types that start, fail or end an attempt."""
 
 from __future__ import annotations
 
