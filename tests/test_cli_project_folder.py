@@ -68,7 +68,8 @@ def test_a_picture_export_of_a_folder(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "designer.cli", "export", str(EXAMPLE_DIR), "--format", "svg", "-o", "p.svg"],
         cwd=tmp_path,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        # The code under test, not whichever checkout the environment installed.
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=120,
