@@ -288,7 +288,7 @@ async def list_tags_for_resource(request: ServeRequest, context: ServeContext) -
 
 
 def _operations() -> dict[str, Any]:
-    from engine.serve import sfn_activities, sfn_executions
+    from engine.serve import sfn_activities, sfn_executions, sfn_map_runs
 
     return {
         "CreateStateMachine": create_state_machine,
@@ -303,6 +303,7 @@ def _operations() -> dict[str, Any]:
         "ListTagsForResource": list_tags_for_resource,
         **sfn_executions.OPERATIONS,
         **sfn_activities.OPERATIONS,
+        **sfn_map_runs.OPERATIONS,
     }
 
 

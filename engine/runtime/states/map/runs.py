@@ -10,7 +10,8 @@ A map run may have hundreds of thousands of items, so its children run on a pool
 workers as MaxConcurrency allows (1,000 by default), each taking the next item when its child
 ends: the tasks and histories alive at once follow the concurrency, not the item count (a task
 per item made up front cost over a kilobyte an item). The items and their results are still held,
-since the results are the state's output.
+since the results are the state's output. UpdateMapRun changes the concurrency and the tolerated
+failures while the run goes on (engine.runtime.states.map.control).
 
 A redriven execution redrives its map run (MapRunRedriven, same map run ARN): the child executions
 that succeeded keep their outputs and do not run; a Standard child that did not is redriven (its
@@ -23,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -32,6 +34,7 @@ from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, S
 from engine.runtime.history import History, failed_details, payload_details, started_details
 from engine.runtime.redrive_ledger import ChildPlan
 from engine.runtime.state_run import StateRun
+from engine.runtime.states.map.control import MapRunControl, WorkerPool, track, untrack
 from engine.runtime.states.map.settings import TOLERATED_FAILURE_CAUSE, MapSettings
 
 DEFAULT_DISTRIBUTED_CONCURRENCY = 1000
@@ -101,9 +104,13 @@ async def run_distributed(
     # shared: each worker takes the next item when its child ends
     pending = ((i, v) for i, v in enumerate(items) if i not in kept)
 
-    async def worker() -> None:
+    async def worker(should_stop: Callable[[], bool]) -> bool:
+        """Run items until none are left (False) or the pool has one worker too many (True)."""
         for index, value in pending:
             await child(index, value)
+            if should_stop():
+                return True
+        return False
 
     def keep() -> None:
         """The run failed or was stopped: the children that did not succeed are those with a frame
@@ -114,19 +121,49 @@ async def run_distributed(
             succeeded = {i: results[i] for i in range(len(items)) if i not in left}
             ledger.record(run.frame, run.name, succeeded, unfinished, plan, map_run)
 
+    pool = WorkerPool(worker, lambda: settings.max_concurrency or DEFAULT_DISTRIBUTED_CONCURRENCY)
+    control = _control(run, map_run, settings, len(items), pool)
     try:
-        await asyncio.gather(*(worker() for _ in range(min(limit, len(items) - len(kept)))))
+        await pool.run(min(limit, len(items) - len(kept)))
     except asyncio.CancelledError:
         keep()
+        control.finish("ABORTED", env.clock.now())
         raise
+    finally:
+        untrack(map_run_arn)
     if _exceeds(settings, len(failures), len(items)):
         keep()
+        control.finish("FAILED", env.clock.now())
         cause = TOLERATED_FAILURE_CAUSE
         history.add("MapRunFailed", {"error": EXCEED_TOLERATED_FAILURE_THRESHOLD, "cause": cause})
         raise StateFailure(EXCEED_TOLERATED_FAILURE_THRESHOLD, cause)
+    control.finish("SUCCEEDED", env.clock.now())
     history.add("MapRunSucceeded")
     history.add("MapStateSucceeded")
     return results
+
+
+def _control(
+    run: StateRun, map_run: dict[str, Any], settings: MapSettings, total: int, pool: WorkerPool
+) -> MapRunControl:
+    """The run as UpdateMapRun and DescribeMapRun reach it, tracked while it runs and recorded."""
+    env = run.env
+    now = env.clock.now()
+    redriven = int(map_run.get("redriveCount", 0))
+    control = MapRunControl(
+        str(map_run["mapRunArn"]),
+        env.info.execution_arn,
+        settings,
+        env.store,
+        pool.resize,
+        total=total,
+        writes_results="ResultWriter" in run.state,
+        start_date=now,
+        redrive_count=redriven,
+        redrive_date=now if redriven else None,
+    )
+    track(control)
+    return control
 
 
 def _start_map_run(run: StateRun, plan: ChildPlan | None) -> dict[str, Any]:
