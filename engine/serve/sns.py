@@ -174,6 +174,8 @@ async def subscribe(params: dict[str, Any], context: ServeContext) -> dict[str, 
     attributes = as_map(params.get("Attributes"), "key", "value", "entry") or {}
     for existing in found.subscriptions:
         if existing.protocol == protocol and existing.endpoint == endpoint:
+            if not _same_attributes(existing, attributes):
+                raise invalid("Attributes Reason: Subscription already exists with different attributes")
             return {"SubscriptionArn": existing.arn}
     unknown = set(attributes) - {"RawMessageDelivery", "FilterPolicy", "FilterPolicyScope"} - _PASSIVE
     if unknown:
@@ -194,6 +196,29 @@ async def subscribe(params: dict[str, Any], context: ServeContext) -> dict[str, 
 
 
 _PASSIVE = {"DeliveryPolicy", "RedrivePolicy", "SubscriptionRoleArn", "ReplayPolicy"}
+
+
+def _same_attributes(existing: Subscription, attributes: dict[str, str]) -> bool:
+    """Subscribing again answers with the existing subscription only when the attributes given
+    agree with it (AWS refuses to change a subscription through Subscribe)."""
+    if (
+        "RawMessageDelivery" in attributes
+        and (attributes["RawMessageDelivery"].lower() == "true") != existing.raw
+    ):
+        return False
+    if "FilterPolicyScope" in attributes and attributes["FilterPolicyScope"] != existing.policy_scope:
+        return False
+    if "FilterPolicy" in attributes:
+        given = attributes["FilterPolicy"] or None
+        try:
+            same = (json.loads(given) if given else None) == (
+                json.loads(existing.policy_text) if existing.policy_text else None
+            )
+        except ValueError:
+            same = False
+        if not same:
+            return False
+    return True
 
 
 async def unsubscribe(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:

@@ -163,3 +163,30 @@ def test_listings_page_through_the_sdks_paginators(sns: Any, events: Any) -> Non
     with pytest.raises(events.exceptions.ClientError) as bad_token:
         events.list_rules(NextToken="not-a-token")
     assert error_code(bad_token) == "ValidationException"
+
+
+def test_subscribing_again_answers_the_same_subscription_unless_its_attributes_differ(
+    sns: Any, sqs: Any
+) -> None:
+    topic = sns.create_topic(Name="resubscribed")["TopicArn"]
+    endpoint = queue_arn(sqs, sqs.create_queue(QueueName="resubscriber")["QueueUrl"])
+    policy = {"FilterPolicy": json.dumps({"kind": ["a"]}), "RawMessageDelivery": "true"}
+    arn = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=endpoint, Attributes=policy)[
+        "SubscriptionArn"
+    ]
+    again = {"FilterPolicy": json.dumps({"kind": ["a"]}, indent=2)}  # the same policy, spelled otherwise
+    for attributes in ({}, policy, again):
+        answer = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=endpoint, Attributes=attributes)
+        assert answer["SubscriptionArn"] == arn
+    for attributes in (
+        {"FilterPolicy": json.dumps({"kind": ["b"]})},
+        {"RawMessageDelivery": "false"},
+        {"FilterPolicyScope": "MessageBody"},
+    ):
+        with pytest.raises(sns.exceptions.InvalidParameterException) as refused:
+            sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=endpoint, Attributes=attributes)
+        assert (
+            "Subscription already exists with different attributes"
+            in refused.value.response["Error"]["Message"]
+        )
+    assert len(sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]) == 1
