@@ -120,9 +120,12 @@ def tags_member(params: dict[str, Any], name: str = "tags") -> dict[str, str]:
     tags = member(params, name, "list", max_len=50) or []
     out: dict[str, str] = {}
     for tag in tags:
-        if not isinstance(tag, dict) or not isinstance(tag.get("key"), str):
+        if not isinstance(tag, dict) or not isinstance(tag.get("key", ""), str):
+            raise AwsError("SerializationException", f"Value of member '{name}' must be a list of tags.")
+        if "key" not in tag:
             raise validation_error(
-                f"1 validation error detected: Value at '{name}' failed to satisfy constraint"
+                f"1 validation error detected: Value null at '{name}.member.key' failed to satisfy "
+                "constraint: Member must not be null"
             )
         value = tag.get("value", "")
         if not isinstance(value, str):

@@ -273,7 +273,9 @@ async def tag_resource(request: ServeRequest, context: ServeContext) -> dict[str
 
 async def untag_resource(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
     arn = _tagged(context, member(request.params, "resourceArn", required=True, min_len=1, max_len=256))
-    keys = member(request.params, "tagKeys", "list", required=True) or []
+    keys = member(request.params, "tagKeys", "list", required=True, max_len=50) or []
+    if not all(isinstance(key, str) for key in keys):
+        raise AwsError("SerializationException", "Value of member 'tagKeys' must be a list of strings.")
     state = sfn_state(context)
     state.put_tags(arn, {k: v for k, v in state.tags.get(arn, {}).items() if k not in keys})
     return {}

@@ -81,9 +81,9 @@ def test_batch_request_level_errors(sqs: SqsService, url: str) -> None:
     with sqs_error("AWS.SimpleQueueService.InvalidBatchEntryId"):
         sqs.delete_message_batch(url, [{"Id": "x" * 81, "ReceiptHandle": "h"}])
     with sqs_error(
-        "AWS.SimpleQueueService.BatchRequestTooLong", "Batch requests cannot be longer than 262144 bytes"
+        "AWS.SimpleQueueService.BatchRequestTooLong", "Batch requests cannot be longer than 1048576 bytes"
     ):
-        sqs.send_message_batch(url, [{"Id": str(i), "MessageBody": "x" * 100_000} for i in range(3)])
+        sqs.send_message_batch(url, [{"Id": str(i), "MessageBody": "x" * 400_000} for i in range(3)])
     with sqs_error("AWS.SimpleQueueService.NonExistentQueue"):
         sqs.send_message_batch(url + "-missing", [{"Id": "a", "MessageBody": "x"}])
     assert sqs.depth(url).total == 0  # nothing of a refused batch was sent

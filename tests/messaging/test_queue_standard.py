@@ -97,7 +97,7 @@ def test_queue_names_and_attribute_validation(sqs: SqsService) -> None:
     attributes = sqs.get_queue_attributes(url)
     assert attributes["VisibilityTimeout"] == "5"
     assert attributes["MessageRetentionPeriod"] == "345600"
-    assert attributes["MaximumMessageSize"] == "262144"
+    assert attributes["MaximumMessageSize"] == "1048576"
     assert attributes["CreatedTimestamp"] == str(int(START.timestamp()))
     with sqs_error("InvalidAttributeName"):
         sqs.get_queue_attributes(url, ["Nope"])
@@ -170,13 +170,18 @@ def test_send_validation(sqs: SqsService) -> None:
         sqs.send_message(url, "")
     with sqs_error("InvalidMessageContents"):
         sqs.send_message(url, "bad \x00 char")
-    with sqs_error("InvalidParameterValue", "Message must be shorter than 262144 bytes."):
-        sqs.send_message(url, "x" * 262_145)
-    sqs.send_message(url, "x" * 262_144)
+    with sqs_error("InvalidParameterValue", "Message must be shorter than 1048576 bytes."):
+        sqs.send_message(url, "x" * 1_048_577)
+    sqs.send_message(url, "x" * 1_048_576)
     with sqs_error("InvalidParameterValue", "Message must be shorter"):  # attributes count towards the size
         sqs.send_message(
-            url, "x" * 262_140, message_attributes={"a": {"DataType": "String", "StringValue": "yy"}}
+            url, "x" * 1_048_572, message_attributes={"a": {"DataType": "String", "StringValue": "yy"}}
         )
+    small = sqs.create_queue("small", {"MaximumMessageSize": "1024"})
+    with sqs_error("InvalidParameterValue", "Message must be shorter than 1024 bytes."):
+        sqs.send_message(small, "x" * 1025)
+    with sqs_error("InvalidAttributeValue"):
+        sqs.create_queue("huge", {"MaximumMessageSize": "1048577"})
     with sqs_error("InvalidParameterValue", "Value 901 for parameter DelaySeconds is invalid."):
         sqs.send_message(url, "x", delay_seconds=901)
     with sqs_error("InvalidParameterValue", "not valid for this queue type"):

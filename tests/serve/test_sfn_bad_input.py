@@ -50,3 +50,21 @@ def test_every_operation_refuses_bad_members_with_an_aws_error(serve: Any, opera
                 assert body.get("__type") and isinstance(body.get("message"), str), body
     status, body = post(serve.url, operation, b"\xff\xfe garbage")
     assert status == 400 and body["__type"] == "SerializationException"
+
+
+def test_tags_of_the_wrong_type_are_refused_before_anything_changes(serve: Any) -> None:
+    arn = serve.client().create_state_machine(
+        name="Tagged",
+        definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+        roleArn="arn:aws:iam::123456789012:role/local",
+    )["stateMachineArn"]
+    for operation, body in (
+        ("TagResource", {"resourceArn": arn, "tags": [1]}),
+        ("TagResource", {"resourceArn": arn, "tags": [{"key": 5, "value": "v"}]}),
+        ("UntagResource", {"resourceArn": arn, "tagKeys": [1]}),
+    ):
+        status, answer = post(serve.url, operation, body)
+        assert (status, answer["__type"]) == (400, "SerializationException"), (operation, body)
+    status, answer = post(serve.url, "TagResource", {"resourceArn": arn, "tags": [{"value": "v"}]})
+    assert (status, answer["__type"]) == (400, "ValidationException")
+    assert post(serve.url, "ListTagsForResource", {"resourceArn": arn}) == (200, {"tags": []})

@@ -75,9 +75,9 @@ def _estimated_size(entry: Mapping[str, Any]) -> int:
 
 def send_message_batch(service: SqsService, queue: str, entries: Any) -> Result:
     with service.lock:
-        found = service.resolve(queue)
+        service.resolve(queue)  # NonExistentQueue before anything is judged
         checked = check_entries(entries, "SendMessageBatchRequestEntry")
-        limit = max(DEFAULT_MAXIMUM_MESSAGE_SIZE, found.settings.maximum_message_size)
+        limit = DEFAULT_MAXIMUM_MESSAGE_SIZE  # a batch's total, whatever the queue's own limit
         total = sum(_estimated_size(entry) for entry in checked)
         if total > limit:
             raise batch_request_too_long(total, limit)

@@ -26,7 +26,7 @@ DEFAULT_REGION = "us-east-1"
 MAX_VISIBILITY_TIMEOUT = 43_200
 MAX_DELAY_SECONDS = 900
 MAX_WAIT_SECONDS = 20
-DEFAULT_MAXIMUM_MESSAGE_SIZE = 262_144
+DEFAULT_MAXIMUM_MESSAGE_SIZE = 1_048_576  # 1 MiB since August 2025, also the most it can be set to
 DEDUPLICATION_WINDOW_SECONDS = 300
 
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
@@ -35,7 +35,7 @@ _FIFO_NAME = re.compile(r"[A-Za-z0-9_-]{1,75}\.fifo")
 # name -> (default, kind, bounds or choices); kind "int" | "bool" | "choice" | "json" | "text"
 _SETTABLE: dict[str, tuple[str | None, str, Any]] = {
     "DelaySeconds": ("0", "int", (0, MAX_DELAY_SECONDS)),
-    "MaximumMessageSize": (str(DEFAULT_MAXIMUM_MESSAGE_SIZE), "int", (1024, 1_048_576)),
+    "MaximumMessageSize": (str(DEFAULT_MAXIMUM_MESSAGE_SIZE), "int", (1024, DEFAULT_MAXIMUM_MESSAGE_SIZE)),
     "MessageRetentionPeriod": ("345600", "int", (60, 1_209_600)),
     "ReceiveMessageWaitTimeSeconds": ("0", "int", (0, MAX_WAIT_SECONDS)),
     "VisibilityTimeout": ("30", "int", (0, MAX_VISIBILITY_TIMEOUT)),
