@@ -129,7 +129,7 @@ class Rerunning:
 
 def _handlers(document: ProjectDocument) -> dict[str, Any]:
     """The project's local functions, for TestState of an unmocked Lambda task."""
-    from engine.integrations.handler_files import FileHandler
+    from engine.integrations import FileHandler  # handler files load on first use, for start-up time
 
     if document.path is None:
         return {}

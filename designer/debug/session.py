@@ -50,7 +50,7 @@ class RunSession(QObject):
         definitions: dict[str, dict[str, Any]] | None = None,
         parent: QObject | None = None,
     ) -> None:
-        from engine.project.runtime import ProjectRuntime
+        from engine.project import ProjectRuntime  # the runtime loads on the first run, for start-up time
 
         super().__init__(parent)
         self.store = LiveStore()
