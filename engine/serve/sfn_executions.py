@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.runtime.arns import execution_arn
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
+from engine.serve.sfn_map_runs import find_owner
 from engine.serve.sfn_redrive import redrive_execution, redrive_fields
 from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, paginate, timestamp
 from engine.serve.sfn_state import ServeMachine
@@ -333,10 +334,8 @@ def _map_run_children(context: ServeContext, map_run: str, status: str | None) -
     children = [
         r for r in context.store.list_executions(limit=None) if r.metadata.get("mapRunArn") == map_run
     ]
-    if not children:
-        raise AwsError(
-            "ResourceNotFound", f"Resource not found: '{map_run}'", fields={"resourceName": map_run}
-        )
+    if not children:  # a run with no items has none; a run that never was is ResourceNotFound
+        find_owner(context, map_run)
     return [r for r in children if status is None or str(r.status) == status]
 
 

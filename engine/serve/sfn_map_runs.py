@@ -29,9 +29,9 @@ def _map_run_arn(request: ServeRequest) -> str:
     return arn
 
 
-def _owner(context: ServeContext, arn: str) -> tuple[Any, dict[str, Any]]:
+def find_owner(context: ServeContext, arn: str) -> tuple[Any, dict[str, Any]]:
     """The execution whose Map state ran `arn`, and what the run recorded there."""
-    parts = arn.split(":")
+    parts = arn_parts(arn, "mapRun")
     machine = parts[6].split("/", 1)[0]
     machine_arn = ":".join([*parts[:5], "stateMachine", machine])
     store = context.store
@@ -55,7 +55,7 @@ def _counts(children: list[Any], total: int) -> dict[str, int]:
 
 async def describe_map_run(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
     arn = _map_run_arn(request)
-    owner, recorded = _owner(context, arn)
+    owner, recorded = find_owner(context, arn)
     running = live(arn)
     status = recorded.get("status") or "RUNNING"
     stop_date = recorded.get("stopDate")
@@ -89,13 +89,14 @@ async def describe_map_run(request: ServeRequest, context: ServeContext) -> dict
 
 
 async def list_map_runs(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
-    from engine.serve.sfn_executions import _record
-
     params = request.params
     arn = member(params, "executionArn", required=True, min_len=1, max_len=256)
     limit = member(params, "maxResults", "integer", low=0, high=1000)
     token = member(params, "nextToken", min_len=1, max_len=1024)
-    record = _record(context, arn)
+    arn_parts(arn, "execution", "express")
+    record = context.store.get_execution(arn)
+    if record is None:
+        raise AwsError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
     runs = record.metadata.get(METADATA_KEY) or {}
     ordered = sorted(runs.items(), key=lambda item: item[1].get("startDate") or "", reverse=True)
     chunk, next_token = paginate(ordered, token, limit)
@@ -140,7 +141,7 @@ async def update_map_run(request: ServeRequest, context: ServeContext) -> dict[s
         )
     running = live(arn)
     if running is None:
-        _owner(context, arn)  # ResourceNotFound for a run that never was
+        find_owner(context, arn)  # ResourceNotFound for a run that never was
         raise validation_error(f"Map Run '{arn}' is not in progress: only a running Map Run can be updated")
     running.update(
         max_concurrency=concurrency,

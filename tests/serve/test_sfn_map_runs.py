@@ -188,3 +188,19 @@ def test_a_map_run_is_described_after_a_restart(serve_factory: Any, tmp_path: An
     again = serve_factory(state_file=state).client()
     assert again.describe_map_run(mapRunArn=run) == before | {"ResponseMetadata": ANY}
     assert [r["mapRunArn"] for r in again.list_map_runs(executionArn=execution)["mapRuns"]] == [run]
+
+
+def test_a_map_run_without_items_is_listed_with_no_children(sfn: Any) -> None:
+    machine = sfn.create_state_machine(name="Empty", definition=distributed(HOLD), roleArn=ROLE)[
+        "stateMachineArn"
+    ]
+    execution = sfn.start_execution(stateMachineArn=machine, input="[]")["executionArn"]
+    assert finished(sfn, execution)["status"] == "SUCCEEDED"
+    run = map_run_of(sfn, execution)
+    assert sfn.list_executions(mapRunArn=run)["executions"] == []
+    counts = sfn.describe_map_run(mapRunArn=run)["executionCounts"]
+    assert (counts["total"], counts["succeeded"]) == (0, 0)
+    with pytest.raises(sfn.exceptions.ResourceNotFound):
+        sfn.list_executions(mapRunArn=run[:-4] + "0000")
+    with pytest.raises(sfn.exceptions.InvalidArn):
+        sfn.list_executions(mapRunArn=execution)
