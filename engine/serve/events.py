@@ -10,6 +10,7 @@ through unchanged. Archives and replays are in `events_archives`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from engine.bus.api_errors import EventBridgeError, InvalidEventPatternException
@@ -21,6 +22,7 @@ from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeReque
 from engine.serve.members import opt_int, opt_list, opt_str, opt_str_list, page, req_str
 
 TAGS_KEY = "events.tags"
+_ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+")
 
 
 def register(dispatcher: Dispatcher) -> None:
@@ -193,6 +195,12 @@ def put_targets(params: dict[str, Any], context: ServeContext) -> dict[str, Any]
         )
     if not all(isinstance(t, dict) for t in targets):
         raise AwsError("SerializationException", "Each member of Targets must be a structure.")
+    for target in targets:  # a client names targets by ARN (a project file may use its references)
+        arn = target.get("Arn")
+        if isinstance(arn, str) and arn and not _ARN.fullmatch(arn):
+            raise validation_error(
+                f"Parameter {arn} is not valid. Reason: Provided Arn is not in correct format."
+            )
     bus.put_targets(rule, targets)
     return {"FailedEntryCount": 0, "FailedEntries": []}
 

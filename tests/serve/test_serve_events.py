@@ -67,6 +67,12 @@ def test_rules_and_targets_round_trip_with_aws_errors(events: Any, sqs: Any) -> 
     with pytest.raises(events.exceptions.ClientError) as bad_target:
         events.put_targets(Rule="bad", Targets=[{"Id": "has space", "Arn": queue_arn(sqs, url)}])
     assert error_code(bad_target) in ("ValidationException", "ResourceNotFoundException")
+    events.put_rule(Name="arn-checked", EventPattern=pattern)
+    with pytest.raises(events.exceptions.ClientError) as not_an_arn:
+        events.put_targets(Rule="arn-checked", Targets=[{"Id": "q", "Arn": "rule-targets"}])
+    assert error_code(not_an_arn) == "ValidationException"
+    assert "Provided Arn is not in correct format" in not_an_arn.value.response["Error"]["Message"]
+    assert events.list_targets_by_rule(Rule="arn-checked")["Targets"] == []
 
 
 def test_an_event_put_on_a_bus_reaches_a_queue_through_a_rule(events: Any, sqs: Any) -> None:
