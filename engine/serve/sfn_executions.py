@@ -304,7 +304,11 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
                 "StateMachineTypeNotSupported",
                 "This operation is not supported by this type of state machine",
             )
-        records = context.store.list_executions(machine.arn, status, limit=None)
+        records = [  # a distributed Map's child executions are listed by their map run, not here
+            r
+            for r in context.store.list_executions(machine.arn, status, limit=None)
+            if "mapRunArn" not in r.metadata
+        ]
     if redriven is not None:
         want = redriven == "REDRIVEN"
         records = [r for r in records if (int(r.metadata.get("redriveCount", 0)) > 0) == want]

@@ -114,6 +114,9 @@ def test_a_running_map_run_is_described_listed_and_sped_up(serve_factory: Any) -
     assert "stopDate" in sfn.list_map_runs(executionArn=execution)["mapRuns"][0]
     children = sfn.list_executions(mapRunArn=run)["executions"]
     assert len(children) == 3 and {c["status"] for c in children} == {"SUCCEEDED"}
+    assert [e["executionArn"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]] == [
+        execution
+    ]
 
     with pytest.raises(sfn.exceptions.ValidationException):
         sfn.update_map_run(mapRunArn=run, maxConcurrency=1)  # only a run in progress is updated
