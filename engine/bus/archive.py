@@ -242,6 +242,38 @@ class ArchiveStore:
         self.archives[name] = archive
         return archive
 
+    def update(
+        self,
+        name: str,
+        *,
+        event_pattern: dict[str, Any] | str | None = None,
+        retention_days: int | None = None,
+        description: str | None = None,
+    ) -> Archive:
+        """UpdateArchive: what is given replaces what the archive had; the events it kept stay.
+        A refused pattern or retention leaves the archive as it was."""
+        archive = self.archives.get(name)
+        if archive is None:
+            raise ResourceNotFoundException(f"Archive {name} does not exist.")
+        if retention_days is not None:
+            Archive(name, archive.arn, archive.event_source_arn, retention_days=retention_days).validate()
+        if event_pattern is not None:
+            if archive.event_pattern is not None:
+                self._matcher.remove(name)
+            try:
+                self._matcher.add(name, event_pattern)
+            except self.patterns.invalid_error as exc:
+                if archive.event_pattern is not None:
+                    self._matcher.add(name, archive.event_pattern)
+                reason = getattr(exc, "reason", str(exc))
+                raise InvalidEventPatternException(f"Event pattern is not valid. Reason: {reason}") from None
+            archive.event_pattern = event_pattern
+        if retention_days is not None:
+            archive.retention_days = retention_days
+        if description is not None:
+            archive.description = description
+        return archive
+
     def delete(self, name: str) -> None:
         archive = self.archives.pop(name, None)
         if archive is None:

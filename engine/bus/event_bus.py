@@ -382,6 +382,18 @@ class EventBus:
             name, event_pattern=event_pattern, retention_days=retention_days, description=description
         )
 
+    def update_archive(
+        self,
+        name: str,
+        *,
+        event_pattern: dict[str, Any] | str | None = None,
+        retention_days: int | None = None,
+        description: str | None = None,
+    ) -> Archive:
+        return self.archive_store.update(
+            name, event_pattern=event_pattern, retention_days=retention_days, description=description
+        )
+
     def delete_archive(self, name: str) -> None:
         self.archive_store.delete(name)
 

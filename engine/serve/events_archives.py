@@ -97,6 +97,19 @@ def list_archives(params: dict[str, Any], context: ServeContext) -> dict[str, An
     return {"Archives": items, **({"NextToken": token} if token else {})}
 
 
+def update_archive(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
+    name = req_str(params, "ArchiveName")
+    pattern = opt_str(params, "EventPattern")
+    retention = opt_int(params, "RetentionDays")
+    description = opt_str(params, "Description")
+    opt_str(params, "KmsKeyIdentifier")  # accepted and ignored: local archives are not encrypted
+    bus, _ = _archive(context, name)
+    archive = bus.update_archive(
+        name, event_pattern=pattern or None, retention_days=retention, description=description
+    )
+    return {"ArchiveArn": archive.arn, "State": archive.state, "CreationTime": archive.created_at}
+
+
 def delete_archive(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
     bus, archive = _archive(context, req_str(params, "ArchiveName"))
     bus.delete_archive(archive.name)
@@ -169,6 +182,7 @@ OPERATIONS = {
     "CreateArchive": create_archive,
     "DescribeArchive": describe_archive,
     "ListArchives": list_archives,
+    "UpdateArchive": update_archive,
     "DeleteArchive": delete_archive,
     "StartReplay": start_replay,
     "DescribeReplay": describe_replay,

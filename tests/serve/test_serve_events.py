@@ -170,6 +170,28 @@ def test_an_archive_keeps_events_and_a_replay_sends_them_again(events: Any, sqs:
     events.delete_archive(ArchiveName="audit-archive")
 
 
+def test_an_archive_is_updated_and_keeps_its_events(events: Any) -> None:
+    bus_arn = events.create_event_bus(Name="ledger")["EventBusArn"]
+    events.create_archive(ArchiveName="ledger-archive", EventSourceArn=bus_arn, Description="all")
+    entry = {"EventBusName": "ledger", "DetailType": "x", "Detail": "{}"}
+    events.put_events(Entries=[{**entry, "Source": "first"}])
+    updated = events.update_archive(
+        ArchiveName="ledger-archive", EventPattern='{"source": ["kept"]}', RetentionDays=7, Description="kept"
+    )
+    assert updated["State"] == "ENABLED" and updated["ArchiveArn"].endswith(":archive/ledger-archive")
+    events.put_events(Entries=[{**entry, "Source": "dropped"}, {**entry, "Source": "kept"}])
+    described = events.describe_archive(ArchiveName="ledger-archive")
+    assert (described["EventCount"], described["RetentionDays"], described["Description"]) == (2, 7, "kept")
+    assert json.loads(described["EventPattern"]) == {"source": ["kept"]}
+    with pytest.raises(events.exceptions.InvalidEventPatternException):
+        events.update_archive(ArchiveName="ledger-archive", EventPattern='{"source": "kept"}')
+    assert json.loads(events.describe_archive(ArchiveName="ledger-archive")["EventPattern"]) == {
+        "source": ["kept"]
+    }
+    with pytest.raises(events.exceptions.ResourceNotFoundException):
+        events.update_archive(ArchiveName="no-archive", Description="x")
+
+
 def test_tags_on_rules(events: Any) -> None:
     arn = events.put_rule(Name="tagged", ScheduleExpression="rate(1 hour)", State="DISABLED")["RuleArn"]
     events.tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "shop"}])
