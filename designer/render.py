@@ -10,6 +10,11 @@ import os
 import sys
 from pathlib import Path
 
+from designer.canvas.export import export_png, export_svg
+from designer.canvas.scene import DesignerScene
+from designer.document.project_document import ProjectDocument
+from designer.theme import theme_named
+
 FORMATS = ("png", "svg")
 
 
@@ -46,10 +51,6 @@ def render_file(
     if fmt not in FORMATS:
         raise ValueError(f"unknown picture format {fmt!r}; use one of {', '.join(FORMATS)}")
     _app = _ensure_application()
-    from designer.canvas.export import export_png, export_svg
-    from designer.canvas.scene import DesignerScene
-    from designer.document.project_document import ProjectDocument
-    from designer.theme import theme_named
 
     document = ProjectDocument.from_file(path)
     machines = None

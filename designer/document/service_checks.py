@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from engine.asl import Diagnostic
+from engine.services import catalog
 
 
 class ServiceChecks(QObject):
@@ -46,8 +47,6 @@ class ServiceChecks(QObject):
         # Nothing may escape this thread: the process can end while it reads (a command-line
         # export that fails early), and Python would print the thread's traceback to the user.
         try:
-            from engine.services import catalog
-
             catalog.services()
         except Exception:
             return  # no botocore data, or the process is ending: SDK Tasks go unchecked

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.panels.execution_common import JsonEdit, error_label
+from engine.project import Project, SeedSpec
 
 VALUE_ROLE = Qt.ItemDataRole.UserRole
 SERVICES = (
@@ -233,8 +234,6 @@ class EmulatedAwsPanel(QWidget):
     def _apply(self) -> None:
         from pydantic import ValidationError
 
-        from engine.project import SeedSpec
-
         try:
             value = self.seed_edit.value()
         except ValueError as exc:
@@ -270,8 +269,6 @@ def _seed_as_state(seed: dict[str, Any]) -> dict[str, Any]:
 def routes_problem(value: Any, functions: set[str]) -> str | None:
     """Why `value` is not a set of routes for this project, or None."""
     from pydantic import ValidationError
-
-    from engine.project import Project
 
     if not isinstance(value, dict):
         return 'give an object of routes, e.g. {"POST /orders/{id}": "function-name"}'

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from designer.panels.json_highlighter import JsonHighlighter
 from designer.theme import LIGHT, Theme
+from engine.strict_json import JsonInputError, loads_strict
 
 _UNSET: Any = object()
 
@@ -41,7 +42,6 @@ class JsonEdit(QPlainTextEdit):
         text = self.toPlainText().strip()
         if not text:
             return None
-        from engine.strict_json import JsonInputError, loads_strict
 
         try:  # strict: NaN, Infinity and 1e309 are not JSON, and AWS refuses them
             return loads_strict(text)

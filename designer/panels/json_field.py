@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QW
 from designer.document.patch import MISSING
 from designer.panels.json_highlighter import JsonHighlighter
 from designer.theme import LIGHT, Theme
+from engine.strict_json import JsonInputError, loads_strict
 
 Check = Callable[[Any], str | None]  # a value that parses -> why it is refused, or None
 MIN_LINES, MAX_LINES = 2, 14
@@ -47,7 +48,6 @@ def parse_json_text(text: str, *, jsonata: bool = False) -> tuple[Any, str | Non
         return MISSING, None
     if jsonata and stripped.startswith("{%") and stripped.endswith("%}"):
         return stripped, None
-    from engine.strict_json import JsonInputError, loads_strict
 
     try:  # strict: NaN, Infinity and 1e309 are not JSON, and AWS refuses them
         return loads_strict(stripped), None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from engine.cli.project import project_file
 from engine.cli.usage import UsageError
+from engine.project import ProjectError, load_project
 
 if TYPE_CHECKING:  # engine.deploy is imported when a deploy or pull runs, not for every command
     from engine.deploy import AwsSettings, Clients, Plan
@@ -121,7 +122,6 @@ def _pull_words(exc: BaseException) -> str:
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from engine.deploy import applying_line, json_failure, json_result, run_deploy
-    from engine.project import ProjectError, load_project
 
     path = project_file(args.project)
     try:

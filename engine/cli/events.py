@@ -7,8 +7,16 @@ import asyncio
 import json
 from typing import Any, TextIO
 
+from engine.bus import (
+    InvalidEventError,
+    InvalidEventPatternError,
+    ValidationException,
+    explain,
+    test_event_pattern,
+)
 from engine.cli.project import load_project_arg
 from engine.cli.usage import UsageError
+from engine.strict_json import check_payload_size, loads_strict, read_limited
 
 
 def add_event_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,8 +54,6 @@ def add_event_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore
 
 
 def cmd_test_pattern(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.bus import InvalidEventError, InvalidEventPatternError, explain, test_event_pattern
-
     try:
         result = test_event_pattern(args.event_pattern, args.event)
     except InvalidEventPatternError as exc:
@@ -98,8 +104,6 @@ def _put_events_holding_state(
 
 
 def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:
-    from engine.strict_json import check_payload_size, loads_strict, read_limited
-
     what = "a PutEvents request"
     if args.entries_file:
         text, where = read_limited(args.entries_file, what=what), args.entries_file
@@ -116,7 +120,6 @@ def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:
 async def _put_events(
     loaded: Any, entries: list[dict[str, Any]], args: argparse.Namespace, out: TextIO
 ) -> int:
-    from engine.bus.api_errors import ValidationException
     from engine.project import ProjectRuntime
 
     runtime = ProjectRuntime(loaded, queue_state=args.state)

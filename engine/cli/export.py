@@ -12,8 +12,10 @@ import os
 from pathlib import Path
 from typing import Any, TextIO
 
+from engine.asl import DefinitionLoadError, parse_text, read_text_file
 from engine.cli.project import project_file
 from engine.cli.usage import UsageError
+from engine.project import ProjectError, load_project, looks_like_project
 
 TEXT_FORMATS = ("asl", "asl-yaml", "rules", "cloudformation", "sam", "mermaid")
 PICTURE_FORMATS = ("svg", "png")
@@ -70,9 +72,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any
 
 def _open(path: Path, err: TextIO) -> tuple[Any, dict[str, Any], Any] | None:
     """(loaded project, definitions, substitutions) from a project, an ASL file or a template."""
-    from engine.asl import DefinitionLoadError, parse_text, read_text_file
     from engine.export import import_file
-    from engine.project import ProjectError, load_project, looks_like_project
 
     try:
         value = parse_text(read_text_file(path), source=str(path)).value

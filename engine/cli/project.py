@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from engine.asl import DefinitionLoadError, parse_text, read_text_file
 from engine.cli.usage import UsageError
 from engine.integrations import FileHandler, HandlerLoadError, handler_file
-from engine.project import PROJECT_SUFFIXES
+from engine.project import PROJECT_SUFFIXES, ProjectError, load_project, looks_like_project
 
 
 def project_file(arg: str | Path) -> Path:
@@ -41,8 +42,6 @@ def names_project(arg: str) -> bool:
         return True
     if path.suffix.lower() != ".json" or not path.is_file():
         return False
-    from engine.asl import DefinitionLoadError, parse_text, read_text_file
-    from engine.project import looks_like_project
 
     try:
         return looks_like_project(parse_text(read_text_file(path), source=str(path)).value)
@@ -52,8 +51,6 @@ def names_project(arg: str) -> bool:
 
 def load_project_arg(arg: str) -> Any:
     """The LoadedProject ARG names; an unusable project is a usage error with every problem located."""
-    from engine.project import ProjectError, load_project
-
     try:
         return load_project(project_file(arg))
     except ProjectError as exc:

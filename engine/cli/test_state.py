@@ -8,6 +8,8 @@ from typing import Any, TextIO
 
 from engine.cli.definitions import read_definition_and_handlers
 from engine.cli.handlers import add_handler_option, load_handlers
+from engine.runtime import TestStateError, test_state
+from engine.strict_json import check_payload_size, loads_strict
 
 DEFAULT_ROLE = "arn:aws:iam::123456789012:role/StateCanvasTestState"
 
@@ -37,9 +39,6 @@ def add_test_state_command(sub: argparse._SubParsersAction) -> None:  # type: ig
 
 
 def cmd_test_state(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from engine.runtime.test_state import TestStateError, test_state
-    from engine.strict_json import check_payload_size, loads_strict
-
     definition, _, handlers = read_definition_and_handlers(args.file, args.state_machine)
     request: dict[str, Any] = {"inspection_level": args.inspection_level, "role_arn": DEFAULT_ROLE}
     if args.state:

@@ -15,9 +15,17 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from engine.asl import Diagnostic, error, validate
+from engine.asl import DefinitionLoadError, Diagnostic, error, parse_text, read_text_file, validate
 from engine.cli.project import project_file
 from engine.cli.usage import UsageError
+from engine.project import (
+    FORMAT_VERSION,
+    LoadedProject,
+    Project,
+    choreography_problems,
+    load_definitions,
+    reference_problems,
+)
 
 ROUTE_SECTIONS = ("rules", "queues", "topics", "subscriptions", "consumers", "functions")
 
@@ -26,9 +34,6 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
     """Print the results; True when everything is valid. `print_machine(name, diagnostics, out)`
     prints one machine's result as `validate FILE` does."""
     from pydantic import ValidationError
-
-    from engine.asl import DefinitionLoadError, parse_text, read_text_file
-    from engine.project import FORMAT_VERSION, LoadedProject, Project, load_definitions, reference_problems
 
     path = project_file(arg)
     try:
@@ -84,8 +89,6 @@ def _service_warnings(definition: Any) -> list[Diagnostic]:
 
 def _route_problems(project: Any, path: Path) -> list[tuple[str, str]]:
     """What the bus, the queues and the topics would refuse (engine.project.checks), each once."""
-    from engine.project import choreography_problems
-
     try:
         found = choreography_problems(project, path.parent)
     except Exception as exc:  # a check that trips over a reference reported above

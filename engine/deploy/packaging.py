@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.export import code_file_wanted, lambda_parts
+from engine.project import OutsideProjectError, confined_path
 
 ZIP_LIMIT = 50 * 1024 * 1024  # Lambda's limit for a zip uploaded directly
 
@@ -39,7 +40,6 @@ def package_function(base_dir: Path, handler: str) -> Package:
     path_text, sep, _ = handler.partition(":")
     if not sep or not path_text:
         raise PackagingError(f"handler {handler!r} is not FILE:FUNCTION")
-    from engine.project import OutsideProjectError, confined_path
 
     try:  # a project's code is what it holds: never a folder above it
         file = confined_path(base_dir, path_text, "the handler file")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.asl import parse_text
 from engine.deploy.clients import Clients, DeployError, aws_errors, describe_error, error_code
 from engine.deploy.plan import Change, Desired, Plan
 from engine.deploy.stack_template import StackTemplate, stack_template, upload_code
@@ -254,7 +255,5 @@ def stack_template_of(clients: Clients, stack: str) -> dict[str, Any]:
     """The template a stack was deployed from, as a value (for `pull --stack`)."""
     body = clients("cloudformation").get_template(StackName=stack, TemplateStage="Original")["TemplateBody"]
     if isinstance(body, str):
-        from engine.asl import parse_text
-
         return parse_text(body, source=f"stack {stack}").value
     return json.loads(json.dumps(body))

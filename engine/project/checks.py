@@ -32,7 +32,7 @@ def choreography_problems(project: Project, base_dir: Any) -> list[tuple[str, st
 
 def _rule_problems(project: Project) -> list[tuple[str, str]]:
     # Imported here: engine.bus resolves its targets with engine.project's refs (cycle project <-> bus).
-    from engine.bus.api_errors import EventBridgeError
+    from engine.bus import EventBridgeError
     from engine.bus.pattern import default_pattern_engine
     from engine.bus.rules import Target, check_rule
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.expr.errors import ExprError
+
 # Predefined error names.
 ALL = "States.ALL"
 RUNTIME = "States.Runtime"
@@ -107,8 +109,6 @@ def defect_failure(exc: BaseException, prefix: str) -> StateFailure:
     this is the last line, so that a run ends FAILED with States.Runtime and a cause the user can
     read, never with an exception out of the engine.
     """
-    from engine.expr.errors import ExprError
-
     if isinstance(exc, ExprError) and not isinstance(exc, (LookupError, ValueError)):
         detail = str(exc)
     else:

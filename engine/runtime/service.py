@@ -20,6 +20,7 @@ from engine.integrations import ServiceRegistry, TaskError, TaskRequest
 from engine.runtime import arns
 from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION, Execution, run_async
 from engine.runtime.callbacks import Callbacks, InvalidToken
+from engine.runtime.history import to_json_text
 
 
 @dataclass
@@ -234,8 +235,6 @@ def _now_text() -> str:
 
 def _describe(execution: Execution, running: RunningExecution, *, pattern: str) -> Any:
     """What `.sync` returns (DescribeExecution), or raises as the parent task's failure."""
-    from engine.runtime.history import to_json_text
-
     if execution.status != "SUCCEEDED":
         raise TaskError(
             "States.TaskFailed",

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document.patch import MISSING
+from designer.panels.json_field import JsonField
+from designer.theme import LIGHT
 
 ERROR_COLOUR = "#C24E00"
 
@@ -252,9 +254,6 @@ class ComboField(FieldBox):
 
 def make_editor(kind: str, *, theme: Any = None, jsonata: bool = False, placeholder: str = "") -> QWidget:
     """The editor for a field of `kind` (see `schema.kind_of`); every one emits `committed`."""
-    from designer.panels.json_field import JsonField
-    from designer.theme import LIGHT
-
     if kind == "bool":
         return BoolField("")
     if kind == "json":

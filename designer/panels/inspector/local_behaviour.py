@@ -42,7 +42,7 @@ from designer.panels.inspector.handler_page import HandlerPage
 from designer.panels.inspector.layout import caption
 from designer.panels.inspector.mock_list import MockListEditor
 from designer.theme import LIGHT, Theme
-from engine.asl import StateAddress
+from engine.asl import StateAddress, classify_resource
 from engine.integrations import STUB_FUNCTION
 from engine.project import BUILT_IN
 
@@ -252,8 +252,6 @@ class LocalBehaviourSection(QWidget):
 
 
 def _is_builtin(state: dict[str, Any]) -> bool:
-    from engine.asl import classify_resource
-
     resource = state.get("Resource")
     info = classify_resource(resource) if isinstance(resource, str) else None
     return info is not None and (info.service, info.action) in BUILT_IN

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from engine.cli.debug.breaks import BreakRefused
 from engine.cli.definitions import read_input
 from engine.project import BREAK_KINDS, Hop, HopGate, resource_keys
+from engine.runtime import run_async
 from engine.runtime.debugger import Debugger, Pause
 
 
@@ -44,8 +45,6 @@ class DebugRun:
 def start_lone(
     definition: dict[str, Any], data: Any, debugger: Debugger, handlers: dict[str, Any]
 ) -> DebugRun:
-    from engine.runtime import run_async
-
     events: list[dict[str, Any]] = []
     execution = asyncio.ensure_future(
         run_async(definition, data, gate=debugger, handlers=handlers, history_sinks=[events.append])

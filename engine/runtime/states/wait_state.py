@@ -9,7 +9,7 @@ from engine.asl import is_rfc3339
 from engine.expr import PathNotFoundError
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
-from engine.runtime.jsonpath_flow import select
+from engine.runtime.jsonpath_flow import render_template, select
 from engine.runtime.state_run import StateResult, StateRun
 
 # Longest wait Step Functions accepts: one year.
@@ -43,8 +43,6 @@ async def run(run: StateRun) -> StateResult:
     await _wait(run, delay)
     assigned = None
     if "Assign" in state:
-        from engine.runtime.jsonpath_flow import render_template
-
         assigned = render_template(state["Assign"], data, scope)
     if "OutputPath" in state:
         data = select(state["OutputPath"], data, scope)

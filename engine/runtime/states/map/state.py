@@ -14,7 +14,8 @@ from engine.runtime import debug_gate
 from engine.runtime.env import Frame
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text
-from engine.runtime.jsonpath_flow import render_template, select
+from engine.runtime.jsonata_flow import JsonataScope
+from engine.runtime.jsonpath_flow import PathScope, render_template, select
 from engine.runtime.state_run import StateResult, StateRun
 from engine.runtime.states.map.settings import MapSettings, read_concurrency, read_settings
 from engine.values import json_type_name
@@ -110,11 +111,8 @@ def item_input(run: StateRun, index: int, value: Any, effective: Any) -> Any:
         return run.env.context_object(run.name, run.entered_time, frame)
 
     if run.jsonata:
-        from engine.runtime.jsonata_flow import JsonataScope
-
         scope = JsonataScope(run.input, context, run.frame.variables, run.prefix, run.name)
         return scope.evaluate(state[selector_field], selector_field)
-    from engine.runtime.jsonpath_flow import PathScope
 
     scope = PathScope(context, run.frame.variables, run.prefix)
     return render_template(state[selector_field], effective, scope)
