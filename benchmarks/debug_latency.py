@@ -193,8 +193,7 @@ def print_history(figures: dict[str, dict[str, float]], before: dict[str, dict[s
 
 async def chain_throughput(repeat: int) -> dict[str, list[float]]:
     from designer.debug.live_store import LiveStore
-    from engine.runtime import run_async
-    from engine.runtime.debugger import Debugger
+    from engine.runtime import Debugger, run_async
 
     chain = pass_chain(1000)
     out: dict[str, list[float]] = {"no gate": [], "idle Debugger": [], "idle Debugger + live store": []}

@@ -54,7 +54,7 @@ def cmd_design(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Open the designer on FILE (a project's folder stands for its project file), or on the
     bundled example when no file is given."""
     from designer.app import display_problem, run
-    from engine.cli.project import project_file
+    from engine.cli import project_file
 
     if args.file is not None and Path(args.file).is_dir():
         args.file = str(project_file(args.file))

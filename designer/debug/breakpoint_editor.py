@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.panels.execution_common import JsonEdit, error_label
+from engine.runtime import Pause
 from engine.runtime.debug_conditions import (
     GRAMMAR,
     HELP_LINE,
@@ -36,7 +37,6 @@ from engine.runtime.debug_conditions import (
     ConditionSyntaxError,
     parse_condition,
 )
-from engine.runtime.debugger import Pause
 
 PAUSES = "pauses"
 DOES_NOT_PAUSE = "does not pause"

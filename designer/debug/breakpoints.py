@@ -20,7 +20,7 @@ from designer.debug.host import Canvas
 from designer.debug.run_state import RunState
 from designer.document.project_document import ProjectDocument
 from engine.asl import StateAddress
-from engine.runtime.debugger import Debugger
+from engine.runtime import Debugger
 
 SAY_MS = 8000
 CONDITION_ERROR_MS = 20000  # long enough to read why a condition could not be decided

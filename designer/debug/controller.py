@@ -38,7 +38,7 @@ from designer.debug.shown import Shown
 from designer.debug.stepping import Stepping
 from designer.debug.threads import ThreadSwitching
 from designer.panels.inspector.local_behaviour import reveal_local_behaviour
-from engine.runtime.debugger import Debugger, Pause
+from engine.runtime import Debugger, Pause
 from engine.runtime.history_view import ExecutionPicture, Thread
 
 if TYPE_CHECKING:

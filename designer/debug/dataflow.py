@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from engine.runtime import TestStateError, test_state_async
 from engine.runtime.history_view import ExecutionPicture, Visit, parse_json
-from engine.runtime.test_state import TestStateError, test_state_async
 
 JSONPATH_STEPS = (
     # (label, field in the state, key in inspectionData)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from designer.panels.pattern_sandbox import event_from_pattern
-from engine.project.model import Project, RuleSpec
+from engine.project import Project, RuleSpec
 
 PLACEHOLDER = "example"
 _JSONPATH_DETAIL = re.compile(r"^\$\.detail\.([A-Za-z_][\w-]*)")

@@ -31,8 +31,8 @@ from designer.canvas.items.resource_items import ResourceItem
 from designer.debug.overlay import BREAKPOINT_COLOUR
 from designer.debug.session import RunSession
 from designer.panels.trace_choreography import ChoreographyPanel
-from engine.project.hops import BREAK_KINDS, Hop
-from engine.runtime.debugger import Pause
+from engine.project import BREAK_KINDS, Hop
+from engine.runtime import Pause
 
 PAUSED_BLUE = "#0072B2"  # "running / paused here" in the status palette (docs/UI.md)
 MARGIN = 5.0

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from designer.canvas.items.state_item import StateItem
 from designer.debug.session import RunSession
-from engine.runtime.debugger import Pause
+from engine.runtime import Pause
 from engine.runtime.history_view import Thread
 
 

@@ -21,9 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.runtime.history_view import EventNote, Thread, details_of
-from engine.store.base import ExecutionStore
-from engine.store.errors import ExecutionNotFound
-from engine.store.record import ExecutionRecord
+from engine.store import ExecutionNotFound, ExecutionRecord, ExecutionStore
 
 # (execution ARN, visit id, iteration chain) of the state the current task works for
 _WHERE: contextvars.ContextVar[tuple[str, int | None, Thread] | None] = contextvars.ContextVar(

@@ -18,7 +18,7 @@ from designer.debug.state_data_view import segments
 from designer.document.project_document import ProjectDocument
 from designer.panels.execution_test_state import TestStatePanel
 from engine.asl import StateAddress, get_in
-from engine.runtime.test_state import test_state_async
+from engine.runtime import test_state_async
 
 _UNSET: Any = object()
 

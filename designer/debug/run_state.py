@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from designer.debug.session import RunSession
 from designer.debug.shown import Shown
-from engine.runtime.debugger import Debugger, Pause
+from engine.runtime import Debugger, Pause
 from engine.runtime.history_view import ExecutionPicture, PictureCache
 
 

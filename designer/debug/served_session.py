@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject
 
 from designer.debug.session import RunSession
 from engine.asl import StateAddress
-from engine.runtime.debugger import Debugger, Pause
+from engine.runtime import Debugger, Pause
 
 
 class ServedSession(RunSession):

@@ -20,8 +20,8 @@ from PySide6.QtCore import QObject, Signal
 
 from designer.debug.live_store import LiveStore
 from designer.document.project_document import ProjectDocument
-from engine.project.hops import HopGate
-from engine.runtime.debugger import Debugger, Pause
+from engine.project import HopGate
+from engine.runtime import Debugger, Pause
 from engine.runtime.history_view import EventNote
 
 log = logging.getLogger("statecanvas.designer.debug")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.runtime.debugger import Pause
+from engine.runtime import Pause
 from engine.runtime.history_view import ExecutionPicture, Thread, Visit
 
 

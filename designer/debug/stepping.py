@@ -19,7 +19,7 @@ from designer.debug.hop_view import HopView
 from designer.debug.host import Canvas, RerunHost
 from designer.debug.run_state import RunState
 from designer.panels.execution_run import ExecutionRunPanel
-from engine.runtime.debugger import Pause
+from engine.runtime import Pause
 from engine.runtime.history_view import ExecutionPicture, Thread
 
 AFTER_PAUSE_MS = 30  # the canvas paints the pause first; panels and selection follow

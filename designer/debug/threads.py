@@ -19,8 +19,8 @@ from designer.debug.run_menu import RunMenu
 from designer.debug.run_state import RunState
 from designer.debug.session import RunSession
 from designer.panels.execution_threads import ThreadPicker, ThreadRow
+from engine.runtime import Debugger
 from engine.runtime.debug_threads import PAUSED
-from engine.runtime.debugger import Debugger
 
 THREADS_MS = 30  # the engine reports every thread that starts or stops: the picker follows in batches
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.asl import get_in, parse_location
-from engine.project.behaviour import task_behaviour, unserved_message
-from engine.project.model import Project
+from engine.project import Project, task_behaviour, unserved_message
 from engine.runtime.history_view import ExecutionPicture
 
 NOT_FOUND = "ResourceNotFoundException"

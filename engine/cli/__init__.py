@@ -11,6 +11,7 @@ Exit codes are part of the contract: 0 success, 1 the input was understood and r
 """
 
 from engine.cli.main import add_engine_commands, build_parser, main, run_parsed
+from engine.cli.project import project_file
 from engine.cli.usage import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "add_engine_commands",
     "build_parser",
     "main",
+    "project_file",
     "run_parsed",
 ]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.integrations import MockConfig
-from engine.runtime.api import run_async
+from engine.runtime import run_async
 from engine.testing.corpus_resources import seed_services, uses_only_s3
 
 # The recording's account and role, so compare.py's masking applies to our output as to AWS's.

@@ -22,8 +22,7 @@ from typing import Any, TextIO
 from engine.cli.debug.breaks import BreakRefused
 from engine.cli.definitions import read_input
 from engine.project import BREAK_KINDS, Hop, HopGate, resource_keys
-from engine.runtime import run_async
-from engine.runtime.debugger import Debugger, Pause
+from engine.runtime import Debugger, Pause, run_async
 
 
 @dataclass

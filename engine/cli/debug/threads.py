@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from engine.runtime.debugger import Debugger, Pause
+from engine.runtime import Debugger, Pause
 
 
 def pause_line(pause: Pause) -> str:
