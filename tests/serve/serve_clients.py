@@ -4,8 +4,11 @@ the tests of those endpoints (the server runs on its own loop so blocking SDK ca
 from __future__ import annotations
 
 import asyncio
+import shutil
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,6 +76,12 @@ class ServerThread:
             aws_secret_access_key="local",
             config=Config(retries={"max_attempts": 1}),
         )
+
+
+def aws_cli() -> str | None:
+    """The AWS CLI installed with the test tools (beside this interpreter), else one on PATH."""
+    beside = Path(sys.executable).with_name("aws")
+    return str(beside) if beside.exists() else shutil.which("aws")
 
 
 def queue_arn(sqs: Any, url: str) -> str:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ import pytest
 boto3 = pytest.importorskip("boto3")
 pytest.importorskip("aiohttp")
 
-from serve_clients import ACCOUNT, ServerThread, receive_all  # noqa: E402
+from serve_clients import ACCOUNT, ServerThread, aws_cli, receive_all  # noqa: E402
 
 from engine.project.loader import project_from_value  # noqa: E402
 
@@ -136,13 +134,7 @@ def test_queued_messages_survive_a_restart_with_a_state_file(tmp_path: Path) -> 
         assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["still here"]
 
 
-def _aws_cli() -> str | None:
-    """The AWS CLI installed with the test tools (beside this interpreter), else one on PATH."""
-    beside = Path(sys.executable).with_name("aws")
-    return str(beside) if beside.exists() else shutil.which("aws")
-
-
-@pytest.mark.skipif(_aws_cli() is None, reason="the awscli package is not installed")
+@pytest.mark.skipif(aws_cli() is None, reason="the awscli package is not installed")
 def test_the_aws_cli_talks_to_the_server(server: ServerThread) -> None:
     env = {
         "AWS_ACCESS_KEY_ID": "local",
@@ -151,7 +143,7 @@ def test_the_aws_cli_talks_to_the_server(server: ServerThread) -> None:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
     }
-    aws = [str(_aws_cli()), "--endpoint-url", server.url, "--output", "json"]
+    aws = [str(aws_cli()), "--endpoint-url", server.url, "--output", "json"]
 
     def run(*args: str) -> dict[str, Any]:
         done = subprocess.run([*aws, *args], capture_output=True, text=True, env=env, timeout=60)
