@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 def _open_deploy_dialog(window: MainWindow, mode: str) -> None:
     """Deploy or pull; engine.deploy is loaded when first asked for, not at every start of the designer."""
+    # Imported here for start-up time: the deploy dialog brings engine.deploy.
     from designer import deploy_dialog
 
     deploy_dialog.open_dialog(window, mode)

@@ -11,6 +11,8 @@ from types import TracebackType
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from designer.wheel_guard import install_wheel_guard
+
 log = logging.getLogger("statecanvas.designer")
 _showing = False
 
@@ -26,7 +28,6 @@ def application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName("StateCanvas")
         app.setApplicationName("StateCanvas")
-    from designer.wheel_guard import install_wheel_guard
 
     install_wheel_guard(app)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
@@ -129,6 +130,7 @@ def _missing_x11_library() -> str | None:
 
 
 def run(path: str | Path | None = None) -> int:
+    # Imported here for start-up time: without a display, design stops before the window loads.
     from designer.main_window import MainWindow
 
     app = application()
@@ -136,6 +138,7 @@ def run(path: str | Path | None = None) -> int:
     window = MainWindow(path)
     window.show()
     window.view.fit(readable=True)
+    # Imported here for start-up time: qasync loads once the window is on screen.
     from designer.debug.loop import exec_with_asyncio
 
     return exec_with_asyncio(app)  # Qt and asyncio on one loop (qasync): runs never block the window

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from engine.cli import EXIT_USAGE, add_engine_commands, run_parsed
+from engine.cli import EXIT_USAGE, add_engine_commands, project_file, run_parsed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +33,7 @@ def export_picture(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Imported here: headless commands never load Qt, and the platform is chosen before it loads.
     from designer.document import DocumentLoadError
     from designer.render import render_file
 
@@ -53,8 +54,8 @@ def export_picture(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_design(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Open the designer on FILE (a project's folder stands for its project file), or on the
     bundled example when no file is given."""
+    # Imported here: only design loads Qt; the headless commands stay free of it.
     from designer.app import display_problem, run
-    from engine.cli import project_file
 
     if args.file is not None and Path(args.file).is_dir():
         args.file = str(project_file(args.file))
@@ -68,6 +69,7 @@ def cmd_design(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_USAGE
     path = args.file
     if path is None:
+        # Imported here for start-up time: the bundled example is looked up only without a FILE.
         from engine.bundled import example_project
 
         example = example_project()

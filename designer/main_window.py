@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         (self.actions_.dark if self.theme.name == "dark" else self.actions_.light).setChecked(True)
         (self.actions_.left_right if self.direction == "LR" else self.actions_.top_down).setChecked(True)
         self._wire()
+        # Imported here for start-up time: the debugger loads with the first window, not with this module.
         from designer.debug.controller import DebugController
 
         self.debug = DebugController(self)  # Run menu, toolbar, execution panels, canvas status

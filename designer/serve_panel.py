@@ -78,6 +78,7 @@ class ServePanel(QWidget):
 
     async def start(self, port: int = DEFAULT_PORT) -> None:
         """Serve the document's project on `port` (another free port when that one is taken)."""
+        # Imported here for start-up time: the HTTP server and served runtime load on first start.
         from designer.debug.live_store import LiveStore
         from designer.debug.served_session import ServedSession
         from engine.serve.context import build_context
@@ -122,6 +123,7 @@ class ServePanel(QWidget):
             self.timer.stop()
             self.stop_button.setEnabled(False)
         if app is not None:
+            # Imported here for start-up time, as in start().
             from engine.serve.context import stop_executions
 
             with contextlib.suppress(Exception):

@@ -302,6 +302,7 @@ class ProjectDocument(QObject):
         again once the AWS catalog is loaded in its thread)."""
         checks = getattr(self, "_checks", None)
         if checks is None:
+            # Imported here for start-up time: the parameter checks load with the first validation.
             from designer.document.service_checks import ServiceChecks
 
             checks = self._checks = ServiceChecks(self)

@@ -28,6 +28,7 @@ class ServiceChecks(QObject):
         self._loaded.connect(self.ready)
 
     def warnings(self, definition: Any) -> list[Diagnostic]:
+        # Imported here for start-up time: the parameter checks (and difflib) load with the first check.
         from engine.services import catalog, design_warnings
 
         with_sdk = catalog.index_ready()

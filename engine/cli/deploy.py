@@ -88,6 +88,7 @@ def add_deploy_commands(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 def _settings(args: argparse.Namespace) -> AwsSettings:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.deploy import AwsSettings
 
     return AwsSettings(args.region, args.profile, args.endpoint_url, args.prefix, args.stack)
@@ -95,6 +96,7 @@ def _settings(args: argparse.Namespace) -> AwsSettings:
 
 def _clients(settings: AwsSettings) -> Clients:
     """The clients, or bad usage: no region, no credentials, no such profile, no boto3."""
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.deploy import DeploySetupError, settings_clients
 
     try:
@@ -105,6 +107,7 @@ def _clients(settings: AwsSettings) -> Clients:
 
 def _deploy_words(exc: BaseException) -> str:
     """What AWS refused is the deploy's message; anything else is an internal error (see main)."""
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.deploy import DeployError
 
     if isinstance(exc, DeployError):
@@ -113,6 +116,7 @@ def _deploy_words(exc: BaseException) -> str:
 
 
 def _pull_words(exc: BaseException) -> str:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.deploy import aws_errors, describe_error
 
     if isinstance(exc, aws_errors()):
@@ -121,6 +125,7 @@ def _pull_words(exc: BaseException) -> str:
 
 
 def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.deploy import applying_line, json_failure, json_result, run_deploy
 
     path = project_file(args.project)
@@ -173,6 +178,7 @@ def cmd_deploy(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_pull(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.deploy import output_problem, run_pull
 
     output = Path(args.output)

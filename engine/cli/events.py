@@ -88,6 +88,7 @@ def _put_events_holding_state(
     import sqlite3
     from pathlib import Path
 
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.file_lock import FileBusyError, exclusive_use
 
     if Path(args.state).is_dir():
@@ -120,6 +121,7 @@ def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:
 async def _put_events(
     loaded: Any, entries: list[dict[str, Any]], args: argparse.Namespace, out: TextIO
 ) -> int:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.project import ProjectRuntime
 
     runtime = ProjectRuntime(loaded, queue_state=args.state)

@@ -52,6 +52,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any
             raise UsageError(f"--format {args.format} needs -o OUT")
         args.file = str(path)
         return pictures(args, out, err)
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.export import OutputPathError, write_output_text
 
     source = _open(path, err)
@@ -72,6 +73,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO, pictures: Any
 
 def _open(path: Path, err: TextIO) -> tuple[Any, dict[str, Any], Any] | None:
     """(loaded project, definitions, substitutions) from a project, an ASL file or a template."""
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.export import import_file
 
     try:
@@ -94,6 +96,7 @@ def _open(path: Path, err: TextIO) -> tuple[Any, dict[str, Any], Any] | None:
 
 
 def _render(args: argparse.Namespace, loaded: Any, definitions: dict[str, Any], substitutions: Any) -> str:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.export import (
         asl_json,
         asl_yaml,
@@ -120,6 +123,7 @@ def _render(args: argparse.Namespace, loaded: Any, definitions: dict[str, Any], 
     if args.format == "cloudformation":
         return cloudformation_template(loaded, substitutions=substitutions).text("yaml")
     if _writes_folder(args):
+        # Imported when the command runs: each command loads only what it needs (start-up time).
         from engine.export import sam_project
 
         project = sam_project(loaded, substitutions=substitutions)

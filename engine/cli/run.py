@@ -113,6 +113,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _open_store(spec: str | None) -> Any:
     if spec is None:
         return None
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.store import StoreError, default_store_path, open_store
 
     try:

@@ -56,6 +56,7 @@ def run_project_machine(args: argparse.Namespace, out: TextIO) -> int:
 
 
 async def _run(loaded: Any, machine: str, data: Any, clock: str) -> Any:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.project import ProjectError, ProjectRuntime
 
     try:

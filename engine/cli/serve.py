@@ -56,6 +56,7 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.serve.server import NonLoopbackRefused, check_host
 
     if not 0 <= args.port <= 65535:
@@ -73,6 +74,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _check_mocks(args.mocks)
     if args.state is None:
         return asyncio.run(_serve(loaded, args, out))
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.file_lock import FileBusyError, exclusive_use
 
     if Path(args.state).is_dir():
@@ -100,6 +102,7 @@ def _check_mocks(path: str) -> None:
 
 
 async def _serve(loaded: Any, args: argparse.Namespace, out: TextIO) -> int:
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.serve.context import build_context
     from engine.serve.server import ServeApp
 

@@ -91,6 +91,7 @@ def _validate_text(text: str, name: str, prefer: str, machine_type: str) -> list
 
 def _service_warnings(text: str, name: str, prefer: str) -> list[Diagnostic]:
     """StateCanvas's design-time checks of service Tasks (warnings, never part of AWS's answer)."""
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.services import design_warnings
 
     try:

@@ -79,6 +79,7 @@ def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -
 
 def _service_warnings(definition: Any) -> list[Diagnostic]:
     """StateCanvas's design-time checks of the machine's service Tasks (warnings only)."""
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.services import design_warnings
 
     try:

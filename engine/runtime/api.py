@@ -149,6 +149,7 @@ async def run_async(
     )
     sinks = list(history_sinks or [])
     if store is not None:
+        # Imported here for start-up time: the store loads only when a run keeps its execution.
         from engine.store import ExecutionRecord
 
         store.create_execution(

@@ -71,6 +71,7 @@ def parse_tree(text: str) -> Node:
 
 
 def _jsonata(text: str) -> Jsonata:
+    # Imported here for start-up time: jsonata-python (~90 ms) loads with the first JSONata expression.
     from engine.expr import JsonataSyntaxError, compile_jsonata
 
     start = text.index("{%") + 2

@@ -68,6 +68,7 @@ class JsonataScope:
     def evaluate_number(self, template: Any, field: str, *, integer: bool = True) -> Any:
         """A numeric field's value (TimeoutSeconds, MaxConcurrency...): an expression whose result
         is not a number (an integer where one is wanted) fails the state as AWS fails it."""
+        # Imported here for start-up time: jsonata-python (~90 ms) loads with the first JSONata expression.
         from engine.expr.jsonata import describe_unexpected_type
 
         value = self.evaluate(template, field)
@@ -81,6 +82,7 @@ class JsonataScope:
 
     def evaluate(self, template: Any, field: str) -> Any:
         """A field's value: every `{% %}` string inside it evaluated, the rest kept as written."""
+        # Imported here for start-up time: jsonata-python (~90 ms) loads with the first JSONata expression.
         from engine.expr.jsonata import UNDEFINED, JsonataEvaluationError, evaluate_jsonata
 
         if isinstance(template, str):

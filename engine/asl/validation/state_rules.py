@@ -6,6 +6,8 @@ from typing import Any
 
 from engine.asl.validation import messages as msg
 from engine.asl.validation.checker import Checker, is_jsonata_text
+from engine.asl.validation.choice_rules import check_choices
+from engine.asl.validation.containers import check_branch, check_map
 from engine.asl.validation.expressions import (
     check_jsonata_value,
     check_path_field,
@@ -107,8 +109,6 @@ def _check_resource(checker: Checker, state: dict[str, Any], loc: str, language:
 
 
 def _choice(checker: Checker, state: dict[str, Any], loc: str, language: str, scope: Scope) -> None:
-    from engine.asl.validation.choice_rules import check_choices
-
     if "Choices" not in state:
         checker.error(msg.required(["Choices"]), loc)
     elif checker.expect_array(state, "Choices", loc, nonempty=True):
@@ -148,8 +148,6 @@ def _fail(checker: Checker, state: dict[str, Any], loc: str, language: str, scop
 
 
 def _parallel(checker: Checker, state: dict[str, Any], loc: str, language: str, scope: Scope) -> None:
-    from engine.asl.validation.containers import check_branch
-
     if "Branches" not in state:
         checker.error(msg.required(["Branches"]), loc)
         return
@@ -160,8 +158,6 @@ def _parallel(checker: Checker, state: dict[str, Any], loc: str, language: str, 
 
 
 def _map(checker: Checker, state: dict[str, Any], loc: str, language: str, scope: Scope) -> None:
-    from engine.asl.validation.containers import check_map
-
     check_map(checker, state, loc, language, scope)
 
 

@@ -55,6 +55,7 @@ def start_project(
     loaded: Any, machine: str, data: Any, debugger: Debugger, handlers: dict[str, Any]
 ) -> DebugRun:
     """Start `machine` of `loaded` under `debugger`, its project driven around it until it ends."""
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.project import ProjectRuntime
     from engine.store import MemoryStore
 

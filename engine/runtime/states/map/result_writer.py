@@ -25,7 +25,9 @@ from engine.runtime.errors import StateFailure
 from engine.runtime.history import to_json_text
 from engine.runtime.jsonpath_flow import render_template
 from engine.runtime.state_run import StateRun
+from engine.runtime.states.map.reader import new_map_run_arn
 from engine.runtime.states.map.settings import MapSettings
+from engine.runtime.states.map.state import item_input
 
 RESULT_WRITER_FAILED = "States.ResultWriterFailed"
 STATUSES = ("FAILED", "PENDING", "SUCCEEDED")
@@ -45,8 +47,6 @@ def write_results(
     a child counts as failed when failures are tolerated and its result is exactly such an
     object, which is what the map run records for a failed child.
     """
-    from engine.runtime.states.map.state import item_input
-
     writer: dict[str, Any] = run.state["ResultWriter"]
     config: dict[str, Any] = writer.get("WriterConfig") or {}
     exporting = "Resource" in writer
@@ -154,6 +154,5 @@ def _map_run_arn(run: StateRun) -> str:
             arn = (event.get("mapRunStartedEventDetails") or {}).get("mapRunArn", "")
             if marker in arn:
                 return arn
-    from engine.runtime.states.map.reader import new_map_run_arn
 
     return new_map_run_arn(run)

@@ -32,10 +32,12 @@ from engine.runtime import arns
 from engine.runtime.env import Frame
 from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, StateFailure
 from engine.runtime.history import History, failed_details, payload_details, started_details
+from engine.runtime.interpreter import Interpreter
 from engine.runtime.redrive_ledger import ChildPlan
 from engine.runtime.state_run import StateRun
 from engine.runtime.states.map.control import MapRunControl, WorkerPool, track, untrack
 from engine.runtime.states.map.settings import TOLERATED_FAILURE_CAUSE, MapSettings
+from engine.runtime.states.map.state import item_input
 
 DEFAULT_DISTRIBUTED_CONCURRENCY = 1000
 MAX_MAP_RUN_REDRIVES = 1000  # AWS's hard limit on redrives of one map run
@@ -44,9 +46,6 @@ MAX_MAP_RUN_REDRIVES = 1000  # AWS's hard limit on redrives of one map run
 async def run_distributed(
     run: StateRun, processor: dict[str, Any], items: list[Any], effective: Any, settings: MapSettings
 ) -> list[Any]:
-    from engine.runtime.interpreter import Interpreter
-    from engine.runtime.states.map.state import item_input
-
     env = run.env
     history = env.history
     ledger = env.redrive
@@ -213,6 +212,7 @@ def _child_env(run: StateRun, index: int, map_run_arn: str, *, redriven: bool = 
     sinks = []
     last_id, count = 0, 0
     if env.store is not None:
+        # Imported here for start-up time: the store loads only when a run keeps its execution.
         from engine.store import ExecutionRecord
 
         before = env.store.get_execution(arn) if redriven else None

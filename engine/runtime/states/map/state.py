@@ -32,6 +32,7 @@ async def run(run: StateRun) -> StateResult:
         effective = run.after_input_path()
         items = None
     if "ItemReader" in state:
+        # Imported here for start-up time: loaded only when a Map uses it.
         from engine.runtime.states.map.reader import read_items
 
         items = await read_items(run, effective)
@@ -39,6 +40,7 @@ async def run(run: StateRun) -> StateResult:
         items = items_at_path(run, effective)
     items = require_array(run, items)
     if "ItemBatcher" in state:
+        # Imported here for start-up time: loaded only when a Map uses it.
         from engine.runtime.states.map.batcher import batch_items
 
         items = batch_items(run, items, effective)
@@ -49,10 +51,12 @@ async def run(run: StateRun) -> StateResult:
     history.add("MapStateStarted", {"length": 0 if reading else len(items)})
     settings = read_settings(run, concurrency)
     if distributed:
+        # Imported here for start-up time: loaded only when a Map uses it.
         from engine.runtime.states.map.runs import run_distributed
 
         results = await run_distributed(run, processor, items, effective, settings)
         if "ResultWriter" in state:
+            # Imported here for start-up time: loaded only when a Map uses it.
             from engine.runtime.states.map.result_writer import write_results
 
             results = write_results(run, items, effective, results, settings)
