@@ -217,6 +217,8 @@ def _describe(context: ServeContext, arn: str) -> dict[str, Any]:
     }
     if record.stop_date is not None:
         out["stopDate"] = timestamp(record.stop_date)
+    if record.metadata.get("mapRunArn"):  # a distributed Map's child execution
+        out["mapRunArn"] = record.metadata["mapRunArn"]
     if record.status == "SUCCEEDED":
         out["output"] = record.output
         out["outputDetails"] = {"included": True}
@@ -325,6 +327,8 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
         }
         if r.stop_date is not None:
             item["stopDate"] = timestamp(r.stop_date)
+        if r.metadata.get("mapRunArn"):
+            item["mapRunArn"] = r.metadata["mapRunArn"]
         items.append(item)
     out: dict[str, Any] = {"executions": items}
     if next_token:

@@ -114,6 +114,9 @@ def test_a_running_map_run_is_described_listed_and_sped_up(serve_factory: Any) -
     assert "stopDate" in sfn.list_map_runs(executionArn=execution)["mapRuns"][0]
     children = sfn.list_executions(mapRunArn=run)["executions"]
     assert len(children) == 3 and {c["status"] for c in children} == {"SUCCEEDED"}
+    assert {c["mapRunArn"] for c in children} == {run}
+    assert sfn.describe_execution(executionArn=children[0]["executionArn"])["mapRunArn"] == run
+    assert "mapRunArn" not in sfn.describe_execution(executionArn=execution)
     assert [e["executionArn"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]] == [
         execution
     ]
