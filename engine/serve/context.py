@@ -31,9 +31,7 @@ def build_context(
 ) -> ServeContext:
     """The context for a server; `project` is a LoadedProject or None (an empty project).
     `store` replaces the execution store (the designer's, which tells its views of every event)."""
-    from engine.project.loader import LoadedProject
-    from engine.project.model import Project
-    from engine.project.runtime import ProjectRuntime
+    from engine.project import LoadedProject, Project, ProjectRuntime
     from engine.store import open_store
 
     loaded = project if project is not None else LoadedProject(project=Project(), path=None)

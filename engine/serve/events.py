@@ -13,10 +13,8 @@ import json
 import re
 from typing import Any
 
+from engine.bus import EventBus, InvalidEventError, InvalidEventPatternError, Rule, Target, test_event_pattern
 from engine.bus.api_errors import EventBridgeError, InvalidEventPatternException
-from engine.bus.event_bus import EventBus
-from engine.bus.pattern import InvalidEventError, InvalidEventPatternError, test_event_pattern
-from engine.bus.rules import Rule, Target
 from engine.serve import events_archives
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, validation_error
 from engine.serve.members import opt_int, opt_list, opt_str, opt_str_list, page, req_str

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from engine.bus import Archive, EventBus, Replay
 from engine.bus.api_errors import ResourceAlreadyExistsException, ResourceNotFoundException
-from engine.bus.archive import Archive, Replay
-from engine.bus.event_bus import EventBus
 from engine.serve.dispatch import AwsError, ServeContext, validation_error
 from engine.serve.members import missing, opt_dict, opt_int, opt_str, opt_str_list, page, req_str
 

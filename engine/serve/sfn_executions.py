@@ -42,8 +42,7 @@ def _parse_input(text: str | None) -> Any:
 def _registry(context: ServeContext, name: str, arn: str, test_case: str | None) -> Any:
     """The runtime's services, with the test case's mocks for this execution alone (machine `name`,
     `arn`)."""
-    from engine.integrations import MockConfig, ServiceRegistry
-    from engine.integrations.mock_config import MockConfigError
+    from engine.integrations import MockConfig, MockConfigError, ServiceRegistry
 
     shared = context.runtime.registry
     if test_case is None:
@@ -88,7 +87,7 @@ def start(
     gate: Any = None,
 ) -> Any:
     """Start an execution on the runtime; returns its RunningExecution (the task, the ARN)."""
-    from engine.runtime.api import run_async
+    from engine.runtime import run_async
     from engine.runtime.service import RunningExecution
 
     runtime = context.runtime

@@ -85,8 +85,7 @@ def find_machine(context: ServeContext, arn: str) -> ServeMachine:
 
 def check_definition(text: str, machine_type: str) -> None:
     """InvalidDefinition with the message `statecanvas validate` prints."""
-    from engine.asl.diagnostics import invalid_definition_message
-    from engine.asl.validation import validate
+    from engine.asl import invalid_definition_message, validate
 
     diagnostics = validate(text, machine_type=machine_type)
     if any(d.severity == "ERROR" for d in diagnostics):
@@ -216,7 +215,7 @@ async def list_state_machines(request: ServeRequest, context: ServeContext) -> d
 
 
 async def validate_state_machine_definition(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
-    from engine.asl.validation import validate
+    from engine.asl import validate
 
     params = request.params
     definition = member(params, "definition", required=True, min_len=1, max_len=MAX_DEFINITION)
