@@ -17,7 +17,7 @@ from typing import Any
 
 from engine.runtime.arns import execution_arn
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
-from engine.serve.sfn_map_runs import find_owner
+from engine.serve.sfn_map_runs import child_machine, find_owner
 from engine.serve.sfn_redrive import redrive_execution, redrive_fields
 from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, paginate, timestamp
 from engine.serve.sfn_state import ServeMachine
@@ -250,6 +250,10 @@ async def describe_state_machine_for_execution(
     out["updateDate"] = machine.update_date or machine.creation_date
     out["tracingConfiguration"] = machine.tracing
     out["revisionId"] = machine.revision_id
+    if record.metadata.get("mapRunArn"):
+        parent = context.store.get_execution(record.parent_arn) if record.parent_arn else None
+        text = (parent.definition if parent is not None else None) or machine.definition
+        return child_machine(out, record.metadata["mapRunArn"], text)
     return out
 
 

@@ -9,6 +9,7 @@ live, which is how UpdateMapRun changes its concurrency and tolerated failures a
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from engine.runtime.states.map.control import METADATA_KEY, live
@@ -149,6 +150,43 @@ async def update_map_run(request: ServeRequest, context: ServeContext) -> dict[s
         tolerated_percentage=float(percentage) if percentage is not None else None,
     )
     return {}
+
+
+def child_machine(shape: dict[str, Any], map_run_arn: str, definition: str) -> dict[str, Any]:
+    """DescribeStateMachineForExecution of a map run's child execution: the Map's item processor,
+    a state machine of its own named `Machine/Label` (`shape` describes the machine it ran in)."""
+    label = map_run_arn.split(":")[6].split("/", 1)[-1]
+    out = dict(shape)
+    out["stateMachineArn"] = f"{shape['stateMachineArn']}/{label}"
+    out["name"] = f"{shape['name']}/{label}"
+    out["mapRunArn"], out["label"] = map_run_arn, label
+    try:
+        processor = _processor(json.loads(definition), label)
+    except ValueError:
+        processor = None
+    if processor is not None:
+        out["definition"] = json.dumps(processor, indent=2)
+    return out
+
+
+def _processor(scope: Any, label: str) -> dict[str, Any] | None:
+    """The item processor of the Map state labelled (or named) `label`, at any depth of `scope`."""
+    states = scope.get("States") if isinstance(scope, dict) else None
+    for name, state in (states or {}).items():
+        if not isinstance(state, dict):
+            continue
+        processor = state.get("ItemProcessor") or state.get("Iterator")
+        if (
+            state.get("Type") == "Map"
+            and (state.get("Label") or name) == label
+            and isinstance(processor, dict)
+        ):
+            return processor
+        for inner in [*(state.get("Branches") or []), processor]:
+            found = _processor(inner, label)
+            if found is not None:
+                return found
+    return None
 
 
 OPERATIONS = {

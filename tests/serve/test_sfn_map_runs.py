@@ -117,6 +117,11 @@ def test_a_running_map_run_is_described_listed_and_sped_up(serve_factory: Any) -
     assert {c["mapRunArn"] for c in children} == {run}
     assert sfn.describe_execution(executionArn=children[0]["executionArn"])["mapRunArn"] == run
     assert "mapRunArn" not in sfn.describe_execution(executionArn=execution)
+    processor = sfn.describe_state_machine_for_execution(executionArn=children[0]["executionArn"])
+    assert (processor["name"], processor["label"], processor["mapRunArn"]) == ("Batches/Items", "Items", run)
+    assert processor["stateMachineArn"] == machine + "/Items"
+    assert json.loads(processor["definition"])["States"] == HOLD["States"]
+    assert "label" not in sfn.describe_state_machine_for_execution(executionArn=execution)
     assert [e["executionArn"] for e in sfn.list_executions(stateMachineArn=machine)["executions"]] == [
         execution
     ]
