@@ -17,7 +17,7 @@ from engine.bus import EventBus, InvalidEventError, InvalidEventPatternError, Ru
 from engine.bus.api_errors import EventBridgeError, InvalidEventPatternException
 from engine.serve import events_archives
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, validation_error
-from engine.serve.members import opt_int, opt_list, opt_str, opt_str_list, page, req_str
+from engine.serve.members import opt_dict, opt_int, opt_list, opt_str, opt_str_list, page, req_str
 
 TAGS_KEY = "events.tags"
 _ARN = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+")
@@ -44,24 +44,62 @@ def _bus(context: ServeContext, params: dict[str, Any], member: str = "EventBusN
 # Buses -------------------------------------------------------------------------------------------
 
 
+_BUS_SETTINGS = ("Description", "KmsKeyIdentifier", "DeadLetterConfig")
+
+
+def _settings(context: ServeContext, bus: EventBus) -> dict[str, Any]:
+    """What a client set on a bus (kept and reported; a bus's dead-letter queue is not used by the
+    local delivery, which retries per target); a project's bus starts with its description."""
+    kept: dict[str, dict[str, Any]] = context.extras.setdefault("events.buses", {})
+    if bus.arn not in kept:
+        spec = context.runtime.loaded.project.buses.get(bus.name)
+        kept[bus.arn] = {"Description": spec.description} if spec is not None and spec.description else {}
+    return kept[bus.arn]
+
+
+def _set_settings(context: ServeContext, bus: EventBus, params: dict[str, Any]) -> dict[str, Any]:
+    settings = _settings(context, bus)
+    for key in ("Description", "KmsKeyIdentifier"):
+        value = opt_str(params, key)
+        if value is not None:
+            settings[key] = value
+    config = opt_dict(params, "DeadLetterConfig")
+    if config is not None:
+        arn = opt_str(config, "Arn")
+        settings["DeadLetterConfig"] = {"Arn": arn} if arn else {}
+    return settings
+
+
+def _bus_json(context: ServeContext, bus: EventBus) -> dict[str, Any]:
+    settings = _settings(context, bus)
+    return {"Name": bus.name, "Arn": bus.arn, **{k: settings[k] for k in _BUS_SETTINGS if settings.get(k)}}
+
+
 def create_event_bus(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
     name = req_str(params, "Name")
     if name.startswith("aws.") or "/" in name:
         raise validation_error(f"Event bus name {name} is not valid.")
+    opt_dict(params, "DeadLetterConfig")
     bus = context.runtime.events.create_event_bus(name)
     _tag(context, bus.arn, params.get("Tags"))
-    return {"EventBusArn": bus.arn}
+    settings = _set_settings(context, bus, params)
+    return {"EventBusArn": bus.arn, **{k: settings[k] for k in _BUS_SETTINGS if settings.get(k)}}
 
 
 def describe_event_bus(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
+    return _bus_json(context, _bus(context, params, "Name"))
+
+
+def update_event_bus(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
     bus = _bus(context, params, "Name")
-    return {"Name": bus.name, "Arn": bus.arn}
+    _set_settings(context, bus, params)
+    return _bus_json(context, bus)
 
 
 def list_event_buses(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
     prefix = opt_str(params, "NamePrefix") or ""
     buses = [
-        {"Name": bus.name, "Arn": bus.arn}
+        _bus_json(context, bus)
         for name, bus in sorted(context.runtime.events.buses.items())
         if name.startswith(prefix)
     ]
@@ -70,7 +108,11 @@ def list_event_buses(params: dict[str, Any], context: ServeContext) -> dict[str,
 
 
 def delete_event_bus(params: dict[str, Any], context: ServeContext) -> dict[str, Any]:
-    context.runtime.events.delete_event_bus(req_str(params, "Name"))
+    name = req_str(params, "Name")
+    context.runtime.events.delete_event_bus(name)
+    kept = context.extras.get("events.buses", {})
+    for arn in [arn for arn in kept if arn.endswith(f":event-bus/{name}")]:
+        del kept[arn]  # a bus created again later starts without them
     return {}
 
 
@@ -312,6 +354,7 @@ OPERATIONS = {
     "CreateEventBus": create_event_bus,
     "DescribeEventBus": describe_event_bus,
     "ListEventBuses": list_event_buses,
+    "UpdateEventBus": update_event_bus,
     "DeleteEventBus": delete_event_bus,
     "PutRule": put_rule,
     "DescribeRule": describe_rule,

@@ -41,7 +41,7 @@ def _project(tmp_path: Path) -> Any:
             "Echo": {"definition": {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}}
         },
         "functions": {"recorder": {"handler": "handlers.py:record"}},
-        "buses": {"orders": {}},
+        "buses": {"orders": {"description": "Orders between the shop and the warehouse."}},
         "queues": {"inbox": {}},
         "topics": {"alerts": {}},
         "subscriptions": [{"topic": "topic:alerts", "endpoint": "queue:inbox", "rawMessageDelivery": True}],
@@ -63,6 +63,8 @@ def _project(tmp_path: Path) -> Any:
 def test_a_projects_resources_exist_at_start_with_their_deployed_names(tmp_path: Path) -> None:
     with ServerThread(_project(tmp_path)) as server:
         events, sqs, sns = server.client("events"), server.client("sqs"), server.client("sns")
+        described = events.describe_event_bus(Name="orders")
+        assert described["Description"] == "Orders between the shop and the warehouse."
         rule = events.describe_rule(Name="ToInbox", EventBusName="orders")
         assert rule["Arn"] == f"arn:aws:events:us-east-1:{ACCOUNT}:rule/orders/ToInbox"
         targets = {

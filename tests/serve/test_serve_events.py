@@ -192,6 +192,28 @@ def test_an_archive_is_updated_and_keeps_its_events(events: Any) -> None:
         events.update_archive(ArchiveName="no-archive", Description="x")
 
 
+def test_a_bus_keeps_its_description_and_settings_through_updates(events: Any, sqs: Any) -> None:
+    dlq = queue_arn(sqs, sqs.create_queue(QueueName="bus-dlq")["QueueUrl"])
+    created = events.create_event_bus(Name="described", Description="first")
+    assert created["Description"] == "first"
+    assert events.describe_event_bus(Name="described")["Description"] == "first"
+    updated = events.update_event_bus(Name="described", Description="second", DeadLetterConfig={"Arn": dlq})
+    assert (updated["Name"], updated["Description"], updated["DeadLetterConfig"]) == (
+        "described",
+        "second",
+        {"Arn": dlq},
+    )
+    described = events.describe_event_bus(Name="described")
+    assert (described["Description"], described["DeadLetterConfig"]) == ("second", {"Arn": dlq})
+    listed = events.list_event_buses(NamePrefix="described")["EventBuses"]
+    assert [(b["Name"], b["Description"]) for b in listed] == [("described", "second")]
+    with pytest.raises(events.exceptions.ResourceNotFoundException):
+        events.update_event_bus(Name="no-such-bus", Description="x")
+    events.delete_event_bus(Name="described")
+    events.create_event_bus(Name="described")
+    assert "Description" not in events.describe_event_bus(Name="described")
+
+
 def test_tags_on_rules(events: Any) -> None:
     arn = events.put_rule(Name="tagged", ScheduleExpression="rate(1 hour)", State="DISABLED")["RuleArn"]
     events.tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "shop"}])
