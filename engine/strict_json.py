@@ -164,9 +164,17 @@ def _size(limit: int) -> str:
     return f"{limit:,} bytes"
 
 
-def check_payload_size(text: str, where: str, what: str = "an execution input") -> None:
-    """Refuse text whose UTF-8 encoding is over the payload limit (for JSON given on the command line)."""
-    if len(text) > MAX_PAYLOAD_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_PAYLOAD_BYTES:
+def check_payload_size(
+    text: str,
+    where: str,
+    what: str = "an execution input",
+    *,
+    limit: int = MAX_PAYLOAD_BYTES,
+    bound: str | None = None,
+) -> None:
+    """Refuse text whose UTF-8 encoding is over ``limit`` bytes (for JSON given on the command line);
+    ``bound`` words the limit in the refusal when it is not ``limit`` bytes itself."""
+    if len(text) > limit // 4 and len(text.encode("utf-8", "surrogatepass")) > limit:
         raise JsonInputError(
-            f"{where}: more than {MAX_PAYLOAD_BYTES:,} bytes; {what} may be at most 256 KiB in AWS"
+            f"{where}: more than {limit:,} bytes; {what} may be at most {bound or _size(limit)} in AWS"
         )

@@ -14,6 +14,7 @@ from engine.bus import (
     explain,
     test_event_pattern,
 )
+from engine.bus.put_events import MAX_REQUEST_BYTES
 from engine.cli.project import load_project_arg
 from engine.cli.usage import UsageError
 from engine.strict_json import check_payload_size, loads_strict, read_limited
@@ -106,11 +107,14 @@ def _put_events_holding_state(
 
 def _entries(args: argparse.Namespace) -> list[dict[str, Any]]:
     what = "a PutEvents request"
+    # The text read is bounded with room for JSON's quoting and keys; the bus then applies AWS's own
+    # size rule to the entries (1 MB as AWS counts them), so what AWS accepts is accepted here too.
+    limit, bound = 2 * MAX_REQUEST_BYTES, "1 MB"
     if args.entries_file:
-        text, where = read_limited(args.entries_file, what=what), args.entries_file
+        text, where = read_limited(args.entries_file, what=what, limit=limit, bound=bound), args.entries_file
     else:
         text, where = args.entries, "--entries"
-        check_payload_size(text, where, what)
+        check_payload_size(text, where, what, limit=limit, bound=bound)
     value = loads_strict(text, where)
     entries = value if isinstance(value, list) else [value]
     if not all(isinstance(e, dict) for e in entries):

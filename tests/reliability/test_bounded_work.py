@@ -77,7 +77,25 @@ def test_run_input_over_256_kib_is_refused_and_at_the_limit_accepted(tmp_path: P
 def test_put_events_entries_file_is_bounded(tmp_path: Path) -> None:
     with within(5):
         run = cli("put-events", "resources/examples/order-pipeline", "--entries-file", "/dev/zero")
-    assert run.code == 2 and "PutEvents request" in run.err and "256 KiB" in run.err
+    assert run.code == 2 and "PutEvents request" in run.err and "1 MB" in run.err
+
+
+def test_put_events_entries_as_large_as_aws_takes_are_put_and_larger_are_refused_as_aws_does(
+    tmp_path: Path,
+) -> None:
+    def entries(size: int) -> Path:
+        path = tmp_path / f"entries-{size}.json"
+        detail = json.dumps({"x": "a" * size})
+        path.write_text(
+            json.dumps([{"Source": "s", "DetailType": "t", "Detail": detail, "EventBusName": "orders"}])
+        )
+        return path
+
+    project = "resources/examples/order-pipeline"
+    put = cli("put-events", project, "--entries-file", str(entries(900_000)))  # over the old 256 KiB
+    assert put.code == 0 and "event put: s / t on bus orders" in put.out, put.err
+    refused = cli("put-events", project, "--entries-file", str(entries(1_100_000)))
+    assert refused.code != 0 and "Total size of the entries in the request is over the limit" in refused.err
 
 
 def test_definition_on_stdin_is_bounded() -> None:
