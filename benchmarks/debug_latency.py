@@ -70,8 +70,8 @@ async def pause_latency(steps: int, events: int = 0) -> tuple[list[float], list[
     """(pause -> canvas painted, pause -> panels shown) per step, in ms, and the history length."""
     from PySide6.QtCore import QSettings
 
+    from designer.app.main_window import MainWindow
     from designer.document.files import DocumentData
-    from designer.main_window import MainWindow
     from engine.project import Project, StateMachineSpec
 
     folder = Path(tempfile.mkdtemp())

@@ -38,8 +38,8 @@ def _first_search(app: object, text: str) -> tuple[float, float]:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtTest import QTest
 
+    from designer.canvas.theme import LIGHT
     from designer.panels.palette import PalettePanel
-    from designer.theme import LIGHT
 
     start = time.perf_counter()
     palette = PalettePanel(LIGHT)
@@ -91,8 +91,8 @@ def main() -> None:
                 f"first search 'dynamo put' listed in {first:.0f} ms",
             )
 
+        from designer.canvas.theme import LIGHT
         from designer.panels.palette import PalettePanel
-        from designer.theme import LIGHT
 
         palette = PalettePanel(LIGHT)
         palette.actions.wait()

@@ -34,8 +34,8 @@ def export_picture(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Imported here: headless commands never load Qt, and the platform is chosen before it loads.
+    from designer.canvas.export import render_file
     from designer.document import DocumentLoadError
-    from designer.render import render_file
 
     try:
         written = render_file(

@@ -38,7 +38,7 @@ async def until(condition, timeout: float = 20.0) -> None:
 def window():
     from PySide6.QtCore import QSettings
 
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     folder = Path(tempfile.mkdtemp())
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)

@@ -25,7 +25,7 @@ SIZE = (1600, 1000)
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshot.png"
     from designer.app import application
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     app = application()
     with tempfile.TemporaryDirectory() as tmp:

@@ -419,7 +419,7 @@ async def walk_through(out: Path, workdir: Path) -> Walk:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QDesktopServices
 
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     QDesktopServices.openUrl = lambda url: True  # no editor to open handler files in here
     project = workdir / "order-pipeline"

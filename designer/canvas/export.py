@@ -1,19 +1,30 @@
 """Pictures of the scene, drawn by the same painters as the canvas: PNG through QImage, SVG
-through QSvgGenerator (part of PySide6-Essentials)."""
+through QSvgGenerator (part of PySide6-Essentials).
+
+The window's File > Export draws the scene it shows; `statecanvas export FILE --format svg|png
+-o OUT` calls `render_file`, which builds a scene for the file offscreen and needs no display
+(it selects Qt's offscreen platform when there is none).
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QApplication, QGraphicsScene
 
+from designer.canvas.scene import DesignerScene
+from designer.canvas.theme import theme_named
+from designer.document.project_document import ProjectDocument
 from engine.export import replacing
 
 MARGIN = 24.0
 SVG_DPI = 96
+FORMATS = ("png", "svg")
 
 
 def _source(scene: QGraphicsScene) -> QRectF:
@@ -78,3 +89,57 @@ def _write_svg(scene: QGraphicsScene, path: Path, title: str) -> None:
         item.setSelected(True)
     if not Path(path).exists():
         raise OSError(f"could not write {path}")
+
+
+def _ensure_application() -> object:
+    app = QApplication.instance()
+    if app is None:
+        if (
+            not os.environ.get("QT_QPA_PLATFORM")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+            and sys.platform.startswith("linux")
+        ):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QApplication(sys.argv[:1])
+    return app
+
+
+def render_file(
+    path: str | Path,
+    fmt: str,
+    out: str | Path,
+    *,
+    state_machine: str | None = None,
+    theme: str = "light",
+    direction: str | None = None,
+) -> Path:
+    """Draw FILE (project, ASL, or a template the engine imports) to OUT as PNG or SVG.
+
+    Raises `designer.document.DocumentLoadError` for a file that cannot be opened and
+    `ValueError` for an unknown format or state machine.
+    """
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown picture format {fmt!r}; use one of {', '.join(FORMATS)}")
+    _app = _ensure_application()
+    document = ProjectDocument.from_file(path)
+    machines = None
+    if state_machine is not None:
+        if state_machine not in document.definitions:
+            known = ", ".join(document.machine_names()) or "none"
+            raise ValueError(f"no state machine named {state_machine!r} (the file has: {known})")
+        machines = [state_machine]
+    scene = DesignerScene(
+        document,
+        theme_named(theme),
+        direction or document.project.layout.direction,
+        machines=machines,
+        with_resources=state_machine is None,
+    )
+    target = Path(out)
+    if fmt == "png":
+        export_png(scene, target)
+    else:
+        export_svg(scene, target, title=state_machine or document.project.name)
+    del _app
+    return target

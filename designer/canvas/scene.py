@@ -27,8 +27,8 @@ from designer.canvas.machine_projection import MachineProjection
 from designer.canvas.placement import free_offset
 from designer.canvas.project_layout import project_layout
 from designer.canvas.resources_projection import ResourceProjection
+from designer.canvas.theme import LIGHT, Theme
 from designer.document.project_document import ProjectDocument
-from designer.theme import LIGHT, Theme
 
 
 class DesignerScene(QGraphicsScene):

@@ -42,7 +42,7 @@ from engine.runtime import Debugger, Pause
 from engine.runtime.history_view import ExecutionPicture, Thread
 
 if TYPE_CHECKING:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
 log = logging.getLogger("statecanvas.designer.debug")
 _UNSET: Any = object()

@@ -13,11 +13,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFontDatabase, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
+from designer.canvas.theme import Theme
 from designer.document.commands import ReplaceDefinitionCommand
 from designer.document.project_document import ProjectDocument
 from designer.panels.json_highlighter import JsonHighlighter
 from designer.panels.json_spans import key_start, value_spans
-from designer.theme import Theme
 from engine.asl import split_state_path
 
 DEBOUNCE_MS = 400

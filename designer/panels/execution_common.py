@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from designer.canvas.theme import LIGHT, Theme
 from designer.panels.json_highlighter import JsonHighlighter
-from designer.theme import LIGHT, Theme
 from engine.strict_json import JsonInputError, loads_strict
 
 _UNSET: Any = object()

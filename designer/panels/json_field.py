@@ -17,9 +17,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QFontDatabase, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 
+from designer.canvas.theme import LIGHT, Theme
 from designer.document.patch import MISSING
 from designer.panels.json_highlighter import JsonHighlighter
-from designer.theme import LIGHT, Theme
 from engine.strict_json import JsonInputError, loads_strict
 
 Check = Callable[[Any], str | None]  # a value that parses -> why it is refused, or None

@@ -6,7 +6,7 @@ import re
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from designer.theme import Theme
+from designer.canvas.theme import Theme
 
 # One pass, left to right: a string is a key when a colon follows it. Scanning strings and
 # numbers separately would colour the digits inside strings ("2026-01-01", "us-east-1").

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 
 from designer.canvas.items.icons import draw_icon
 from designer.canvas.patterns import pattern_entries
+from designer.canvas.theme import Theme
 from designer.canvas.view import PALETTE_MIME
 from designer.document.templates import PaletteEntry, palette_entries
 from designer.panels.palette_actions import ActionCatalog, ActionTree, entry_id, entry_tooltip
-from designer.theme import Theme
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from designer.canvas.theme import LIGHT, Theme
 from designer.panels.json_field import JsonField
-from designer.theme import LIGHT, Theme
 from engine.bus import InvalidEventError, InvalidEventPatternError, compile_pattern, explain
 
 ENVELOPE: dict[str, Any] = {

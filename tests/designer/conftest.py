@@ -80,7 +80,7 @@ def editor(document: ProjectDocument, scene: DesignerScene) -> CanvasEditor:
 
 @pytest.fixture
 def window(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(EXAMPLE, settings=settings, recovery_dir=tmp_path / "recovery")

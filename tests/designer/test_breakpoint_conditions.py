@@ -44,7 +44,7 @@ ITEMS = {"items": [{"value": 1}, {"value": 2}, {"value": 3}, {"value": 4}]}
 
 @pytest.fixture
 async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)

@@ -149,7 +149,7 @@ async def test_a_parallel_branch_view_dims_the_other_branches(qtbot: Any) -> Non
     from designer_helpers import document_for
     from PySide6.QtCore import QSettings
 
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     window = MainWindow(settings=QSettings(), offer_recovery=False)
     window.ask_before_close = False

@@ -24,7 +24,7 @@ SIMPLE = {
 
 @pytest.fixture
 def win(qtbot: Any, tmp_path: Path) -> Any:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(PIPELINE, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)

@@ -1,4 +1,4 @@
-"""File > Deploy to AWS… and Pull from AWS… (designer/deploy_dialog.py) against an in-process moto.
+"""File > Deploy to AWS… and Pull from AWS… (designer/app/deploy_dialog.py) against an in-process moto.
 
 The dialog is shown (never exec()'d); its boto3 work runs on a worker thread, so the tests wait
 for the reports with qtbot while the event loop delivers the worker's signals.
@@ -15,8 +15,8 @@ import pytest
 from designer_helpers import REPO
 from PySide6.QtGui import QUndoCommand
 
-from designer import deploy_dialog
-from designer.deploy_dialog import DeployDialog, open_dialog
+from designer.app import deploy_dialog
+from designer.app.deploy_dialog import DeployDialog, open_dialog
 from engine.deploy import INSTALL_HINT, DeployReport, PullReport
 
 PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"

@@ -11,7 +11,7 @@ from designer_helpers import REPO
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from designer.deploy_dialog import DeployDialog, open_dialog
+from designer.app.deploy_dialog import DeployDialog, open_dialog
 from engine.deploy import DeployReport
 
 PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"

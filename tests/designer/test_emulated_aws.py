@@ -63,7 +63,7 @@ def _project(tmp_path: Path, seed: dict[str, Any] | None) -> Path:
 
 
 async def _window(qtbot: Any, tmp_path: Path, seed: dict[str, Any] | None) -> Any:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(

@@ -1,4 +1,4 @@
-"""File > Export's text formats (designer/export_actions.py), called directly: no file dialogs."""
+"""File > Export's text formats (designer/app/export_actions.py), called directly: no file dialogs."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import pytest
 import yaml
 from designer_helpers import REPO, document_for, example_definition
 
-from designer.document.project_document import ProjectDocument
-from designer.export_actions import (
+from designer.app.export_actions import (
     FORMATS,
     ExportError,
     export_asl_yaml,
@@ -23,6 +22,7 @@ from designer.export_actions import (
     export_sam,
     export_to_path,
 )
+from designer.document.project_document import ProjectDocument
 
 PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
 MACHINES = {"Fulfillment", "RetailOrder", "Returns"}
@@ -121,12 +121,12 @@ def test_failures_are_export_errors_with_a_message(qapp: Any, tmp_path: Path) ->
 def test_failure_from_the_engine_becomes_a_message(
     pipeline: ProjectDocument, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import designer.export_actions
+    import designer.app.export_actions
 
     def boom(*_: Any, **__: Any) -> Any:
         raise KeyError("no such queue")
 
-    monkeypatch.setattr(designer.export_actions, "cloudformation_template", boom)
+    monkeypatch.setattr(designer.app.export_actions, "cloudformation_template", boom)
     with pytest.raises(ExportError, match="CloudFormation template export failed: 'no such queue'"):
         export_document("cloudformation", pipeline, tmp_path / "t.yaml")
 

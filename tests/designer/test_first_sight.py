@@ -34,7 +34,7 @@ def open_shown(window: Any, qtbot: Any, path: Path = ORDER_PIPELINE) -> Any:
     """`statecanvas design FILE` on a 1600x1000 screen: open, show, then fit readably."""
     first_open(window, qtbot)
     assert window.open_path(path)
-    window.view.fit(readable=True)  # what the app does once the window shows (designer/app.py)
+    window.view.fit(readable=True)  # what the app does once the window shows (designer/app/launch.py)
     QApplication.processEvents()
     return window
 

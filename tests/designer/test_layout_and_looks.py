@@ -6,7 +6,7 @@ import pytest
 
 from designer.canvas.labels import catch_label, choice_label, pattern_gist, state_caption
 from designer.canvas.layout import layered_layout
-from designer.theme import DARK, LIGHT, contrast_ratio
+from designer.canvas.theme import DARK, LIGHT, contrast_ratio
 
 
 def test_layout_ranks_by_longest_path_and_finds_back_edges() -> None:

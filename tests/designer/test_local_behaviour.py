@@ -48,7 +48,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def open_window(qtbot: Any, tmp_path: Path, path: Path | None) -> Any:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(path, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)
@@ -294,7 +294,7 @@ async def test_an_untitled_document_asks_to_be_saved_before_writing_a_handler(
         target = tmp_path / "later" / "new.statecanvas.json"
         target.parent.mkdir()
         monkeypatch.setattr(
-            "designer.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+            "designer.app.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
         )
         click(section.handler.create_stub)
         save = next(b for b in section.handler.message_box.buttons() if b.text() == "Save As…")

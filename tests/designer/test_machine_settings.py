@@ -16,8 +16,8 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 
+from designer.app.main_window import MainWindow
 from designer.document.files import load_document_file
-from designer.main_window import MainWindow
 from designer.panels.inspector.fields import BoolField, ComboField, LineField
 from designer.panels.inspector.machine_form import MachineForm
 from designer.panels.inspector.panel import TABS

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from designer.canvas.patterns import PATTERNS
+from designer.canvas.theme import LIGHT
 from designer.panels.palette import PalettePanel
-from designer.theme import LIGHT
 
 
 def test_palette_offers_every_pattern_between_states_and_resources(qtbot: Any) -> None:

@@ -12,10 +12,10 @@ from test_building import drag_to, drop_at, palette_mime
 
 from designer.canvas.editor import CanvasEditor
 from designer.canvas.scene import DesignerScene
+from designer.canvas.theme import LIGHT
 from designer.canvas.view import CanvasView
 from designer.panels.palette import ENTRY_ROLE, PalettePanel
 from designer.panels.palette_actions import OPTIMIZED_GROUP
-from designer.theme import LIGHT
 
 DYNAMO_PUT = "action:arn:aws:states:::dynamodb:putItem"
 

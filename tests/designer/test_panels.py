@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import engine
+from designer.canvas.theme import LIGHT
 from designer.panels.code_view import CodeView
 from designer.panels.palette import PalettePanel
-from designer.theme import LIGHT
 
 M = "order-processing"
 

@@ -31,10 +31,10 @@ from figures import Figures
 from PySide6.QtCore import QRectF, QSettings
 from PySide6.QtGui import QImage, QPainter
 
+from designer.app.main_window import MainWindow
 from designer.canvas.scene import DesignerScene
 from designer.document.files import DocumentLoadError, canonical_text
 from designer.document.project_document import ProjectDocument
-from designer.main_window import MainWindow
 from engine.asl import iter_states
 from engine.export import import_file
 

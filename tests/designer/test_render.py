@@ -10,10 +10,9 @@ import pytest
 from designer_helpers import EXAMPLE, document_for
 from PySide6.QtGui import QImage, QPainter
 
-from designer.canvas.export import render_image
+from designer.canvas.export import render_file, render_image
 from designer.canvas.scene import DesignerScene
 from designer.document.files import DocumentLoadError
-from designer.render import render_file
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "asl"
 

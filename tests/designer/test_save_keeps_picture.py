@@ -11,7 +11,7 @@ from designer_helpers import EXAMPLE
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 
-from designer.main_window import MainWindow
+from designer.app.main_window import MainWindow
 
 MACHINE = "RetailOrder"
 

@@ -21,7 +21,7 @@ ROLE = "arn:aws:iam::123456789012:role/local"
 
 @pytest.fixture
 async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(PIPELINE, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)

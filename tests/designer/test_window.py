@@ -108,7 +108,7 @@ def test_theme_switch(window: Any) -> None:
 
 
 def test_autosave_and_recovery_after_a_crash(qtbot: Any, tmp_path: Path, window: Any) -> None:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     doc = window.document
     doc.push(SetFieldCommand(doc, StateAddress(M, (), "OrderAccepted"), ("Comment",), "unsaved work"))
@@ -133,7 +133,7 @@ def test_nothing_to_autosave_when_clean(window: Any) -> None:
 
 
 def test_excepthook_logs_and_shows_a_message(qapp: Any, caplog: Any) -> None:
-    from designer import app as app_module
+    from designer.app import launch as app_module
 
     try:
         raise ValueError("boom")

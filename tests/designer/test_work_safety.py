@@ -19,8 +19,8 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from designer.main_window import MainWindow, first_open_size
-from designer.recovery.lock import Owner, process_start
+from designer.app.main_window import MainWindow, first_open_size
+from designer.app.recovery.lock import Owner, process_start
 
 M = "order-processing"
 Button = QMessageBox.StandardButton
@@ -278,7 +278,7 @@ def test_design_file_offers_its_own_recovery(qtbot: Any, win: MainWindow, tmp_pa
     (entry,) = win.autosave.store.entries()
     write_lock(entry.lock_file, dead_pid())
     win.ask_before_close = False
-    # `statecanvas design FILE` builds exactly this window (designer.app.run).
+    # `statecanvas design FILE` builds exactly this window (designer.app.launch.run).
     again = make_window(qtbot, path, tmp_path, "again.ini")
     again.ask_before_close = False
     assert again.document.path == path, "FILE is open before any question"
@@ -330,8 +330,8 @@ def test_design_file_with_another_documents_recovery_keeps_file(
 def test_recovering_another_document_over_recovered_work_asks_first(
     qtbot: Any, win: MainWindow, tmp_path: Path
 ) -> None:
+    from designer.app.recovery.store import RecoveryStore, key_for
     from designer.document.files import new_document
-    from designer.recovery.store import RecoveryStore, key_for
 
     path = win.document.path
     add_pass_with_tab(qtbot, win)

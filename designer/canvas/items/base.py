@@ -22,7 +22,7 @@ from designer.canvas.items.card_text import (
     paint_card_name,
     screen_pixels,
 )
-from designer.theme import LIGHT, Theme
+from designer.canvas.theme import LIGHT, Theme
 
 if TYPE_CHECKING:
     from designer.canvas.items.edge_item import EdgeItem

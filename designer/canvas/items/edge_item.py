@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGrap
 from designer.canvas.items.base import LOD_TEXT, NodeItem, detail_level, font
 from designer.canvas.obstacles import BoxIndex
 from designer.canvas.routing import orthogonal_route, route
-from designer.theme import LIGHT, Theme
+from designer.canvas.theme import LIGHT, Theme
 
 KINDS = ("next", "choice", "default", "catch", "start", "route")
 CORNER = 10.0

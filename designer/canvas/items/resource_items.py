@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas.items.base import NodeItem, detail_level, elided, font, legible
 from designer.canvas.items.icons import draw_icon
-from designer.theme import Theme
+from designer.canvas.theme import Theme
 
 SIZES = {
     "bus": (300.0, 58.0),

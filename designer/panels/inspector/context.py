@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from designer.canvas.theme import LIGHT, Theme
 from designer.document.commands import SetFieldCommand
 from designer.document.edits import EditRefused
 from designer.document.field_commands import TypedFieldCommand
 from designer.document.project_document import ProjectDocument
-from designer.theme import LIGHT, Theme
 from engine.asl import Segment, StateAddress, parse_location, pointer, scope_states
 
 _NAMED_FIELD = re.compile(r"field '(\w+)'")

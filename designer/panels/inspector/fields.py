@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.canvas.theme import LIGHT
 from designer.document.patch import MISSING
 from designer.panels.json_field import JsonField
-from designer.theme import LIGHT
 
 ERROR_COLOUR = "#C24E00"
 

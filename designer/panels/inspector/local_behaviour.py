@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.canvas.theme import LIGHT, Theme
 from designer.document.edits import EditRefused
 from designer.document.mock_changes import mocks_of
 from designer.document.project_document import ProjectDocument
@@ -41,7 +42,6 @@ from designer.document.task_behaviour import (
 from designer.panels.inspector.handler_page import HandlerPage
 from designer.panels.inspector.layout import caption
 from designer.panels.inspector.mock_list import MockListEditor
-from designer.theme import LIGHT, Theme
 from engine.asl import StateAddress, classify_resource
 from engine.integrations import STUB_FUNCTION
 from engine.project import BUILT_IN

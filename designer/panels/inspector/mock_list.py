@@ -14,11 +14,11 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from designer.canvas.theme import LIGHT, Theme
 from designer.document.patch import MISSING
 from designer.panels.inspector.fields import LineField
 from designer.panels.inspector.layout import Card, caption
 from designer.panels.json_field import JsonField
-from designer.theme import LIGHT, Theme
 
 RETURN, THROW = "Return a result", "Throw an error"
 DEFAULT_ERROR = "States.TaskFailed"

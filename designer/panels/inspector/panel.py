@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
 from designer.canvas.items.state_item import StateItem
+from designer.canvas.theme import LIGHT, Theme
 from designer.document.commands import RenameStateCommand, SetFieldCommand, SetResourceCommand
 from designer.document.edits import EditRefused
 from designer.document.field_commands import TypedFieldCommand
@@ -43,7 +44,6 @@ from designer.panels.inspector.resource_forms import ResourceForm
 from designer.panels.inspector.schema import SECTIONS, query_language
 from designer.panels.inspector.state_form import StateForm, form_signature
 from designer.panels.json_field import JsonField
-from designer.theme import LIGHT, Theme
 from engine.asl import StateAddress, scope_states
 
 NO_NEXT = "(none)"

@@ -17,6 +17,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 from PySide6.QtWidgets import QFormLayout, QPushButton, QVBoxLayout, QWidget
 
+from designer.canvas.theme import LIGHT, Theme
 from designer.document.commands import SetResourceCommand
 from designer.document.edits import EditRefused
 from designer.document.field_commands import SetListSectionCommand
@@ -26,7 +27,6 @@ from designer.panels.inspector.fields import BoolField, ComboField, LineField
 from designer.panels.inspector.layout import Card, Section, caption
 from designer.panels.json_field import JsonField
 from designer.panels.pattern_sandbox import PatternSandbox
-from designer.theme import LIGHT, Theme
 from engine.messaging import InvalidFilterPolicyError, test_filter_policy
 from engine.project import SubscriptionSpec, TargetSpec
 

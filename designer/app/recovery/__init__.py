@@ -1,6 +1,6 @@
 """Unsaved work kept safe: autosave per document, owned by the running instance that wrote it."""
 
-from designer.recovery.autosave import Autosave, default_recovery_dir
-from designer.recovery.store import RecoveryEntry, RecoveryStore
+from designer.app.recovery.autosave import Autosave, default_recovery_dir
+from designer.app.recovery.store import RecoveryEntry, RecoveryStore
 
 __all__ = ["Autosave", "RecoveryEntry", "RecoveryStore", "default_recovery_dir"]

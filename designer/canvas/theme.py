@@ -2,7 +2,9 @@
 
 Status colours are Okabe-Ito (safe for colour-blind users) and never the only signal: every
 status is also drawn as an icon. Text colours are chosen for at least 4.5:1 contrast on the
-fills they sit on (tests check it).
+fills they sit on (tests check it). The canvas's painters are the theme's main users; the panels
+(code colours, forms) and the window (the application palette) take theirs from the same theme,
+so a switch to dark changes everything at once.
 """
 
 from __future__ import annotations

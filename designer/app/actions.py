@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from designer import export_actions, machine_actions, serve_panel
+from designer.app import export_actions, machine_actions, serve_panel
 from designer.canvas.items.edge_item import EdgeItem
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.resource_items import ResourceItem
@@ -16,13 +16,13 @@ from designer.canvas.items.state_item import StateItem
 from engine.asl import StateAddress, scope_states
 
 if TYPE_CHECKING:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
 
 def _open_deploy_dialog(window: MainWindow, mode: str) -> None:
     """Deploy or pull; engine.deploy is loaded when first asked for, not at every start of the designer."""
     # Imported here for start-up time: the deploy dialog brings engine.deploy.
-    from designer import deploy_dialog
+    from designer.app import deploy_dialog
 
     deploy_dialog.open_dialog(window, mode)
 
@@ -41,7 +41,7 @@ class Actions:
         self.export_asl = self._make("ASL JSON…", lambda: w.export_dialog("asl"))
         self.export_png = self._make("PNG image…", lambda: w.export_dialog("png"))
         self.export_svg = self._make("SVG image…", lambda: w.export_dialog("svg"))
-        self.export_text = [  # ASL YAML, rules, CloudFormation, SAM, Mermaid: designer/export_actions.py
+        self.export_text = [  # ASL YAML, rules, CloudFormation, SAM, Mermaid: designer/app/export_actions.py
             self._make(f"{fmt.label}…", lambda k=kind: export_actions.export_dialog(w, k))
             for kind, fmt in export_actions.FORMATS.items()
         ]
@@ -56,7 +56,7 @@ class Actions:
         self.cut = self._make("Cu&t", w.editor.cut_selection, QKeySequence.StandardKey.Cut)
         self.copy = self._make("&Copy", w.editor.copy_selection, QKeySequence.StandardKey.Copy)
         self.paste = self._make("&Paste", w.editor.paste, QKeySequence.StandardKey.Paste)
-        # A selected machine frame is deleted only after asking (designer/machine_actions.py).
+        # A selected machine frame is deleted only after asking (designer/app/machine_actions.py).
         self.delete = self._make(
             "&Delete", lambda: machine_actions.delete_selection(w), QKeySequence(Qt.Key.Key_Delete)
         )

@@ -2,7 +2,7 @@
 
 An entry is three files named by its key: `KEY.statecanvas.json` (the whole document, every
 definition inline), `KEY.meta.json` (which file it belongs to, when it was written) and
-`KEY.lock` (see `designer.recovery.lock`). A saved document's key is a hash of its resolved
+`KEY.lock` (see `designer.app.recovery.lock`). A saved document's key is a hash of its resolved
 path, so reopening that file finds its own recovery data; an untitled document gets a random
 key of its own, so two untitled documents never overwrite each other.
 """
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from designer.app.recovery import lock
+from designer.app.recovery.lock import Owner
 from designer.document.files import DocumentData, load_document_file, save_document_file
-from designer.recovery import lock
-from designer.recovery.lock import Owner
 from engine.project import atomic_write_text
 
 DATA_SUFFIX = ".statecanvas.json"

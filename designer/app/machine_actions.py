@@ -25,7 +25,7 @@ from designer.panels.inspector.machine_form import MachineForm
 from engine.asl import all_state_names
 
 if TYPE_CHECKING:
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
 NEW_MACHINE_GAP = 120.0
 

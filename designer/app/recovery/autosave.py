@@ -13,9 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
+from designer.app.recovery.store import RecoveryEntry, RecoveryStore, key_for, resolved
 from designer.document.files import DocumentData
 from designer.document.project_document import ProjectDocument
-from designer.recovery.store import RecoveryEntry, RecoveryStore, key_for, resolved
 
 INTERVAL_MS = 30_000
 

@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer import machine_actions
-from designer.actions import Actions
+from designer.app import machine_actions
+from designer.app.actions import Actions
+from designer.app.recovery import Autosave, RecoveryEntry, default_recovery_dir
+from designer.app.wheel_guard import install_wheel_guard
 from designer.canvas.editor import CanvasEditor
 from designer.canvas.export import export_png, export_svg
 from designer.canvas.find_bar import FindBar
@@ -30,6 +32,7 @@ from designer.canvas.inline_rename import InlineRename
 from designer.canvas.items.frame_item import MachineFrameItem
 from designer.canvas.items.state_item import StateItem
 from designer.canvas.scene import DesignerScene
+from designer.canvas.theme import theme_named
 from designer.canvas.view import CanvasView
 from designer.document.files import DocumentLoadError, load_document_file, new_document
 from designer.document.project_document import ProjectDocument
@@ -37,9 +40,6 @@ from designer.panels.code_view import CodeView
 from designer.panels.inspector import InspectorPanel
 from designer.panels.palette import PalettePanel
 from designer.panels.problems import ProblemsPanel
-from designer.recovery import Autosave, RecoveryEntry, default_recovery_dir
-from designer.theme import theme_named
-from designer.wheel_guard import install_wheel_guard
 from engine.asl import owning_state
 from engine.project import atomic_write_text
 
@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
 
         The open file's own recovery data comes first; other documents' follow, each asking
         before it would replace what is shown. Entries another running instance owns are
-        never offered (see designer.recovery.lock).
+        never offered (see designer.app.recovery.lock).
         """
         entries = self.autosave.offerable()
         entries.sort(key=lambda e: not e.belongs_to(self.document.path))

@@ -11,7 +11,7 @@ from types import TracebackType
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from designer.wheel_guard import install_wheel_guard
+from designer.app.wheel_guard import install_wheel_guard
 
 log = logging.getLogger("statecanvas.designer")
 _showing = False
@@ -28,7 +28,6 @@ def application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
         app.setOrganizationName("StateCanvas")
         app.setApplicationName("StateCanvas")
-
     install_wheel_guard(app)  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
 
@@ -131,7 +130,7 @@ def _missing_x11_library() -> str | None:
 
 def run(path: str | Path | None = None) -> int:
     # Imported here for start-up time: without a display, design stops before the window loads.
-    from designer.main_window import MainWindow
+    from designer.app.main_window import MainWindow
 
     app = application()
     install_excepthook()
