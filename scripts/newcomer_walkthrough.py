@@ -343,9 +343,9 @@ async def serve_a_new_task(walk: Walk) -> None:
 async def run_it(walk: Walk) -> None:
     w = walk.window
     d = w.debug
-    d.run_panel.machine.setCurrentText("RetailOrder")
+    d.ui.run_panel.machine.setCurrentText("RetailOrder")
     w.view.setFocus()
-    d.run_action.trigger()
+    d.ui.run_action.trigger()
     done = await walk.until(lambda: d.session is not None and d.session.done, 30)
     await walk.settle(0.6)
     walk.expect(done, "the run ends")
@@ -382,7 +382,7 @@ async def debug_and_step(walk: Walk) -> None:
     await walk.settle()
     walk.expect(moved, "F10 steps to the next state")
     walk.shot("debug-stepped")
-    d.stop_action.trigger()
+    d.ui.stop_action.trigger()
     await walk.until(lambda: d.session is None or d.session.done, 20)
 
 
