@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.asl import iter_states, state_path
-from engine.project import Project, parse_ref
+from engine.project import Project
+from engine.resource_refs import parse_ref
 
 Endpoint = tuple[str, ...]  # ("queue", name), ("stateMachine", name), ("state", machine, path)
 

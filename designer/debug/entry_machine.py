@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from engine.project import Project, parse_ref
+from engine.project import Project
+from engine.resource_refs import parse_ref
 
 
 def started_by_something(project: Project, definitions: dict[str, dict[str, Any]]) -> set[str]:

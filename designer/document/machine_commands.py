@@ -21,7 +21,8 @@ from designer.document.commands import EditCommand
 from designer.document.edits import EditRefused, Plan
 from designer.document.patch import MISSING, Change, key_index
 from engine.asl import Segment
-from engine.project import ResourceRef, StateMachineSpec, parse_ref
+from engine.project import StateMachineSpec
+from engine.resource_refs import ResourceRef, parse_ref
 
 if TYPE_CHECKING:
     from designer.document.project_document import ProjectDocument

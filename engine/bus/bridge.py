@@ -39,7 +39,7 @@ from engine.bus.targets import (
     target_kind,
 )
 from engine.bus.trace import TraceHub, TraceListener
-from engine.project import parse_ref
+from engine.resource_refs import parse_ref
 from engine.runtime.api import DEFAULT_ACCOUNT, DEFAULT_REGION
 from engine.runtime.clock import RealClock
 

@@ -17,7 +17,7 @@ from engine.bus.api_errors import ValidationException
 from engine.bus.input_transformer import InputTransformer, apply_input_path, check_input, check_json_path
 from engine.bus.retry_policy import RetryPolicy
 from engine.bus.schedule import Schedule, parse_schedule
-from engine.project import parse_ref
+from engine.resource_refs import parse_ref
 
 _NAME = re.compile(r"[\.\-_A-Za-z0-9]{1,64}")
 MAX_TARGETS_PER_RULE = 5

@@ -16,7 +16,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from engine.project import parse_ref
+from engine.resource_refs import parse_ref
 
 # Codes EventBridge writes to ERROR_CODE. Missing permissions or a target that does not exist
 # are not retried: AWS sends such events straight to the dead-letter queue.

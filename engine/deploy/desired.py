@@ -11,7 +11,8 @@ from typing import Any
 
 from engine.deploy.naming import DEFAULT_BUS, Rewriter, Target, project_names, queue_url
 from engine.deploy.plan import Desired
-from engine.project import LoadedProject, ResourceRef, parse_ref
+from engine.project import LoadedProject
+from engine.resource_refs import ResourceRef, parse_ref
 
 POLICY_NAME = "statecanvas"
 ROLE_SERVICES = {

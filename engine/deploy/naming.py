@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.project import Project, ResourceRef
+from engine.project import Project
+from engine.resource_refs import ResourceRef
 
 DEFAULT_BUS = "default"
 # Keys whose string value names a project resource by its bare name rather than by ARN.

@@ -34,8 +34,8 @@ from engine.project import (
     TopicSpec,
     project_from_value,
     project_to_value,
-    ref_from_arn,
 )
+from engine.resource_refs import ref_from_arn
 
 ARN = re.compile(r"arn:aws[a-z-]*:(?:sqs|sns|lambda|states|events):[a-z0-9-]+:\d{12}:[^\s\"',]+")
 

@@ -18,7 +18,8 @@ from typing import Any
 from engine.deploy.clients import Clients, DeployError, error_code
 from engine.deploy.packaging import Package, PackagingError, package_function
 from engine.export import DEFAULT_BUS, Catalog, cloudformation_template
-from engine.project import LoadedProject, ResourceRef
+from engine.project import LoadedProject
+from engine.resource_refs import ResourceRef
 
 STACK_NAME = re.compile(r"[A-Za-z][-A-Za-z0-9]{0,127}")
 BUS_NAME = re.compile(r"[/.\-_A-Za-z0-9]{1,256}")

@@ -15,7 +15,8 @@ from typing import Any
 
 from engine.asl import parse_text, read_text_file
 from engine.deep_nesting import nesting_headroom
-from engine.project import LoadedProject, Project, ResourceRef, parse_ref
+from engine.project import LoadedProject, Project
+from engine.resource_refs import ResourceRef, parse_ref
 
 KIND_SUFFIX = {
     "stateMachine": "StateMachine",

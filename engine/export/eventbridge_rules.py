@@ -11,7 +11,8 @@ import json
 from typing import Any
 
 from engine.export.catalog import as_loaded
-from engine.project import LoadedProject, Project, RuleSpec, TargetSpec, parse_ref
+from engine.project import LoadedProject, Project, RuleSpec, TargetSpec
+from engine.resource_refs import parse_ref
 
 # Target services EventBridge invokes with a role it assumes; the others (Lambda, SQS, SNS,
 # CloudWatch Logs) grant EventBridge access through a resource policy instead.

@@ -43,7 +43,6 @@ from engine.project.model import (
     TargetSpec,
     TopicSpec,
 )
-from engine.project.refs import ResourceRef, parse_ref, ref_from_arn
 
 if TYPE_CHECKING:
     from engine.project.behaviour import (
@@ -105,7 +104,6 @@ __all__ = [
     "ProjectRuntime",
     "QueueSpec",
     "RedrivePolicy",
-    "ResourceRef",
     "RetryPolicy",
     "RuleSpec",
     "SeedSpec",
@@ -122,10 +120,8 @@ __all__ = [
     "load_definitions",
     "load_project",
     "looks_like_project",
-    "parse_ref",
     "project_from_value",
     "project_to_value",
-    "ref_from_arn",
     "reference_problems",
     "resource_keys",
     "save_project",

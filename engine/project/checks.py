@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.bus import EventBridgeError, Target
+from engine.bus.pattern import default_pattern_engine
+from engine.bus.rules import check_rule
 from engine.messaging import validate_filter_policy
 from engine.project.model import Project
 
@@ -31,11 +34,6 @@ def choreography_problems(project: Project, base_dir: Any) -> list[tuple[str, st
 
 
 def _rule_problems(project: Project) -> list[tuple[str, str]]:
-    # Imported here: engine.bus resolves its targets with engine.project's refs (cycle project <-> bus).
-    from engine.bus import EventBridgeError
-    from engine.bus.pattern import default_pattern_engine
-    from engine.bus.rules import Target, check_rule
-
     patterns = default_pattern_engine()
     problems: list[tuple[str, str]] = []
     for name, rule in project.rules.items():
@@ -87,7 +85,7 @@ def _filter_policy_problems(project: Project) -> list[tuple[str, str]]:
 
 
 def _handler_problems(project: Project, base_dir: Any) -> list[tuple[str, str]]:
-    # Imported here: handler files confine paths with engine.project (cycle), and load only when named.
+    # Imported here for start-up time: handler files load only when a project names one.
     from engine.integrations import HandlerLoadError, handler_file
 
     problems: list[tuple[str, str]] = []

@@ -14,7 +14,7 @@ from engine.project.atomic import atomic_write_text
 from engine.project.checks import choreography_problems
 from engine.project.containment import OutsideProjectError, confined_path
 from engine.project.model import FORMAT_VERSION, Project
-from engine.project.refs import ResourceRef, parse_ref
+from engine.resource_refs import ResourceRef, parse_ref
 
 PROJECT_SUFFIXES = (".statecanvas.json", ".scproj.json")
 

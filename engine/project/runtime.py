@@ -17,9 +17,9 @@ from engine.bus import NO_RESOURCE, EventBridge, TargetDeliveryError
 from engine.integrations import FileHandler, SavedMocks, ServiceRegistry
 from engine.messaging import QueueConsumer, SnsService, SqliteQueueStore, SqsService
 from engine.project.loader import LoadedProject, ProjectError, ProjectProblem
-from engine.project.refs import parse_ref
 from engine.project.service_tasks import ProjectServiceTasks
 from engine.project.trace import Trace
+from engine.resource_refs import parse_ref
 from engine.runtime.clock import RealClock, VirtualClock
 from engine.runtime.service import LocalStepFunctions
 

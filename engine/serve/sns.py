@@ -234,7 +234,7 @@ def _protocol(sub: Subscription) -> str:
 
 
 def _endpoint(sub: Subscription, context: ServeContext) -> str:
-    from engine.project import parse_ref
+    from engine.resource_refs import parse_ref
 
     ref = None if sub.endpoint.startswith("arn:") else parse_ref(sub.endpoint)
     return ref.arn(context.runtime.sns.account, context.runtime.sns.region) if ref else sub.endpoint

@@ -28,7 +28,8 @@ from engine.export.cloudformation.intrinsics import (
     strings_in,
 )
 from engine.export.output_file import write_output_text
-from engine.project import LoadedProject, ResourceRef
+from engine.project import LoadedProject
+from engine.resource_refs import ResourceRef
 
 METADATA_KEY = "StateCanvas"
 

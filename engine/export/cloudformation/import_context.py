@@ -24,7 +24,8 @@ from engine.export.cloudformation.intrinsics import (
     unescape_metadata,
 )
 from engine.export.problems import ImportResult
-from engine.project import Project, ResourceRef
+from engine.project import Project
+from engine.resource_refs import ResourceRef
 
 KINDS = {
     "AWS::StepFunctions::StateMachine": "stateMachine",

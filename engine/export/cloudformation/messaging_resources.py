@@ -18,7 +18,8 @@ from engine.export.catalog import DEFAULT_BUS
 from engine.export.cloudformation.builder import Builder
 from engine.export.cloudformation.intrinsics import literal_text
 from engine.export.eventbridge_rules import arn_service, needs_role, target_options
-from engine.project import QueueSpec, ResourceRef, RuleSpec, parse_ref
+from engine.project import QueueSpec, RuleSpec
+from engine.resource_refs import ResourceRef, parse_ref
 
 _PARTITION_ARN = "arn:${AWS::Partition}"
 

@@ -41,7 +41,8 @@ from engine.export.cloudformation.template import (
 )
 from engine.export.eventbridge_rules import target_options
 from engine.export.lambda_handlers import lambda_parts
-from engine.project import LoadedProject, Project, ResourceRef, RuleSpec
+from engine.project import LoadedProject, Project, RuleSpec
+from engine.resource_refs import ResourceRef
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 

@@ -27,7 +27,8 @@ from engine.export.catalog import Catalog, as_loaded
 from engine.export.cloudformation.builder import METADATA_KEY, TemplateExport
 from engine.export.cloudformation.sam import sam_template
 from engine.export.lambda_handlers import code_file_wanted, lambda_parts
-from engine.project import LoadedProject, Project, ResourceRef, is_inside
+from engine.project import LoadedProject, Project, is_inside
+from engine.resource_refs import ResourceRef
 
 FUNCTIONS_DIR = "functions"
 DEFINITIONS_DIR = "statemachine"

@@ -35,7 +35,8 @@ from engine.export.cloudformation.messaging_resources import (
     renamed_metadata,
 )
 from engine.export.lambda_handlers import lambda_parts
-from engine.project import LoadedProject, Project, ResourceRef, StateMachineSpec
+from engine.project import LoadedProject, Project, StateMachineSpec
+from engine.resource_refs import ResourceRef
 
 DefinitionStyle = Literal["string", "object"]
 

@@ -2,6 +2,10 @@
 
 Projects name their resources; ARNs are derived from the names with the project's account and
 region, so a project reads the same wherever it runs and exports to deployable ARNs.
+
+The project document, the bus's targets, exports, deploys and the local endpoints all speak in
+these references, so they live beside the packages rather than inside `engine.project`: the bus
+resolves its targets with them, and the project checks its rules with the bus.
 """
 
 from __future__ import annotations
