@@ -81,8 +81,7 @@ class ServePanel(QWidget):
         # Imported here for start-up time: the HTTP server and served runtime load on first start.
         from designer.debug.live_store import LiveStore
         from designer.debug.served_session import ServedSession
-        from engine.serve.context import build_context
-        from engine.serve.server import ServeApp
+        from engine.serve import ServeApp, build_context
 
         if self.app is not None or self.starting:
             return
@@ -124,7 +123,7 @@ class ServePanel(QWidget):
             self.stop_button.setEnabled(False)
         if app is not None:
             # Imported here for start-up time, as in start().
-            from engine.serve.context import stop_executions
+            from engine.serve import stop_executions
 
             with contextlib.suppress(Exception):
                 await stop_executions(app.context)  # shown ABORTED, as clients will read them

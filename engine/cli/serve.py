@@ -57,7 +57,7 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported when the command runs: each command loads only what it needs (start-up time).
-    from engine.serve.server import NonLoopbackRefused, check_host
+    from engine.serve import NonLoopbackRefused, check_host
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not a port number (0 to 65535)")
@@ -103,8 +103,7 @@ def _check_mocks(path: str) -> None:
 
 async def _serve(loaded: Any, args: argparse.Namespace, out: TextIO) -> int:
     # Imported when the command runs: each command loads only what it needs (start-up time).
-    from engine.serve.context import build_context
-    from engine.serve.server import ServeApp
+    from engine.serve import ServeApp, build_context
 
     context = build_context(loaded, state_file=args.state, mocks_file=args.mocks, time_scale=args.time_scale)
     app = ServeApp(context)

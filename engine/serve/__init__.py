@@ -1,2 +1,28 @@
 """`statecanvas serve`: AWS wire protocols (Step Functions, EventBridge, SQS, SNS) on one loopback port,
 answered by one project runtime, so unchanged SDK code can run against the bundled engine."""
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.serve.context import build_context, stop_executions
+    from engine.serve.server import NonLoopbackRefused, ServeApp, check_host
+
+# Loaded on first use: the package's modules import one another (and aiohttp), and the command line
+# and the designer reach for the server only when asked to serve.
+_LAZY = {
+    "build_context": "engine.serve.context",
+    "stop_executions": "engine.serve.context",
+    "NonLoopbackRefused": "engine.serve.server",
+    "ServeApp": "engine.serve.server",
+    "check_host": "engine.serve.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["NonLoopbackRefused", "ServeApp", "build_context", "check_host", "stop_executions"]
