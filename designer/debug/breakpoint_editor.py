@@ -1,6 +1,6 @@
 """The condition of a breakpoint, checked as it is typed and tried before it is kept.
 
-The grammar is the engine's (`engine.runtime.debug_conditions`), the same as the terminal's
+The grammar is the engine's (`engine.runtime.debug.conditions`), the same as the terminal's
 `break STATE if EXPR`: comparisons over JSONPath (`$.total > 100 && $.country == "BR"`),
 `$states.input...`, `$item` / `$index` in a Map, a bare path (truthy) or `{% JSONata %}`. A
 condition that does not parse shows its column and a caret, and OK stays disabled until it
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from designer.panels.execution_common import JsonEdit, error_label
 from engine.runtime import Pause
-from engine.runtime.debug_conditions import (
+from engine.runtime.debug import (
     GRAMMAR,
     HELP_LINE,
     ConditionEvaluationError,

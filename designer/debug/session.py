@@ -33,7 +33,7 @@ class RunSession(QObject):
     execution_started = Signal(str)  # execution ARN
     event_added = Signal(str, object)  # execution ARN, event
     execution_finished = Signal(str)
-    paused = Signal(object)  # engine.runtime.debugger.Pause
+    paused = Signal(object)  # engine.runtime.debug.Pause
     hop_paused = Signal(object)  # engine.project.hops.Hop: choreography paused at a bus, queue, ...
     hop_resumed = Signal()
     resumed = Signal()

@@ -20,7 +20,7 @@ from designer.debug.run_state import RunState
 from designer.debug.session import RunSession
 from designer.panels.execution_threads import ThreadPicker, ThreadRow
 from engine.runtime import Debugger
-from engine.runtime.debug_threads import PAUSED
+from engine.runtime.debug import PAUSED
 
 THREADS_MS = 30  # the engine reports every thread that starts or stops: the picker follows in batches
 

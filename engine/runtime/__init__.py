@@ -10,14 +10,14 @@ from engine.runtime.api import Execution, run, run_async
 from engine.runtime.test_state import TestStateError, test_state, test_state_async
 
 if TYPE_CHECKING:
-    from engine.runtime.debugger import Debugger, Pause
+    from engine.runtime.debug.debugger import Debugger, Pause
 
 
 def __getattr__(name: str) -> Any:
     # Loaded on first use, for start-up time: the debugger and its condition language load only
     # when a run is debugged.
     if name in ("Debugger", "Pause"):
-        from engine.runtime import debugger
+        from engine.runtime.debug import debugger
 
         return getattr(debugger, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,7 +12,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from engine.runtime import debug_gate
+from engine.runtime.debug import gate as debug_gate
 from engine.runtime.env import ExecutionEnv, Frame
 from engine.runtime.errors import DATA_LIMIT_EXCEEDED, DEFECTS, ExecutionAborted, StateFailure, defect_failure
 from engine.runtime.history import MAX_PAYLOAD_BYTES, to_json_text

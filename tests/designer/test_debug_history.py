@@ -180,7 +180,7 @@ async def test_a_parallel_branch_view_dims_the_other_branches(qtbot: Any) -> Non
 
 
 def test_an_idle_debugger_is_not_awaited_but_still_pauses_where_asked() -> None:
-    from engine.runtime.debugger import Debugger
+    from engine.runtime.debug import Debugger
 
     class Counting(Debugger):
         calls = 0

@@ -11,7 +11,7 @@ from typing import Any
 from engine.project import load_project
 from engine.project.hops import Hop, HopGate
 from engine.project.runtime import ProjectRuntime
-from engine.runtime.debugger import Debugger, Pause
+from engine.runtime.debug import Debugger, Pause
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"

@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from engine.runtime import run_async
-from engine.runtime.debug_conditions import (
+from engine.runtime.debug import (
     GRAMMAR,
     BreakCondition,
     ConditionEvaluationError,
     ConditionScope,
     ConditionSyntaxError,
+    Debugger,
     parse_condition,
 )
-from engine.runtime.debugger import Debugger
 
 ORDER = {"value": 3, "total": 150, "country": "BR", "name": "tv", "tags": [], "flag": False, "ratio": 1.0}
 IN_MAP = ConditionScope(

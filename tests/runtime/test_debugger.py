@@ -6,8 +6,7 @@ import asyncio
 import time
 
 import engine
-from engine.runtime.debug_gate import Tracer
-from engine.runtime.debugger import Debugger
+from engine.runtime.debug import Debugger, Tracer
 
 MACHINE = {
     "StartAt": "Prepare",

@@ -9,7 +9,7 @@ from typing import Any
 
 import engine
 from engine.runtime.clock import VirtualClock
-from engine.runtime.debugger import Debugger, Pause
+from engine.runtime.debug import Debugger, Pause
 
 
 def branch(prefix: str, first: dict[str, Any] | None = None) -> dict[str, Any]:

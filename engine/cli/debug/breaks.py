@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from engine.runtime.debug_conditions import (
+from engine.runtime.debug import (
     ConditionEvaluationError,
     ConditionScope,
     ConditionSyntaxError,

@@ -39,7 +39,7 @@ from engine.cli.handlers import add_handler_option, load_handlers
 from engine.cli.project import choose_machine, load_project_arg, names_project
 from engine.cli.usage import UsageError
 from engine.runtime import Debugger, Pause
-from engine.runtime.debug_conditions import GRAMMAR
+from engine.runtime.debug import GRAMMAR
 
 HELP = (
     "commands: step | into | out | continue | break STATE [if EXPR] | clear STATE | print [EXPR] | "

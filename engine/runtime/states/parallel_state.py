@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from engine.runtime import debug_gate
+from engine.runtime.debug import gate as debug_gate
 from engine.runtime.errors import StateFailure
 from engine.runtime.state_run import StateResult, StateRun
 

@@ -10,7 +10,7 @@ import contextlib
 import functools
 from typing import Any
 
-from engine.runtime import debug_gate
+from engine.runtime.debug import gate as debug_gate
 from engine.runtime.env import Frame
 from engine.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StateFailure
 from engine.runtime.history import to_json_text

@@ -3,7 +3,7 @@
 Front ends (the designer, `statecanvas debug`) drive it with commands and learn of pauses
 through `next_pause()` or `on_pause` listeners. Everything runs on the execution's event loop.
 
-Each Parallel branch and Map iteration is a thread (engine.runtime.debug_threads), the
+Each Parallel branch and Map iteration is a thread (engine.runtime.debug.threads), the
 execution's top level too. Steps follow the selected thread: `step` pauses at its next state (or
 its parent's, once it is done), `into` at the very next state inside it or after it (entering a
 branch or an iteration), `out` at the next state of its parent. A thread held only because
@@ -18,16 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from engine.runtime.debug_conditions import BreakCondition, scope_at
-from engine.runtime.debug_gate import ChildPoint, RetryPoint, StatePoint, Tracer
-from engine.runtime.debug_threads import PAUSED, RUNNING, UNSET, DebugThread, ThreadTable
+from engine.runtime.debug.conditions import BreakCondition, scope_at
+from engine.runtime.debug.gate import ChildPoint, RetryPoint, StatePoint, Tracer
+from engine.runtime.debug.threads import PAUSED, RUNNING, UNSET, DebugThread, ThreadTable
 from engine.runtime.errors import ExecutionAborted
 
 
 @dataclass
 class Breakpoint:
     state: str
-    condition: str | None = None  # in the grammar of engine.runtime.debug_conditions; None: always
+    condition: str | None = None  # in the grammar of engine.runtime.debug.conditions; None: always
 
     def __post_init__(self) -> None:
         # parsed here, so a condition that does not parse is refused (ConditionSyntaxError) where it is set

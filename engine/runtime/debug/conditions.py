@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.runtime.debug_condition_ast import ConditionEvaluationError, ConditionScope, Node, truthy
-from engine.runtime.debug_condition_parser import ConditionSyntaxError, parse_tree
+from engine.runtime.debug.condition_ast import ConditionEvaluationError, ConditionScope, Node, truthy
+from engine.runtime.debug.condition_parser import ConditionSyntaxError, parse_tree
 
 __all__ = [
     "GRAMMAR",
@@ -72,7 +72,7 @@ def parse_condition(text: str) -> Condition:
 
 
 def scope_at(point: Any) -> ConditionScope:
-    """The scope of a state about to run (a `debug_gate.StatePoint`): its input, the variables of
+    """The scope of a state about to run (a `gate.StatePoint`): its input, the variables of
     its frame and the context object, which carries `Map.Item` inside an iteration."""
     env = point.env
     context = env.context_object(point.name, env.clock.now(), point.frame) if env is not None else {}

@@ -1,6 +1,6 @@
 """Parsing breakpoint conditions: tokens, then recursive descent, every refusal with its position.
 
-The grammar is stated for users in `engine.runtime.debug_conditions.GRAMMAR`. Paths are cut out
+The grammar is stated for users in `engine.runtime.debug.conditions.GRAMMAR`. Paths are cut out
 of the text here and handed whole to the engine's JSONPath parser (so `$.items[?(@.price > 10)]`
 keeps its filter), and `{% ... %}` bodies to the engine's JSONata compiler; their own syntax
 errors come back located in the user's text.
@@ -15,7 +15,7 @@ from typing import Any
 
 from engine.expr import PathSyntaxError, parse_path
 from engine.expr.jsonpath import Name
-from engine.runtime.debug_condition_ast import (
+from engine.runtime.debug.condition_ast import (
     AllOf,
     AnyOf,
     Comparison,
