@@ -13,8 +13,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from engine.project import LoadedProject, Project, ProjectRuntime
 from engine.serve.clock import ScaledClock
 from engine.serve.dispatch import ServeContext
+from engine.serve.sfn_executions import abort
+from engine.store import open_store
 
 log = logging.getLogger("statecanvas.serve")
 STOPPED_ERROR = "StateCanvas.ServerStopped"
@@ -31,8 +34,6 @@ def build_context(
 ) -> ServeContext:
     """The context for a server; `project` is a LoadedProject or None (an empty project).
     `store` replaces the execution store (the designer's, which tells its views of every event)."""
-    from engine.project import LoadedProject, Project, ProjectRuntime
-    from engine.store import open_store
 
     loaded = project if project is not None else LoadedProject(project=Project(), path=None)
     if store is None:
@@ -94,8 +95,6 @@ async def close_context(context: ServeContext) -> None:
 
 async def stop_executions(context: ServeContext) -> None:
     """End the running executions as stopped ones: without the server they cannot go on."""
-    from engine.serve.sfn_executions import abort
-
     for running in list(context.runtime.stepfunctions.executions.values()):
         if not running.task.done():
             await abort(context, running.arn, STOPPED_ERROR, "The local server stopped while it was running.")

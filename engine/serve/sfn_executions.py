@@ -15,7 +15,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from engine.integrations import MockConfig, MockConfigError, ServiceRegistry
+from engine.runtime import run_async
 from engine.runtime.arns import execution_arn
+from engine.runtime.history import to_json_text
+from engine.runtime.service import RunningExecution
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_map_runs import child_machine, find_owner
 from engine.serve.sfn_redrive import redrive_execution, redrive_fields
@@ -23,13 +27,13 @@ from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, p
 from engine.serve.sfn_state import ServeMachine
 from engine.serve.stepfunctions import describe_machine_shape, find_machine, sfn_state
 from engine.store import StoreError
+from engine.strict_json import JsonInputError, loads_strict
 
 MAX_INPUT = 262_144
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 
 
 def _parse_input(text: str | None) -> Any:
-    from engine.strict_json import JsonInputError, loads_strict
 
     if text is None:
         return {}
@@ -42,7 +46,6 @@ def _parse_input(text: str | None) -> Any:
 def _registry(context: ServeContext, name: str, arn: str, test_case: str | None) -> Any:
     """The runtime's services, with the test case's mocks for this execution alone (machine `name`,
     `arn`)."""
-    from engine.integrations import MockConfig, MockConfigError, ServiceRegistry
 
     shared = context.runtime.registry
     if test_case is None:
@@ -87,8 +90,6 @@ def start(
     gate: Any = None,
 ) -> Any:
     """Start an execution on the runtime; returns its RunningExecution (the task, the ARN)."""
-    from engine.runtime import run_async
-    from engine.runtime.service import RunningExecution
 
     runtime = context.runtime
     service = runtime.stepfunctions
@@ -160,7 +161,6 @@ async def start_execution(request: ServeRequest, context: ServeContext) -> dict[
 def _same_start(context: ServeContext, machine: ServeMachine, name: str, data: Any) -> dict[str, Any] | None:
     """StartExecution is idempotent for a Standard machine: the same name and input while that
     execution runs answer with the running execution instead of ExecutionAlreadyExists."""
-    from engine.runtime.history import to_json_text
 
     arn = execution_arn(context.region, context.account, machine.name, name)
     record = context.store.get_execution(arn)

@@ -16,9 +16,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from engine.runtime.clock import RealClock, VirtualClock
 from engine.runtime.history import MAX_HISTORY_EVENTS
+from engine.runtime.redrive import NotRedrivable, redrive_async, redrive_info, redrive_point
+from engine.runtime.service import RunningExecution
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_shapes import member, timestamp
+from engine.serve.stepfunctions import sfn_state
 
 REDRIVABLE_PERIOD = timedelta(days=14)
 MAX_EXECUTION_TIME = timedelta(days=365)  # a Standard execution's whole life, redrives included
@@ -61,10 +65,8 @@ def redrive_fields(context: ServeContext, record: Any, *, with_reason: bool) -> 
 
 async def redrive_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
     """Continue a failed, timed-out or aborted Standard execution from the state it stopped in."""
-    from engine.runtime.redrive import NotRedrivable, redrive_async, redrive_info, redrive_point
-    from engine.runtime.service import RunningExecution
+    # Imported here: sfn_executions imports this module at its top (its descriptions show the redrive fields).
     from engine.serve.sfn_executions import _finished, _record, _registry, keep_mock_counts
-    from engine.serve.stepfunctions import sfn_state
 
     params = request.params
     arn = member(params, "executionArn", required=True, min_len=1, max_len=256)
@@ -132,7 +134,6 @@ async def redrive_execution(request: ServeRequest, context: ServeContext) -> dic
 
 
 def _clock(clock: Any) -> Any:
-    from engine.runtime.clock import RealClock, VirtualClock
 
     if clock == "virtual":
         return VirtualClock()

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from engine.messaging import InvalidFilterPolicyError, SnsError, Subscription, Topic, compile_filter_policy
+from engine.resource_refs import parse_ref
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, ServeResponse
 from engine.serve.query_form import as_list, as_map, nest
 from engine.serve.sns_xml import write_response
@@ -38,6 +39,7 @@ def invalid(message: str) -> AwsError:
 
 
 async def handle(request: ServeRequest, context: ServeContext) -> ServeResponse:
+    # Imported here: sns_publish imports this module's errors and checks at its top.
     from engine.serve import sns_publish
 
     operation = OPERATIONS.get(request.action) or sns_publish.OPERATIONS.get(request.action)
@@ -234,7 +236,6 @@ def _protocol(sub: Subscription) -> str:
 
 
 def _endpoint(sub: Subscription, context: ServeContext) -> str:
-    from engine.resource_refs import parse_ref
 
     ref = None if sub.endpoint.startswith("arn:") else parse_ref(sub.endpoint)
     return ref.arn(context.runtime.sns.account, context.runtime.sns.region) if ref else sub.endpoint

@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+from engine.asl import invalid_definition_message, validate
 from engine.runtime.arns import state_machine_arn
+from engine.runtime.history import to_json_text
 from engine.runtime.test_state import TestStateError, run_test_state_request
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest
 from engine.serve.sfn_shapes import (
@@ -43,6 +46,7 @@ async def start(context: ServeContext) -> None:
         _install(context, machine)
     for activity in state.activities.values():
         service.create_activity(activity.name)
+    # Imported here: sfn_activities imports this module's sfn_state at its top.
     from engine.serve.sfn_activities import attach
 
     attach(context)
@@ -85,7 +89,6 @@ def find_machine(context: ServeContext, arn: str) -> ServeMachine:
 
 def check_definition(text: str, machine_type: str) -> None:
     """InvalidDefinition with the message `statecanvas validate` prints."""
-    from engine.asl import invalid_definition_message, validate
 
     diagnostics = validate(text, machine_type=machine_type)
     if any(d.severity == "ERROR" for d in diagnostics):
@@ -177,7 +180,6 @@ async def update_state_machine(request: ServeRequest, context: ServeContext) -> 
 
 
 def _now() -> float:
-    from datetime import UTC, datetime
 
     return datetime.now(UTC).timestamp()
 
@@ -215,7 +217,6 @@ async def list_state_machines(request: ServeRequest, context: ServeContext) -> d
 
 
 async def validate_state_machine_definition(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
-    from engine.asl import validate
 
     params = request.params
     definition = member(params, "definition", required=True, min_len=1, max_len=MAX_DEFINITION)
@@ -243,8 +244,6 @@ async def test_state(request: ServeRequest, context: ServeContext) -> dict[str, 
     except TestStateError as exc:
         raise AwsError(exc.code, exc.message) from None
     if "output" in answer:
-        from engine.runtime.history import to_json_text
-
         answer["output"] = to_json_text(answer["output"])  # the API sends the output as JSON text
     return answer
 
@@ -289,6 +288,7 @@ async def list_tags_for_resource(request: ServeRequest, context: ServeContext) -
 
 
 def _operations() -> dict[str, Any]:
+    # Imported here: sfn_activities and sfn_executions import this module at their top.
     from engine.serve import sfn_activities, sfn_executions, sfn_map_runs
 
     return {
