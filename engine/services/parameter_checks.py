@@ -21,6 +21,7 @@ from engine.asl import Diagnostic, pointer, warning
 from engine.services import catalog
 from engine.services.integrations_table import PATTERN_LABELS
 from engine.services.requests import TaskTarget, member_name, members_of, task_target
+from engine.values import json_type_phrase
 
 UNKNOWN_PARAMETER = "SC_UNKNOWN_PARAMETER"
 MISSING_REQUIRED_PARAMETER = "SC_MISSING_REQUIRED_PARAMETER"
@@ -224,7 +225,9 @@ class _RequestChecker:
                 return
         else:  # blob and anything newer: Step Functions encodes what it is given
             return
-        self.say(PARAMETER_TYPE, f"Expects {_TYPE_WORDS.get(kind, kind)}, not {_json_type(value)}.", loc)
+        self.say(
+            PARAMETER_TYPE, f"Expects {_TYPE_WORDS.get(kind, kind)}, not {json_type_phrase(value)}.", loc
+        )
 
 
 def _reads_as(value: Any, kind: type) -> bool:
@@ -236,17 +239,3 @@ def _reads_as(value: Any, kind: type) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"

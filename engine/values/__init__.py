@@ -8,7 +8,8 @@ and data flow) use them:
 - `cidr`: which strings are IP addresses, what bytes they are, the block a ``cidr`` value covers;
 - `java_double`: numbers written as Java writes them (``Double.toString``);
 - `java_text`: JSON values printed as Step Functions' Java runtime prints them (``String.valueOf``,
-  Jackson's compact JSON, UTF-8 bytes of lone surrogates) and AWS's JSON type words;
+  Jackson's compact JSON, UTF-8 bytes of lone surrogates), AWS's JSON type words and the phrases
+  StateCanvas's own messages use for them ("a string", "an object");
 - `json_tokens` (with `json_lexer`): JSON read as the library's streaming parser reads it.
 """
 
@@ -20,6 +21,7 @@ from engine.values.java_text import (
     java_to_string,
     java_utf8,
     json_type_name,
+    json_type_phrase,
 )
 from engine.values.json_lexer import (
     END_ARRAY,
@@ -74,6 +76,7 @@ __all__ = [
     "java_to_string",
     "java_utf8",
     "json_type_name",
+    "json_type_phrase",
     "looks_like_ip",
     "parse_cidr",
     "python_number_text",

@@ -115,3 +115,19 @@ def escape_lone_surrogates(json_text: str) -> str:
     if _LONE_SURROGATE.search(json_text) is None:
         return json_text
     return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
+def json_type_phrase(value: Any) -> str:
+    """A JSON value's type as StateCanvas's own messages name it ("a string", "an object"), shared by
+    JSONPath's missing-member messages and the design-time parameter checks so they read alike."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"

@@ -31,6 +31,7 @@ from engine.expr.jsonpath.path_ast import (
     Slice,
     Wildcard,
 )
+from engine.values import json_type_phrase
 
 _INDEFINITE = (Wildcard, Indices, Slice, Filter, DeepScan)
 
@@ -99,7 +100,7 @@ def apply_segment(
             else:
                 missing(strict, path, f"no member {seg.name!r}")
         else:
-            missing(strict, path, f"member {seg.name!r} requested of {type_name(node)}")
+            missing(strict, path, f"member {seg.name!r} requested of {json_type_phrase(node)}")
     elif isinstance(seg, Index):
         if isinstance(node, list):
             i = seg.index + len(node) if seg.index < 0 else seg.index
@@ -108,7 +109,7 @@ def apply_segment(
             else:
                 missing(strict, path, f"index {seg.index} out of range")
         else:
-            missing(strict, path, f"index {seg.index} applied to {type_name(node)}")
+            missing(strict, path, f"index {seg.index} applied to {json_type_phrase(node)}")
     elif isinstance(seg, Wildcard):
         if isinstance(node, dict):
             out.extend(node.values())
@@ -116,14 +117,14 @@ def apply_segment(
             out.extend(node)
     elif isinstance(seg, Names):
         if not isinstance(node, dict):
-            missing(strict, path, f"members requested of {type_name(node)}")
+            missing(strict, path, f"members requested of {json_type_phrase(node)}")
         elif leaf:
             out.append({name: node[name] for name in seg.names if name in node})
         else:
             out.extend(node[name] for name in seg.names if name in node)
     elif isinstance(seg, Indices):
         if not isinstance(node, list):
-            missing(strict, path, f"indices applied to {type_name(node)}")
+            missing(strict, path, f"indices applied to {json_type_phrase(node)}")
             return
         for index in seg.indices:
             i = index + len(node) if index < 0 else index
@@ -133,7 +134,7 @@ def apply_segment(
         if isinstance(node, list):
             out.extend(node[seg.start : seg.end])
         else:
-            missing(strict, path, f"slice applied to {type_name(node)}")
+            missing(strict, path, f"slice applied to {json_type_phrase(node)}")
     elif isinstance(seg, Filter):
         if isinstance(node, list):
             out.extend(item for item in node if test_filter(seg.expr, item, scope, evaluate_path))
@@ -141,7 +142,7 @@ def apply_segment(
             if test_filter(seg.expr, node, scope, evaluate_path):
                 out.append(node)
         else:
-            missing(strict, path, f"filter applied to {type_name(node)}")
+            missing(strict, path, f"filter applied to {json_type_phrase(node)}")
     elif isinstance(seg, DeepScan):
         apply_scan(seg, node, out, path, scope)
     else:  # pragma: no cover - Call is handled by the caller
@@ -171,20 +172,6 @@ def descendants(node: Any) -> Iterator[Any]:
             stack.extend(reversed(list(item.values())))
         elif isinstance(item, list):
             stack.extend(reversed(item))
-
-
-def type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def apply_function(name: str, value: Any, path: Path) -> Any:
