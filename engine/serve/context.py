@@ -34,7 +34,6 @@ def build_context(
 ) -> ServeContext:
     """The context for a server; `project` is a LoadedProject or None (an empty project).
     `store` replaces the execution store (the designer's, which tells its views of every event)."""
-
     loaded = project if project is not None else LoadedProject(project=Project(), path=None)
     if store is None:
         store = open_store(state_file) if state_file else open_store(None)

@@ -14,6 +14,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -210,8 +211,6 @@ def _request_id_header(request: ServeRequest | None) -> dict[str, str]:
 
 def _json_default(value: Any) -> Any:
     """Datetimes go out as epoch seconds, as AWS's JSON protocols send timestamps."""
-    from datetime import datetime
-
     if isinstance(value, datetime):
         return value.timestamp()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from engine.serve.context import close_context, start_runtime
 from engine.serve.dispatch import (
     JSON_10,
     AwsError,
@@ -74,8 +75,6 @@ class ServeApp:
 
     async def start(self, host: str = "127.0.0.1", port: int = 8083) -> int:
         """Start the protocols and listen; returns the port (the one the system chose for port 0)."""
-        from engine.serve.context import start_runtime
-
         for module in self.modules:
             starter = getattr(module, "start", None)
             if starter is not None:
@@ -91,8 +90,6 @@ class ServeApp:
         return self.port
 
     async def stop(self) -> None:
-        from engine.serve.context import close_context
-
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -11,14 +11,13 @@ import asyncio
 from typing import Any
 
 from engine.integrations import TaskError, unavailable
+from engine.runtime import to_json_text
 from engine.runtime.arns import activity_arn
 from engine.runtime.callbacks import InvalidToken
-from engine.runtime.history import to_json_text
 from engine.runtime.service import ActivityTask
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_shapes import arn_parts, check_name, member, paginate, tags_member
-from engine.serve.sfn_state import ServeActivity
-from engine.serve.stepfunctions import sfn_state
+from engine.serve.sfn_state import ServeActivity, sfn_state
 from engine.strict_json import JsonInputError, loads_strict
 
 # Activity requests name no service (their resource is the activity's ARN): this is their key.
@@ -139,7 +138,6 @@ def _token(request: ServeRequest) -> str:
 
 
 def _answer(context: ServeContext, action: Any) -> dict[str, Any]:
-
     try:
         action()
     except InvalidToken as exc:
@@ -148,7 +146,6 @@ def _answer(context: ServeContext, action: Any) -> dict[str, Any]:
 
 
 async def send_task_success(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
-
     token = _token(request)
     text = member(request.params, "output", required=True, max_len=262_144)
     try:

@@ -9,24 +9,18 @@ Functions Local does.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
-from engine.integrations import MockConfig, MockConfigError, ServiceRegistry
-from engine.runtime import run_async
+from engine.runtime import RunningExecution, run_async, to_json_text
 from engine.runtime.arns import execution_arn
-from engine.runtime.history import to_json_text
-from engine.runtime.service import RunningExecution
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_map_runs import child_machine, find_owner
 from engine.serve.sfn_redrive import redrive_execution, redrive_fields
-from engine.serve.sfn_shapes import arn_parts, check_name, member, page_token, paginate, timestamp
-from engine.serve.sfn_state import ServeMachine
-from engine.serve.stepfunctions import describe_machine_shape, find_machine, sfn_state
-from engine.store import StoreError
+from engine.serve.sfn_runs import find_record, keep_mock_counts, registry_for, trace_finished
+from engine.serve.sfn_shapes import check_name, member, page_token, paginate, timestamp
+from engine.serve.sfn_state import ServeMachine, describe_machine_shape, find_machine, sfn_state
 from engine.strict_json import JsonInputError, loads_strict
 
 MAX_INPUT = 262_144
@@ -34,50 +28,12 @@ STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_R
 
 
 def _parse_input(text: str | None) -> Any:
-
     if text is None:
         return {}
     try:
         return loads_strict(text)
     except (JsonInputError, ValueError) as exc:
         raise AwsError("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{exc}'") from None
-
-
-def _registry(context: ServeContext, name: str, arn: str, test_case: str | None) -> Any:
-    """The runtime's services, with the test case's mocks for this execution alone (machine `name`,
-    `arn`)."""
-
-    shared = context.runtime.registry
-    if test_case is None:
-        return shared
-    if context.mocks_file is None:
-        raise AwsError(
-            "StateMachineDoesNotExist",
-            f"State Machine Does Not Exist: '{arn}#{test_case}' (no mock config: start the server "
-            "with --mocks FILE to run test cases)",
-        )
-    try:
-        mocks = MockConfig.load(Path(context.mocks_file), state_machine=name, test_case=test_case)
-    except (MockConfigError, OSError) as exc:
-        raise AwsError("ValidationException", f"Mock config: {exc}") from None
-    registry = ServiceRegistry(mocks=mocks)
-    registry.functions = shared.functions
-    registry.services = shared.services
-    registry.saved_mocks = shared.saved_mocks
-    return registry
-
-
-def keep_mock_counts(context: ServeContext, arn: str, registry: Any) -> Any:
-    """A done-callback that records how often each state's mocked responses were used, so that a
-    redrive of a test case's execution goes on with the next ones: Step Functions Local counts
-    invocations per state over the whole execution, and a redrive continues the execution."""
-
-    def keep(_task: Any) -> None:
-        # the server closing its store, or a store without metadata: a redrive's counts start over
-        with contextlib.suppress(StoreError, NotImplementedError):
-            context.store.update_metadata(arn, {"mockCounts": dict(registry.mocks.counts)})
-
-    return keep
 
 
 def start(
@@ -90,7 +46,6 @@ def start(
     gate: Any = None,
 ) -> Any:
     """Start an execution on the runtime; returns its RunningExecution (the task, the ARN)."""
-
     runtime = context.runtime
     service = runtime.stepfunctions
     if gate is None and context.gate_for is not None:
@@ -99,7 +54,7 @@ def start(
     arn = execution_arn(context.region, context.account, machine.name, name, machine_type=machine.type)
     if arn in service.executions or context.store.get_execution(arn) is not None:
         raise AwsError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
-    services = _registry(context, machine.name, machine.arn, test_case)
+    services = registry_for(context, machine.name, machine.arn, test_case)
     coroutine = run_async(
         json.loads(machine.definition),
         data,
@@ -121,15 +76,10 @@ def start(
     service.executions[arn] = running
     service._loop = asyncio.get_running_loop()
     runtime.trace.execution_started(machine.name, arn, "API")
-    running.task.add_done_callback(lambda task: _finished(runtime, machine.name, arn, task))
+    running.task.add_done_callback(lambda task: trace_finished(runtime, machine.name, arn, task))
     if test_case:
         running.task.add_done_callback(keep_mock_counts(context, arn, services))
     return running
-
-
-def _finished(runtime: Any, machine: str, arn: str, task: asyncio.Task[Any]) -> None:
-    if not task.cancelled():
-        runtime.trace.execution_finished(machine, arn, task)
 
 
 def _machine_and_case(context: ServeContext, arn: str) -> tuple[ServeMachine, str | None]:
@@ -161,7 +111,6 @@ async def start_execution(request: ServeRequest, context: ServeContext) -> dict[
 def _same_start(context: ServeContext, machine: ServeMachine, name: str, data: Any) -> dict[str, Any] | None:
     """StartExecution is idempotent for a Standard machine: the same name and input while that
     execution runs answer with the running execution instead of ExecutionAlreadyExists."""
-
     arn = execution_arn(context.region, context.account, machine.name, name)
     record = context.store.get_execution(arn)
     if record is None or record.status != "RUNNING" or record.input != to_json_text(data):
@@ -195,16 +144,8 @@ async def start_sync_execution(request: ServeRequest, context: ServeContext) -> 
     return out
 
 
-def _record(context: ServeContext, arn: str) -> Any:
-    arn_parts(arn, "execution", "express")
-    record = context.store.get_execution(arn)
-    if record is None:
-        raise AwsError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
-    return record
-
-
 def _describe(context: ServeContext, arn: str) -> dict[str, Any]:
-    record = _record(context, arn)
+    record = find_record(context, arn)
     out: dict[str, Any] = {
         "executionArn": record.execution_arn,
         "stateMachineArn": record.state_machine_arn,
@@ -238,7 +179,7 @@ async def describe_state_machine_for_execution(
     request: ServeRequest, context: ServeContext
 ) -> dict[str, Any]:
     arn = member(request.params, "executionArn", required=True, min_len=1, max_len=256)
-    record = _record(context, arn)
+    record = find_record(context, arn)
     machine = sfn_state(context).machines.get(record.state_machine_arn)
     if machine is None:
         raise AwsError(
@@ -262,7 +203,7 @@ async def stop_execution(request: ServeRequest, context: ServeContext) -> dict[s
     arn = member(params, "executionArn", required=True, min_len=1, max_len=256)
     error = member(params, "error", max_len=256)
     cause = member(params, "cause", max_len=32768)
-    record = _record(context, arn)
+    record = find_record(context, arn)
     if record.status == "RUNNING":
         await abort(context, arn, error, cause)
     return {"stopDate": timestamp(context.store.get_execution(arn).stop_date)}
@@ -360,7 +301,7 @@ async def get_execution_history(request: ServeRequest, context: ServeContext) ->
     reverse = bool(member(params, "reverseOrder", "boolean"))
     token = member(params, "nextToken", min_len=1, max_len=3096)
     with_data = member(params, "includeExecutionData", "boolean")
-    _record(context, arn)
+    find_record(context, arn)
     after = page_token(token)
     events: list[dict[str, Any]] = []
     more = False

@@ -16,13 +16,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine.runtime.clock import RealClock, VirtualClock
+from engine.runtime import RealClock, RunningExecution, VirtualClock
 from engine.runtime.history import MAX_HISTORY_EVENTS
 from engine.runtime.redrive import NotRedrivable, redrive_async, redrive_info, redrive_point
-from engine.runtime.service import RunningExecution
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
+from engine.serve.sfn_runs import find_record, keep_mock_counts, registry_for, trace_finished
 from engine.serve.sfn_shapes import member, timestamp
-from engine.serve.stepfunctions import sfn_state
+from engine.serve.sfn_state import sfn_state
 
 REDRIVABLE_PERIOD = timedelta(days=14)
 MAX_EXECUTION_TIME = timedelta(days=365)  # a Standard execution's whole life, redrives included
@@ -65,13 +65,10 @@ def redrive_fields(context: ServeContext, record: Any, *, with_reason: bool) -> 
 
 async def redrive_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
     """Continue a failed, timed-out or aborted Standard execution from the state it stopped in."""
-    # Imported here: sfn_executions imports this module at its top (its descriptions show the redrive fields).
-    from engine.serve.sfn_executions import _finished, _record, _registry, keep_mock_counts
-
     params = request.params
     arn = member(params, "executionArn", required=True, min_len=1, max_len=256)
     member(params, "clientToken", min_len=1, max_len=64)
-    record = _record(context, arn)
+    record = find_record(context, arn)
     runtime = context.runtime
     service = runtime.stepfunctions
     running = service.executions.get(arn)
@@ -94,7 +91,9 @@ async def redrive_execution(request: ServeRequest, context: ServeContext) -> dic
     test_case = record.metadata.get("testCase")
     try:
         services = (
-            _registry(context, name, record.state_machine_arn, test_case) if test_case else runtime.registry
+            registry_for(context, name, record.state_machine_arn, test_case)
+            if test_case
+            else runtime.registry
         )
     except AwsError as exc:  # the server runs without the mock config the execution was started with
         raise AwsError("ExecutionNotRedrivable", f"Test case '{test_case}': {exc.message}") from None
@@ -127,14 +126,13 @@ async def redrive_execution(request: ServeRequest, context: ServeContext) -> dic
     service.executions[arn] = RunningExecution(arn, record.state_machine_arn, task, gate)
     service._loop = asyncio.get_running_loop()
     runtime.trace.execution_started(name, arn, "RedriveExecution")
-    task.add_done_callback(lambda done: _finished(runtime, name, arn, done))
+    task.add_done_callback(lambda done: trace_finished(runtime, name, arn, done))
     if test_case:
         task.add_done_callback(keep_mock_counts(context, arn, services))
     return {"redriveDate": timestamp(now)}
 
 
 def _clock(clock: Any) -> Any:
-
     if clock == "virtual":
         return VirtualClock()
     if clock == "real":

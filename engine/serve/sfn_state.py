@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from engine.serve.dispatch import AwsError, ServeContext
+from engine.serve.sfn_shapes import arn_parts
+
 _SCHEMA = """CREATE TABLE IF NOT EXISTS serve_sfn_resources (
     arn TEXT PRIMARY KEY, kind TEXT NOT NULL, body TEXT NOT NULL, seq INTEGER NOT NULL)"""
 
@@ -112,3 +115,33 @@ class SfnState:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def sfn_state(context: ServeContext) -> SfnState:
+    return context.extras["stepfunctions"]
+
+
+def find_machine(context: ServeContext, arn: str) -> ServeMachine:
+    parts = arn_parts(arn, "stateMachine")
+    machine = sfn_state(context).machines.get(":".join(parts[:7]))
+    if machine is None:
+        raise AwsError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
+    return machine
+
+
+def describe_machine_shape(machine: ServeMachine) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "stateMachineArn": machine.arn,
+        "name": machine.name,
+        "status": "ACTIVE",
+        "definition": machine.definition,
+        "roleArn": machine.role_arn,
+        "type": machine.type,
+        "creationDate": machine.creation_date,
+        "loggingConfiguration": machine.logging,
+        "tracingConfiguration": machine.tracing,
+        "revisionId": machine.revision_id,
+    }
+    if machine.description:
+        out["description"] = machine.description
+    return out

@@ -12,13 +12,14 @@ import json
 import re
 from typing import Any
 
-from engine.messaging import InvalidFilterPolicyError, SnsError, Subscription, Topic, compile_filter_policy
+from engine.messaging import InvalidFilterPolicyError, SnsError, Subscription, compile_filter_policy
 from engine.resource_refs import parse_ref
+from engine.serve import sns_publish
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest, ServeResponse
 from engine.serve.query_form import as_list, as_map, nest
+from engine.serve.sns_params import invalid, required, sns_error, topic
 from engine.serve.sns_xml import write_response
 
-STATUS = {"NotFound": 404, "AuthorizationError": 403}
 _TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}(\.fifo)?")
 PROTOCOLS = {"sqs": "queue", "lambda": "function"}
 KIND_PROTOCOL = {"queue": "sqs", "function": "lambda", "stateMachine": "stepfunctions", "bus": "events"}
@@ -30,18 +31,7 @@ def register(dispatcher: Dispatcher) -> None:
     dispatcher.register_query("sns", "2010-03-31", handle)
 
 
-def sns_error(code: str, message: str) -> AwsError:
-    return AwsError(code, message, status=STATUS.get(code, 400))
-
-
-def invalid(message: str) -> AwsError:
-    return sns_error("InvalidParameter", f"Invalid parameter: {message}")
-
-
 async def handle(request: ServeRequest, context: ServeContext) -> ServeResponse:
-    # Imported here: sns_publish imports this module's errors and checks at its top.
-    from engine.serve import sns_publish
-
     operation = OPERATIONS.get(request.action) or sns_publish.OPERATIONS.get(request.action)
     if operation is None:
         raise AwsError("InvalidAction", f"The action {request.action} is not valid for this web service.")
@@ -51,27 +41,6 @@ async def handle(request: ServeRequest, context: ServeContext) -> ServeResponse:
     except SnsError as error:
         raise sns_error(error.code, error.message) from None
     return write_response(request, result)
-
-
-def required(params: dict[str, Any], name: str) -> str:
-    value = params.get(name)
-    if not isinstance(value, str):
-        raise sns_error(
-            "ValidationError",
-            f"1 validation error detected: Value null at '{name}' failed to satisfy constraint: "
-            "Member must not be null",
-        )
-    return value
-
-
-def topic(context: ServeContext, arn: str) -> Topic:
-    sns = context.runtime.sns
-    if not arn.startswith("arn:aws:sns:") or arn.count(":") != 5:
-        raise invalid("TopicArn")
-    found = sns.topics.get(arn.rsplit(":", 1)[-1])
-    if found is None or found.arn != arn:
-        raise sns_error("NotFound", "Topic does not exist")
-    return found
 
 
 # Topics ------------------------------------------------------------------------------------------
@@ -236,7 +205,6 @@ def _protocol(sub: Subscription) -> str:
 
 
 def _endpoint(sub: Subscription, context: ServeContext) -> str:
-
     ref = None if sub.endpoint.startswith("arn:") else parse_ref(sub.endpoint)
     return ref.arn(context.runtime.sns.account, context.runtime.sns.region) if ref else sub.endpoint
 

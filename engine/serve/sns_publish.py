@@ -14,7 +14,7 @@ from typing import Any
 from engine.messaging import SnsError
 from engine.serve.dispatch import AwsError, ServeContext
 from engine.serve.query_form import as_list
-from engine.serve.sns import invalid, required, sns_error, topic
+from engine.serve.sns_params import invalid, required, sns_error, topic
 
 MAX_MESSAGE_BYTES = 256 * 1024
 MAX_BATCH = 10

@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.asl import invalid_definition_message, validate
+from engine.runtime import to_json_text
 from engine.runtime.arns import state_machine_arn
-from engine.runtime.history import to_json_text
 from engine.runtime.test_state import TestStateError, run_test_state_request
+from engine.serve import sfn_activities, sfn_executions, sfn_map_runs
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest
+from engine.serve.sfn_activities import attach
 from engine.serve.sfn_shapes import (
     arn_parts,
     check_name,
@@ -27,7 +29,7 @@ from engine.serve.sfn_shapes import (
     paginate,
     tags_member,
 )
-from engine.serve.sfn_state import ServeMachine, SfnState
+from engine.serve.sfn_state import ServeMachine, SfnState, describe_machine_shape, find_machine, sfn_state
 
 MAX_DEFINITION = 1_048_576
 TYPES = ("STANDARD", "EXPRESS")
@@ -46,9 +48,6 @@ async def start(context: ServeContext) -> None:
         _install(context, machine)
     for activity in state.activities.values():
         service.create_activity(activity.name)
-    # Imported here: sfn_activities imports this module's sfn_state at its top.
-    from engine.serve.sfn_activities import attach
-
     attach(context)
     project = runtime.loaded.project
     for name, arn in runtime.machine_arns.items():
@@ -75,21 +74,8 @@ def _install(context: ServeContext, machine: ServeMachine) -> None:
     runtime.machine_arns[machine.name] = machine.arn
 
 
-def sfn_state(context: ServeContext) -> SfnState:
-    return context.extras["stepfunctions"]
-
-
-def find_machine(context: ServeContext, arn: str) -> ServeMachine:
-    parts = arn_parts(arn, "stateMachine")
-    machine = sfn_state(context).machines.get(":".join(parts[:7]))
-    if machine is None:
-        raise AwsError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
-    return machine
-
-
 def check_definition(text: str, machine_type: str) -> None:
     """InvalidDefinition with the message `statecanvas validate` prints."""
-
     diagnostics = validate(text, machine_type=machine_type)
     if any(d.severity == "ERROR" for d in diagnostics):
         raise AwsError("InvalidDefinition", invalid_definition_message(diagnostics))
@@ -127,24 +113,6 @@ async def create_state_machine(request: ServeRequest, context: ServeContext) -> 
     return {"stateMachineArn": arn, "creationDate": machine.creation_date}
 
 
-def describe_machine_shape(machine: ServeMachine) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "stateMachineArn": machine.arn,
-        "name": machine.name,
-        "status": "ACTIVE",
-        "definition": machine.definition,
-        "roleArn": machine.role_arn,
-        "type": machine.type,
-        "creationDate": machine.creation_date,
-        "loggingConfiguration": machine.logging,
-        "tracingConfiguration": machine.tracing,
-        "revisionId": machine.revision_id,
-    }
-    if machine.description:
-        out["description"] = machine.description
-    return out
-
-
 async def describe_state_machine(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
     arn = member(request.params, "stateMachineArn", required=True, min_len=1, max_len=256)
     return describe_machine_shape(find_machine(context, arn))
@@ -180,7 +148,6 @@ async def update_state_machine(request: ServeRequest, context: ServeContext) -> 
 
 
 def _now() -> float:
-
     return datetime.now(UTC).timestamp()
 
 
@@ -217,7 +184,6 @@ async def list_state_machines(request: ServeRequest, context: ServeContext) -> d
 
 
 async def validate_state_machine_definition(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
-
     params = request.params
     definition = member(params, "definition", required=True, min_len=1, max_len=MAX_DEFINITION)
     machine_type = member(params, "type", choices=TYPES) or "STANDARD"
@@ -288,9 +254,6 @@ async def list_tags_for_resource(request: ServeRequest, context: ServeContext) -
 
 
 def _operations() -> dict[str, Any]:
-    # Imported here: sfn_activities and sfn_executions import this module at their top.
-    from engine.serve import sfn_activities, sfn_executions, sfn_map_runs
-
     return {
         "CreateStateMachine": create_state_machine,
         "DescribeStateMachine": describe_state_machine,
