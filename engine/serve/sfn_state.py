@@ -2,7 +2,8 @@
 
 Executions and their histories live in the execution store; these resources live in a table of
 their own in the same ``--state`` file (or only in memory), written through on every change so a
-restarted server has them back.
+restarted server has them back. The lookups every Step Functions operation module makes (the
+state, a machine by ARN, a machine's DescribeStateMachine shape) live here beside what they read.
 """
 
 from __future__ import annotations
