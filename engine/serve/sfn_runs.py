@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from engine.serve.sfn_shapes import arn_parts
 from engine.store import StoreError
 
 
-def registry_for(context: ServeContext, name: str, arn: str, test_case: str | None) -> Any:
+def registry_for(context: ServeContext, name: str, arn: str, test_case: str | None) -> ServiceRegistry:
     """The runtime's services, with the test case's mocks for this execution alone (machine `name`,
     `arn`)."""
     shared = context.runtime.registry
@@ -42,12 +43,14 @@ def registry_for(context: ServeContext, name: str, arn: str, test_case: str | No
     return registry
 
 
-def keep_mock_counts(context: ServeContext, arn: str, registry: Any) -> Any:
+def keep_mock_counts(
+    context: ServeContext, arn: str, registry: ServiceRegistry
+) -> Callable[[asyncio.Future[Any]], None]:
     """A done-callback that records how often each state's mocked responses were used, so that a
     redrive of a test case's execution goes on with the next ones: Step Functions Local counts
     invocations per state over the whole execution, and a redrive continues the execution."""
 
-    def keep(_task: Any) -> None:
+    def keep(_task: asyncio.Future[Any]) -> None:
         # the server closing its store, or a store without metadata: a redrive's counts start over
         with contextlib.suppress(StoreError, NotImplementedError):
             context.store.update_metadata(arn, {"mockCounts": dict(registry.mocks.counts)})

@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from engine.runtime import arns
-from engine.runtime.env import Frame
+from engine.runtime.env import ExecutionEnv, Frame
 from engine.runtime.errors import EXCEED_TOLERATED_FAILURE_THRESHOLD, RUNTIME, StateFailure
 from engine.runtime.history import History, failed_details, payload_details, started_details
 from engine.runtime.interpreter import Interpreter
@@ -186,7 +186,9 @@ def _start_map_run(run: StateRun, plan: ChildPlan | None) -> dict[str, Any]:
     return {"mapRunArn": arn, "redriveCount": 0}
 
 
-def _finish(run: StateRun, child_env: Any, status: str, error: str | None, cause: str | None) -> None:
+def _finish(
+    run: StateRun, child_env: ExecutionEnv, status: str, error: str | None, cause: str | None
+) -> None:
     store = run.env.store
     if store is not None:
         arn = child_env.info.execution_arn
@@ -202,7 +204,7 @@ def _exceeds(settings: MapSettings, failed: int, total: int) -> bool:
     return settings.over_tolerance(failed, total)
 
 
-def _child_env(run: StateRun, index: int, map_run_arn: str, *, redriven: bool = False) -> Any:
+def _child_env(run: StateRun, index: int, map_run_arn: str, *, redriven: bool = False) -> ExecutionEnv:
     """A child execution's environment: its own history, recorded in the store under the map run.
 
     In a redriven map run a child that ran before keeps its record and its history, which grows
