@@ -165,7 +165,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
         return {}
     try:
         value = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # a body nested past the parser's stack too
         raise AwsError(
             "SerializationException", "Start of structure or map found where not expected."
         ) from None

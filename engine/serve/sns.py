@@ -185,7 +185,7 @@ def _same_attributes(existing: Subscription, attributes: dict[str, str]) -> bool
             same = (json.loads(given) if given else None) == (
                 json.loads(existing.policy_text) if existing.policy_text else None
             )
-        except ValueError:
+        except (ValueError, RecursionError):
             same = False
         if not same:
             return False

@@ -89,7 +89,7 @@ def _structured(structure: str, message: str) -> str:
         raise invalid("MessageStructure")
     try:
         document = json.loads(message)
-    except ValueError:
+    except (ValueError, RecursionError):
         document = None
     if not isinstance(document, dict):
         raise invalid("Message Structure - JSON message body failed to parse")

@@ -10,7 +10,8 @@ and data flow) use them:
 - `java_text`: JSON values printed as Step Functions' Java runtime prints them (``String.valueOf``,
   Jackson's compact JSON, UTF-8 bytes of lone surrogates), AWS's JSON type words and the phrases
   StateCanvas's own messages use for them ("a string", "an object");
-- `json_tokens` (with `json_lexer`): JSON read as the library's streaming parser reads it.
+- `json_tokens` (with `json_lexer`): JSON read as the library's streaming parser reads it;
+- `json_depth`: how deeply a document nests, and Jackson's 1,000-level bound on it.
 """
 
 from engine.values.cidr import CidrBlock, IpValueError, ip_address_bytes, looks_like_ip, parse_cidr
@@ -23,6 +24,7 @@ from engine.values.java_text import (
     json_type_name,
     json_type_phrase,
 )
+from engine.values.json_depth import MAX_NESTING_DEPTH, check_nesting, nesting_depth
 from engine.values.json_lexer import (
     END_ARRAY,
     END_OBJECT,
@@ -54,6 +56,7 @@ __all__ = [
     "EOF",
     "FALSE",
     "FIELD",
+    "MAX_NESTING_DEPTH",
     "NULL",
     "NUMBER",
     "START_ARRAY",
@@ -67,6 +70,7 @@ __all__ = [
     "PlacedToken",
     "Token",
     "TokenStream",
+    "check_nesting",
     "compact_json",
     "compact_layout",
     "escape_lone_surrogates",
@@ -78,6 +82,7 @@ __all__ = [
     "json_type_name",
     "json_type_phrase",
     "looks_like_ip",
+    "nesting_depth",
     "parse_cidr",
     "python_number_text",
     "tokens_from_object",

@@ -113,3 +113,35 @@ def test_query_operations_refuse_odd_forms_with_an_aws_error(
             assert status < 500, (form, body)
             if status >= 400:
                 assert b"<ErrorResponse" in body and b"<Code>" in body, body
+
+
+DEEP = '{"a":' * 5_000 + '["x"]' + "}" * 5_000
+
+
+def test_patterns_policies_and_messages_nested_too_deeply_are_refused_with_aws_errors(serve: Any) -> None:
+    status, body = post_json(serve.url, "AWSEvents.PutRule", {"Name": "deep", "EventPattern": DEEP})
+    assert status == 400 and body["__type"] == "InvalidEventPatternException", body
+    assert "Document nesting depth" in body["message"]
+    topic = "arn:aws:sns:us-east-1:123456789012:deep"
+    post_form(serve.url, {"Action": "CreateTopic", "Name": "deep", "Version": "2010-03-31"})
+    post_json(serve.url, "AmazonSQS.CreateQueue", {"QueueName": "deep"})
+    subscribe = {
+        "Action": "Subscribe",
+        "Version": "2010-03-31",
+        "TopicArn": topic,
+        "Protocol": "sqs",
+        "Endpoint": "arn:aws:sqs:us-east-1:123456789012:deep",
+        "Attributes.entry.1.key": "FilterPolicy",
+        "Attributes.entry.1.value": DEEP,
+    }
+    status, answer = post_form(serve.url, subscribe)
+    assert status == 400 and b"<Code>InvalidParameter</Code>" in answer, answer
+    publish = {
+        "Action": "Publish",
+        "Version": "2010-03-31",
+        "TopicArn": topic,
+        "MessageStructure": "json",
+        "Message": "[" * 100_000,
+    }
+    status, answer = post_form(serve.url, publish)
+    assert status == 400 and b"<Code>InvalidParameter</Code>" in answer, answer

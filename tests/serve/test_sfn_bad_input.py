@@ -68,3 +68,9 @@ def test_tags_of_the_wrong_type_are_refused_before_anything_changes(serve: Any) 
     status, answer = post(serve.url, "TagResource", {"resourceArn": arn, "tags": [{"value": "v"}]})
     assert (status, answer["__type"]) == (400, "ValidationException")
     assert post(serve.url, "ListTagsForResource", {"resourceArn": arn}) == (200, {"tags": []})
+
+
+@pytest.mark.parametrize("body", [b'{"a":' * 100_000, b"[" * 100_000 + b"]" * 100_000])
+def test_a_body_nested_past_the_parsers_stack_is_a_serialization_error(serve: Any, body: bytes) -> None:
+    status, answer = post(serve.url, "ListStateMachines", body)
+    assert status == 400 and answer["__type"] == "SerializationException", answer

@@ -31,6 +31,7 @@ from engine.bus.pattern.matchers import (
 )
 from engine.bus.pattern.values import PatternValueError, require_comparable
 from engine.bus.pattern.wildcard import check_complexity, parse_wildcard, wildcard_regex
+from engine.deep_nesting import nesting_headroom
 from engine.values import (
     END_ARRAY,
     END_OBJECT,
@@ -45,6 +46,7 @@ from engine.values import (
     IpValueError,
     JsonSyntaxError,
     TokenStream,
+    check_nesting,
     parse_cidr,
     tokens_from_object,
     tokens_from_text,
@@ -447,9 +449,11 @@ def compile_pattern(pattern: PatternSource | CompiledPattern) -> CompiledPattern
         return pattern
     if isinstance(pattern, bytes):
         pattern = pattern.decode("utf-8")
-    tokens = tokens_from_text(pattern) if isinstance(pattern, str) else tokens_from_object(pattern)
     try:
-        rules = _Compiler(TokenStream(tokens)).compile()
+        check_nesting(pattern)  # the compiler recurses a level at a time: refuse what Jackson refuses
+        tokens = tokens_from_text(pattern) if isinstance(pattern, str) else tokens_from_object(pattern)
+        with nesting_headroom():  # and patterns may nest as deeply as Jackson reads them
+            rules = _Compiler(TokenStream(tokens)).compile()
         return _finish(rules)
     except (JsonSyntaxError, PatternValueError, IpValueError) as exc:
         raise InvalidEventPatternError(str(exc)) from None

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engine.bus.pattern.errors import InvalidEventError
+from engine.deep_nesting import nesting_headroom
 from engine.values import JsonNumber
 
 __all__ = [
@@ -150,7 +151,19 @@ class _Restart(Exception):
 
 
 def flatten(event: Any, wanted: PathTree) -> Flat:
-    """Scalars of ``event`` by dotted path, for the paths in ``wanted`` (the rules' paths)."""
+    """Scalars of ``event`` by dotted path, for the paths in ``wanted`` (the rules' paths).
+
+    The walk recurses along the rules' paths, which may nest as deeply as Jackson reads (1,000
+    levels); the rare walk that runs out of the default stack is redone with room for that depth.
+    """
+    try:
+        return _flatten(event, wanted)
+    except RecursionError:
+        with nesting_headroom():
+            return _flatten(event, wanted)
+
+
+def _flatten(event: Any, wanted: PathTree) -> Flat:
     out: Flat = {}
     if type(event) is dict:
         try:

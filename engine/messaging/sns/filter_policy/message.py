@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from itertools import count
 from typing import Any
 
+from engine.deep_nesting import nesting_headroom
 from engine.messaging.sns.filter_policy.values import Leaf, Membership
-from engine.values import JsonNumber
+from engine.values import MAX_NESTING_DEPTH, JsonNumber, nesting_depth
 
 Leaves = dict[str, list[Leaf]]
 
@@ -40,14 +41,15 @@ def body_leaves(message: Any) -> Leaves | None:
     if isinstance(message, str):
         try:
             document = parse_json_keeping_numbers(message)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     else:
         document = message  # already-parsed objects are accepted for library callers
-    if not isinstance(document, dict):
-        return None
+    if not isinstance(document, dict) or nesting_depth(document) > MAX_NESTING_DEPTH:
+        return None  # not an object, or deeper than SNS's JSON reader goes: nothing to filter on
     leaves: Leaves = {}
-    _walk(document, "", (), leaves, count())
+    with nesting_headroom():  # the walk recurses a level at a time, up to Jackson's 1,000 levels
+        _walk(document, "", (), leaves, count())
     return leaves
 
 

@@ -25,11 +25,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from engine.deep_nesting import nesting_headroom
 from engine.messaging.sns.filter_policy.compiler import Field, Rule, compile_rules
 from engine.messaging.sns.filter_policy.errors import InvalidFilterPolicyError
 from engine.messaging.sns.filter_policy.message import Leaves, attribute_leaves, body_leaves
 from engine.messaging.sns.filter_policy.patterns import Exists
 from engine.messaging.sns.filter_policy.values import Membership
+from engine.values import JsonSyntaxError, check_nesting
 
 FilterPolicyScope = Literal["MessageAttributes", "MessageBody"]
 SCOPES: tuple[str, ...] = ("MessageAttributes", "MessageBody")
@@ -62,7 +64,8 @@ def compile_filter_policy(policy: Any, scope: str = "MessageAttributes") -> Filt
     tree = _parse_policy(policy)
     if tree is _NO_POLICY:
         return None
-    rules = compile_rules(tree)
+    with nesting_headroom():  # the compiler recurses a level at a time; policies may nest 1,000 levels
+        rules = compile_rules(tree)
     _check_limits(rules, scope)
     return FilterPolicy(scope, tuple(rules))
 
@@ -102,10 +105,13 @@ def _parse_policy(policy: Any) -> Any:
         return _NO_POLICY  # AWS: setting FilterPolicy to "" removes it
     if isinstance(policy, bytes | bytearray):
         policy = policy.decode("utf-8")
-    if not isinstance(policy, str):
-        return policy
     try:
+        check_nesting(policy)  # before any recursive read: deeper than Jackson reads is refused
+        if not isinstance(policy, str):
+            return policy
         return json.loads(policy, parse_constant=_refuse_constant)
+    except JsonSyntaxError as error:
+        raise InvalidFilterPolicyError(f"failed to parse JSON. {error}") from None
     except ValueError as error:
         reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
         raise InvalidFilterPolicyError(f"failed to parse JSON. {reason}") from None
