@@ -7,6 +7,7 @@ from typing import Any
 
 from designer.debug.live_store import LiveStore
 from engine.runtime import run_async
+from engine.runtime.debug import Debugger
 from engine.runtime.history_view import (
     CAUGHT,
     FAILED,
@@ -180,8 +181,6 @@ async def test_a_parallel_branch_view_dims_the_other_branches(qtbot: Any) -> Non
 
 
 def test_an_idle_debugger_is_not_awaited_but_still_pauses_where_asked() -> None:
-    from engine.runtime.debug import Debugger
-
     class Counting(Debugger):
         calls = 0
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from designer_helpers import document_for
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from test_building import drag_to, drop_at, palette_mime
 
 from designer.canvas.editor import CanvasEditor
@@ -133,8 +135,6 @@ def test_a_jsonata_machine_gets_arguments(qtbot: Any) -> None:
 def test_in_the_window_double_clicking_an_action_adds_it_and_the_inspector_shows_its_request(
     window: Any, qtbot: Any
 ) -> None:
-    from PySide6.QtWidgets import QApplication
-
     from designer.panels.inspector.service_request import RequestSection
 
     palette = window.palette
@@ -161,10 +161,6 @@ def test_in_the_window_double_clicking_an_action_adds_it_and_the_inspector_shows
 def test_one_double_click_adds_once_even_when_adding_takes_longer_than_the_interval(qtbot: Any) -> None:
     """Adding a state can outlast a double-click interval (a service Task builds its request
     form); the gesture's second signal, delivered after that work, must not add a second state."""
-    import time
-
-    from PySide6.QtWidgets import QApplication
-
     palette = PalettePanel(LIGHT)
     qtbot.addWidget(palette)
     palette.show()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+
+from engine.serve.sfn_redrive import redrive_refusal
 
 ROLE = "arn:aws:iam::123456789012:role/local"
 FLAKY = {
@@ -302,11 +306,6 @@ def test_a_stopped_distributed_map_redrives_its_unfinished_child_executions(serv
 
 
 def test_an_execution_past_a_year_is_not_redrivable(serve: Any) -> None:
-    from datetime import timedelta
-    from types import SimpleNamespace
-
-    from engine.serve.sfn_redrive import redrive_refusal
-
     context = serve.context
     now = context.clock.now()
     old = SimpleNamespace(
