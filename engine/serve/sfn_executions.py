@@ -21,6 +21,7 @@ from engine.serve.sfn_redrive import redrive_execution, redrive_fields
 from engine.serve.sfn_runs import find_record, keep_mock_counts, registry_for, trace_finished
 from engine.serve.sfn_shapes import check_name, member, page_token, paginate, timestamp
 from engine.serve.sfn_state import ServeMachine, describe_machine_shape, find_machine, sfn_state
+from engine.serve.sfn_versions import recorded_through, resolve, through_filter
 from engine.strict_json import JsonInputError, loads_strict
 
 MAX_INPUT = 262_144
@@ -44,8 +45,10 @@ def start(
     name: str | None = None,
     test_case: str | None = None,
     gate: Any = None,
+    recorded: dict[str, str] | None = None,
 ) -> Any:
-    """Start an execution on the runtime; returns its RunningExecution (the task, the ARN)."""
+    """Start an execution on the runtime; returns its RunningExecution (the task, the ARN).
+    ``recorded`` holds the version and alias ARNs the execution was started through."""
     runtime = context.runtime
     service = runtime.stepfunctions
     if gate is None and context.gate_for is not None:
@@ -68,7 +71,7 @@ def start(
         gate=gate,
         services=services,
         store=context.store,
-        metadata={"testCase": test_case} if test_case else None,
+        metadata={**({"testCase": test_case} if test_case else {}), **(recorded or {})} or None,
         callbacks=service.callbacks,
         history_sinks=[service._count_event],
     )
@@ -82,14 +85,17 @@ def start(
     return running
 
 
-def _machine_and_case(context: ServeContext, arn: str) -> tuple[ServeMachine, str | None]:
+def _machine_and_case(context: ServeContext, arn: str) -> tuple[ServeMachine, str | None, dict[str, str]]:
+    """The machine (a version's snapshot through a version or alias ARN), the test case, and the
+    version and alias ARNs the execution records."""
     base, _, case = arn.partition("#")
-    return find_machine(context, base), (case or None)
+    machine, recorded = resolve(context, base)
+    return machine, (case or None), recorded
 
 
 async def start_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
     params = request.params
-    machine, case = _machine_and_case(
+    machine, case, recorded = _machine_and_case(
         context, member(params, "stateMachineArn", required=True, min_len=1, max_len=256)
     )
     name = member(params, "name", min_len=1, max_len=80)
@@ -101,7 +107,7 @@ async def start_execution(request: ServeRequest, context: ServeContext) -> dict[
         again = _same_start(context, machine, name, data)
         if again is not None:
             return again
-    running = start(context, machine, data, name=name, test_case=case)
+    running = start(context, machine, data, name=name, test_case=case, recorded=recorded)
     await asyncio.sleep(0)  # the execution records itself (its start date) before its first wait
     record = context.store.get_execution(running.arn)
     started = record.start_date if record is not None else context.clock.now()
@@ -120,7 +126,7 @@ def _same_start(context: ServeContext, machine: ServeMachine, name: str, data: A
 
 async def start_sync_execution(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
     params = request.params
-    machine, case = _machine_and_case(
+    machine, case, recorded = _machine_and_case(
         context, member(params, "stateMachineArn", required=True, min_len=1, max_len=256)
     )
     if machine.type != "EXPRESS":
@@ -131,7 +137,7 @@ async def start_sync_execution(request: ServeRequest, context: ServeContext) -> 
     if name is not None:
         check_name(name)
     data = _parse_input(member(params, "input", max_len=MAX_INPUT))
-    running = start(context, machine, data, name=name, test_case=case)
+    running = start(context, machine, data, name=name, test_case=case, recorded=recorded)
     execution = await running.task
     out = _describe(context, running.arn)
     for key in ("redriveCount", "redriveStatus", "redriveStatusReason", "redriveDate"):
@@ -159,6 +165,7 @@ def _describe(context: ServeContext, arn: str) -> dict[str, Any]:
         out["stopDate"] = timestamp(record.stop_date)
     if record.metadata.get("mapRunArn"):  # a distributed Map's child execution
         out["mapRunArn"] = record.metadata["mapRunArn"]
+    out.update(recorded_through(record))
     if record.status == "SUCCEEDED":
         out["output"] = record.output
         out["outputDetails"] = {"included": True}
@@ -190,7 +197,8 @@ async def describe_state_machine_for_execution(
     out["definition"] = record.definition or machine.definition
     out["updateDate"] = machine.update_date or machine.creation_date
     out["tracingConfiguration"] = machine.tracing
-    out["revisionId"] = machine.revision_id
+    version = sfn_state(context).versions.get(record.metadata.get("stateMachineVersionArn", ""))
+    out["revisionId"] = (version or machine).revision_id  # the revision the execution ran
     if record.metadata.get("mapRunArn"):
         parent = context.store.get_execution(record.parent_arn) if record.parent_arn else None
         text = (parent.definition if parent is not None else None) or machine.definition
@@ -245,6 +253,7 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
         records = _map_run_children(context, map_run, status)
     else:
         machine = find_machine(context, machine_arn)
+        started_through = through_filter(context, machine_arn)
         if machine.type == "EXPRESS":
             raise AwsError(
                 "StateMachineTypeNotSupported",
@@ -253,7 +262,7 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
         records = [  # a distributed Map's child executions are listed by their map run, not here
             r
             for r in context.store.list_executions(machine.arn, status, limit=None)
-            if "mapRunArn" not in r.metadata
+            if "mapRunArn" not in r.metadata and started_through(r)
         ]
     if redriven is not None:
         want = redriven == "REDRIVEN"
@@ -273,6 +282,7 @@ async def list_executions(request: ServeRequest, context: ServeContext) -> dict[
             item["stopDate"] = timestamp(r.stop_date)
         if r.metadata.get("mapRunArn"):
             item["mapRunArn"] = r.metadata["mapRunArn"]
+        item.update(recorded_through(r))
         items.append(item)
     out: dict[str, Any] = {"executions": items}
     if next_token:

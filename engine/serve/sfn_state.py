@@ -1,4 +1,5 @@
-"""What the Step Functions endpoint keeps besides executions: state machines, activities, tags.
+"""What the Step Functions endpoint keeps besides executions: state machines with their versions
+and aliases, activities, tags.
 
 Executions and their histories live in the execution store; these resources live in a table of
 their own in the same ``--state`` file (or only in memory), written through on every change so a
@@ -41,6 +42,36 @@ class ServeMachine:
     logging: dict[str, Any] = field(default_factory=lambda: {"level": "OFF", "includeExecutionData": False})
     tracing: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
     from_project: bool = False
+    versions_published: int = 0  # version numbers are never reused, even after a delete
+
+
+@dataclass
+class ServeVersion:
+    """An immutable snapshot of a machine's revision, ``<machine ARN>:<number>``."""
+
+    arn: str
+    machine_arn: str
+    number: int
+    definition: str
+    role_arn: str
+    revision_id: str
+    logging: dict[str, Any]
+    tracing: dict[str, Any]
+    description: str | None = None
+    creation_date: float = field(default_factory=_now)
+
+
+@dataclass
+class ServeAlias:
+    """A name, ``<machine ARN>:<name>``, routing executions to one or two versions by weight."""
+
+    arn: str
+    machine_arn: str
+    name: str
+    routing: list[dict[str, Any]]  # [{"stateMachineVersionArn": ..., "weight": ...}]
+    description: str | None = None
+    creation_date: float = field(default_factory=_now)
+    update_date: float | None = None
 
 
 @dataclass
@@ -51,11 +82,14 @@ class ServeActivity:
 
 
 class SfnState:
-    """Machines, activities and tags by ARN, persisted when a file is given."""
+    """Machines, their versions and aliases, activities and tags by ARN, persisted when a file is
+    given."""
 
     def __init__(self, path: str | None) -> None:
         self.machines: dict[str, ServeMachine] = {}
         self.activities: dict[str, ServeActivity] = {}
+        self.versions: dict[str, ServeVersion] = {}
+        self.aliases: dict[str, ServeAlias] = {}
         self.tags: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
         self._seq = 0
@@ -74,6 +108,10 @@ class SfnState:
             self._seq = max(self._seq, seq)
             if kind == "machine":
                 self.machines[arn] = ServeMachine(**data)
+            elif kind == "version":
+                self.versions[arn] = ServeVersion(**data)
+            elif kind == "alias":
+                self.aliases[arn] = ServeAlias(**data)
             elif kind == "activity":
                 self.activities[arn] = ServeActivity(**data)
             elif kind == "tags":
@@ -82,6 +120,14 @@ class SfnState:
     def put_machine(self, machine: ServeMachine) -> None:
         self.machines[machine.arn] = machine
         self._write(machine.arn, "machine", asdict(machine))
+
+    def put_version(self, version: ServeVersion) -> None:
+        self.versions[version.arn] = version
+        self._write(version.arn, "version", asdict(version))
+
+    def put_alias(self, alias: ServeAlias) -> None:
+        self.aliases[alias.arn] = alias
+        self._write(alias.arn, "alias", asdict(alias))
 
     def put_activity(self, activity: ServeActivity) -> None:
         self.activities[activity.arn] = activity
@@ -94,6 +140,8 @@ class SfnState:
     def forget(self, arn: str) -> None:
         self.machines.pop(arn, None)
         self.activities.pop(arn, None)
+        self.versions.pop(arn, None)
+        self.aliases.pop(arn, None)
         self.tags.pop(arn, None)
         if self._conn is not None:
             with self._lock:

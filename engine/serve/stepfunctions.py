@@ -18,7 +18,7 @@ from engine.asl import invalid_definition_message, validate
 from engine.runtime import to_json_text
 from engine.runtime.arns import state_machine_arn
 from engine.runtime.test_state import TestStateError, run_test_state_request
-from engine.serve import sfn_activities, sfn_executions, sfn_map_runs
+from engine.serve import sfn_activities, sfn_executions, sfn_map_runs, sfn_versions
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest
 from engine.serve.sfn_activities import attach
 from engine.serve.sfn_shapes import (
@@ -30,6 +30,8 @@ from engine.serve.sfn_shapes import (
     tags_member,
 )
 from engine.serve.sfn_state import ServeMachine, SfnState, describe_machine_shape, find_machine, sfn_state
+from engine.serve.sfn_versions import describe_version, forget_machine, qualifier
+from engine.serve.sfn_versions import publish as publish_version
 
 MAX_DEFINITION = 1_048_576
 TYPES = ("STANDARD", "EXPRESS")
@@ -93,13 +95,20 @@ async def create_state_machine(request: ServeRequest, context: ServeContext) -> 
     logging = member(params, "loggingConfiguration", "structure")
     tracing = member(params, "tracingConfiguration", "structure")
     tags = tags_member(params)
+    publish = member(params, "publish", "boolean")
+    version_description = member(params, "versionDescription", max_len=256)
+    _check_publish(publish, version_description)
     check_definition(definition, machine_type)
     state = sfn_state(context)
     arn = state_machine_arn(context.region, context.account, name)
     existing = state.machines.get(arn)
     if existing is not None:
         if existing.definition == definition and existing.role_arn == role and existing.type == machine_type:
-            return {"stateMachineArn": arn, "creationDate": existing.creation_date}
+            return {
+                "stateMachineArn": arn,
+                "creationDate": existing.creation_date,
+                **_published(context, existing, publish, version_description),
+            }
         raise AwsError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'")
     machine = ServeMachine(arn, name, definition, role, machine_type)
     if logging is not None:
@@ -110,12 +119,31 @@ async def create_state_machine(request: ServeRequest, context: ServeContext) -> 
     state.put_machine(machine)
     if tags:
         state.put_tags(arn, tags)
-    return {"stateMachineArn": arn, "creationDate": machine.creation_date}
+    return {
+        "stateMachineArn": arn,
+        "creationDate": machine.creation_date,
+        **_published(context, machine, publish, version_description),
+    }
+
+
+def _check_publish(publish: bool | None, description: str | None) -> None:
+    if description is not None and not publish:
+        raise AwsError("ValidationException", "Version description can only be set when publish is true")
+
+
+def _published(
+    context: ServeContext, machine: ServeMachine, publish: bool | None, description: str | None
+) -> dict[str, Any]:
+    """With ``publish``, a version of the machine's current revision (its ARN for the answer)."""
+    if not publish:
+        return {}
+    return {"stateMachineVersionArn": publish_version(context, machine, description).arn}
 
 
 async def describe_state_machine(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
     arn = member(request.params, "stateMachineArn", required=True, min_len=1, max_len=256)
-    return describe_machine_shape(find_machine(context, arn))
+    shape = describe_machine_shape(find_machine(context, arn))
+    return shape if qualifier(arn) is None else describe_version(context, arn, shape)
 
 
 async def update_state_machine(request: ServeRequest, context: ServeContext) -> dict[str, Any]:
@@ -125,6 +153,9 @@ async def update_state_machine(request: ServeRequest, context: ServeContext) -> 
     role = member(params, "roleArn", min_len=1, max_len=256)
     logging = member(params, "loggingConfiguration", "structure")
     tracing = member(params, "tracingConfiguration", "structure")
+    publish = member(params, "publish", "boolean")
+    version_description = member(params, "versionDescription", max_len=256)
+    _check_publish(publish, version_description)
     if definition is None and role is None and logging is None and tracing is None:
         raise AwsError(
             "MissingRequiredParameter",
@@ -133,18 +164,20 @@ async def update_state_machine(request: ServeRequest, context: ServeContext) -> 
         )
     if definition is not None:
         check_definition(definition, machine.type)
-        machine.definition = definition
     if role is not None:
-        machine.role_arn = check_role_arn(role)
-    if logging is not None:
-        machine.logging = logging
-    if tracing is not None:
-        machine.tracing = tracing
+        check_role_arn(role)
+    before = (machine.definition, machine.role_arn, machine.logging, machine.tracing)
+    machine.definition = definition if definition is not None else machine.definition
+    machine.role_arn = role if role is not None else machine.role_arn
+    machine.logging = logging if logging is not None else machine.logging
+    machine.tracing = tracing if tracing is not None else machine.tracing
     machine.update_date = _now()
-    machine.revision_id = str(uuid.uuid4())
+    if (machine.definition, machine.role_arn, machine.logging, machine.tracing) != before:
+        machine.revision_id = str(uuid.uuid4())  # an unchanged machine keeps its revision (and version)
     _install(context, machine)
     sfn_state(context).put_machine(machine)
-    return {"updateDate": machine.update_date, "revisionId": machine.revision_id}
+    out = {"updateDate": machine.update_date, "revisionId": machine.revision_id}
+    return {**out, **_published(context, machine, publish, version_description)}
 
 
 def _now() -> float:
@@ -157,6 +190,7 @@ async def delete_state_machine(request: ServeRequest, context: ServeContext) -> 
     state = sfn_state(context)
     machine = state.machines.get(arn)
     if machine is not None:  # deleting an unknown machine succeeds, as it does on AWS
+        forget_machine(context, arn)
         state.forget(arn)
         context.runtime.stepfunctions.machines.pop(arn, None)
         context.runtime.machine_arns.pop(machine.name, None)
@@ -268,6 +302,7 @@ def _operations() -> dict[str, Any]:
         **sfn_executions.OPERATIONS,
         **sfn_activities.OPERATIONS,
         **sfn_map_runs.OPERATIONS,
+        **sfn_versions.OPERATIONS,
     }
 
 
