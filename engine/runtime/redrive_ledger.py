@@ -16,9 +16,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.runtime.env import Frame
+
+if TYPE_CHECKING:  # a run without a store never loads engine.store
+    from engine.store import ExecutionStore
 
 LEDGER_KEY = "redriveLedger"
 
@@ -91,7 +94,9 @@ def point_of(frame: Frame) -> ResumePoint | None:
 class RedriveLedger:
     """One execution's ledger: what its Parallel and Map states left, for its next redrive."""
 
-    def __init__(self, store: Any, execution_arn: str, plan: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, store: ExecutionStore | None, execution_arn: str, plan: dict[str, Any] | None = None
+    ) -> None:
         self.store = store
         self.execution_arn = execution_arn
         self._plan = dict(plan or {})  # the last attempt's, taken by the states as they are redriven
