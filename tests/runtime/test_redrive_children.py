@@ -65,6 +65,27 @@ def entered(events: list[dict[str, Any]]) -> list[str]:
     return [e["stateEnteredEventDetails"]["name"] for e in events if e["type"].endswith("StateEntered")]
 
 
+def distributed_map(execution_type: str) -> dict[str, Any]:
+    """A distributed Map whose children pass through Mark, then call the `work` function."""
+    return {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "End": True,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": execution_type},
+                    "StartAt": "Mark",
+                    "States": {
+                        "Mark": {"Type": "Pass", "Next": "Work"},
+                        "Work": {"Type": "Task", "Resource": fn("work"), "End": True},
+                    },
+                },
+            }
+        },
+    }
+
+
 def test_a_redriven_parallel_runs_only_its_failed_branch_from_its_failed_state() -> None:
     flaky = Flaky(None)
     machine = {
@@ -146,23 +167,7 @@ def test_a_redriven_inline_map_keeps_its_successful_iterations() -> None:
 
 def test_a_redriven_distributed_map_redrives_its_map_run_and_failed_children() -> None:
     flaky = Flaky(2)
-    machine = {
-        "StartAt": "Each",
-        "States": {
-            "Each": {
-                "Type": "Map",
-                "End": True,
-                "ItemProcessor": {
-                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-                    "StartAt": "Mark",
-                    "States": {
-                        "Mark": {"Type": "Pass", "Next": "Work"},
-                        "Work": {"Type": "Task", "Resource": fn("work"), "End": True},
-                    },
-                },
-            }
-        },
-    }
+    machine = distributed_map("STANDARD")
     items = [{"n": 1}, {"n": 2}, {"n": 3}]
     first, second, before, new, store = run_then_redrive(
         machine, items, {"work": flaky.handler("work", fail_once=True)}
@@ -282,23 +287,7 @@ def test_a_map_run_redriven_a_thousand_times_is_not_redriven_again() -> None:
 
 def test_a_redriven_map_run_runs_its_failed_express_children_from_the_start() -> None:
     flaky = Flaky(2)
-    machine = {
-        "StartAt": "Each",
-        "States": {
-            "Each": {
-                "Type": "Map",
-                "End": True,
-                "ItemProcessor": {
-                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
-                    "StartAt": "Mark",
-                    "States": {
-                        "Mark": {"Type": "Pass", "Next": "Work"},
-                        "Work": {"Type": "Task", "Resource": fn("work"), "End": True},
-                    },
-                },
-            }
-        },
-    }
+    machine = distributed_map("EXPRESS")
     first, second, _, _, store = run_then_redrive(
         machine, [{"n": 1}, {"n": 2}], {"work": flaky.handler("work", fail_once=True)}
     )
