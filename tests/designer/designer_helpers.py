@@ -12,6 +12,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from designer.canvas.editor import CanvasEditor
+from designer.canvas.scene import DesignerScene
+from designer.canvas.view import CanvasView
 from designer.document.files import DocumentData
 from designer.document.project_document import ProjectDocument
 from engine.project import Project
@@ -29,6 +32,19 @@ def example_definition() -> dict[str, Any]:
 def document_for(definition: dict[str, Any], name: str = "Orders") -> ProjectDocument:
     project = Project(name="test", state_machines={name: StateMachineSpec()})
     return ProjectDocument(DocumentData(project, {name: copy.deepcopy(definition)}, None, "project"))
+
+
+def shown_canvas(qtbot: Any, definition: dict[str, Any]) -> tuple[CanvasView, DesignerScene]:
+    """A canvas on `definition` shown at 900x700 and fitted, as the user first sees it, for tests
+    that drive it with the mouse; the caller detaches the scene when it keeps it past the test."""
+    document = document_for(definition)
+    scene = DesignerScene(document)
+    view = CanvasView(scene, CanvasEditor(document, scene))
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    view.fit()
+    return view, scene
 
 
 async def until(condition: Callable[[], Any], what: str = "the condition", timeout: float = 20.0) -> Any:

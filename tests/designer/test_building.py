@@ -9,7 +9,7 @@ import warnings
 from typing import Any
 
 import pytest
-from designer_helpers import REPO, document_for
+from designer_helpers import REPO, document_for, shown_canvas
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -105,14 +105,7 @@ def snapshot(document: ProjectDocument) -> str:
 
 @pytest.fixture
 def flow_view(qtbot: Any) -> Any:
-    document = document_for(FLOW)
-    scene = DesignerScene(document)
-    editor = CanvasEditor(document, scene)
-    view = CanvasView(scene, editor)
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    view.fit()
+    view, scene = shown_canvas(qtbot, FLOW)
     yield view
     scene.detach()
 

@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from designer_helpers import activate, click_state, document_for
+from designer_helpers import activate, click_state, shown_canvas
 from PySide6.QtCore import QPoint, Qt
 from test_building import FLOW, beside_edge, drag_to, drop_at, edge_between, overlaps, palette_mime, snapshot
 
-from designer.canvas.editor import CanvasEditor
-from designer.canvas.scene import DesignerScene
 from designer.canvas.view import CanvasView
 
 M = "Orders"
@@ -21,13 +19,7 @@ W = "order-processing"
 
 @pytest.fixture
 def flow_view(qtbot: Any) -> Iterator[CanvasView]:
-    document = document_for(FLOW)
-    scene = DesignerScene(document)
-    view = CanvasView(scene, CanvasEditor(document, scene))
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    view.fit()
+    view, scene = shown_canvas(qtbot, FLOW)
     yield view
     scene.detach()
 

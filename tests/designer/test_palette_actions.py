@@ -6,14 +6,12 @@ import json
 import time
 from typing import Any
 
-from designer_helpers import document_for
+from designer_helpers import shown_canvas
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from test_building import drag_to, drop_at, palette_mime
 
-from designer.canvas.editor import CanvasEditor
-from designer.canvas.scene import DesignerScene
 from designer.canvas.theme import LIGHT
 from designer.canvas.view import CanvasView
 from designer.panels.palette import ENTRY_ROLE, PalettePanel
@@ -91,14 +89,7 @@ def _double_click(tree: Any, item: Any) -> None:
 
 
 def _view(qtbot: Any, definition: dict[str, Any]) -> CanvasView:
-    document = document_for(definition)
-    scene = DesignerScene(document)
-    view = CanvasView(scene, CanvasEditor(document, scene))
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    view.fit()
-    return view
+    return shown_canvas(qtbot, definition)[0]
 
 
 def test_dropping_an_action_makes_a_task_with_its_request_skeleton(qtbot: Any) -> None:
