@@ -352,13 +352,15 @@ async def list_state_machine_aliases(request: ServeRequest, context: ServeContex
     arn = member(params, "stateMachineArn", required=True, min_len=1, max_len=256)
     token = member(params, "nextToken", min_len=1, max_len=1024)
     limit = member(params, "maxResults", "integer", low=0, high=1000)
-    if qualifier(arn) is not None:
-        raise AwsError("InvalidArn", f"Invalid Arn: 'Resource type not valid in this context: {arn}'")
     machine = find_machine(context, arn)
+    state = sfn_state(context)
     aliases = sorted(
-        (a for a in sfn_state(context).aliases.values() if a.machine_arn == machine.arn),
-        key=lambda a: a.name,
+        (a for a in state.aliases.values() if a.machine_arn == machine.arn), key=lambda a: a.name
     )
+    if qualifier(arn) is not None:  # a version ARN lists the aliases that route to that version
+        if arn not in state.versions:
+            raise AwsError("ResourceNotFound", f"Resource not found: '{arn}'", fields={"resourceName": arn})
+        aliases = [a for a in aliases if any(r["stateMachineVersionArn"] == arn for r in a.routing)]
     chunk, next_token = paginate(aliases, token, limit)
     out: dict[str, Any] = {
         "stateMachineAliases": [

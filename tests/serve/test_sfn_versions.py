@@ -113,6 +113,10 @@ def test_aliases_are_created_described_updated_listed_and_deleted(sfn: Any) -> N
     page = sfn.list_state_machine_aliases(stateMachineArn=machine, maxResults=1)
     assert len(page["stateMachineAliases"]) == 1 and page["nextToken"]
 
+    routing_to_first = sfn.list_state_machine_aliases(stateMachineArn=first)["stateMachineAliases"]
+    assert [a["stateMachineAliasArn"] for a in routing_to_first] == [f"{machine}:prod"]
+    with pytest.raises(sfn.exceptions.ResourceNotFound):
+        sfn.list_state_machine_aliases(stateMachineArn=f"{machine}:9")
     sfn.delete_state_machine_alias(stateMachineAliasArn=f"{machine}:beta")
     listed = sfn.list_state_machine_aliases(stateMachineArn=machine)["stateMachineAliases"]
     assert [a["stateMachineAliasArn"] for a in listed] == [f"{machine}:prod"]
