@@ -12,7 +12,8 @@ The bus reaches the matcher through `PatternEngine` (`matching`), so a bus can b
 another matcher; `default_pattern_engine()` is this one.
 """
 
-from engine.bus.pattern.compiler import CompiledPattern, compile_pattern
+from engine.bus.pattern.compiled import CompiledPattern
+from engine.bus.pattern.compiler import compile_pattern
 from engine.bus.pattern.errors import InvalidEventError, InvalidEventPatternError
 from engine.bus.pattern.match import explain, test_event_pattern
 from engine.bus.pattern.matching import PatternEngine, RuleSetLike, default_pattern_engine

@@ -4,17 +4,15 @@ The compiler reads the pattern as a token stream in the order AWS's matcher does
 first problem it meets is the one AWS reports, in AWS's words. ``$or`` is expanded into branches
 (a rule matches when any branch does); within a branch each dotted field path maps to a list of
 matchers of which one must accept a value of the event (a repeated key: the last one wins).
+What it produces, a `CompiledPattern`, is defined in `compiled`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
+from engine.bus.pattern.compiled import ABSENT, CompiledPattern, PatternSource, compiled_from
 from engine.bus.pattern.errors import InvalidEventPatternError
-from engine.bus.pattern.flatten import PathTree
 from engine.bus.pattern.matchers import (
     AnythingBut,
     AnythingButNumbers,
@@ -27,10 +25,9 @@ from engine.bus.pattern.matchers import (
     exact_for_literal,
     exact_for_number,
     exact_for_string,
-    field_test,
 )
 from engine.bus.pattern.values import PatternValueError, require_comparable
-from engine.bus.pattern.wildcard import check_complexity, parse_wildcard, wildcard_regex
+from engine.bus.pattern.wildcard import parse_wildcard, wildcard_regex
 from engine.deep_nesting import nesting_headroom
 from engine.values import (
     END_ARRAY,
@@ -52,9 +49,7 @@ from engine.values import (
     tokens_from_text,
 )
 
-__all__ = ["Branch", "CompiledPattern", "Field", "compile_pattern"]
-
-PatternSource = str | bytes | Mapping[str, Any]
+__all__ = ["compile_pattern"]
 
 _RESERVED_IN_OR = frozenset(
     {
@@ -92,67 +87,6 @@ _AB_MODES = {
     "suffix": "suffix",
     "wildcard": "wildcard",
 }
-
-
-class _Absent(Matcher):
-    """``exists: false``: satisfied by the path's absence; never by a value."""
-
-    __slots__ = ()
-
-    def describe(self) -> str:
-        return "absent (exists: false)"
-
-
-_ABSENT = _Absent()
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One field of a branch: a dotted path, its matchers, and whether absence satisfies it;
-    ``test`` says whether any of the matchers accepts a scalar (`field_test`), and ``step`` is
-    ``(path, test, absent_ok)``, how a rule set checks the field."""
-
-    path: str
-    matchers: tuple[Matcher, ...]
-    absent_ok: bool
-    test: Callable[[object], bool] = field(init=False, compare=False, repr=False)
-    step: tuple[str, Callable[[object], bool], bool] = field(init=False, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        test = field_test(self.matchers)
-        object.__setattr__(self, "test", test)
-        object.__setattr__(self, "step", (self.path, test, self.absent_ok))
-
-    def describe(self) -> str:
-        parts = [m.describe() for m in self.matchers]
-        if self.absent_ok:
-            parts.append(_ABSENT.describe())
-        return " or ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """An AND of fields (sorted by path); a pattern without ``$or`` has exactly one."""
-
-    fields: tuple[Field, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledPattern:
-    """A validated pattern, ready to match; ``prefixes`` (also as ``tree``, built on first use:
-    a rule set flattens by its own tree) are the event paths worth flattening."""
-
-    branches: tuple[Branch, ...]
-    prefixes: frozenset[str]
-    _tree: PathTree | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def tree(self) -> PathTree:
-        tree = self._tree
-        if tree is None:
-            tree = PathTree.build(self.prefixes)
-            object.__setattr__(self, "_tree", tree)
-        return tree
 
 
 def _fail(reason: str) -> InvalidEventPatternError:
@@ -263,7 +197,7 @@ class _Compiler:
             kind = ts.next()
             if kind not in (TRUE, FALSE):
                 raise _fail("exists match pattern must be either true or false.")
-            matcher = Exists() if kind == TRUE else _ABSENT
+            matcher = Exists() if kind == TRUE else ABSENT
         elif op == "cidr":
             if ts.next() != STRING:
                 raise _fail("prefix match pattern must be a string")
@@ -416,30 +350,6 @@ class _Compiler:
         return AnythingBut(mode, texts, f'{{"{sub}": {shown_value}}}', regexes)
 
 
-def _prefixes(path: str) -> list[str]:
-    parts = path.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
-
-
-def _finish(rules: list[dict[str, list[Matcher]]]) -> CompiledPattern:
-    branches = []
-    prefixes: set[str] = set()
-    for rule in rules:
-        fields = []
-        for path in sorted(rule):
-            values = rule[path]
-            matchers = tuple(m for m in values if m is not _ABSENT)
-            wildcards = [m.shown for m in matchers if isinstance(m, Wildcard)]
-            for m in matchers:
-                if isinstance(m, AnythingBut) and m.mode == "wildcard":
-                    wildcards.extend(m.values)
-            check_complexity(wildcards)
-            fields.append(Field(path, matchers, any(m is _ABSENT for m in values)))
-            prefixes.update(_prefixes(path))
-        branches.append(Branch(tuple(fields)))
-    return CompiledPattern(tuple(branches), frozenset(prefixes))
-
-
 def compile_pattern(pattern: PatternSource | CompiledPattern) -> CompiledPattern:
     """Validates and compiles a pattern given as JSON text (preferred: repeated keys count) or a dict.
 
@@ -454,6 +364,6 @@ def compile_pattern(pattern: PatternSource | CompiledPattern) -> CompiledPattern
         tokens = tokens_from_text(pattern) if isinstance(pattern, str) else tokens_from_object(pattern)
         with nesting_headroom():  # and patterns may nest as deeply as Jackson reads them
             rules = _Compiler(TokenStream(tokens)).compile()
-        return _finish(rules)
+        return compiled_from(rules)
     except (JsonSyntaxError, PatternValueError, IpValueError) as exc:
         raise InvalidEventPatternError(str(exc)) from None

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from engine.bus.pattern.compiler import Branch, Field
+from engine.bus.pattern.compiled import Branch, Field
 from engine.bus.pattern.flatten import MISSING, Flat, Many
 from engine.bus.pattern.matchers import Exact, Matcher, StringTest, key_of
 from engine.bus.pattern.values import ip_key

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.bus.pattern.compiler import Branch, CompiledPattern, PatternSource, compile_pattern
+from engine.bus.pattern.compiled import Branch, CompiledPattern, PatternSource
+from engine.bus.pattern.compiler import compile_pattern
 from engine.bus.pattern.flatten import (
     MISSING,
     Flat,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from engine.bus.pattern.compiler import Branch, CompiledPattern, PatternSource, compile_pattern
+from engine.bus.pattern.compiled import Branch, CompiledPattern, PatternSource
+from engine.bus.pattern.compiler import compile_pattern
 from engine.bus.pattern.flatten import MISSING, Flat, Many, PathTree, flatten, load_event
 from engine.bus.pattern.index import BranchIndex, Plan
 from engine.bus.pattern.match import EventSource, match_branch
