@@ -11,10 +11,7 @@ import asyncio
 from typing import Any
 
 from engine.integrations import TaskError, unavailable
-from engine.runtime import to_json_text
-from engine.runtime.arns import activity_arn
-from engine.runtime.callbacks import InvalidToken
-from engine.runtime.service import ActivityTask
+from engine.runtime import ActivityTask, InvalidToken, activity_arn, to_json_text
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_shapes import arn_parts, check_name, member, paginate, tags_member
 from engine.serve.sfn_state import ServeActivity, sfn_state

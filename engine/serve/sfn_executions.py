@@ -13,8 +13,7 @@ import json
 import uuid
 from typing import Any
 
-from engine.runtime import RunningExecution, run_async, to_json_text
-from engine.runtime.arns import execution_arn
+from engine.runtime import RunningExecution, execution_arn, run_async, to_json_text
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_map_runs import child_machine, find_owner
 from engine.serve.sfn_redrive import redrive_execution, redrive_fields

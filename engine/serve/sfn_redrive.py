@@ -16,9 +16,16 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from engine.runtime import RealClock, RunningExecution, VirtualClock
-from engine.runtime.history import MAX_HISTORY_EVENTS
-from engine.runtime.redrive import NotRedrivable, redrive_async, redrive_info, redrive_point
+from engine.runtime import (
+    MAX_HISTORY_EVENTS,
+    NotRedrivable,
+    RealClock,
+    RunningExecution,
+    VirtualClock,
+    redrive_async,
+    redrive_info,
+    redrive_point,
+)
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_runs import find_record, keep_mock_counts, registry_for, trace_finished
 from engine.serve.sfn_shapes import member, timestamp

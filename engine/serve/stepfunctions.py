@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.asl import invalid_definition_message, validate
-from engine.runtime import to_json_text
-from engine.runtime.arns import state_machine_arn
+from engine.runtime import state_machine_arn, to_json_text
 from engine.runtime.test_state import TestStateError, run_test_state_request
 from engine.serve import sfn_activities, sfn_executions, sfn_map_runs, sfn_versions
 from engine.serve.dispatch import AwsError, Dispatcher, ServeContext, ServeRequest
