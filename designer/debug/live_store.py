@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.runtime.history_view import EventNote, Thread, details_of
-from engine.store import ExecutionNotFound, ExecutionRecord, ExecutionStore
+from engine.store import ExecutionNotFound, ExecutionRecord, ExecutionStore, reopened
 
 # (execution ARN, visit id, iteration chain) of the state the current task works for
 _WHERE: contextvars.ContextVar[tuple[str, int | None, Thread] | None] = contextvars.ContextVar(
@@ -97,17 +97,7 @@ class LiveStore(ExecutionStore):
         record = self.records.get(execution_arn)
         if record is None:
             raise ExecutionNotFound(execution_arn)
-        if record.status == "RUNNING":
-            raise ValueError(f"execution {execution_arn} is still RUNNING")
-        self.records[execution_arn] = replace(
-            record,
-            status="RUNNING",
-            output=None,
-            error=None,
-            cause=None,
-            stop_date=None,
-            metadata={**record.metadata, **metadata},
-        )
+        self.records[execution_arn] = reopened(record, metadata)
 
     def update_metadata(self, execution_arn: str, metadata: dict[str, Any]) -> None:
         record = self.records.get(execution_arn)

@@ -17,7 +17,7 @@ from engine.store.errors import (
 from engine.store.factory import open_store
 from engine.store.memory import MemoryStore
 from engine.store.paths import default_store_path, user_data_dir
-from engine.store.record import ExecutionRecord, ExecutionStatus
+from engine.store.record import ExecutionRecord, ExecutionStatus, reopened
 from engine.store.schema import SCHEMA_VERSION
 from engine.store.sqlite import SqliteStore
 
@@ -37,5 +37,6 @@ __all__ = [
     "WriteBatching",
     "default_store_path",
     "open_store",
+    "reopened",
     "user_data_dir",
 ]

@@ -17,7 +17,7 @@ from typing import Any
 from engine.store.base import ExecutionStore
 from engine.store.codec import EventRow, copy_record, decode_event, encode_event, normalize_record
 from engine.store.errors import DuplicateEvent, ExecutionAlreadyExists, ExecutionNotFound, StoreClosed
-from engine.store.record import ExecutionRecord, check_status
+from engine.store.record import ExecutionRecord, check_status, reopened
 from engine.store.timestamps import to_utc, utc_now
 
 
@@ -121,17 +121,7 @@ class MemoryStore(ExecutionStore):
             record = self._records.get(execution_arn)
             if record is None:
                 raise ExecutionNotFound(execution_arn)
-            if record.status == "RUNNING":
-                raise ValueError(f"execution {execution_arn} is still RUNNING")
-            self._records[execution_arn] = replace(
-                record,
-                status=check_status("RUNNING", finished=False),
-                output=None,
-                error=None,
-                cause=None,
-                stop_date=None,
-                metadata={**record.metadata, **metadata},
-            )
+            self._records[execution_arn] = reopened(record, metadata)
 
     def update_metadata(self, execution_arn: str, metadata: dict[str, Any]) -> None:
         with self._lock:

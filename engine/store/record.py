@@ -9,7 +9,7 @@ it ABORTED with the reason (see ``engine.store.ownership``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -70,3 +70,20 @@ def check_status(status: str, *, finished: bool) -> ExecutionStatus:
     if finished and value not in FINISHED_STATUSES:
         raise ValueError(f"an execution cannot finish with status {value}")
     return value
+
+
+def reopened(record: ExecutionRecord, metadata: dict[str, Any]) -> ExecutionRecord:
+    """A finished execution RUNNING again, as a redrive leaves it: its end cleared, `metadata` merged
+    into its own, its history untouched (the in-memory stores share this; SQLite does it in SQL).
+    ``ValueError`` for one still running: it cannot be redriven."""
+    if record.status == ExecutionStatus.RUNNING:
+        raise ValueError(f"execution {record.execution_arn} is still RUNNING")
+    return replace(
+        record,
+        status=ExecutionStatus.RUNNING,
+        output=None,
+        error=None,
+        cause=None,
+        stop_date=None,
+        metadata={**record.metadata, **metadata},
+    )
