@@ -13,6 +13,7 @@ from engine.messaging.sns import (
     SnsService,
     Subscription,
     Topic,
+    check_topic_name,
     compile_filter_policy,
     test_filter_policy,
     validate_filter_policy,
@@ -28,6 +29,7 @@ from engine.messaging.sqs import (
     SqliteQueueStore,
     SqsError,
     SqsService,
+    check_queue_name,
 )
 
 __all__ = [
@@ -48,6 +50,8 @@ __all__ = [
     "SqsService",
     "Subscription",
     "Topic",
+    "check_queue_name",
+    "check_topic_name",
     "compile_filter_policy",
     "test_filter_policy",
     "validate_filter_policy",

@@ -15,21 +15,43 @@ from typing import Any
 from engine.bus import EventBridgeError, Target
 from engine.bus.pattern import default_pattern_engine
 from engine.bus.rules import check_rule
-from engine.messaging import validate_filter_policy
+from engine.messaging import SnsError, SqsError, check_queue_name, check_topic_name, validate_filter_policy
 from engine.project.model import Project
+from engine.runtime.arns import is_valid_name
 
 __all__ = ["choreography_problems"]
 
 
 def choreography_problems(project: Project, base_dir: Any) -> list[tuple[str, str]]:
-    """(JSON pointer, message) for each rule, target, filter policy and handler AWS would refuse.
+    """(JSON pointer, message) for each name, rule, target, filter policy and handler AWS would refuse.
 
     `base_dir` is the project's folder; None (a project not read from a file) checks the handlers'
     form only, since there is no folder to find their files in."""
     problems: list[tuple[str, str]] = []
+    problems += _name_problems(project)
     problems += _rule_problems(project)
     problems += _filter_policy_problems(project)
     problems += _handler_problems(project, base_dir)
+    return problems
+
+
+def _name_problems(project: Project) -> list[tuple[str, str]]:
+    """Names AWS refuses at CreateStateMachine, CreateQueue or CreateTopic (run and serve create
+    them the same way, so a name that passed here would fail there, far from the project file)."""
+    problems: list[tuple[str, str]] = []
+    for name in project.state_machines:
+        if not is_valid_name(name):
+            problems.append((f"/stateMachines/{name}", f"Invalid Name: '{name}'"))
+    for name, queue in project.queues.items():
+        try:
+            check_queue_name(name, queue.fifo)
+        except SqsError as exc:
+            problems.append((f"/queues/{name}", str(exc)))
+    for name, topic in project.topics.items():
+        try:
+            check_topic_name(name, topic.fifo)
+        except SnsError as exc:
+            problems.append((f"/topics/{name}", exc.message))
     return problems
 
 

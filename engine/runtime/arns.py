@@ -8,7 +8,16 @@ spelling the same everywhere (an Express execution's ARN says `express`, a Stand
 
 from __future__ import annotations
 
+import re
+
 _PREFIX = "arn:aws:states"
+# What AWS forbids in state machine, execution and activity names (which end up in these ARNs).
+_NAME_FORBIDDEN = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
+
+
+def is_valid_name(name: str) -> bool:
+    """A state machine, execution or activity name AWS accepts: 1-80 characters, none it forbids."""
+    return 1 <= len(name) <= 80 and _NAME_FORBIDDEN.search(name) is None
 
 
 def state_machine_arn(region: str, account: str, name: str) -> str:

@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from engine.runtime.arns import is_valid_name
 from engine.serve.dispatch import AwsError, validation_error
 
 _TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -21,7 +22,6 @@ _TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
     "list": (list, "a list"),
     "structure": (dict, "a structure"),
 }
-_NAME_FORBIDDEN = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
 
 
 def member(
@@ -70,7 +70,7 @@ def _constraint(value: Any, name: str, rule: str) -> AwsError:
 
 def check_name(name: str, *, what: str = "Name") -> str:
     """A state machine, execution or activity name: 1-80 characters, none AWS forbids."""
-    if not 1 <= len(name) <= 80 or _NAME_FORBIDDEN.search(name):
+    if not is_valid_name(name):
         raise AwsError("InvalidName", f"Invalid {what}: '{name}'")
     return name
 

@@ -11,7 +11,14 @@ from engine.messaging.sns.filter_policy import (
     test_filter_policy,
     validate_filter_policy,
 )
-from engine.messaging.sns.topics import PublishTrace, SnsError, SnsService, Subscription, Topic
+from engine.messaging.sns.topics import (
+    PublishTrace,
+    SnsError,
+    SnsService,
+    Subscription,
+    Topic,
+    check_topic_name,
+)
 
 __all__ = [
     "FilterPolicy",
@@ -21,6 +28,7 @@ __all__ = [
     "SnsService",
     "Subscription",
     "Topic",
+    "check_topic_name",
     "compile_filter_policy",
     "test_filter_policy",
     "validate_filter_policy",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,18 @@ class SnsError(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+
+# SNS's naming rule: ASCII letters, digits, hyphens and underscores, 1 to 256 characters
+# (a FIFO topic's name ends in `.fifo`, which counts towards the 256).
+_TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def check_topic_name(name: str, fifo: bool) -> None:
+    """Raise `SnsError` as CreateTopic does for a name SNS refuses (a FIFO topic's ends in `.fifo`)."""
+    stem = name.removesuffix(".fifo") if fifo else name
+    if fifo != name.endswith(".fifo") or len(name) > 256 or not _TOPIC_NAME.fullmatch(stem):
+        raise SnsError("InvalidParameter", "Invalid parameter: Topic Name")
 
 
 @dataclass
@@ -75,8 +88,7 @@ class SnsService:
     def create_topic(
         self, name: str, *, fifo: bool = False, content_based_deduplication: bool = False
     ) -> str:
-        if fifo != name.endswith(".fifo"):
-            raise SnsError("InvalidParameter", "Invalid parameter: Topic Name")
+        check_topic_name(name, fifo)
         arn = f"arn:aws:sns:{self.region}:{self.account}:{name}"
         self.topics.setdefault(name, Topic(name, arn, fifo, content_based_deduplication))
         return arn

@@ -5,6 +5,7 @@ for queues as a whole, `queue` for one queue's semantics); `QueueConsumer` is La
 mapping; a `QueueStore` (in memory or SQLite) keeps queues and messages. Pure Python, no Qt.
 """
 
+from engine.messaging.sqs.config import check_queue_name
 from engine.messaging.sqs.consumer import QueueConsumer
 from engine.messaging.sqs.errors import SqsError
 from engine.messaging.sqs.events import QueueDepth, QueueEvent, QueueEventKind
@@ -23,4 +24,5 @@ __all__ = [
     "SqliteQueueStore",
     "SqsError",
     "SqsService",
+    "check_queue_name",
 ]
