@@ -236,6 +236,7 @@ async def test_state(request: ServeRequest, context: ServeContext) -> dict[str, 
     params = request.params
     member(params, "definition", required=True, min_len=1, max_len=MAX_DEFINITION)
     member(params, "input", max_len=262_144)
+    _test_state_members(params)
     try:
         answer = await asyncio.to_thread(
             run_test_state_request, params, account=context.account, region=context.region
@@ -245,6 +246,30 @@ async def test_state(request: ServeRequest, context: ServeContext) -> dict[str, 
     if "output" in answer:
         answer["output"] = to_json_text(answer["output"])  # the API sends the output as JSON text
     return answer
+
+
+_INT32 = 2**31 - 1
+# TestState's members as the wire carries them: strings (JSON as text), one boolean, structures.
+_TEST_STATE_TEXT = ("roleArn", "inspectionLevel", "variables", "stateName", "context")
+
+
+def _test_state_members(params: dict[str, Any]) -> None:
+    """Every member of the wire shape has its type, nested ones too, before TestState reads them:
+    a number where `mock.errorOutput.error` takes a string would otherwise come back as the error."""
+    for name in _TEST_STATE_TEXT:
+        member(params, name)
+    member(params, "revealSecrets", "boolean")
+    mock = member(params, "mock", "structure") or {}
+    member(mock, "result")
+    member(mock, "fieldValidationMode")
+    error_output = member(mock, "errorOutput", "structure") or {}
+    member(error_output, "error")
+    member(error_output, "cause")
+    config = member(params, "stateConfiguration", "structure") or {}
+    member(config, "retrierRetryCount", "integer", high=_INT32)
+    member(config, "mapIterationFailureCount", "integer", high=_INT32)
+    member(config, "errorCausedByState")
+    member(config, "mapItemReaderData")
 
 
 # Tags ---------------------------------------------------------------------------------------------

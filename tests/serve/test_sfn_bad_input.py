@@ -74,3 +74,40 @@ def test_tags_of_the_wrong_type_are_refused_before_anything_changes(serve: Any) 
 def test_a_body_nested_past_the_parsers_stack_is_a_serialization_error(serve: Any, body: bytes) -> None:
     status, answer = post(serve.url, "ListStateMachines", body)
     assert status == 400 and answer["__type"] == "SerializationException", answer
+
+
+TASK = {
+    "Type": "Task",
+    "QueryLanguage": "JSONata",
+    "Resource": "arn:aws:states:::lambda:invoke",
+    "Arguments": {"FunctionName": "f"},
+    "End": True,
+}
+NESTED = [
+    ("mock", "errorOutput", "error"),
+    ("mock", "errorOutput", "cause"),
+    ("mock", "result"),
+    ("mock", "fieldValidationMode"),
+    ("stateConfiguration", "retrierRetryCount"),
+    ("stateConfiguration", "mapIterationFailureCount"),
+    ("stateConfiguration", "errorCausedByState"),
+    ("stateConfiguration", "mapItemReaderData"),
+]
+
+
+@pytest.mark.parametrize("path", NESTED, ids=".".join)
+def test_test_state_checks_the_types_of_nested_members(serve: Any, path: tuple[str, ...]) -> None:
+    """A number where TestState takes the mocked error's name used to come back as the error."""
+    integer = path[-1].endswith("Count")
+    for value in ["3", 1.5, True, [1], {"a": 1}, 2**40] if integer else [5, True, [1], {"a": 1}]:
+        body: dict[str, Any] = {"definition": json.dumps(TASK), "roleArn": "arn:aws:iam::1:role/r"}
+        body["mock"] = {"errorOutput": {"error": "E", "cause": "c"}}
+        node = body
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        if path[:2] == ("mock", "result"):
+            body["mock"].pop("errorOutput")
+        node[path[-1]] = value
+        status, answer = post(serve.url, "TestState", body)
+        assert status == 400, (path, value, answer)
+        assert answer["__type"] in ("SerializationException", "ValidationException"), answer
