@@ -76,6 +76,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return asyncio.run(_serve(loaded, args, out))
     # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.file_lock import FileBusyError, exclusive_use
+    from engine.store import StoreError
 
     if Path(args.state).is_dir():
         raise UsageError(f"--state {args.state}: is a folder; give the path of a state file")
@@ -86,6 +87,10 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(f"--state {args.state}: in use by another StateCanvas command") from None
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"--state {args.state}: not a StateCanvas state file ({exc})") from None
+    except StoreError as exc:  # an SQLite file, or none at all, that is not an execution store
+        raise UsageError(f"--state {args.state}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"--state {args.state}: {exc.strerror or exc}") from None
 
 
 def _check_mocks(path: str) -> None:

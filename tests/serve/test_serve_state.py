@@ -106,6 +106,20 @@ def test_serve_refuses_a_non_loopback_address_unless_asked() -> None:
     assert "--mocks" in err.getvalue()
 
 
+@pytest.mark.parametrize("content", [b"garbage, not SQLite", b"SQLite format 3\x00" + b"\x00" * 200])
+def test_serve_refuses_a_state_file_that_is_not_one_with_a_located_message(
+    tmp_path: Path, content: bytes
+) -> None:
+    """It used to answer "internal error: StoreError" instead of naming --state."""
+    state = tmp_path / "state.sqlite"
+    state.write_bytes(content)
+    err = io.StringIO()
+    assert cli_main(["serve", "--port", "0", "--state", str(state)], out=io.StringIO(), err=err) == 2
+    assert err.getvalue().startswith(f"statecanvas: --state {state}: "), err.getvalue()
+    assert "internal error" not in err.getvalue()
+    assert state.read_bytes() == content  # the user's file is left as it was
+
+
 def test_the_command_serves_a_project_until_interrupted(tmp_path: Path) -> None:
     import boto3
     from botocore.config import Config
