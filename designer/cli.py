@@ -7,6 +7,7 @@ on machines without a display.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,8 +31,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def export_picture(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """svg/png for `statecanvas export`: drawn offscreen by the designer's own scene."""
-    import os
-
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Imported here: headless commands never load Qt, and the platform is chosen before it loads.
     from designer.canvas.export import render_file

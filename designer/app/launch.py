@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -86,8 +87,6 @@ def install_excepthook() -> None:
 
 def display_problem() -> str | None:
     """Why a window could not be seen here, or None when there is a display to open it on."""
-    import os
-
     platform = os.environ.get("QT_QPA_PLATFORM", "")
     if platform.split(":")[0] in ("offscreen", "minimal"):
         return f"the designer needs a display (QT_QPA_PLATFORM={platform} draws nowhere)"
@@ -112,6 +111,7 @@ def display_problem() -> str | None:
 
 def _missing_x11_library() -> str | None:
     """The shared library Qt's X11 platform plugin cannot find, if any (None when it loads)."""
+    # Imported here: only a Linux start on an X11 display asks which library Qt's plugin lacks.
     import ctypes
     import re
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -232,8 +233,6 @@ class EmulatedAwsPanel(QWidget):
         self._apply()
 
     def _apply(self) -> None:
-        from pydantic import ValidationError
-
         try:
             value = self.seed_edit.value()
         except ValueError as exc:
@@ -268,8 +267,6 @@ def _seed_as_state(seed: dict[str, Any]) -> dict[str, Any]:
 
 def routes_problem(value: Any, functions: set[str]) -> str | None:
     """Why `value` is not a set of routes for this project, or None."""
-    from pydantic import ValidationError
-
     if not isinstance(value, dict):
         return 'give an object of routes, e.g. {"POST /orders/{id}": "function-name"}'
     try:

@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from designer.canvas.theme import LIGHT, Theme
@@ -244,8 +245,6 @@ class PatternSandbox(QWidget):
 
     def verdict_text(self) -> str:
         """The verdict as plain text (what the label says, without markup)."""
-        from PySide6.QtGui import QTextDocument
-
         doc = QTextDocument()
         doc.setHtml(self.result.text())
         return doc.toPlainText()

@@ -86,10 +86,10 @@ def _put_events_holding_state(
     loaded: Any, entries: list[dict[str, Any]], args: argparse.Namespace, out: TextIO, err: TextIO
 ) -> int:
     """With --state, this command alone receives the file's messages until it has written them back."""
+    # Imported when the command runs: each command loads only what it needs (start-up time).
     import sqlite3
     from pathlib import Path
 
-    # Imported when the command runs: each command loads only what it needs (start-up time).
     from engine.file_lock import FileBusyError, exclusive_use
 
     if Path(args.state).is_dir():

@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import ValidationError
+
 from engine.asl import DefinitionLoadError, Diagnostic, error, parse_text, read_text_file, validate
 from engine.cli.project import project_file
 from engine.cli.usage import UsageError
@@ -33,8 +35,6 @@ ROUTE_SECTIONS = ("rules", "queues", "topics", "subscriptions", "consumers", "fu
 def validate_project(arg: str, as_json: bool, out: TextIO, print_machine: Any) -> bool:
     """Print the results; True when everything is valid. `print_machine(name, diagnostics, out)`
     prints one machine's result as `validate FILE` does."""
-    from pydantic import ValidationError
-
     path = project_file(arg)
     try:
         value = parse_text(read_text_file(path), source=str(path), yaml_fallback=False).value

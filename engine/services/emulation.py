@@ -10,6 +10,7 @@ object and get it, without AWS, Docker or a server. Each run starts with an empt
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import threading
 from typing import Any
@@ -110,6 +111,7 @@ class EmulatedAccount:
         resource: str = "",
     ) -> Any:
         """Run one operation; its result as Step Functions returns it, or TaskError as it fails."""
+        # Imported here for start-up time: botocore loads once an emulated Task runs.
         from botocore import xform_name
         from botocore.exceptions import ClientError, ParamValidationError
 
@@ -208,8 +210,6 @@ def _http_metadata(result: dict[str, Any]) -> dict[str, Any]:
 def moto_installed() -> bool:
     """Whether the emulation library is there (an install without it runs as before, naming
     what would serve each unserved Task)."""
-    import importlib.util
-
     return importlib.util.find_spec("moto") is not None
 
 

@@ -55,6 +55,7 @@ def seed(account: Any, spec: dict[str, Any]) -> None:
 
 
 def _seed_table(account: Any, table: str, spec: Any) -> None:
+    # Imported here for start-up time: boto3 loads once a seeded DynamoDB table is written.
     from boto3.dynamodb.types import TypeSerializer
 
     if not isinstance(spec, dict) or not spec.get("key"):
@@ -115,6 +116,7 @@ def snapshot(account: Any) -> dict[str, Any]:
 
 
 def _tables(client: Any) -> dict[str, Any]:
+    # Imported here for start-up time: boto3 loads once emulated tables are read back.
     from boto3.dynamodb.types import TypeDeserializer
 
     reader = TypeDeserializer()

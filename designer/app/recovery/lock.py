@@ -80,6 +80,7 @@ def _pid_running(pid: int) -> bool:
 
 
 def _windows_pid_running(pid: int) -> bool:
+    # Imported here: only Windows asks the kernel whether a process runs.
     import ctypes
 
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
