@@ -34,7 +34,7 @@ from designer.panels.trace_choreography import ChoreographyPanel
 from engine.project import BREAK_KINDS, Hop
 from engine.runtime import Pause
 
-PAUSED_BLUE = "#0072B2"  # "running / paused here" in the status palette (docs/UI.md)
+PAUSED_BLUE = "#0072B2"  # "running / paused here" in the status palette (STATUS_COLOURS in overlay.py)
 MARGIN = 5.0
 
 
