@@ -40,6 +40,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import engine
+from engine.runtime.history_view import ExecutionPicture, PictureCache
+
 
 def pass_chain(n: int) -> dict:
     states = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(n - 1)}
@@ -68,6 +71,7 @@ def counted_chain(loops: int, steps: int) -> dict:
 
 async def pause_latency(steps: int, events: int = 0) -> tuple[list[float], list[float], int]:
     """(pause -> canvas painted, pause -> panels shown) per step, in ms, and the history length."""
+    # Imported here, as the other designer and Qt imports below: --history-only loads neither.
     from PySide6.QtCore import QSettings
 
     from designer.app.main_window import MainWindow
@@ -149,9 +153,6 @@ def _spy(method: Callable[[str], None], listener: Callable[[str], None]) -> Call
 def history_per_pause(steps: int, events: int) -> tuple[list[float], list[float], int]:
     """(grown by the new events, read whole) per pause, in ms, and the history length: the
     picture the views read after each pause of a stepped run, the history ending `events` in."""
-    import engine
-    from engine.runtime.history_view import ExecutionPicture, PictureCache
-
     loops = max(events // 4, 1)
     definition = counted_chain(loops, steps + 2)
     history = engine.run(definition, {"i": 0, "n": loops}).history
@@ -192,6 +193,7 @@ def print_history(figures: dict[str, dict[str, float]], before: dict[str, dict[s
 
 
 async def chain_throughput(repeat: int) -> dict[str, list[float]]:
+    # Imported here: --history-only loads nothing of the designer.
     from designer.debug.live_store import LiveStore
     from engine.runtime import Debugger, run_async
 
@@ -234,6 +236,7 @@ def main() -> int:
         Path(args.save).write_text(json.dumps(figures, indent=2))
     if args.history_only:
         return 0
+    # Imported here: --history-only has returned above without Qt.
     import qasync
     from PySide6.QtWidgets import QApplication
 
