@@ -58,12 +58,14 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Imported when the command runs: each command loads only what it needs (start-up time).
-    from engine.serve import NonLoopbackRefused, check_host
+    from engine.serve import MAX_TIME_SCALE, MIN_TIME_SCALE, NonLoopbackRefused, check_host
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: not a port number (0 to 65535)")
-    if not args.time_scale > 0:
-        raise UsageError(f"--time-scale {args.time_scale:g}: must be a positive number")
+    if not MIN_TIME_SCALE <= args.time_scale <= MAX_TIME_SCALE:
+        raise UsageError(
+            f"--time-scale {args.time_scale:g}: must be between {MIN_TIME_SCALE:g} and {MAX_TIME_SCALE:g}"
+        )
     try:
         check_host(args.host, allow_remote=args.allow_remote)
     except NonLoopbackRefused as exc:

@@ -5,12 +5,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from engine.serve.clock import MAX_TIME_SCALE, MIN_TIME_SCALE
     from engine.serve.context import build_context, stop_executions
     from engine.serve.server import NonLoopbackRefused, ServeApp, check_host
 
 # Loaded on first use: the package's modules import one another (and aiohttp), and the command line
 # and the designer reach for the server only when asked to serve.
 _LAZY = {
+    "MAX_TIME_SCALE": "engine.serve.clock",
+    "MIN_TIME_SCALE": "engine.serve.clock",
     "build_context": "engine.serve.context",
     "stop_executions": "engine.serve.context",
     "NonLoopbackRefused": "engine.serve.server",
@@ -25,4 +28,12 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["NonLoopbackRefused", "ServeApp", "build_context", "check_host", "stop_executions"]
+__all__ = [
+    "MAX_TIME_SCALE",
+    "MIN_TIME_SCALE",
+    "NonLoopbackRefused",
+    "ServeApp",
+    "build_context",
+    "check_host",
+    "stop_executions",
+]

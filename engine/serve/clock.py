@@ -13,22 +13,32 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
+# A year's Wait takes half a minute at the top speed; at the bottom, a second takes a quarter hour.
+# Beyond them the scaled clock leaves the calendar (past year 9999 within days of serving) or
+# timers stop meaning anything, so the scale is held between the two.
+MIN_TIME_SCALE = 0.001
+MAX_TIME_SCALE = 1_000_000.0
+_LAST_DAY = datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
+
 
 class ScaledClock:
     """Real time at ``scale`` times its speed (1.0: the wall clock itself)."""
 
     def __init__(self, scale: float = 1.0) -> None:
-        if not scale > 0:
-            raise ValueError("the time scale must be a positive number")
+        if not MIN_TIME_SCALE <= scale <= MAX_TIME_SCALE:
+            raise ValueError(f"the time scale must be between {MIN_TIME_SCALE:g} and {MAX_TIME_SCALE:g}")
         self.scale = scale
         self._origin = datetime.now(UTC)
         self._origin_monotonic = time.monotonic()
+        self._horizon = (_LAST_DAY - self._origin).total_seconds()
 
     def now(self) -> datetime:
         if self.scale == 1.0:
             return datetime.now(UTC)
         elapsed = time.monotonic() - self._origin_monotonic
-        return self._origin + timedelta(seconds=elapsed * self.scale)
+        # A server left running for years at top speed stops at the calendar's end (a day short of
+        # it, so float seconds cannot round past the last instant), not in an OverflowError.
+        return self._origin + timedelta(seconds=min(elapsed * self.scale, self._horizon))
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(max(0.0, seconds) / self.scale)

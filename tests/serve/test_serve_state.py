@@ -106,6 +106,26 @@ def test_serve_refuses_a_non_loopback_address_unless_asked() -> None:
     assert "--mocks" in err.getvalue()
 
 
+@pytest.mark.parametrize("scale", ["1e308", "inf", "nan", "1e-300", "0", "-1"])
+def test_serve_refuses_a_time_scale_its_clock_cannot_keep(scale: str) -> None:
+    """--time-scale 1e308 used to start, then answer every StartExecution with InternalFailure
+    (the scaled clock left the calendar)."""
+    err = io.StringIO()
+    assert cli_main(["serve", "--port", "0", "--time-scale", scale], out=io.StringIO(), err=err) == 2
+    assert "--time-scale" in err.getvalue() and "between 0.001 and 1e+06" in err.getvalue()
+
+
+def test_the_scaled_clock_stops_at_the_calendars_end_at_top_speed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.serve.clock import MAX_TIME_SCALE, ScaledClock
+
+    clock = ScaledClock(MAX_TIME_SCALE)
+    start = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: start + 10 * 365 * 86_400.0)  # ten years serving
+    assert clock.now().year == 9999
+    with pytest.raises(ValueError, match="between"):
+        ScaledClock(MAX_TIME_SCALE * 10)
+
+
 @pytest.mark.parametrize("content", [b"garbage, not SQLite", b"SQLite format 3\x00" + b"\x00" * 200])
 def test_serve_refuses_a_state_file_that_is_not_one_with_a_located_message(
     tmp_path: Path, content: bytes
