@@ -145,3 +145,16 @@ def test_design_opens_the_project_in_a_folder(monkeypatch: pytest.MonkeyPatch, t
     code, _, err = cli("design", str(tmp_path))
     assert code == 2 and f"{tmp_path}: this folder holds no project file" in err
     assert opened == [str(EXAMPLE)]
+
+
+@pytest.mark.parametrize(
+    "command", [["run"], ["export", "--format", "asl"], ["export", "--format", "mermaid"]]
+)
+def test_a_project_without_machines_says_so_rather_than_asking_which(
+    tmp_path: Path, command: list[str]
+) -> None:
+    project = tmp_path / "empty.statecanvas.json"
+    project.write_text('{"formatVersion": 1, "name": "empty"}', encoding="utf-8")
+    code, _out, err = cli(*command, str(project))
+    assert code == 2
+    assert "holds no state machine" in err and "choose one" not in err

@@ -153,6 +153,8 @@ def _machine(args: argparse.Namespace, definitions: dict[str, Any]) -> str:
                 f"{', '.join(sorted(definitions)) or 'none'}"
             )
         return args.state_machine
+    if not definitions:
+        raise UsageError("this file holds no state machine to export")
     if len(definitions) != 1:
         raise UsageError(
             f"this file holds {len(definitions)} state machines; choose one with "

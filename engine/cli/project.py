@@ -69,6 +69,8 @@ def choose_machine(loaded: Any, wanted: str | None, where: str) -> str:
         return wanted
     if len(names) == 1:
         return names[0]
+    if not names:
+        raise UsageError(f"{where} holds no state machine; add one to the project first")
     raise UsageError(
         f"{where} holds {len(names)} state machines; choose one with --state-machine ({', '.join(names)})"
     )
