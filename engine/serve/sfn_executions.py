@@ -13,6 +13,7 @@ import json
 import uuid
 from typing import Any
 
+from engine.asl import json_value_problem
 from engine.runtime import RunningExecution, execution_arn, run_async, to_json_text
 from engine.serve.dispatch import AwsError, ServeContext, ServeRequest
 from engine.serve.sfn_map_runs import child_machine, find_owner
@@ -31,9 +32,13 @@ def _parse_input(text: str | None) -> Any:
     if text is None:
         return {}
     try:
-        return loads_strict(text)
+        value = loads_strict(text)
     except (JsonInputError, ValueError) as exc:
         raise AwsError("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{exc}'") from None
+    problem = json_value_problem(value)  # deeper than AWS reads: refused here, not lost after starting
+    if problem is not None:
+        raise AwsError("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{problem[0]}'")
+    return value
 
 
 def start(

@@ -111,3 +111,22 @@ def test_test_state_checks_the_types_of_nested_members(serve: Any, path: tuple[s
         status, answer = post(serve.url, "TestState", body)
         assert status == 400, (path, value, answer)
         assert answer["__type"] in ("SerializationException", "ValidationException"), answer
+
+
+def test_an_input_nested_deeper_than_aws_reads_is_refused_at_start_not_lost(serve: Any) -> None:
+    """StartExecution used to answer 200 with an ARN that DescribeExecution then did not know."""
+    definition = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    status, made = post(
+        serve.url,
+        "CreateStateMachine",
+        {"name": "Deep", "definition": definition, "roleArn": "arn:aws:iam::123456789012:role/r"},
+    )
+    assert status == 200, made
+    for levels in (1_000, 5_000):
+        deep = '{"a":' * levels + "1" + "}" * levels
+        start = {"stateMachineArn": made["stateMachineArn"], "input": deep}
+        status, answer = post(serve.url, "StartExecution", start)
+        assert status == 400 and answer["__type"] == "InvalidExecutionInput", answer
+        assert "nesting depth" in answer["message"]
+    status, listed = post(serve.url, "ListExecutions", {"stateMachineArn": made["stateMachineArn"]})
+    assert status == 200 and listed["executions"] == []
