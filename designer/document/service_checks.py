@@ -9,23 +9,22 @@ tells the document to validate again with everything.
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from designer.document.background import BackgroundJob
 from engine.asl import Diagnostic
 from engine.services import catalog
 
 
 class ServiceChecks(QObject):
     ready = Signal()
-    _loaded = Signal()  # from the thread; queued to this object on the UI thread
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._thread: threading.Thread | None = None
-        self._loaded.connect(self.ready)
+        self._index = BackgroundJob(catalog.services, "aws-catalog-index", self)
+        self._index.finished.connect(self._index_read)
 
     def warnings(self, definition: Any) -> list[Diagnostic]:
         # Imported here for start-up time: the parameter checks (and difflib) load with the first check.
@@ -40,19 +39,12 @@ class ServiceChecks(QObject):
             return []
 
     def _load(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._build, name="aws-catalog-index", daemon=True)
-            self._thread.start()
+        self._index.start()
 
-    def _build(self) -> None:
-        # Nothing may escape this thread: the process can end while it reads (a command-line
-        # export that fails early), and Python would print the thread's traceback to the user.
-        try:
-            catalog.services()
-        except Exception:
-            return  # no botocore data, or the process is ending: SDK Tasks go unchecked
-        with contextlib.suppress(RuntimeError):  # the document went away while the index was read
-            self._loaded.emit()
+    def _index_read(self, problem: str) -> None:
+        if not problem:  # without botocore data SDK Tasks simply go unchecked
+            with contextlib.suppress(RuntimeError):  # the document went away while the index was read
+                self.ready.emit()
 
 
 def _calls_sdk(definition: Any) -> bool:

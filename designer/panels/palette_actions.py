@@ -11,7 +11,7 @@ plans it).
 
 from __future__ import annotations
 
-import threading
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QMimeData, QObject, QSize, Qt, Signal
@@ -19,6 +19,7 @@ from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from designer.canvas.view import PALETTE_MIME
+from designer.document.background import BackgroundJob
 from engine.services import ActionEntry, action_index, catalog, categories, optimized_actions, search_actions
 
 ACTION_PREFIX = "action:"
@@ -33,41 +34,28 @@ class ActionCatalog(QObject):
     """The action index, built once in a background thread; `ready` says when it is there."""
 
     ready = Signal()
-    _built = Signal(str)  # from the thread; delivered on the UI thread (queued to this object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.loaded = False
         self.failed = ""
-        self._thread: threading.Thread | None = None
-        self._built.connect(self._finish)
+        self._index = BackgroundJob(action_index, "aws-action-index", self)
+        self._index.finished.connect(self._finish)
 
     def load(self) -> None:
         """Start building the index (once); `ready` is emitted on the UI thread when done."""
-        if self.loaded or self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._build, name="aws-action-index", daemon=True)
-        self._thread.start()
+        if not self.loaded:
+            self._index.start()
 
-    def _build(self) -> None:
-        failed = ""
-        try:
-            action_index()
-        except Exception as exc:  # no botocore data: the palette still offers every state
-            failed = f"AWS actions unavailable: {exc}"
-        self._built.emit(failed)
-
-    def _finish(self, failed: str) -> None:
-        self.failed, self.loaded = failed, True
-        self.ready.emit()
+    def _finish(self, problem: str) -> None:
+        # Without botocore data the palette still offers every state.
+        self.failed, self.loaded = (f"AWS actions unavailable: {problem}" if problem else ""), True
+        with contextlib.suppress(RuntimeError):  # the palette went away while the index was built
+            self.ready.emit()
 
     def wait(self, timeout: float = 30.0) -> None:
-        """Block until the index is built (benchmarks); `ready` follows on the next event loop turn."""
-        self.load()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        if not self.loaded:
-            self._finish(self.failed)
+        """Block until the index is built (benchmarks, tests); `ready` is emitted before returning."""
+        self._index.wait(timeout)
 
     def search(self, text: str) -> list[ActionEntry]:
         return search_actions(text, SEARCH_LIMIT) if self.loaded and not self.failed else []
