@@ -12,6 +12,7 @@ from types import TracebackType
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from designer.app.collector import install_ui_thread_collector
 from designer.app.wheel_guard import install_wheel_guard
 
 log = logging.getLogger("statecanvas.designer")
@@ -30,6 +31,7 @@ def application(argv: list[str] | None = None) -> QApplication:
         app.setOrganizationName("StateCanvas")
         app.setApplicationName("StateCanvas")
     install_wheel_guard(app)  # type: ignore[arg-type]
+    install_ui_thread_collector(app)
     return app  # type: ignore[return-value]
 
 
