@@ -457,12 +457,13 @@ def main(argv: list[str] | None = None) -> int:
     server = ensure_display()
     try:
         import qasync
-        from PySide6.QtWidgets import QApplication
+
+        from designer.app import application
 
         args.out.mkdir(parents=True, exist_ok=True)
         for old in args.out.glob("*.png"):
             old.unlink()
-        app = QApplication.instance() or QApplication([sys.argv[0]])
+        app = application([sys.argv[0]])  # as `statecanvas design` makes it
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
         with tempfile.TemporaryDirectory() as tmp:
