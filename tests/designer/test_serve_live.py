@@ -15,50 +15,22 @@ from typing import Any
 
 import pytest
 from designer_helpers import until
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from serve_window import client, file_menu_action, open_pipeline, stop_serving
 
 from designer.debug.overlay import PAUSED
 from engine.runtime.history_view import NOT_RUN, SUCCEEDED
 
-REPO = Path(__file__).resolve().parents[2]
-PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
 MACHINE = "Returns"
 INSPECT = "/States/InspectReturn"
 
 
 @pytest.fixture
 async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
-    from designer.app.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(PIPELINE, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)
-    window.ask_before_close = False
-    qtbot.addWidget(window)
-    window.show()
+    window = open_pipeline(qtbot, tmp_path)
     yield window
-    panel = getattr(window, "serve_panel", None)
-    if panel is not None and panel.serving:
-        await panel.stop()
-
-
-def file_menu_action(win: Any, text: str) -> Any:
-    file_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&File")
-    return next(a for a in file_menu.actions() if a.text() == text)
-
-
-def client(url: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(inject_host_prefix=False, retries={"max_attempts": 0}),
-    )
+    await stop_serving(window)
 
 
 def status(win: Any, path: str) -> str:
@@ -255,22 +227,12 @@ async def test_breakpoints_reach_a_running_served_execution_and_its_choreography
 
 async def test_an_execution_a_client_event_starts_through_a_rule_stops_at_a_breakpoint(win: Any) -> None:
     """The client puts ReturnRequested; the rule starts Returns, which the breakpoint holds."""
-    import boto3
-    from botocore.config import Config
-
     panel, _ = await serving(win)
     d = win.debug
     click_state(win, INSPECT)
     QTest.keyClick(win, Qt.Key.Key_F9)
     assert INSPECT in d.breakpoints[MACHINE]
-    events = boto3.client(
-        "events",
-        endpoint_url=panel.app.context.base_url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(retries={"max_attempts": 0}),
-    )
+    events = client(panel.app.context.base_url, "events")
     entry = {
         "EventBusName": "orders",
         "Source": "retail.returns",

@@ -12,45 +12,16 @@ from typing import Any
 
 import pytest
 from designer_helpers import until
-from PySide6.QtCore import QSettings
+from serve_window import client, file_menu_action, open_pipeline, stop_serving
 
-REPO = Path(__file__).resolve().parents[2]
-PIPELINE = REPO / "resources" / "examples" / "order-pipeline" / "order-pipeline.statecanvas.json"
 ROLE = "arn:aws:iam::123456789012:role/local"
 
 
 @pytest.fixture
 async def win(qtbot: Any, tmp_path: Path) -> AsyncIterator[Any]:
-    from designer.app.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(PIPELINE, settings=settings, recovery_dir=tmp_path / "recovery", offer_recovery=False)
-    window.ask_before_close = False
-    qtbot.addWidget(window)
-    window.show()
+    window = open_pipeline(qtbot, tmp_path)
     yield window
-    panel = getattr(window, "serve_panel", None)
-    if panel is not None and panel.serving:
-        await panel.stop()
-
-
-def file_menu_action(win: Any, text: str) -> Any:
-    file_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&File")
-    return next(a for a in file_menu.actions() if a.text() == text)
-
-
-def client(url: str) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(inject_host_prefix=False, retries={"max_attempts": 0}),
-    )
+    await stop_serving(window)
 
 
 async def test_serve_locally_lists_the_executions_clients_start(win: Any) -> None:
