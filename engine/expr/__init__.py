@@ -6,7 +6,7 @@ Values are rendered as Step Functions' Java runtime prints them by `engine.value
 or from a language's package rather than from the modules inside it.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.expr.errors import (
     ExprError,
@@ -28,6 +28,7 @@ from engine.expr.intrinsics import (
     parse_intrinsic,
 )
 from engine.expr.jsonpath import CONTEXT, ROOT, Path, evaluate, parse_path, set_at_reference_path
+from engine.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from engine.expr.jsonata import (
@@ -59,13 +60,7 @@ _JSONATA_EXPORTS = frozenset(
     }
 )
 
-
-def __getattr__(name: str) -> Any:
-    if name in _JSONATA_EXPORTS:
-        from engine.expr import jsonata
-
-        return getattr(jsonata, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, dict.fromkeys(_JSONATA_EXPORTS, "engine.expr.jsonata"))
 
 
 __all__ = [

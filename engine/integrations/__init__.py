@@ -4,13 +4,13 @@ The names below are what the rest of StateCanvas uses; import them from here rat
 modules inside the package, which may move.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.integrations.lambda_functions import LambdaContext, LambdaFunctions, function_name_of
 from engine.integrations.mock_config import MockConfig, MockConfigError, SavedMocks, outcome_problem
 from engine.integrations.registry import ServiceRegistry, lambda_invoke_result
 from engine.integrations.request import TaskError, TaskRequest, unavailable
+from engine.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from engine.integrations.handler_files import (
@@ -50,10 +50,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [

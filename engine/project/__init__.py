@@ -5,9 +5,9 @@ The names below are what the rest of StateCanvas uses; import them from here rat
 modules inside the package, which may move.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from engine.lazy_exports import lazy_exports
 from engine.project.atomic import atomic_write_text
 from engine.project.checks import choreography_problems
 from engine.project.containment import OutsideProjectError, confined_path, is_inside
@@ -76,10 +76,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [

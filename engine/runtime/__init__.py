@@ -4,9 +4,9 @@ The names below are what the rest of StateCanvas uses; import them from here (or
 `history_view` and `test_state` sub-packages) rather than from the modules inside the package.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from engine.lazy_exports import lazy_exports
 from engine.runtime.api import Execution, run, run_async
 from engine.runtime.arns import activity_arn, execution_arn, state_machine_arn
 from engine.runtime.callbacks import InvalidToken
@@ -35,10 +35,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [

@@ -1,8 +1,9 @@
 """`statecanvas serve`: AWS wire protocols (Step Functions, EventBridge, SQS, SNS) on one loopback port,
 answered by one project runtime, so unchanged SDK code can run against the bundled engine."""
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from engine.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from engine.serve.clock import MAX_TIME_SCALE, MIN_TIME_SCALE
@@ -22,10 +23,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [

@@ -6,9 +6,9 @@ Everything here loads lazily: importing the package reads no model. The names be
 rest of StateCanvas uses; import them from here rather than from the modules inside the package.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from engine.lazy_exports import lazy_exports
 from engine.services import catalog
 from engine.services.catalog import ServiceEntry, action_name, operation_name, sdk_service_name
 from engine.services.integrations_table import (
@@ -55,10 +55,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [
