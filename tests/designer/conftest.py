@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ pytest.importorskip("PySide6")
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import shiboken6
 from designer_helpers import EXAMPLE, document_for, example_definition
 from PySide6.QtCore import QSettings
 
@@ -28,6 +30,31 @@ QT_NOISE = (
     # window is shown, a dock raised or a popup opened; with a real display these calls work.
     re.compile(r"^This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)$"),
 )
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line(
+        "markers", "own_collector: the test manages the garbage collector itself (collector tests)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_ui_thread(request: Any, qapp: Any) -> Iterator[None]:
+    """Collect cyclic garbage on the UI thread only, as the application does
+    (`designer/app/collector.py`): the tests' worker threads (a deploy, the action index, local
+    handlers) must not run a collection that destroys Qt objects off the UI thread."""
+    if request.node.get_closest_marker("own_collector"):
+        yield
+        return
+    from PySide6.QtCore import QObject
+
+    from designer.app.collector import UiThreadCollector
+
+    owner = QObject()
+    UiThreadCollector(owner)
+    yield
+    shiboken6.delete(owner)
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,13 @@ import gc
 import threading
 from typing import Any
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QObject
 
 from designer.document.background import BackgroundJob
+
+pytestmark = pytest.mark.own_collector  # these tests watch the collector themselves
 
 
 def test_the_outcome_arrives_on_the_ui_thread(qtbot: Any) -> None:

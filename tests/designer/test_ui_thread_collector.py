@@ -7,10 +7,13 @@ import threading
 import weakref
 from typing import Any
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QObject
 
 from designer.app.collector import UiThreadCollector
+
+pytestmark = pytest.mark.own_collector  # these tests watch the collector themselves
 
 
 class Node:
